@@ -1,0 +1,423 @@
+//! `prism compare`: one prompt to every column at once, streamed live in
+//! text format (a single model straight to stdout, several as sections in
+//! the order given) or reported at the end as JSON or Markdown.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read, Write};
+
+use serde_json::json;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::CliOverrides;
+use crate::router::catalog::Catalog;
+use crate::router::catalog_load::Refresh;
+use crate::router::events::{RunResult, StreamEvent};
+use crate::router::pricing;
+use crate::router::{ChatMessage, ChatParams, ErrorKind, Providers, Target};
+use crate::sanitize::sanitize;
+
+use super::report;
+use super::{CliError, ColumnArg, CompareArgs, EXIT_FAILED, EXIT_OK, Format, GlobalArgs, Setup};
+
+pub async fn run(
+    global: &GlobalArgs,
+    args: CompareArgs,
+    order: Vec<ColumnArg>,
+) -> Result<u8, CliError> {
+    if let Some(t) = args.temperature
+        && !(t.is_finite() && t >= 0.0)
+    {
+        return Err(CliError::Usage(format!(
+            "--temperature {t} must be a number >= 0"
+        )));
+    }
+    let overrides = CliOverrides {
+        max_retries: args.max_retries,
+        idle_timeout_secs: args.idle_timeout,
+        ..CliOverrides::default()
+    };
+    let setup = Setup::load(global, &overrides)?;
+    for warning in &setup.warnings {
+        eprintln!("prism: warning: {warning}");
+    }
+    let columns = if order.is_empty() {
+        setup
+            .config
+            .file
+            .models
+            .iter()
+            .map(|m| ColumnArg::Model(m.clone()))
+            .collect()
+    } else {
+        order
+    };
+    if columns.is_empty() {
+        return Err(CliError::Usage(
+            "no models to compare: pass -m MODEL (repeatable) or --fallback M1,M2".into(),
+        ));
+    }
+    let targets = targets(setup.router.providers(), &columns)?;
+    let prompt = read_prompt(args.prompt.as_deref())?;
+
+    let defaults = &setup.config.file.defaults;
+    let mut messages = Vec::new();
+    if let Some(system) = args.system.clone().or_else(|| defaults.system.clone())
+        && !system.trim().is_empty()
+    {
+        messages.push(ChatMessage::system(system));
+    }
+    messages.push(ChatMessage::user(prompt.clone()));
+    let params = ChatParams {
+        temperature: args.temperature.or(defaults.temperature),
+        max_tokens: args.max_tokens.or(defaults.max_tokens),
+        ..ChatParams::default()
+    };
+
+    let cancel = CancellationToken::new();
+    let (merged_tx, mut merged_rx) = mpsc::channel::<(usize, StreamEvent)>(256);
+    let mut runs = Vec::new();
+    for (index, target) in targets.iter().cloned().enumerate() {
+        let (tx, mut rx) = mpsc::channel(64);
+        let forward = merged_tx.clone();
+        tokio::spawn(async move {
+            while let Some(event) = rx.recv().await {
+                if forward.send((index, event)).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let router = setup.router.clone();
+        let messages = messages.clone();
+        let params = params.clone();
+        let cancel = cancel.child_token();
+        runs.push(tokio::spawn(async move {
+            router
+                .run(&target, &messages, &params, Some(tx), cancel)
+                .await
+        }));
+    }
+    drop(merged_tx);
+
+    let interrupt = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            interrupt.cancel();
+        }
+    });
+
+    let mut printer = LivePrinter::new(&targets, args.format == Format::Text, args.reasoning);
+    while let Some((index, event)) = merged_rx.recv().await {
+        printer.on_event(index, &event)?;
+    }
+
+    let mut results = Vec::with_capacity(runs.len());
+    for (run, target) in runs.into_iter().zip(&targets) {
+        results.push(run.await.unwrap_or_else(|err| {
+            let mut result = RunResult::new(target.label.clone());
+            result.error = Some(crate::router::RouterError::new(
+                ErrorKind::MalformedResponse,
+                format!("internal error: the stream task stopped ({err})"),
+            ));
+            result
+        }));
+    }
+
+    // The catalog is only needed to price answers whose server reported no
+    // cost and to suggest ids for unknown models; load it just for those.
+    let mut catalogs: BTreeMap<String, Catalog> = BTreeMap::new();
+    for (result, target) in results.iter().zip(&targets) {
+        let needs_price = result.usage.is_some() && result.cost_usd.is_none();
+        let unknown_model = result
+            .error
+            .as_ref()
+            .is_some_and(|e| e.kind == ErrorKind::UnknownModel);
+        if !(needs_price || unknown_model) {
+            continue;
+        }
+        for model in &target.chain {
+            if !catalogs.contains_key(&model.provider) {
+                let outcome = setup.loader.load(&model.provider, Refresh::IfStale).await;
+                if let Some(catalog) = outcome.catalog {
+                    catalogs.insert(model.provider.clone(), catalog);
+                }
+            }
+        }
+    }
+    for (result, target) in results.iter_mut().zip(&targets) {
+        finish_result(result, target, &catalogs, setup.router.providers());
+    }
+
+    printer.finish(&results)?;
+    let mut stdout = std::io::stdout().lock();
+    match args.format {
+        Format::Text => {
+            let mut stderr = std::io::stderr().lock();
+            writeln!(stderr)?;
+            stderr.write_all(report::figures_table(&results).as_bytes())?;
+        }
+        Format::Json => {
+            let value = json!({
+                "prompt": prompt,
+                "results": results,
+                "total_cost_usd": report::total_cost(&results).map(pricing::to_f64),
+            });
+            serde_json::to_writer_pretty(&mut stdout, &value)
+                .map_err(|e| CliError::Io(format!("cannot write the output: {e}")))?;
+            writeln!(stdout)?;
+        }
+        Format::Markdown => stdout.write_all(report::markdown(&prompt, &results).as_bytes())?,
+    }
+    stdout.flush()?;
+    Ok(if results.iter().all(RunResult::is_ok) {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    })
+}
+
+fn targets(providers: &Providers, columns: &[ColumnArg]) -> Result<Vec<Target>, CliError> {
+    let parse = |text: &str| {
+        providers
+            .parse_ref(text)
+            .map_err(|e| CliError::Usage(format!("model '{text}': {e}")))
+    };
+    columns
+        .iter()
+        .map(|column| match column {
+            ColumnArg::Model(model) => Ok(Target::single(model.trim(), parse(model)?)),
+            ColumnArg::Chain(chain) => {
+                let parts: Vec<&str> = chain
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                if parts.is_empty() {
+                    return Err(CliError::Usage(format!(
+                        "--fallback '{chain}' names no model"
+                    )));
+                }
+                let chain = parts
+                    .iter()
+                    .map(|p| parse(p))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Target {
+                    label: parts.join(","),
+                    chain,
+                })
+            }
+        })
+        .collect()
+}
+
+fn read_prompt(arg: Option<&str>) -> Result<String, CliError> {
+    let prompt = match arg {
+        Some(text) if text != "-" => text.to_string(),
+        _ => {
+            let mut stdin = std::io::stdin();
+            if stdin.is_terminal() && arg.is_none() {
+                return Err(CliError::Usage(
+                    "no prompt: pass it as an argument, or pipe it on stdin (use - to type it)"
+                        .into(),
+                ));
+            }
+            let mut text = String::new();
+            stdin
+                .read_to_string(&mut text)
+                .map_err(|e| CliError::Usage(format!("cannot read the prompt from stdin: {e}")))?;
+            text
+        }
+    };
+    if prompt.trim().is_empty() {
+        return Err(CliError::Usage("the prompt is empty".into()));
+    }
+    Ok(prompt)
+}
+
+/// Adds what only the catalog knows: computed costs and, for unknown
+/// models, the closest ids it lists.
+fn finish_result(
+    result: &mut RunResult,
+    target: &Target,
+    catalogs: &BTreeMap<String, Catalog>,
+    providers: &Providers,
+) {
+    let served_provider = result
+        .via
+        .clone()
+        .or_else(|| target.chain.first().map(|m| m.provider.clone()));
+    if let Some(catalog) = served_provider.as_ref().and_then(|p| catalogs.get(p))
+        && let Some(model) = catalog.get(result.priced_model()).or_else(|| {
+            // A served id may carry a date suffix the catalog lists without.
+            target.chain.iter().find_map(|m| catalog.get(&m.model))
+        })
+    {
+        result.apply_pricing(&model.pricing);
+    }
+    if let Some(error) = result.error.as_mut()
+        && error.kind == ErrorKind::UnknownModel
+    {
+        let suggestions: Vec<String> = target
+            .chain
+            .iter()
+            .filter(|m| {
+                catalogs
+                    .get(&m.provider)
+                    .is_some_and(|c| c.get(&m.model).is_none())
+            })
+            .flat_map(|m| {
+                let catalog = &catalogs[&m.provider];
+                catalog
+                    .closest_ids(&m.model, 3)
+                    .into_iter()
+                    .map(|id| {
+                        providers.display_ref(&crate::router::ModelRef::new(m.provider.clone(), id))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        if !suggestions.is_empty() {
+            error.message = format!(
+                "{}; did you mean {}?",
+                error.message,
+                suggestions.join(", ")
+            );
+        }
+    }
+}
+
+/// Prints text-format output as it streams: the first unfinished column
+/// live, later ones buffered until their turn, so sections never interleave.
+struct LivePrinter {
+    enabled: bool,
+    reasoning: bool,
+    labels: Vec<String>,
+    buffers: Vec<String>,
+    done: Vec<bool>,
+    current: usize,
+    sections: bool,
+    header_printed: bool,
+    colour: bool,
+}
+
+impl LivePrinter {
+    fn new(targets: &[Target], enabled: bool, reasoning: bool) -> LivePrinter {
+        LivePrinter {
+            enabled,
+            reasoning,
+            labels: targets.iter().map(|t| t.label.clone()).collect(),
+            buffers: vec![String::new(); targets.len()],
+            done: vec![false; targets.len()],
+            current: 0,
+            sections: targets.len() > 1,
+            header_printed: false,
+            colour: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+
+    fn on_event(&mut self, index: usize, event: &StreamEvent) -> std::io::Result<()> {
+        if !self.enabled || index >= self.labels.len() {
+            return Ok(());
+        }
+        match event {
+            StreamEvent::Content(text) => {
+                if index == self.current {
+                    self.print_header()?;
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(sanitize(text).as_bytes())?;
+                    out.flush()?;
+                } else {
+                    self.buffers[index].push_str(&sanitize(text));
+                }
+            }
+            StreamEvent::Reasoning(text) if self.reasoning && index == self.current => {
+                let mut err = std::io::stderr().lock();
+                let text = sanitize(text);
+                if self.colour {
+                    write!(err, "\x1b[2m{text}\x1b[0m")?;
+                } else {
+                    err.write_all(text.as_bytes())?;
+                }
+            }
+            StreamEvent::Retrying {
+                error, delay_ms, ..
+            } => {
+                eprintln!(
+                    "prism: {}: {}; retrying in {}",
+                    self.labels[index],
+                    error.message,
+                    report::format_ms(Some(*delay_ms))
+                );
+            }
+            StreamEvent::Failed(error) => {
+                let line = format!(
+                    "\n[{} failed: {}]\n",
+                    self.labels[index],
+                    sanitize(&error.message)
+                );
+                if index == self.current {
+                    self.print_header()?;
+                    print!("{line}");
+                } else {
+                    self.buffers[index].push_str(&line);
+                }
+                self.done[index] = true;
+                self.advance()?;
+            }
+            StreamEvent::Finished { .. } => {
+                self.done[index] = true;
+                self.advance()?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn print_header(&mut self) -> std::io::Result<()> {
+        if self.header_printed || !self.sections {
+            self.header_printed = true;
+            return Ok(());
+        }
+        self.header_printed = true;
+        let mut out = std::io::stdout().lock();
+        let n = self.labels.len();
+        let label = &self.labels[self.current];
+        if self.current > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "━━ [{}/{n}] {label} ━━", self.current + 1)?;
+        out.flush()
+    }
+
+    /// Moves the live section forward past every finished column.
+    fn advance(&mut self) -> std::io::Result<()> {
+        while self.current < self.labels.len() && self.done[self.current] {
+            self.print_header()?;
+            let mut out = std::io::stdout().lock();
+            out.write_all(std::mem::take(&mut self.buffers[self.current]).as_bytes())?;
+            writeln!(out)?;
+            out.flush()?;
+            drop(out);
+            self.current += 1;
+            self.header_printed = false;
+            if self.current < self.labels.len() && !self.buffers[self.current].is_empty() {
+                self.print_header()?;
+                let mut out = std::io::stdout().lock();
+                out.write_all(std::mem::take(&mut self.buffers[self.current]).as_bytes())?;
+                out.flush()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Flushes anything left (a column whose task ended without a final event).
+    fn finish(&mut self, _results: &[RunResult]) -> std::io::Result<()> {
+        if !self.enabled {
+            return Ok(());
+        }
+        for flag in &mut self.done {
+            *flag = true;
+        }
+        self.advance()
+    }
+}

@@ -1,0 +1,267 @@
+//! The command line: argument definitions (a contract scripts depend on) and
+//! the headless commands `compare`, `models` and `config`, all on the same
+//! routing core as the workbench.
+
+mod compare;
+mod models;
+mod report;
+pub mod setup;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
+
+use crate::router::catalog::SortKey;
+
+pub use setup::{Setup, SetupError};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "prism",
+    version,
+    about = "Compare language models side by side: one prompt, N models, live cost and latency",
+    after_help = "Without a command, prism opens the workbench. Keys come from OPENROUTER_API_KEY \
+                  (or the variable a provider names), in the environment or a .env file."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// Read this config file instead of the default one.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Send the default provider's requests to this OpenAI-compatible base URL.
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Read the default provider's API key from this environment variable.
+    #[arg(long, global = true, value_name = "VAR")]
+    pub api_key_env: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Send one prompt to several models at once and compare the answers.
+    Compare(CompareArgs),
+    /// List the models a provider offers, with context sizes and prices.
+    Models(ModelsArgs),
+    /// Show where prism reads its configuration, or print the default config.
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompareArgs {
+    /// A model to ask (repeatable): an id of the default provider or provider:model.
+    #[arg(short = 'm', long = "model", value_name = "MODEL")]
+    pub models: Vec<String>,
+    /// A fallback chain asked as one column, e.g. openai/gpt-4o,anthropic/claude-3.5-sonnet.
+    #[arg(long = "fallback", value_name = "M1,M2,...")]
+    pub fallback: Vec<String>,
+    /// System prompt for every model.
+    #[arg(long, value_name = "TEXT")]
+    pub system: Option<String>,
+    #[arg(long, value_name = "F")]
+    pub temperature: Option<f64>,
+    #[arg(long, value_name = "N")]
+    pub max_tokens: Option<u32>,
+    /// Retries of rate limits, server errors and dropped connections.
+    #[arg(long, value_name = "N")]
+    pub max_retries: Option<u32>,
+    /// Fail a stream that sends nothing for this many seconds.
+    #[arg(long, value_name = "SECS")]
+    pub idle_timeout: Option<u64>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// In text format, also print the models' reasoning (to stderr).
+    #[arg(long)]
+    pub reasoning: bool,
+    /// The prompt; read from stdin when absent or "-".
+    pub prompt: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ModelsArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Only models whose id or name contains every word of Q.
+    #[arg(long, value_name = "Q")]
+    pub search: Option<String>,
+    /// Only free models.
+    #[arg(long)]
+    pub free: bool,
+    #[arg(long, value_enum, default_value_t = SortArg::Name)]
+    pub sort: SortArg,
+    /// The provider whose catalog to list (default: the default provider).
+    #[arg(long, value_name = "NAME")]
+    pub provider: Option<String>,
+    /// Fetch the catalog even when the cache is fresh.
+    #[arg(long)]
+    pub refresh: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    Price,
+    Context,
+    Name,
+    Created,
+}
+
+impl From<SortArg> for SortKey {
+    fn from(value: SortArg) -> Self {
+        match value {
+            SortArg::Price => SortKey::Price,
+            SortArg::Context => SortKey::Context,
+            SortArg::Name => SortKey::Name,
+            SortArg::Created => SortKey::Created,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// Print the documented default config (to start a config file from).
+    #[arg(long)]
+    pub default: bool,
+}
+
+/// Exit statuses (a contract): every column answered, some failed, usage or configuration error.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+/// Runs a headless command. `matches` gives the order of `-m` and `--fallback`.
+pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
+    let outcome = match cli.command {
+        Some(Command::Compare(args)) => {
+            let order = column_order(matches, &args);
+            compare::run(&cli.global, args, order).await
+        }
+        Some(Command::Models(args)) => models::run(&cli.global, args).await,
+        Some(Command::Config(args)) => config_command(&cli.global, &args),
+        None => Err(CliError::Usage("no command given".into())),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(CliError::Usage(message)) => {
+            eprintln!("prism: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(CliError::Io(message)) => {
+            eprintln!("prism: {message}");
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad arguments or configuration: exit 2.
+    Usage(String),
+    /// Writing the output failed (a closed pipe, a full disk): exit 1.
+    Io(String),
+}
+
+impl From<SetupError> for CliError {
+    fn from(err: SetupError) -> Self {
+        CliError::Usage(err.to_string())
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(err: std::io::Error) -> Self {
+        CliError::Io(format!("cannot write the output: {err}"))
+    }
+}
+
+/// A column as the user wrote it: one model or a fallback chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnArg {
+    Model(String),
+    Chain(String),
+}
+
+/// `-m` and `--fallback` in the order they were given on the command line.
+fn column_order(matches: &ArgMatches, args: &CompareArgs) -> Vec<ColumnArg> {
+    let sub = matches.subcommand_matches("compare");
+    let indices = |id: &str| -> Vec<usize> {
+        sub.and_then(|m| m.indices_of(id))
+            .map(|i| i.collect())
+            .unwrap_or_default()
+    };
+    let mut columns: Vec<(usize, ColumnArg)> = Vec::new();
+    let model_indices = indices("models");
+    for (i, model) in args.models.iter().enumerate() {
+        let at = model_indices.get(i).copied().unwrap_or(i);
+        columns.push((at, ColumnArg::Model(model.clone())));
+    }
+    let chain_indices = indices("fallback");
+    for (i, chain) in args.fallback.iter().enumerate() {
+        let at = chain_indices.get(i).copied().unwrap_or(usize::MAX / 2 + i);
+        columns.push((at, ColumnArg::Chain(chain.clone())));
+    }
+    columns.sort_by_key(|(at, _)| *at);
+    columns.into_iter().map(|(_, c)| c).collect()
+}
+
+fn config_command(global: &GlobalArgs, args: &ConfigArgs) -> Result<u8, CliError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if args.default {
+        out.write_all(crate::config::DEFAULT_CONFIG_TOML.as_bytes())?;
+        return Ok(EXIT_OK);
+    }
+    let setup = Setup::load(global, &Default::default())?;
+    writeln!(out, "config file:  {}", setup.config_path_description())?;
+    writeln!(
+        out,
+        "cache dir:    {}",
+        setup.config.paths.cache_dir.display()
+    )?;
+    writeln!(
+        out,
+        "data dir:     {}",
+        setup.config.paths.data_dir.display()
+    )?;
+    writeln!(
+        out,
+        "log file:     {}",
+        setup.config.paths.log_file().display()
+    )?;
+    writeln!(out, "providers:")?;
+    let providers = setup.router.providers();
+    for provider in providers.iter() {
+        let key = match (&provider.api_key_env, &provider.api_key) {
+            (None, _) => "no key needed".to_string(),
+            (Some(var), Some(_)) => format!("key from {var} (set)"),
+            (Some(var), None) => format!("key from {var} (NOT SET)"),
+        };
+        let default = if provider.name == providers.default_name() {
+            " (default)"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "  {:<11} {:<36} {}{default}",
+            provider.name, provider.base_url, key
+        )?;
+    }
+    for warning in &setup.warnings {
+        writeln!(out, "warning: {warning}")?;
+    }
+    Ok(EXIT_OK)
+}

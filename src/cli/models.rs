@@ -1,0 +1,146 @@
+//! `prism models`: the catalog of a provider as an aligned table or JSON,
+//! with the catalog's source and age always stated.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use crate::config::CliOverrides;
+use crate::router::catalog::{self, ModelInfo};
+use crate::router::catalog_load::{Refresh, now_unix};
+use crate::router::pricing::{self, format_per_million};
+
+use super::report;
+use super::{CliError, EXIT_FAILED, EXIT_OK, GlobalArgs, ModelsArgs, Setup};
+
+pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> Result<u8, CliError> {
+    let setup = Setup::load(global, &CliOverrides::default())?;
+    for warning in &setup.warnings {
+        eprintln!("prism: warning: {warning}");
+    }
+    let providers = setup.router.providers();
+    let provider = args
+        .provider
+        .clone()
+        .unwrap_or_else(|| providers.default_name().to_string());
+    if providers.get(&provider).is_none() {
+        let known: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
+        return Err(CliError::Usage(format!(
+            "unknown provider '{provider}' (known: {})",
+            known.join(", ")
+        )));
+    }
+    let refresh = if args.refresh {
+        Refresh::Always
+    } else {
+        Refresh::IfStale
+    };
+    let outcome = setup.loader.load(&provider, refresh).await;
+    for warning in &outcome.warnings {
+        eprintln!("prism: warning: {warning}");
+    }
+    let Some(catalog) = outcome.catalog else {
+        eprintln!(
+            "prism: no catalog for {provider}: the server could not be reached and nothing is cached"
+        );
+        return Ok(EXIT_FAILED);
+    };
+    let now = now_unix();
+
+    let mut models: Vec<&ModelInfo> = match &args.search {
+        Some(query) => catalog.search(query),
+        None => catalog.models.iter().collect(),
+    };
+    if args.free {
+        models.retain(|m| m.is_free());
+    }
+    catalog::sort_models(&mut models, args.sort.into());
+
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let value = json!({
+            "provider": catalog.provider,
+            "source": catalog.source,
+            "fetched_at_unix": catalog.fetched_at_unix,
+            "age_secs": catalog.age_secs(now),
+            "count": models.len(),
+            "models": models.iter().map(|m| model_json(m)).collect::<Vec<_>>(),
+        });
+        serde_json::to_writer_pretty(&mut out, &value)
+            .map_err(|e| CliError::Io(format!("cannot write the output: {e}")))?;
+        writeln!(out)?;
+    } else {
+        let rows: Vec<Vec<String>> = models
+            .iter()
+            .map(|m| {
+                vec![
+                    m.id.clone(),
+                    m.context_length.map_or("?".into(), format_context),
+                    format_per_million(m.pricing.prompt),
+                    format_per_million(m.pricing.completion),
+                ]
+            })
+            .collect();
+        let table = report::table(
+            &["id", "context", "$/1M in", "$/1M out"],
+            &rows,
+            &[false, true, true, true],
+        );
+        out.write_all(table.as_bytes())?;
+    }
+    out.flush()?;
+    eprintln!(
+        "{} of {} models · {} catalog: {}",
+        models.len(),
+        catalog.models.len(),
+        catalog.provider,
+        catalog.describe(now)
+    );
+    Ok(EXIT_OK)
+}
+
+/// 128000 → "128k", 1048576 → "1M".
+fn format_context(tokens: u64) -> String {
+    if tokens >= 1_000_000 && tokens % 1_000_000 == 0 {
+        format!("{}M", tokens / 1_000_000)
+    } else if tokens >= 1_048_576 && tokens % 1_048_576 == 0 {
+        format!("{}Mi", tokens / 1_048_576)
+    } else if tokens >= 1000 {
+        format!("{}k", tokens / 1000)
+    } else {
+        tokens.to_string()
+    }
+}
+
+/// Prices per 1M tokens as exact decimal strings (null when unknown).
+fn model_json(model: &ModelInfo) -> serde_json::Value {
+    let per_million = |p: pricing::Price| p.per_million().map(|v| v.to_string());
+    json!({
+        "id": model.id,
+        "name": model.name,
+        "context_length": model.context_length,
+        "max_completion_tokens": model.max_completion_tokens,
+        "created_unix": model.created_unix,
+        "input_modalities": model.input_modalities,
+        "output_modalities": model.output_modalities,
+        "supported_parameters": model.supported_parameters,
+        "free": model.is_free(),
+        "usd_per_1m_input": per_million(model.pricing.prompt),
+        "usd_per_1m_output": per_million(model.pricing.completion),
+        "pricing": model.pricing,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_sizes_read_like_people_say_them() {
+        assert_eq!(format_context(128_000), "128k");
+        assert_eq!(format_context(1_000_000), "1M");
+        assert_eq!(format_context(1_048_576), "1Mi");
+        assert_eq!(format_context(262_144), "262k");
+        assert_eq!(format_context(512), "512");
+    }
+}

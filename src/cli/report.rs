@@ -1,0 +1,237 @@
+//! Output of the headless commands: aligned tables, the figures of a
+//! comparison, and the Markdown report.
+
+use rust_decimal::Decimal;
+
+use crate::router::events::{CostSource, RunResult};
+use crate::router::pricing::format_usd;
+use crate::sanitize::sanitize;
+
+/// Left-aligned columns separated by two spaces; `right` marks numeric
+/// columns to align right. Widths count characters.
+pub fn table(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
+    let columns = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate().take(columns) {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: Vec<&str>| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let pad = widths[i].saturating_sub(cell.chars().count());
+            let last = i + 1 == cells.len();
+            if right.get(i).copied().unwrap_or(false) {
+                text.push_str(&" ".repeat(pad));
+                text.push_str(cell);
+            } else {
+                text.push_str(cell);
+                if !last {
+                    text.push_str(&" ".repeat(pad));
+                }
+            }
+            if !last {
+                text.push_str("  ");
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(header.to_vec());
+    for row in rows {
+        line(row.iter().map(String::as_str).collect());
+    }
+    out
+}
+
+pub fn format_ms(ms: Option<u64>) -> String {
+    match ms {
+        None => "-".into(),
+        Some(ms) if ms < 1000 => format!("{ms}ms"),
+        Some(ms) if ms < 60_000 => format!("{:.1}s", ms as f64 / 1000.0),
+        Some(ms) => format!("{}m{:02}s", ms / 60_000, (ms % 60_000) / 1000),
+    }
+}
+
+pub fn format_rate(tokens_per_s: Option<f64>) -> String {
+    tokens_per_s.map_or("-".into(), |r| format!("{r:.1}"))
+}
+
+pub fn format_cost(result: &RunResult) -> String {
+    match (result.cost_usd, result.cost_source) {
+        (Some(cost), Some(CostSource::Computed)) => format!("~{}", format_usd(cost)),
+        (Some(cost), _) => format_usd(cost),
+        (None, _) => "unknown".into(),
+    }
+}
+
+pub fn format_tokens(result: &RunResult) -> String {
+    match result.usage {
+        Some(usage) => format!("{}→{}", usage.prompt_tokens, usage.completion_tokens),
+        None => "-".into(),
+    }
+}
+
+/// Sum of the known costs, None when no column's cost is known.
+pub fn total_cost(results: &[RunResult]) -> Option<Decimal> {
+    let known: Vec<Decimal> = results.iter().filter_map(|r| r.cost_usd).collect();
+    (!known.is_empty()).then(|| known.iter().copied().sum())
+}
+
+pub fn served_by(result: &RunResult) -> String {
+    let mut text = result.provider.clone().unwrap_or_else(|| "-".into());
+    if let Some(served) = &result.served_model
+        && !result
+            .model
+            .split(',')
+            .any(|m| m.ends_with(served.as_str()))
+    {
+        text = format!("{text} ({served})");
+    }
+    text
+}
+
+/// The figures table printed after a text comparison.
+pub fn figures_table(results: &[RunResult]) -> String {
+    let header = [
+        "model",
+        "served by",
+        "ttft",
+        "total",
+        "tok/s",
+        "tokens",
+        "cost",
+        "status",
+    ];
+    let mut rows: Vec<Vec<String>> = results
+        .iter()
+        .map(|r| {
+            vec![
+                r.model.clone(),
+                served_by(r),
+                format_ms(r.ttft_ms),
+                format_ms(r.total_ms),
+                format_rate(r.tokens_per_s),
+                format_tokens(r),
+                format_cost(r),
+                status(r),
+            ]
+        })
+        .collect();
+    if results.len() > 1 {
+        let total = total_cost(results).map_or("unknown".into(), format_usd);
+        rows.push(vec![
+            "total".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            total,
+            String::new(),
+        ]);
+    }
+    let right = [false, false, true, true, true, true, true, false];
+    table(&header, &rows, &right)
+}
+
+fn status(result: &RunResult) -> String {
+    match &result.error {
+        Some(error) => format!("failed: {}", error.kind.as_str()),
+        None => result
+            .finish_reason
+            .clone()
+            .unwrap_or_else(|| "done".into()),
+    }
+}
+
+/// A report a person would paste into a document.
+pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
+    let mut out = String::from("# prism comparison\n\n## Prompt\n\n");
+    for line in sanitize(prompt).lines() {
+        out.push_str("> ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    for (i, result) in results.iter().enumerate() {
+        out.push_str(&format!("\n## {}. {}\n\n", i + 1, result.model));
+        if result.provider.is_some() {
+            out.push_str(&format!("*Served by {}*\n\n", served_by(result)));
+        }
+        let text = sanitize(&result.text);
+        if !text.trim().is_empty() {
+            out.push_str(text.trim_end());
+            out.push_str("\n\n");
+        }
+        if let Some(error) = &result.error {
+            out.push_str(&format!(
+                "> **Failed** ({}): {}\n\n",
+                error.kind.as_str(),
+                sanitize(&error.message)
+            ));
+        }
+    }
+    out.push_str("## Figures\n\n");
+    out.push_str("| Model | Served by | TTFT | Total | Tokens/s | Tokens in→out | Cost |\n");
+    out.push_str("|---|---|---:|---:|---:|---:|---:|\n");
+    for result in results {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            escape_cell(&result.model),
+            escape_cell(&served_by(result)),
+            format_ms(result.ttft_ms),
+            format_ms(result.total_ms),
+            format_rate(result.tokens_per_s),
+            format_tokens(result),
+            format_cost(result),
+        ));
+    }
+    if results.len() > 1 {
+        let total = total_cost(results).map_or("unknown".into(), format_usd);
+        out.push_str(&format!("| **Total** | | | | | | {total} |\n"));
+    }
+    if results
+        .iter()
+        .any(|r| r.cost_source == Some(CostSource::Computed))
+    {
+        out.push_str(
+            "\n~ cost computed from catalog prices; the others are what the server reported.\n",
+        );
+    }
+    out
+}
+
+fn escape_cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligns_columns() {
+        let text = table(
+            &["id", "ctx"],
+            &[
+                vec!["a/long-name".into(), "8k".into()],
+                vec!["b".into(), "128k".into()],
+            ],
+            &[false, true],
+        );
+        assert_eq!(
+            text,
+            "id            ctx\na/long-name    8k\nb            128k\n"
+        );
+    }
+
+    #[test]
+    fn durations_for_people() {
+        assert_eq!(format_ms(Some(412)), "412ms");
+        assert_eq!(format_ms(Some(3240)), "3.2s");
+        assert_eq!(format_ms(Some(125_000)), "2m05s");
+        assert_eq!(format_ms(None), "-");
+    }
+}

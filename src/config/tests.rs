@@ -1,0 +1,163 @@
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::*;
+
+fn paths() -> Paths {
+    Paths::resolve(|name| match name {
+        "XDG_CONFIG_HOME" => Some(PathBuf::from("/nonexistent-prism-test/config")),
+        "XDG_CACHE_HOME" => Some(PathBuf::from("/nonexistent-prism-test/cache")),
+        "XDG_DATA_HOME" => Some(PathBuf::from("/nonexistent-prism-test/data")),
+        _ => None,
+    })
+}
+
+fn config(text: &str) -> Config {
+    Config {
+        file: Config::parse(text).expect("config parses"),
+        source: None,
+        paths: paths(),
+    }
+}
+
+fn secrets() -> Secrets {
+    Secrets::fixed(
+        HashMap::from([
+            ("OPENROUTER_API_KEY".to_string(), "sk-or-test".to_string()),
+            ("MY_KEY".to_string(), "sk-mine".to_string()),
+        ]),
+        HashMap::new(),
+    )
+}
+
+#[test]
+fn missing_default_file_means_defaults() {
+    let config = Config::load(None, paths()).expect("no file is fine");
+    assert!(config.source.is_none());
+    let providers = config
+        .providers(&CliOverrides::default(), &secrets())
+        .expect("providers");
+    let openrouter = providers.default_provider().expect("default");
+    assert_eq!(openrouter.name, "openrouter");
+    assert_eq!(openrouter.base_url, OPENROUTER_BASE_URL);
+    assert_eq!(openrouter.kind, ProviderKind::OpenRouter);
+    assert_eq!(
+        openrouter.api_key.as_ref().map(|k| k.expose()),
+        Some("sk-or-test")
+    );
+    assert!(
+        providers
+            .get("ollama")
+            .is_some_and(|p| p.api_key_env.is_none())
+    );
+}
+
+#[test]
+fn explicit_missing_file_is_an_error() {
+    let err = Config::load(
+        Some(std::path::Path::new("/nonexistent/prism.toml")),
+        paths(),
+    )
+    .expect_err("must fail");
+    assert!(err.to_string().contains("/nonexistent/prism.toml"));
+}
+
+#[test]
+fn typos_are_reported_with_their_place() {
+    let err = Config::parse("[network]\nmax_retrys = 3\n").expect_err("unknown key");
+    assert!(err.contains("max_retrys"), "{err}");
+}
+
+#[test]
+fn the_shipped_default_config_parses() {
+    let file = Config::parse(DEFAULT_CONFIG_TOML).expect("assets/default-config.toml parses");
+    assert_eq!(file.default_provider.as_deref(), Some("openrouter"));
+}
+
+#[test]
+fn providers_from_the_file_extend_and_override_presets() {
+    let config = config(
+        r#"
+        [providers.local]
+        base_url = "http://127.0.0.1:9000/v1/"
+        api_key_env = "MY_KEY"
+        headers = { "X-Team" = "r" }
+
+        [providers.ollama]
+        base_url = "http://gpu-box:11434/v1"
+
+        [providers.proxy]
+        base_url = "http://127.0.0.1:9100/api/v1"
+        kind = "openrouter"
+        "#,
+    );
+    let providers = config
+        .providers(&CliOverrides::default(), &secrets())
+        .expect("providers");
+    let local = providers.get("local").expect("local");
+    assert_eq!(local.base_url, "http://127.0.0.1:9000/v1");
+    assert_eq!(local.api_key.as_ref().map(|k| k.expose()), Some("sk-mine"));
+    assert_eq!(local.headers, vec![("X-Team".to_string(), "r".to_string())]);
+    assert_eq!(
+        providers.get("ollama").expect("ollama").base_url,
+        "http://gpu-box:11434/v1"
+    );
+    assert_eq!(
+        providers.get("proxy").expect("proxy").kind,
+        ProviderKind::OpenRouter
+    );
+    assert_eq!(
+        providers.parse_ref("local:qwen2.5:7b").expect("ref"),
+        ModelRefLike::new("local", "qwen2.5:7b")
+    );
+}
+
+type ModelRefLike = crate::router::ModelRef;
+
+#[test]
+fn a_new_provider_needs_a_url() {
+    let config = config("[providers.nowhere]\napi_key_env = \"X\"\n");
+    let err = config
+        .providers(&CliOverrides::default(), &secrets())
+        .expect_err("needs base_url");
+    assert!(err.to_string().contains("nowhere"));
+}
+
+#[test]
+fn base_url_flag_keeps_the_openrouter_key_at_home() {
+    let config = config("");
+    let overrides = CliOverrides {
+        base_url: Some("http://127.0.0.1:8080/v1".into()),
+        ..CliOverrides::default()
+    };
+    let providers = config.providers(&overrides, &secrets()).expect("providers");
+    let default = providers.default_provider().expect("default");
+    assert_eq!(default.base_url, "http://127.0.0.1:8080/v1");
+    assert_eq!(default.kind, ProviderKind::OpenAi);
+    assert!(default.api_key.is_none());
+
+    let overrides = CliOverrides {
+        base_url: Some("http://127.0.0.1:8080/v1".into()),
+        api_key_env: Some("MY_KEY".into()),
+        ..CliOverrides::default()
+    };
+    let providers = config.providers(&overrides, &secrets()).expect("providers");
+    let default = providers.default_provider().expect("default");
+    assert_eq!(
+        default.api_key.as_ref().map(|k| k.expose()),
+        Some("sk-mine")
+    );
+}
+
+#[test]
+fn settings_layer_file_then_flags() {
+    let config = config("[network]\nmax_retries = 5\nidle_timeout_secs = 30\n");
+    let settings = config.router_settings(&CliOverrides::default());
+    assert_eq!(settings.retry.max_retries, 5);
+    assert_eq!(settings.idle_timeout, Duration::from_secs(30));
+    let settings = config.router_settings(&CliOverrides {
+        max_retries: Some(0),
+        ..CliOverrides::default()
+    });
+    assert_eq!(settings.retry.max_retries, 0);
+}

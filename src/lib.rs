@@ -1,0 +1,13 @@
+//! prism: compare language models side by side in the terminal.
+//!
+//! - [`router`]: the routing core (providers, catalog, SSE, stream events, pricing, errors, fallback); no UI.
+//! - [`config`]: paths, the config file, provider presets, API keys from the environment or `.env`.
+//! - [`cli`]: the headless commands (`compare`, `models`, `config`) and the shared start-up.
+//! - [`sanitize`]: neutralises terminal escape sequences in untrusted model output.
+//! - [`logging`]: logs to a file, never to the terminal.
+
+pub mod cli;
+pub mod config;
+pub mod logging;
+pub mod router;
+pub mod sanitize;

@@ -1,0 +1,27 @@
+//! The `prism` binary: parse the command line and hand over to the CLI or the workbench.
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use prism::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
+    let _log_guard = prism::logging::init(&prism::config::Paths::from_env().log_file());
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("prism: cannot start the async runtime: {err}");
+            return ExitCode::from(cli::EXIT_FAILED);
+        }
+    };
+    runtime.block_on(cli::run(cli, &matches))
+}

@@ -1,0 +1,347 @@
+//! What comes out of the routing core: a stream of typed events per column,
+//! and the column's final result with its figures. The TUI folds the events
+//! into pane state; the CLI prints them; both read the result.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::error::RouterError;
+use super::pricing::Pricing;
+use super::usage::Usage;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StreamEvent {
+    /// A request for `model` is about to be sent (attempt numbers start at 1).
+    Attempting {
+        attempt: u32,
+        model: String,
+    },
+    /// The attempt failed and will be retried after `delay_ms`.
+    Retrying {
+        attempt: u32,
+        error: RouterError,
+        delay_ms: u64,
+    },
+    /// The first chunk arrived: who actually serves the answer.
+    Started {
+        served_model: String,
+        provider: String,
+    },
+    /// The first reasoning or content token arrived.
+    FirstToken {
+        ttft_ms: u64,
+    },
+    Reasoning(String),
+    Content(String),
+    ToolCall(ToolCallDelta),
+    /// Token counts, and the server's own cost when it reports one.
+    Usage {
+        usage: Usage,
+        reported_cost_usd: Option<Decimal>,
+    },
+    Finished {
+        finish_reason: Option<String>,
+    },
+    Failed(RouterError),
+}
+
+/// A fragment of a streamed tool call; fragments with the same index join.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolCallDelta {
+    pub index: u32,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub arguments: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolCall {
+    pub index: u32,
+    pub id: Option<String>,
+    pub name: String,
+    pub arguments: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CostSource {
+    /// The server said what it charged (`usage.cost`).
+    Reported,
+    /// Catalog prices times token counts.
+    Computed,
+}
+
+/// One request sent for a column: which model, how long, how it ended.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Attempt {
+    pub model: String,
+    pub provider: String,
+    pub elapsed_ms: u64,
+    pub error: Option<RouterError>,
+}
+
+/// The outcome of one column, complete or not. `text` keeps whatever arrived
+/// before a failure.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunResult {
+    /// As requested (a model reference or a fallback chain).
+    pub model: String,
+    pub served_model: Option<String>,
+    /// The upstream that answered when the router names it ("OpenAI"), else our provider.
+    pub provider: Option<String>,
+    /// The configured provider the request went through ("openrouter", "ollama").
+    pub via: Option<String>,
+    pub text: String,
+    pub reasoning: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tool_calls: Vec<ToolCall>,
+    pub finish_reason: Option<String>,
+    pub usage: Option<Usage>,
+    #[serde(with = "cost_serde")]
+    pub cost_usd: Option<Decimal>,
+    pub cost_source: Option<CostSource>,
+    pub ttft_ms: Option<u64>,
+    pub total_ms: Option<u64>,
+    pub tokens_per_s: Option<f64>,
+    pub attempts: Vec<Attempt>,
+    pub error: Option<RouterError>,
+    /// Content and reasoning deltas received: a live token estimate when the
+    /// server sends no usage.
+    #[serde(skip)]
+    pub delta_count: u64,
+}
+
+impl RunResult {
+    pub fn new(model: impl Into<String>) -> RunResult {
+        RunResult {
+            model: model.into(),
+            ..RunResult::default()
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.error.is_none()
+    }
+
+    /// Folds one event in. Timing fields are set by the runner, not here.
+    pub fn apply(&mut self, event: &StreamEvent) {
+        match event {
+            StreamEvent::Attempting { .. } | StreamEvent::Retrying { .. } => {}
+            StreamEvent::Started {
+                served_model,
+                provider,
+            } => {
+                self.served_model = Some(served_model.clone());
+                self.provider = Some(provider.clone());
+            }
+            StreamEvent::FirstToken { ttft_ms } => self.ttft_ms = Some(*ttft_ms),
+            StreamEvent::Reasoning(text) => {
+                self.reasoning.push_str(text);
+                self.delta_count += 1;
+            }
+            StreamEvent::Content(text) => {
+                self.text.push_str(text);
+                self.delta_count += 1;
+            }
+            StreamEvent::ToolCall(delta) => self.apply_tool_call(delta),
+            StreamEvent::Usage {
+                usage,
+                reported_cost_usd,
+            } => {
+                self.usage = Some(*usage);
+                if let Some(cost) = reported_cost_usd {
+                    self.cost_usd = Some(*cost);
+                    self.cost_source = Some(CostSource::Reported);
+                }
+            }
+            StreamEvent::Finished { finish_reason } => {
+                self.finish_reason = finish_reason.clone().or(self.finish_reason.take());
+            }
+            StreamEvent::Failed(error) => self.error = Some(error.clone()),
+        }
+    }
+
+    fn apply_tool_call(&mut self, delta: &ToolCallDelta) {
+        let call = match self.tool_calls.iter_mut().find(|c| c.index == delta.index) {
+            Some(call) => call,
+            None => {
+                self.tool_calls.push(ToolCall {
+                    index: delta.index,
+                    ..ToolCall::default()
+                });
+                let last = self.tool_calls.len() - 1;
+                &mut self.tool_calls[last]
+            }
+        };
+        if delta.id.is_some() {
+            call.id = delta.id.clone();
+        }
+        if let Some(name) = &delta.name {
+            call.name.push_str(name);
+        }
+        call.arguments.push_str(&delta.arguments);
+    }
+
+    /// Completion tokens: the server's count, else the number of deltas.
+    pub fn completion_tokens(&self) -> u64 {
+        self.usage
+            .map(|u| u.completion_tokens)
+            .filter(|&n| n > 0)
+            .unwrap_or(self.delta_count)
+    }
+
+    /// Tokens per second after the first token.
+    pub fn compute_rate(&mut self) {
+        self.tokens_per_s = match (self.ttft_ms, self.total_ms) {
+            (Some(first), Some(total)) if total > first => {
+                let tokens = self.completion_tokens();
+                let secs = (total - first) as f64 / 1000.0;
+                (tokens > 1).then(|| ((tokens - 1) as f64 / secs * 10.0).round() / 10.0)
+            }
+            _ => None,
+        };
+    }
+
+    /// Fills the cost from catalog prices when the server reported none.
+    pub fn apply_pricing(&mut self, pricing: &Pricing) {
+        if self.cost_source == Some(CostSource::Reported) {
+            return;
+        }
+        if let Some(usage) = &self.usage
+            && let Some(cost) = pricing.cost(usage)
+        {
+            self.cost_usd = Some(cost);
+            self.cost_source = Some(CostSource::Computed);
+        }
+    }
+
+    /// The model whose price applies: the one that served, else the first asked.
+    pub fn priced_model(&self) -> &str {
+        self.served_model.as_deref().unwrap_or(&self.model)
+    }
+}
+
+/// Costs are exact decimals inside and plain JSON numbers outside.
+mod cost_serde {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::router::pricing;
+
+    pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(cost) => s.serialize_f64(pricing::to_f64(*cost)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.and_then(pricing::from_f64))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::router::error::ErrorKind;
+    use crate::router::pricing::Price;
+
+    #[test]
+    fn folds_a_stream() {
+        let mut result = RunResult::new("openai/gpt-4o");
+        let events = [
+            StreamEvent::Attempting {
+                attempt: 1,
+                model: "openai/gpt-4o".into(),
+            },
+            StreamEvent::Started {
+                served_model: "openai/gpt-4o-2024".into(),
+                provider: "OpenAI".into(),
+            },
+            StreamEvent::FirstToken { ttft_ms: 120 },
+            StreamEvent::Reasoning("hm".into()),
+            StreamEvent::Content("Hel".into()),
+            StreamEvent::Content("lo".into()),
+            StreamEvent::ToolCall(ToolCallDelta {
+                index: 0,
+                id: Some("call_1".into()),
+                name: Some("get".into()),
+                arguments: "{\"a\":".into(),
+            }),
+            StreamEvent::ToolCall(ToolCallDelta {
+                index: 0,
+                id: None,
+                name: None,
+                arguments: "1}".into(),
+            }),
+            StreamEvent::Finished {
+                finish_reason: Some("stop".into()),
+            },
+            StreamEvent::Usage {
+                usage: Usage {
+                    prompt_tokens: 5,
+                    completion_tokens: 11,
+                    total_tokens: 16,
+                    ..Usage::default()
+                },
+                reported_cost_usd: Some(Decimal::new(12, 6)),
+            },
+        ];
+        for event in &events {
+            result.apply(event);
+        }
+        result.total_ms = Some(1120);
+        result.compute_rate();
+        assert_eq!(result.text, "Hello");
+        assert_eq!(result.reasoning, "hm");
+        assert_eq!(result.served_model.as_deref(), Some("openai/gpt-4o-2024"));
+        assert_eq!(result.finish_reason.as_deref(), Some("stop"));
+        assert_eq!(result.tool_calls[0].arguments, "{\"a\":1}");
+        assert_eq!(result.cost_source, Some(CostSource::Reported));
+        assert_eq!(result.tokens_per_s, Some(10.0));
+        assert!(result.is_ok());
+    }
+
+    #[test]
+    fn computed_cost_only_when_none_reported() {
+        let pricing = Pricing {
+            prompt: Price::parse("0.000001"),
+            completion: Price::parse("0.000002"),
+            ..Pricing::unknown()
+        };
+        let mut result = RunResult::new("m");
+        result.usage = Some(Usage {
+            prompt_tokens: 10,
+            completion_tokens: 10,
+            total_tokens: 20,
+            ..Usage::default()
+        });
+        result.apply_pricing(&pricing);
+        assert_eq!(result.cost_usd, Some(Decimal::new(3, 5)));
+        assert_eq!(result.cost_source, Some(CostSource::Computed));
+        result.apply_pricing(&Pricing::unknown());
+        assert_eq!(result.cost_source, Some(CostSource::Computed));
+    }
+
+    #[test]
+    fn failure_keeps_partial_text() {
+        let mut result = RunResult::new("m");
+        result.apply(&StreamEvent::Content("partial".into()));
+        result.apply(&StreamEvent::Failed(RouterError::ended_early()));
+        assert_eq!(result.text, "partial");
+        assert_eq!(
+            result.error.as_ref().map(|e| e.kind),
+            Some(ErrorKind::StreamEndedEarly)
+        );
+    }
+
+    #[test]
+    fn json_cost_is_a_plain_number() {
+        let mut result = RunResult::new("m");
+        result.cost_usd = Some(Decimal::new(7, 8));
+        let json = serde_json::to_value(&result).expect("serializes");
+        assert_eq!(json["cost_usd"].to_string(), "7e-8");
+        let back: RunResult = serde_json::from_value(json).expect("deserializes");
+        assert_eq!(back.cost_usd, Some(Decimal::new(7, 8)));
+    }
+}

@@ -1,0 +1,275 @@
+//! Providers (OpenAI-compatible servers) and model references. A reference is
+//! `provider:model`, or a bare model id for the default provider; since
+//! OpenRouter ids contain `/` and `:` themselves, a prefix only counts when it
+//! names a known provider.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// An API key. Its `Debug` is redacted; only `expose` gives the text, for the
+/// `Authorization` header and nothing else.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(text: impl Into<String>) -> ApiKey {
+        ApiKey(text.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+/// What the server understands beyond the OpenAI chat API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// OpenRouter: server-side fallback (`models`), attribution headers, `usage.cost`.
+    OpenRouter,
+    /// Any other OpenAI-compatible server: OpenAI, Groq, Together, Ollama, llama.cpp, vLLM, LiteLLM.
+    #[serde(alias = "openai-compatible")]
+    OpenAi,
+}
+
+impl ProviderKind {
+    /// A guess from the URL, used when the config does not say.
+    pub fn infer(base_url: &str) -> ProviderKind {
+        let host = base_url
+            .split("://")
+            .nth(1)
+            .unwrap_or(base_url)
+            .split(['/', ':'])
+            .next()
+            .unwrap_or("");
+        if host == "openrouter.ai" || host.ends_with(".openrouter.ai") {
+            ProviderKind::OpenRouter
+        } else {
+            ProviderKind::OpenAi
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Provider {
+    pub name: String,
+    /// Without a trailing slash; endpoints are `{base_url}/chat/completions` and `{base_url}/models`.
+    pub base_url: String,
+    pub kind: ProviderKind,
+    /// The variable the key is read from; None for servers that need no key.
+    pub api_key_env: Option<String>,
+    /// Resolved at start from the environment or `.env`.
+    pub api_key: Option<ApiKey>,
+    /// Extra headers sent with every request to this provider.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Provider {
+    pub fn new(name: impl Into<String>, base_url: &str) -> Provider {
+        let base_url = normalize_base_url(base_url);
+        Provider {
+            name: name.into(),
+            kind: ProviderKind::infer(&base_url),
+            base_url,
+            api_key_env: None,
+            api_key: None,
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn chat_url(&self) -> String {
+        format!("{}/chat/completions", self.base_url)
+    }
+
+    pub fn models_url(&self) -> String {
+        format!("{}/models", self.base_url)
+    }
+
+    /// True when a key is configured but could not be found.
+    pub fn is_missing_key(&self) -> bool {
+        self.api_key_env.is_some() && self.api_key.is_none()
+    }
+}
+
+pub fn normalize_base_url(base_url: &str) -> String {
+    base_url.trim().trim_end_matches('/').to_string()
+}
+
+/// One model on one provider.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ModelRef {
+    pub provider: String,
+    pub model: String,
+}
+
+impl ModelRef {
+    pub fn new(provider: impl Into<String>, model: impl Into<String>) -> ModelRef {
+        ModelRef {
+            provider: provider.into(),
+            model: model.into(),
+        }
+    }
+}
+
+impl fmt::Display for ModelRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.provider, self.model)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReferenceError {
+    #[error("empty model name")]
+    Empty,
+    #[error("empty model name after provider '{0}:'")]
+    EmptyModel(String),
+}
+
+/// Every provider prism can talk to in this run, and which one bare ids use.
+#[derive(Clone, Debug)]
+pub struct Providers {
+    list: Vec<Provider>,
+    default_name: String,
+}
+
+impl Providers {
+    /// `default_name` must be one of `list`; if not, the first provider is the default.
+    pub fn new(list: Vec<Provider>, default_name: &str) -> Providers {
+        let default_name = if list.iter().any(|p| p.name == default_name) {
+            default_name.to_string()
+        } else {
+            list.first().map(|p| p.name.clone()).unwrap_or_default()
+        };
+        Providers { list, default_name }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Provider> {
+        self.list.iter().find(|p| p.name == name)
+    }
+
+    pub fn default_provider(&self) -> Option<&Provider> {
+        self.get(&self.default_name)
+    }
+
+    pub fn default_name(&self) -> &str {
+        &self.default_name
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Provider> {
+        self.list.iter()
+    }
+
+    /// Parses `provider:model` or a bare id of the default provider.
+    pub fn parse_ref(&self, reference: &str) -> Result<ModelRef, ReferenceError> {
+        let reference = reference.trim();
+        if reference.is_empty() {
+            return Err(ReferenceError::Empty);
+        }
+        if let Some((prefix, rest)) = reference.split_once(':')
+            && self.get(prefix).is_some()
+        {
+            if rest.trim().is_empty() {
+                return Err(ReferenceError::EmptyModel(prefix.to_string()));
+            }
+            return Ok(ModelRef::new(prefix, rest.trim()));
+        }
+        Ok(ModelRef::new(self.default_name.clone(), reference))
+    }
+
+    /// How a reference is written back for people: bare for the default provider.
+    pub fn display_ref(&self, model: &ModelRef) -> String {
+        if model.provider == self.default_name {
+            model.model.clone()
+        } else {
+            model.to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn providers() -> Providers {
+        Providers::new(
+            vec![
+                Provider::new("openrouter", "https://openrouter.ai/api/v1/"),
+                Provider::new("ollama", "http://localhost:11434/v1"),
+            ],
+            "openrouter",
+        )
+    }
+
+    #[test]
+    fn bare_ids_go_to_the_default_provider() {
+        let p = providers();
+        assert_eq!(
+            p.parse_ref("openai/gpt-4o"),
+            Ok(ModelRef::new("openrouter", "openai/gpt-4o"))
+        );
+        assert_eq!(
+            p.parse_ref("meta-llama/llama-3.1-8b-instruct:free"),
+            Ok(ModelRef::new(
+                "openrouter",
+                "meta-llama/llama-3.1-8b-instruct:free"
+            ))
+        );
+    }
+
+    #[test]
+    fn a_prefix_counts_only_when_it_names_a_provider() {
+        let p = providers();
+        assert_eq!(
+            p.parse_ref("ollama:llama3.2:3b"),
+            Ok(ModelRef::new("ollama", "llama3.2:3b"))
+        );
+        assert_eq!(
+            p.parse_ref("openrouter:openai/gpt-4o"),
+            Ok(ModelRef::new("openrouter", "openai/gpt-4o"))
+        );
+        assert_eq!(
+            p.parse_ref("unknown:model"),
+            Ok(ModelRef::new("openrouter", "unknown:model"))
+        );
+        assert_eq!(
+            p.parse_ref("ollama:"),
+            Err(ReferenceError::EmptyModel("ollama".into()))
+        );
+        assert_eq!(p.parse_ref("  "), Err(ReferenceError::Empty));
+    }
+
+    #[test]
+    fn display_is_bare_for_the_default() {
+        let p = providers();
+        assert_eq!(p.display_ref(&ModelRef::new("openrouter", "a/b")), "a/b");
+        assert_eq!(
+            p.display_ref(&ModelRef::new("ollama", "x:1b")),
+            "ollama:x:1b"
+        );
+    }
+
+    #[test]
+    fn urls_and_kinds() {
+        let p = providers();
+        let or = p.get("openrouter").expect("openrouter");
+        assert_eq!(
+            or.chat_url(),
+            "https://openrouter.ai/api/v1/chat/completions"
+        );
+        assert_eq!(or.kind, ProviderKind::OpenRouter);
+        let ol = p.get("ollama").expect("ollama");
+        assert_eq!(ol.models_url(), "http://localhost:11434/v1/models");
+        assert_eq!(ol.kind, ProviderKind::OpenAi);
+        assert_eq!(
+            ProviderKind::infer("http://127.0.0.1:9999/api/v1"),
+            ProviderKind::OpenAi
+        );
+    }
+}

@@ -1,0 +1,321 @@
+//! The JSON of OpenAI-compatible chat streams as servers really send it:
+//! chunks, error bodies and non-streaming completions. Everything optional,
+//! unknown fields ignored, so one server's extra keys never break another.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::usage::WireUsage;
+
+/// One `data:` payload of a chat completion stream.
+#[derive(Debug, Default, Deserialize)]
+pub struct Chunk {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub model: Option<String>,
+    /// OpenRouter names the upstream that served ("OpenAI", "Google", ...).
+    #[serde(default)]
+    pub provider: Option<String>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub choices: Vec<Choice>,
+    #[serde(default)]
+    pub usage: Option<WireUsage>,
+    /// A top-level error object mid-stream (OpenRouter, vLLM).
+    #[serde(default)]
+    pub error: Option<WireError>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Choice {
+    #[serde(default)]
+    pub index: Option<u32>,
+    #[serde(default)]
+    pub delta: Option<Delta>,
+    /// Non-streaming responses carry `message` instead of `delta`.
+    #[serde(default)]
+    pub message: Option<Delta>,
+    #[serde(default)]
+    pub finish_reason: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Delta {
+    #[serde(default)]
+    pub content: Option<String>,
+    /// OpenRouter, Ollama and vLLM.
+    #[serde(default)]
+    pub reasoning: Option<String>,
+    /// llama.cpp (and older vLLM, DeepSeek).
+    #[serde(default)]
+    pub reasoning_content: Option<String>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub reasoning_details: Vec<ReasoningDetail>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub tool_calls: Vec<WireToolCall>,
+}
+
+impl Delta {
+    /// The readable reasoning text of this delta. OpenRouter sends the same
+    /// text both as `reasoning` and in `reasoning_details`, so the details
+    /// are only used when neither plain field is present.
+    pub fn reasoning_text(&self) -> Option<String> {
+        if let Some(text) = self.reasoning.as_ref().or(self.reasoning_content.as_ref()) {
+            return Some(text.clone());
+        }
+        let joined: String = self
+            .reasoning_details
+            .iter()
+            .filter_map(|detail| detail.text.as_deref().or(detail.summary.as_deref()))
+            .collect();
+        (!joined.is_empty()).then_some(joined)
+    }
+}
+
+/// An entry of `reasoning_details`: `reasoning.text`, `reasoning.summary` or
+/// `reasoning.encrypted` (whose data is opaque and not shown).
+#[derive(Debug, Default, Deserialize)]
+pub struct ReasoningDetail {
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct WireToolCall {
+    #[serde(default)]
+    pub index: Option<u32>,
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub function: Option<WireFunction>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct WireFunction {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub arguments: Option<String>,
+}
+
+/// `{"code": 429 | "server_error", "message": ..., "metadata": {...}}`.
+#[derive(Debug, Default, Deserialize)]
+pub struct WireError {
+    #[serde(default)]
+    pub code: Option<Value>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub metadata: Option<Value>,
+}
+
+impl WireError {
+    /// The code as an HTTP-like number when it is one (`429`, `"429"`).
+    pub fn numeric_code(&self) -> Option<u16> {
+        match self.code.as_ref()? {
+            Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The code as text (`"server_error"`, `"context_length_exceeded"`).
+    pub fn text_code(&self) -> Option<&str> {
+        match self.code.as_ref()? {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The most specific explanation available, on one line.
+    pub fn describe(&self) -> String {
+        let mut text = self.message.clone().unwrap_or_default();
+        let metadata = self.metadata.as_ref();
+        // OpenRouter wraps upstream failures as "Provider returned error" with the detail in metadata.raw.
+        if let Some(raw) = metadata.and_then(|m| m.get("raw")).and_then(raw_text) {
+            if text.is_empty() || text == "Provider returned error" {
+                text = raw;
+            } else {
+                text = format!("{text}: {raw}");
+            }
+        }
+        if let Some(provider) = metadata
+            .and_then(|m| m.get("provider_name"))
+            .and_then(Value::as_str)
+        {
+            text = format!("{text} (provider {provider})");
+        }
+        if let Some(reasons) = metadata
+            .and_then(|m| m.get("reasons"))
+            .and_then(Value::as_array)
+        {
+            let reasons: Vec<&str> = reasons.iter().filter_map(Value::as_str).collect();
+            if !reasons.is_empty() {
+                text = format!("{text} [{}]", reasons.join(", "));
+            }
+        }
+        one_line(&text)
+    }
+
+    /// OpenRouter's `error_type` (`rate_limit_exceeded`, `context_length_exceeded`, ...).
+    pub fn error_type(&self) -> Option<&str> {
+        self.metadata
+            .as_ref()
+            .and_then(|m| m.get("error_type"))
+            .and_then(Value::as_str)
+            .or(self.kind.as_deref())
+            .or(self.text_code())
+    }
+}
+
+fn raw_text(raw: &Value) -> Option<String> {
+    match raw {
+        Value::String(s) if !s.trim().is_empty() => {
+            // `raw` is often the upstream's JSON body; dig out its message.
+            match serde_json::from_str::<Value>(s) {
+                Ok(inner) => inner
+                    .pointer("/error/message")
+                    .or_else(|| inner.get("message"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .or_else(|| Some(s.clone())),
+                Err(_) => Some(s.clone()),
+            }
+        }
+        Value::Object(_) => raw
+            .pointer("/error/message")
+            .or_else(|| raw.get("message"))
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        _ => None,
+    }
+}
+
+/// An HTTP error body: `{"error": {...}}`, `{"error": "text"}`, or
+/// `{"message": ...}` (some proxies), parsed as far as it goes.
+pub fn parse_error_body(body: &[u8]) -> Option<WireError> {
+    let value: Value = serde_json::from_slice(trim_leading_space(body)).ok()?;
+    match value.get("error") {
+        Some(Value::String(message)) => Some(WireError {
+            message: Some(message.clone()),
+            ..WireError::default()
+        }),
+        Some(inner @ Value::Object(_)) => serde_json::from_value(inner.clone()).ok(),
+        _ => value
+            .get("message")
+            .and_then(Value::as_str)
+            .map(|message| WireError {
+                message: Some(message.to_string()),
+                ..WireError::default()
+            }),
+    }
+}
+
+/// OpenRouter may send blank keep-alive lines before a JSON body.
+pub fn trim_leading_space(body: &[u8]) -> &[u8] {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    &body[start..]
+}
+
+/// Collapses whitespace runs (newlines included) so a message fits one line.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_real_openrouter_chunk() {
+        let chunk: Chunk = serde_json::from_str(
+            r#"{"id":"gen-1762141316-q3fB","provider":"OpenAI","model":"openai/o3","object":"chat.completion.chunk","created":1762141317,"choices":[{"index":0,"delta":{"role":"assistant","content":"I"},"finish_reason":null,"native_finish_reason":null,"logprobs":null}]}"#,
+        )
+        .expect("chunk parses");
+        assert_eq!(chunk.provider.as_deref(), Some("OpenAI"));
+        let delta = chunk.choices[0].delta.as_ref().expect("delta");
+        assert_eq!(delta.content.as_deref(), Some("I"));
+        assert_eq!(delta.reasoning_text(), None);
+    }
+
+    #[test]
+    fn reasoning_from_any_field_without_duplicates() {
+        let both: Delta = serde_json::from_str(
+            r#"{"reasoning":"think","reasoning_details":[{"type":"reasoning.text","text":"think"}]}"#,
+        )
+        .expect("delta");
+        assert_eq!(both.reasoning_text().as_deref(), Some("think"));
+        let llama: Delta = serde_json::from_str(r#"{"reasoning_content":"hmm"}"#).expect("delta");
+        assert_eq!(llama.reasoning_text().as_deref(), Some("hmm"));
+        let details: Delta = serde_json::from_str(
+            r#"{"reasoning":null,"reasoning_details":[{"type":"reasoning.summary","summary":"S"},{"type":"reasoning.encrypted","data":"xx"}]}"#,
+        )
+        .expect("delta");
+        assert_eq!(details.reasoning_text().as_deref(), Some("S"));
+    }
+
+    #[test]
+    fn error_codes_are_numbers_or_strings() {
+        let chunk: Chunk = serde_json::from_str(
+            r#"{"error":{"code":"server_error","message":"Provider disconnected unexpectedly"},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]}"#,
+        )
+        .expect("chunk");
+        let error = chunk.error.expect("error");
+        assert_eq!(error.numeric_code(), None);
+        assert_eq!(error.text_code(), Some("server_error"));
+        let chunk: Chunk =
+            serde_json::from_str(r#"{"error":{"code":429,"message":"Rate limit exceeded","metadata":{"error_type":"rate_limit_exceeded"}}}"#)
+                .expect("chunk");
+        let error = chunk.error.expect("error");
+        assert_eq!(error.numeric_code(), Some(429));
+        assert_eq!(error.error_type(), Some("rate_limit_exceeded"));
+    }
+
+    #[test]
+    fn real_429_body_names_the_upstream_problem() {
+        let body = br#"{"error":{"message":"Provider returned error","code":429,"metadata":{"raw":"google/gemini-2.0-flash-exp:free is temporarily rate-limited upstream. Please retry shortly.","provider_name":"Google"}},"user_id":"user_2"}"#;
+        let error = parse_error_body(body).expect("error body");
+        assert_eq!(error.numeric_code(), Some(429));
+        assert_eq!(
+            error.describe(),
+            "google/gemini-2.0-flash-exp:free is temporarily rate-limited upstream. Please retry shortly. (provider Google)"
+        );
+    }
+
+    #[test]
+    fn other_error_body_shapes() {
+        assert_eq!(
+            parse_error_body(b"\n\n{\"error\":\"model 'x' not found\"}").and_then(|e| e.message),
+            Some("model 'x' not found".to_string())
+        );
+        assert_eq!(
+            parse_error_body(br#"{"message":"Unauthorized"}"#).and_then(|e| e.message),
+            Some("Unauthorized".to_string())
+        );
+        assert!(parse_error_body(b"<html>502 Bad Gateway</html>").is_none());
+    }
+
+    #[test]
+    fn null_arrays_are_empty() {
+        let chunk: Chunk = serde_json::from_str(r#"{"choices":null,"usage":null}"#).expect("chunk");
+        assert!(chunk.choices.is_empty());
+        assert!(chunk.usage.is_none());
+    }
+}

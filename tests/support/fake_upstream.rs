@@ -1,0 +1,573 @@
+//! A fake OpenAI-compatible upstream: a real HTTP/1.1 server on 127.0.0.1
+//! that plays scripted replies (SSE streams with chosen framing, timing and
+//! faults; HTTP errors; catalogs) and records every request it receives.
+//! Tests, the example server and benchmarks share it.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// How a reply ends.
+#[derive(Clone, Debug, PartialEq)]
+pub enum End {
+    /// `data: [DONE]` then a clean end of the body.
+    Done,
+    /// The body ends cleanly without `[DONE]`.
+    NoDone,
+    /// The connection is cut mid-body (no final chunk).
+    Drop,
+    /// Nothing more is sent; the connection stays open this long.
+    Stall(Duration),
+}
+
+/// One element of a stream, written as SSE.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Piece {
+    Comment(String),
+    /// A `data:` event with this payload.
+    Data(String),
+    /// Bytes written as they are (for broken framing, invalid UTF-8...).
+    Raw(Vec<u8>),
+    /// A pause before the next piece.
+    Pause(Duration),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StreamReply {
+    /// Before the response headers.
+    pub header_delay: Duration,
+    pub pieces: Vec<Piece>,
+    /// Pause between consecutive data pieces (the token rate).
+    pub piece_delay: Duration,
+    pub crlf: bool,
+    /// Write the body in writes of at most this many bytes (None: one write per piece).
+    pub split_bytes: Option<usize>,
+    pub end: End,
+}
+
+impl StreamReply {
+    pub fn new(pieces: Vec<Piece>) -> StreamReply {
+        StreamReply {
+            header_delay: Duration::ZERO,
+            pieces,
+            piece_delay: Duration::ZERO,
+            crlf: false,
+            split_bytes: None,
+            end: End::Done,
+        }
+    }
+
+    /// A typical answer: a role chunk, one chunk per token, a finish chunk and
+    /// a usage chunk with OpenRouter's `cost`, in OpenRouter's shapes.
+    pub fn tokens(model: &str, tokens: &[&str]) -> StreamReply {
+        let mut pieces = vec![Piece::Comment("OPENROUTER PROCESSING".into())];
+        pieces.push(Piece::Data(chunk(
+            model,
+            json!({"role": "assistant", "content": ""}),
+            None,
+        )));
+        for token in tokens {
+            pieces.push(Piece::Data(chunk(model, json!({"content": token}), None)));
+        }
+        pieces.push(Piece::Data(chunk(
+            model,
+            json!({"content": ""}),
+            Some("stop"),
+        )));
+        pieces.push(Piece::Data(usage_chunk(
+            model,
+            12,
+            tokens.len() as u64,
+            Some(0.000042),
+        )));
+        StreamReply::new(pieces)
+    }
+
+    pub fn header_delay(mut self, delay: Duration) -> Self {
+        self.header_delay = delay;
+        self
+    }
+
+    pub fn piece_delay(mut self, delay: Duration) -> Self {
+        self.piece_delay = delay;
+        self
+    }
+
+    pub fn crlf(mut self) -> Self {
+        self.crlf = true;
+        self
+    }
+
+    pub fn split(mut self, bytes: usize) -> Self {
+        self.split_bytes = Some(bytes.max(1));
+        self
+    }
+
+    pub fn end(mut self, end: End) -> Self {
+        self.end = end;
+        self
+    }
+
+    /// Inserts a pause before the first data piece (time to first token).
+    pub fn first_token_delay(mut self, delay: Duration) -> Self {
+        let at = self
+            .pieces
+            .iter()
+            .position(|p| matches!(p, Piece::Data(_)))
+            .unwrap_or(0);
+        self.pieces.insert(at, Piece::Pause(delay));
+        self
+    }
+
+    /// Replaces the usage chunk's cost by none (servers that report no cost).
+    pub fn without_cost(mut self) -> Self {
+        for piece in &mut self.pieces {
+            if let Piece::Data(data) = piece
+                && let Ok(mut value) = serde_json::from_str::<Value>(data)
+                && let Some(usage) = value.get_mut("usage").and_then(Value::as_object_mut)
+            {
+                usage.remove("cost");
+                *data = value.to_string();
+            }
+        }
+        self
+    }
+
+    /// The SSE bytes of the whole reply (without the end marker's effects).
+    pub fn body_bytes(&self) -> Vec<u8> {
+        let eol: &[u8] = if self.crlf { b"\r\n" } else { b"\n" };
+        let mut out = Vec::new();
+        for piece in &self.pieces {
+            write_piece(&mut out, piece, eol);
+        }
+        if self.end == End::Done {
+            write_piece(&mut out, &Piece::Data("[DONE]".into()), eol);
+        }
+        out
+    }
+}
+
+fn write_piece(out: &mut Vec<u8>, piece: &Piece, eol: &[u8]) {
+    match piece {
+        Piece::Comment(text) => {
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(text.as_bytes());
+            out.extend_from_slice(eol);
+            out.extend_from_slice(eol);
+        }
+        Piece::Data(data) => {
+            for line in data.split('\n') {
+                out.extend_from_slice(b"data: ");
+                out.extend_from_slice(line.as_bytes());
+                out.extend_from_slice(eol);
+            }
+            out.extend_from_slice(eol);
+        }
+        Piece::Raw(bytes) => out.extend_from_slice(bytes),
+        Piece::Pause(_) => {}
+    }
+}
+
+/// An OpenRouter-shaped content chunk.
+pub fn chunk(model: &str, delta: Value, finish_reason: Option<&str>) -> String {
+    json!({
+        "id": "gen-fake-1",
+        "provider": "FakeProvider",
+        "model": model,
+        "object": "chat.completion.chunk",
+        "created": 1_762_000_000,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason, "native_finish_reason": finish_reason}]
+    })
+    .to_string()
+}
+
+/// A usage chunk with `choices: []` (OpenAI's and Bedrock's shape).
+pub fn usage_chunk(model: &str, prompt: u64, completion: u64, cost: Option<f64>) -> String {
+    let mut usage = json!({
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    });
+    if let Some(cost) = cost {
+        usage["cost"] = json!(cost);
+    }
+    json!({
+        "id": "gen-fake-1",
+        "provider": "FakeProvider",
+        "model": model,
+        "object": "chat.completion.chunk",
+        "choices": [],
+        "usage": usage,
+    })
+    .to_string()
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    Stream(StreamReply),
+    /// An HTTP error (or any non-streaming answer) with a body and headers.
+    Status {
+        status: u16,
+        body: String,
+        headers: Vec<(String, String)>,
+    },
+    /// Accept the connection, then close it without answering.
+    Hangup,
+}
+
+impl Reply {
+    pub fn status(status: u16, body: impl Into<String>) -> Reply {
+        Reply::Status {
+            status,
+            body: body.into(),
+            headers: vec![("content-type".into(), "application/json".into())],
+        }
+    }
+
+    pub fn error(status: u16, message: &str) -> Reply {
+        Reply::status(
+            status,
+            json!({"error": {"code": status, "message": message}}).to_string(),
+        )
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Reply {
+        if let Reply::Status { headers, .. } = &mut self {
+            headers.push((name.into(), value.into()));
+        }
+        self
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl RecordedRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+#[derive(Default)]
+struct State {
+    /// Replies per model id, played in order; the last one repeats.
+    scripts: HashMap<String, Vec<Reply>>,
+    served: HashMap<String, usize>,
+    /// The body of `GET /models`.
+    catalog: Option<String>,
+    requests: Vec<RecordedRequest>,
+    /// Answer like OpenRouter: try `models` in order when the first fails.
+    server_side_fallback: bool,
+}
+
+/// The running server. Dropping it stops accepting connections.
+pub struct FakeUpstream {
+    pub addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeUpstream {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl FakeUpstream {
+    pub async fn start() -> FakeUpstream {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
+        Self::serve(listener)
+    }
+
+    /// Serves on a given listener (e.g. a fixed port for the example server).
+    pub fn serve(listener: TcpListener) -> FakeUpstream {
+        let addr = listener.local_addr().expect("local addr");
+        let state = Arc::new(Mutex::new(State::default()));
+        let shared = state.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let state = shared.clone();
+                tokio::spawn(async move {
+                    let _ = handle(socket, state).await;
+                });
+            }
+        });
+        FakeUpstream { addr, state, task }
+    }
+
+    /// The base URL, as OpenAI SDKs expect it (`…/v1`).
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// Replies for `model`, played in order, the last repeating.
+    pub fn script(&self, model: &str, replies: Vec<Reply>) {
+        let mut state = self.state.lock().expect("state");
+        state.scripts.insert(model.to_string(), replies);
+        state.served.remove(model);
+    }
+
+    pub fn catalog(&self, body: impl Into<String>) {
+        self.state.lock().expect("state").catalog = Some(body.into());
+    }
+
+    pub fn server_side_fallback(&self, on: bool) {
+        self.state.lock().expect("state").server_side_fallback = on;
+    }
+
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state.lock().expect("state").requests.clone()
+    }
+
+    pub fn chat_requests(&self) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path.ends_with("/chat/completions"))
+            .collect()
+    }
+}
+
+async fn handle(mut socket: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<()> {
+    socket.set_nodelay(true)?;
+    loop {
+        let Some(request) = read_request(&mut socket).await? else {
+            return Ok(());
+        };
+        state.lock().expect("state").requests.push(request.clone());
+        let keep_alive = respond(&mut socket, &request, &state).await?;
+        if !keep_alive {
+            return Ok(());
+        }
+    }
+}
+
+async fn read_request(socket: &mut TcpStream) -> std::io::Result<Option<RecordedRequest>> {
+    let mut buf = Vec::new();
+    let mut tmp = [0u8; 8192];
+    let head_end = loop {
+        if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break pos;
+        }
+        let n = socket.read(&mut tmp).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&tmp[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or_default();
+    let mut parts = request_line.split_whitespace();
+    let method = parts.next().unwrap_or_default().to_string();
+    let path = parts.next().unwrap_or_default().to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let length = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = buf[head_end + 4..].to_vec();
+    while body.len() < length {
+        let n = socket.read(&mut tmp).await?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&tmp[..n]);
+    }
+    Ok(Some(RecordedRequest {
+        method,
+        path,
+        headers,
+        body: String::from_utf8_lossy(&body).to_string(),
+    }))
+}
+
+/// Picks the reply for a request; returns whether the connection stays open.
+async fn respond(
+    socket: &mut TcpStream,
+    request: &RecordedRequest,
+    state: &Arc<Mutex<State>>,
+) -> std::io::Result<bool> {
+    // Like real servers, only the versioned API paths exist.
+    let api_path = request
+        .path
+        .strip_prefix("/api")
+        .unwrap_or(&request.path)
+        .strip_prefix("/v1")
+        .unwrap_or("");
+    if request.method == "GET" && api_path == "/models" {
+        let catalog = state.lock().expect("state").catalog.clone();
+        let reply = match catalog {
+            Some(body) => Reply::status(200, body),
+            None => Reply::error(404, "no catalog here"),
+        };
+        return write_reply(socket, reply).await;
+    }
+    if api_path != "/chat/completions" {
+        return write_reply(socket, Reply::status(404, "404 page not found")).await;
+    }
+    let body = request.json();
+    let mut candidates: Vec<String> = Vec::new();
+    if let Some(model) = body.get("model").and_then(Value::as_str) {
+        candidates.push(model.to_string());
+    }
+    let fallback = state.lock().expect("state").server_side_fallback;
+    if fallback && let Some(models) = body.get("models").and_then(Value::as_array) {
+        candidates.extend(models.iter().filter_map(Value::as_str).map(str::to_string));
+    }
+    let mut reply = Reply::error(404, "No endpoints found for the requested model");
+    for (i, model) in candidates.iter().enumerate() {
+        let next = {
+            let mut state = state.lock().expect("state");
+            let served = state.served.get(model).copied().unwrap_or(0);
+            let replies = state.scripts.get(model).cloned();
+            replies.map(|replies| {
+                state.served.insert(model.clone(), served + 1);
+                replies[served.min(replies.len().saturating_sub(1))].clone()
+            })
+        };
+        let Some(next) = next else {
+            continue;
+        };
+        let is_error = matches!(&next, Reply::Status { status, .. } if *status >= 400);
+        reply = next;
+        if !(fallback && is_error && i + 1 < candidates.len()) {
+            break;
+        }
+    }
+    write_reply(socket, reply).await
+}
+
+async fn write_reply(socket: &mut TcpStream, reply: Reply) -> std::io::Result<bool> {
+    match reply {
+        Reply::Hangup => Ok(false),
+        Reply::Status {
+            status,
+            body,
+            headers,
+        } => {
+            let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+            for (name, value) in &headers {
+                head.push_str(&format!("{name}: {value}\r\n"));
+            }
+            head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+            socket.write_all(head.as_bytes()).await?;
+            socket.write_all(body.as_bytes()).await?;
+            socket.flush().await?;
+            Ok(true)
+        }
+        Reply::Stream(stream) => write_stream(socket, stream).await,
+    }
+}
+
+async fn write_stream(socket: &mut TcpStream, stream: StreamReply) -> std::io::Result<bool> {
+    tokio::time::sleep(stream.header_delay).await;
+    socket
+        .write_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\n\r\n",
+        )
+        .await?;
+    socket.flush().await?;
+    let eol: &[u8] = if stream.crlf { b"\r\n" } else { b"\n" };
+    let mut first_data = true;
+    for piece in &stream.pieces {
+        if let Piece::Pause(pause) = piece {
+            tokio::time::sleep(*pause).await;
+            continue;
+        }
+        if matches!(piece, Piece::Data(_)) {
+            if !first_data && !stream.piece_delay.is_zero() {
+                tokio::time::sleep(stream.piece_delay).await;
+            }
+            first_data = false;
+        }
+        let mut bytes = Vec::new();
+        write_piece(&mut bytes, piece, eol);
+        write_chunks(socket, &bytes, stream.split_bytes).await?;
+    }
+    match stream.end {
+        End::Done => {
+            let mut bytes = Vec::new();
+            write_piece(&mut bytes, &Piece::Data("[DONE]".into()), eol);
+            write_chunks(socket, &bytes, stream.split_bytes).await?;
+            socket.write_all(b"0\r\n\r\n").await?;
+            socket.flush().await?;
+            Ok(true)
+        }
+        End::NoDone => {
+            socket.write_all(b"0\r\n\r\n").await?;
+            socket.flush().await?;
+            Ok(true)
+        }
+        End::Drop => {
+            socket.flush().await?;
+            Ok(false)
+        }
+        End::Stall(duration) => {
+            tokio::time::sleep(duration).await;
+            Ok(false)
+        }
+    }
+}
+
+/// Writes bytes as HTTP chunks, split into reads of `split` bytes with a
+/// flush and a short pause between them so the client sees them apart.
+async fn write_chunks(
+    socket: &mut TcpStream,
+    bytes: &[u8],
+    split: Option<usize>,
+) -> std::io::Result<()> {
+    let size = split.unwrap_or(bytes.len().max(1));
+    for part in bytes.chunks(size) {
+        socket
+            .write_all(format!("{:x}\r\n", part.len()).as_bytes())
+            .await?;
+        socket.write_all(part).await?;
+        socket.write_all(b"\r\n").await?;
+        socket.flush().await?;
+        if split.is_some() {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    }
+    Ok(())
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        408 => "Request Timeout",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}

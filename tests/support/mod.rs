@@ -1,0 +1,35 @@
+//! Shared pieces of the integration tests.
+#![allow(dead_code)]
+
+pub mod fake_upstream;
+
+use std::time::Duration;
+
+use prism::router::provider::ApiKey;
+use prism::router::{Provider, ProviderKind, Providers, Router, RouterSettings};
+
+pub const TEST_KEY: &str = "sk-or-v1-PRISM-TEST-KEY-7f3a9c";
+
+/// A router whose default provider "openrouter" points at `base_url`.
+pub fn router_for(base_url: &str, kind: ProviderKind, settings: RouterSettings) -> Router {
+    let mut provider = Provider::new("openrouter", base_url);
+    provider.kind = kind;
+    provider.api_key_env = Some("PRISM_TEST_KEY".into());
+    provider.api_key = Some(ApiKey::new(TEST_KEY));
+    let mut local = Provider::new("local", base_url);
+    local.kind = ProviderKind::OpenAi;
+    Router::new(
+        Providers::new(vec![provider, local], "openrouter"),
+        settings,
+    )
+    .expect("router")
+}
+
+/// Settings for tests: quick retries, a short stall timeout.
+pub fn fast_settings() -> RouterSettings {
+    let mut settings = RouterSettings::default();
+    settings.retry.base_delay = Duration::from_millis(20);
+    settings.retry.max_delay = Duration::from_millis(200);
+    settings.idle_timeout = Duration::from_secs(5);
+    settings
+}

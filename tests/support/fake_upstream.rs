@@ -48,6 +48,8 @@ pub struct StreamReply {
     pub crlf: bool,
     /// Write the body in writes of at most this many bytes (None: one write per piece).
     pub split_bytes: Option<usize>,
+    /// Pace data pieces at this many per second (writes due together go together).
+    pub rate_per_s: Option<f64>,
     pub end: End,
 }
 
@@ -59,6 +61,7 @@ impl StreamReply {
             piece_delay: Duration::ZERO,
             crlf: false,
             split_bytes: None,
+            rate_per_s: None,
             end: End::Done,
         }
     }
@@ -106,6 +109,11 @@ impl StreamReply {
 
     pub fn split(mut self, bytes: usize) -> Self {
         self.split_bytes = Some(bytes.max(1));
+        self
+    }
+
+    pub fn rate(mut self, per_s: f64) -> Self {
+        self.rate_per_s = Some(per_s);
         self
     }
 
@@ -276,6 +284,8 @@ struct State {
     requests: Vec<RecordedRequest>,
     /// Answer like OpenRouter: try `models` in order when the first fails.
     server_side_fallback: bool,
+    /// Builds the reply for a model no script names.
+    any_model: Option<Arc<dyn Fn(&str) -> Reply + Send + Sync>>,
 }
 
 /// The running server. Dropping it stops accepting connections.
@@ -325,6 +335,11 @@ impl FakeUpstream {
         let mut state = self.state.lock().expect("state");
         state.scripts.insert(model.to_string(), replies);
         state.served.remove(model);
+    }
+
+    /// Replies for every model without a script, built from its id.
+    pub fn any_model(&self, reply: impl Fn(&str) -> Reply + Send + Sync + 'static) {
+        self.state.lock().expect("state").any_model = Some(Arc::new(reply));
     }
 
     pub fn catalog(&self, body: impl Into<String>) {
@@ -443,7 +458,11 @@ async fn respond(
         let next = {
             let mut state = state.lock().expect("state");
             let served = state.served.get(model).copied().unwrap_or(0);
-            let replies = state.scripts.get(model).cloned();
+            let replies = state
+                .scripts
+                .get(model)
+                .cloned()
+                .or_else(|| state.any_model.as_ref().map(|make| vec![make(model)]));
             replies.map(|replies| {
                 state.served.insert(model.clone(), served + 1);
                 replies[served.min(replies.len().saturating_sub(1))].clone()
@@ -493,6 +512,8 @@ async fn write_stream(socket: &mut TcpStream, stream: StreamReply) -> std::io::R
     socket.flush().await?;
     let eol: &[u8] = if stream.crlf { b"\r\n" } else { b"\n" };
     let mut first_data = true;
+    let mut paced_start: Option<tokio::time::Instant> = None;
+    let mut data_index = 0u64;
     for piece in &stream.pieces {
         if let Piece::Pause(pause) = piece {
             tokio::time::sleep(*pause).await;
@@ -501,6 +522,12 @@ async fn write_stream(socket: &mut TcpStream, stream: StreamReply) -> std::io::R
         if matches!(piece, Piece::Data(_)) {
             if !first_data && !stream.piece_delay.is_zero() {
                 tokio::time::sleep(stream.piece_delay).await;
+            }
+            if let Some(rate) = stream.rate_per_s {
+                let start = *paced_start.get_or_insert_with(tokio::time::Instant::now);
+                let due = start + Duration::from_secs_f64(data_index as f64 / rate);
+                tokio::time::sleep_until(due).await;
+                data_index += 1;
             }
             first_data = false;
         }

@@ -38,9 +38,17 @@ fn answer(model: &str, args: &Args) -> Reply {
     let mut pieces = vec![Piece::Comment("OPENROUTER PROCESSING".into())];
     pieces.push(Piece::Pause(Duration::from_millis(args.ttft_ms)));
     for i in 0..args.reasoning {
-        pieces.push(Piece::Data(chunk(model, json!({"reasoning": format!("thought{i} ")}), None)));
+        pieces.push(Piece::Data(chunk(
+            model,
+            json!({"reasoning": format!("thought{i} ")}),
+            None,
+        )));
     }
-    pieces.push(Piece::Data(chunk(model, json!({"content": format!("## Answer from {model}\n\n")}), None)));
+    pieces.push(Piece::Data(chunk(
+        model,
+        json!({"content": format!("## Answer from {model}\n\n")}),
+        None,
+    )));
     for i in 0..args.tokens {
         let word = match i % 40 {
             39 => format!("w{i}.\n\n"),
@@ -49,9 +57,18 @@ fn answer(model: &str, args: &Args) -> Reply {
         };
         pieces.push(Piece::Data(chunk(model, json!({"content": word}), None)));
     }
-    pieces.push(Piece::Data(chunk(model, json!({"content": format!("END-{model}")}), Some("stop"))));
+    pieces.push(Piece::Data(chunk(
+        model,
+        json!({"content": format!("END-{model}")}),
+        Some("stop"),
+    )));
     let completion = (args.tokens + args.reasoning + 2) as u64;
-    pieces.push(Piece::Data(usage_chunk(model, 24, completion, Some(completion as f64 * 1e-6))));
+    pieces.push(Piece::Data(usage_chunk(
+        model,
+        24,
+        completion,
+        Some(completion as f64 * 1e-6),
+    )));
     Reply::Stream(StreamReply::new(pieces).rate(args.rate))
 }
 

@@ -13,10 +13,15 @@ fn main() -> ExitCode {
         Err(err) => err.exit(),
     };
     let _log_guard = prism::logging::init(&prism::config::Paths::from_env().log_file());
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // The workbench runs on one thread: its streams, parsing and drawing fit
+    // in a fraction of a core, and one thread saves the cross-thread wake-ups
+    // that would otherwise cost more than the work. Headless commands use all cores.
+    let mut builder = if cli.command.is_none() {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("prism: cannot start the async runtime: {err}");

@@ -57,7 +57,7 @@ pub async fn run(
             "no models to compare: pass -m MODEL (repeatable) or --fallback M1,M2".into(),
         ));
     }
-    let targets = targets(setup.router.providers(), &columns)?;
+    let targets = super::targets(setup.router.providers(), &columns)?;
     let prompt = read_prompt(args.prompt.as_deref())?;
 
     let defaults = &setup.config.file.defaults;
@@ -174,40 +174,6 @@ pub async fn run(
     } else {
         EXIT_FAILED
     })
-}
-
-fn targets(providers: &Providers, columns: &[ColumnArg]) -> Result<Vec<Target>, CliError> {
-    let parse = |text: &str| {
-        providers
-            .parse_ref(text)
-            .map_err(|e| CliError::Usage(format!("model '{text}': {e}")))
-    };
-    columns
-        .iter()
-        .map(|column| match column {
-            ColumnArg::Model(model) => Ok(Target::single(model.trim(), parse(model)?)),
-            ColumnArg::Chain(chain) => {
-                let parts: Vec<&str> = chain
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .collect();
-                if parts.is_empty() {
-                    return Err(CliError::Usage(format!(
-                        "--fallback '{chain}' names no model"
-                    )));
-                }
-                let chain = parts
-                    .iter()
-                    .map(|p| parse(p))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(Target {
-                    label: parts.join(","),
-                    chain,
-                })
-            }
-        })
-        .collect()
 }
 
 fn read_prompt(arg: Option<&str>) -> Result<String, CliError> {

@@ -6,6 +6,7 @@ mod compare;
 mod models;
 mod report;
 pub mod setup;
+mod workbench;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,8 +28,28 @@ pub use setup::{Setup, SetupError};
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    #[command(flatten)]
+    pub open: OpenArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// How the workbench opens (when no command is given).
+#[derive(Debug, Clone, Default, Args)]
+pub struct OpenArgs {
+    /// A model column to open with (repeatable): an id of the default provider or provider:model.
+    #[arg(short = 'm', long = "model", value_name = "MODEL")]
+    pub models: Vec<String>,
+    /// A fallback chain as one column, e.g. openai/gpt-4o,anthropic/claude-3.5-sonnet.
+    #[arg(long = "fallback", value_name = "M1,M2,...")]
+    pub fallback: Vec<String>,
+    /// System prompt for every pane.
+    #[arg(long, value_name = "TEXT")]
+    pub system: Option<String>,
+    #[arg(long, value_name = "F")]
+    pub temperature: Option<f64>,
+    #[arg(long, value_name = "N")]
+    pub max_tokens: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Args)]
@@ -147,12 +168,16 @@ pub const EXIT_USAGE: u8 = 2;
 pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
     let outcome = match cli.command {
         Some(Command::Compare(args)) => {
-            let order = column_order(matches, &args);
+            let sub = matches.subcommand_matches("compare").unwrap_or(matches);
+            let order = column_order(sub, &args.models, &args.fallback);
             compare::run(&cli.global, args, order).await
         }
         Some(Command::Models(args)) => models::run(&cli.global, args).await,
         Some(Command::Config(args)) => config_command(&cli.global, &args),
-        None => Err(CliError::Usage("no command given".into())),
+        None => {
+            let order = column_order(matches, &cli.open.models, &cli.open.fallback);
+            workbench::run(&cli.global, &cli.open, order).await
+        }
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -195,26 +220,66 @@ pub enum ColumnArg {
 }
 
 /// `-m` and `--fallback` in the order they were given on the command line.
-fn column_order(matches: &ArgMatches, args: &CompareArgs) -> Vec<ColumnArg> {
-    let sub = matches.subcommand_matches("compare");
+fn column_order(matches: &ArgMatches, models: &[String], fallback: &[String]) -> Vec<ColumnArg> {
     let indices = |id: &str| -> Vec<usize> {
-        sub.and_then(|m| m.indices_of(id))
+        matches
+            .indices_of(id)
             .map(|i| i.collect())
             .unwrap_or_default()
     };
     let mut columns: Vec<(usize, ColumnArg)> = Vec::new();
     let model_indices = indices("models");
-    for (i, model) in args.models.iter().enumerate() {
+    for (i, model) in models.iter().enumerate() {
         let at = model_indices.get(i).copied().unwrap_or(i);
         columns.push((at, ColumnArg::Model(model.clone())));
     }
     let chain_indices = indices("fallback");
-    for (i, chain) in args.fallback.iter().enumerate() {
+    for (i, chain) in fallback.iter().enumerate() {
         let at = chain_indices.get(i).copied().unwrap_or(usize::MAX / 2 + i);
         columns.push((at, ColumnArg::Chain(chain.clone())));
     }
     columns.sort_by_key(|(at, _)| *at);
     columns.into_iter().map(|(_, c)| c).collect()
+}
+
+/// Turns columns as written into targets, resolving provider prefixes.
+pub fn targets(
+    providers: &crate::router::Providers,
+    columns: &[ColumnArg],
+) -> Result<Vec<crate::router::Target>, CliError> {
+    let parse = |text: &str| {
+        providers
+            .parse_ref(text)
+            .map_err(|e| CliError::Usage(format!("model '{text}': {e}")))
+    };
+    columns
+        .iter()
+        .map(|column| match column {
+            ColumnArg::Model(model) => {
+                Ok(crate::router::Target::single(model.trim(), parse(model)?))
+            }
+            ColumnArg::Chain(chain) => {
+                let parts: Vec<&str> = chain
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                if parts.is_empty() {
+                    return Err(CliError::Usage(format!(
+                        "--fallback '{chain}' names no model"
+                    )));
+                }
+                let chain = parts
+                    .iter()
+                    .map(|p| parse(p))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(crate::router::Target {
+                    label: parts.join(","),
+                    chain,
+                })
+            }
+        })
+        .collect()
 }
 
 fn config_command(global: &GlobalArgs, args: &ConfigArgs) -> Result<u8, CliError> {

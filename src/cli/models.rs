@@ -75,7 +75,7 @@ pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> Result<u8, CliError> 
             .map(|m| {
                 vec![
                     m.id.clone(),
-                    m.context_length.map_or("?".into(), format_context),
+                    m.context_length.map_or("?".into(), catalog::format_context),
                     format_per_million(m.pricing.prompt),
                     format_per_million(m.pricing.completion),
                 ]
@@ -99,19 +99,6 @@ pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> Result<u8, CliError> 
     Ok(EXIT_OK)
 }
 
-/// 128000 → "128k", 1048576 → "1M".
-fn format_context(tokens: u64) -> String {
-    if tokens >= 1_000_000 && tokens % 1_000_000 == 0 {
-        format!("{}M", tokens / 1_000_000)
-    } else if tokens >= 1_048_576 && tokens % 1_048_576 == 0 {
-        format!("{}Mi", tokens / 1_048_576)
-    } else if tokens >= 1000 {
-        format!("{}k", tokens / 1000)
-    } else {
-        tokens.to_string()
-    }
-}
-
 /// Prices per 1M tokens as exact decimal strings (null when unknown).
 fn model_json(model: &ModelInfo) -> serde_json::Value {
     let per_million = |p: pricing::Price| p.per_million().map(|v| v.to_string());
@@ -129,18 +116,4 @@ fn model_json(model: &ModelInfo) -> serde_json::Value {
         "usd_per_1m_output": per_million(model.pricing.completion),
         "pricing": model.pricing,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn context_sizes_read_like_people_say_them() {
-        assert_eq!(format_context(128_000), "128k");
-        assert_eq!(format_context(1_000_000), "1M");
-        assert_eq!(format_context(1_048_576), "1Mi");
-        assert_eq!(format_context(262_144), "262k");
-        assert_eq!(format_context(512), "512");
-    }
 }

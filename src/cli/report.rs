@@ -47,12 +47,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
 }
 
 pub fn format_ms(ms: Option<u64>) -> String {
-    match ms {
-        None => "-".into(),
-        Some(ms) if ms < 1000 => format!("{ms}ms"),
-        Some(ms) if ms < 60_000 => format!("{:.1}s", ms as f64 / 1000.0),
-        Some(ms) => format!("{}m{:02}s", ms / 60_000, (ms % 60_000) / 1000),
-    }
+    ms.map_or("-".into(), crate::units::duration_ms)
 }
 
 pub fn format_rate(tokens_per_s: Option<f64>) -> String {

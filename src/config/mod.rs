@@ -17,6 +17,14 @@ use crate::router::{Attribution, RouterSettings};
 pub use paths::Paths;
 pub use secrets::{KeySource, Secrets};
 
+/// The columns the workbench opens with when neither the command line, the
+/// last session nor the config file names any.
+pub const DEFAULT_MODELS: [&str; 3] = [
+    "openai/gpt-4o-mini",
+    "anthropic/claude-haiku-4.5",
+    "google/gemini-2.5-flash",
+];
+
 /// The default provider and where its key comes from.
 pub const OPENROUTER: &str = "openrouter";
 pub const OPENROUTER_BASE_URL: &str = "https://openrouter.ai/api/v1";

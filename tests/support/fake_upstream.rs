@@ -50,6 +50,8 @@ pub struct StreamReply {
     pub split_bytes: Option<usize>,
     /// Pace data pieces at this many per second (writes due together go together).
     pub rate_per_s: Option<f64>,
+    /// One write per piece, never several pieces in one (the worst case for readers).
+    pub write_each: bool,
     pub end: End,
 }
 
@@ -62,6 +64,7 @@ impl StreamReply {
             crlf: false,
             split_bytes: None,
             rate_per_s: None,
+            write_each: false,
             end: End::Done,
         }
     }
@@ -109,6 +112,11 @@ impl StreamReply {
 
     pub fn split(mut self, bytes: usize) -> Self {
         self.split_bytes = Some(bytes.max(1));
+        self
+    }
+
+    pub fn write_each(mut self) -> Self {
+        self.write_each = true;
         self
     }
 
@@ -274,6 +282,9 @@ impl RecordedRequest {
     }
 }
 
+/// Builds a reply from a model id.
+type ReplyMaker = Arc<dyn Fn(&str) -> Reply + Send + Sync>;
+
 #[derive(Default)]
 struct State {
     /// Replies per model id, played in order; the last one repeats.
@@ -285,7 +296,9 @@ struct State {
     /// Answer like OpenRouter: try `models` in order when the first fails.
     server_side_fallback: bool,
     /// Builds the reply for a model no script names.
-    any_model: Option<Arc<dyn Fn(&str) -> Reply + Send + Sync>>,
+    any_model: Option<ReplyMaker>,
+    /// When each streamed reply finished writing, by model.
+    stream_ends: Vec<(String, std::time::Instant)>,
 }
 
 /// The running server. Dropping it stops accepting connections.
@@ -352,6 +365,11 @@ impl FakeUpstream {
 
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state.lock().expect("state").requests.clone()
+    }
+
+    /// (model, when its stream's last byte was written), in order.
+    pub fn stream_ends(&self) -> Vec<(String, std::time::Instant)> {
+        self.state.lock().expect("state").stream_ends.clone()
     }
 
     pub fn chat_requests(&self) -> Vec<RecordedRequest> {
@@ -477,7 +495,21 @@ async fn respond(
             break;
         }
     }
-    write_reply(socket, reply).await
+    let streamed = matches!(reply, Reply::Stream(_));
+    let served_model = body
+        .get("model")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let keep_alive = write_reply(socket, reply).await;
+    if streamed {
+        state
+            .lock()
+            .expect("state")
+            .stream_ends
+            .push((served_model, std::time::Instant::now()));
+    }
+    keep_alive
 }
 
 async fn write_reply(socket: &mut TcpStream, reply: Reply) -> std::io::Result<bool> {
@@ -502,6 +534,8 @@ async fn write_reply(socket: &mut TcpStream, reply: Reply) -> std::io::Result<bo
     }
 }
 
+/// Writes a stream as a server would: what is ready goes out in one write;
+/// pauses, the pacing rate and `split_bytes` decide where writes break.
 async fn write_stream(socket: &mut TcpStream, stream: StreamReply) -> std::io::Result<bool> {
     tokio::time::sleep(stream.header_delay).await;
     socket
@@ -511,40 +545,44 @@ async fn write_stream(socket: &mut TcpStream, stream: StreamReply) -> std::io::R
         .await?;
     socket.flush().await?;
     let eol: &[u8] = if stream.crlf { b"\r\n" } else { b"\n" };
+    let split = stream.split_bytes;
+    let mut pending: Vec<u8> = Vec::new();
     let mut first_data = true;
     let mut paced_start: Option<tokio::time::Instant> = None;
     let mut data_index = 0u64;
     for piece in &stream.pieces {
         if let Piece::Pause(pause) = piece {
+            write_chunks(socket, &mut pending, split).await?;
             tokio::time::sleep(*pause).await;
             continue;
         }
         if matches!(piece, Piece::Data(_)) {
             if !first_data && !stream.piece_delay.is_zero() {
+                write_chunks(socket, &mut pending, split).await?;
                 tokio::time::sleep(stream.piece_delay).await;
             }
             if let Some(rate) = stream.rate_per_s {
                 let start = *paced_start.get_or_insert_with(tokio::time::Instant::now);
                 let due = start + Duration::from_secs_f64(data_index as f64 / rate);
-                tokio::time::sleep_until(due).await;
+                if due > tokio::time::Instant::now() {
+                    write_chunks(socket, &mut pending, split).await?;
+                    tokio::time::sleep_until(due).await;
+                }
                 data_index += 1;
             }
             first_data = false;
         }
-        let mut bytes = Vec::new();
-        write_piece(&mut bytes, piece, eol);
-        write_chunks(socket, &bytes, stream.split_bytes).await?;
-    }
-    match stream.end {
-        End::Done => {
-            let mut bytes = Vec::new();
-            write_piece(&mut bytes, &Piece::Data("[DONE]".into()), eol);
-            write_chunks(socket, &bytes, stream.split_bytes).await?;
-            socket.write_all(b"0\r\n\r\n").await?;
-            socket.flush().await?;
-            Ok(true)
+        write_piece(&mut pending, piece, eol);
+        if split.is_some() || stream.write_each {
+            write_chunks(socket, &mut pending, split).await?;
         }
-        End::NoDone => {
+    }
+    if stream.end == End::Done {
+        write_piece(&mut pending, &Piece::Data("[DONE]".into()), eol);
+    }
+    write_chunks(socket, &mut pending, split).await?;
+    match stream.end {
+        End::Done | End::NoDone => {
             socket.write_all(b"0\r\n\r\n").await?;
             socket.flush().await?;
             Ok(true)
@@ -560,25 +598,29 @@ async fn write_stream(socket: &mut TcpStream, stream: StreamReply) -> std::io::R
     }
 }
 
-/// Writes bytes as HTTP chunks, split into reads of `split` bytes with a
-/// flush and a short pause between them so the client sees them apart.
+/// Sends `pending` as HTTP chunks (one write each), split into pieces of
+/// `split` bytes with a short pause between them so the client reads them
+/// apart; empties `pending`.
 async fn write_chunks(
     socket: &mut TcpStream,
-    bytes: &[u8],
+    pending: &mut Vec<u8>,
     split: Option<usize>,
 ) -> std::io::Result<()> {
-    let size = split.unwrap_or(bytes.len().max(1));
-    for part in bytes.chunks(size) {
-        socket
-            .write_all(format!("{:x}\r\n", part.len()).as_bytes())
-            .await?;
-        socket.write_all(part).await?;
-        socket.write_all(b"\r\n").await?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let size = split.unwrap_or(pending.len());
+    for part in pending.chunks(size) {
+        let mut frame = format!("{:x}\r\n", part.len()).into_bytes();
+        frame.extend_from_slice(part);
+        frame.extend_from_slice(b"\r\n");
+        socket.write_all(&frame).await?;
         socket.flush().await?;
         if split.is_some() {
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
     }
+    pending.clear();
     Ok(())
 }
 

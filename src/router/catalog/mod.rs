@@ -289,6 +289,18 @@ fn known_first<T>(left: Option<T>, right: Option<T>, order: impl Fn(T, T) -> Ord
     }
 }
 
+/// A context size as people say it: 128000 → "128k", 1048576 → "1M", 1500000 → "1.5M".
+pub fn format_context(tokens: u64) -> String {
+    if tokens >= 1_000_000 {
+        let millions = format!("{:.1}", tokens as f64 / 1_000_000.0);
+        format!("{}M", millions.trim_end_matches(".0"))
+    } else if tokens >= 1000 {
+        format!("{}k", tokens / 1000)
+    } else {
+        tokens.to_string()
+    }
+}
+
 /// An age for people: "just now" under 10 s, then "45s", "12m", "3h", "5d"
 /// (each unit truncated). Negative ages (clock skew) read as "just now".
 pub fn format_age(secs: i64) -> String {

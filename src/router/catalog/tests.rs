@@ -455,3 +455,13 @@ fn model_info_round_trips_through_serde() {
     let back: ModelInfo = serde_json::from_str(&json).expect("deserialize");
     assert_eq!(back, parsed.models[0]);
 }
+
+#[test]
+fn context_sizes_read_like_people_say_them() {
+    assert_eq!(format_context(128_000), "128k");
+    assert_eq!(format_context(131_072), "131k");
+    assert_eq!(format_context(1_000_000), "1M");
+    assert_eq!(format_context(1_048_576), "1M");
+    assert_eq!(format_context(1_500_000), "1.5M");
+    assert_eq!(format_context(512), "512");
+}

@@ -1,0 +1,61 @@
+//! `prism` with no command: opens the workbench with the columns from the
+//! command line, else the config file's `models`, else the built-in defaults.
+
+use crate::config::{CliOverrides, DEFAULT_MODELS};
+use crate::tui;
+use crate::tui::params::Params;
+
+use super::{CliError, ColumnArg, EXIT_FAILED, EXIT_OK, GlobalArgs, OpenArgs, Setup};
+
+pub async fn run(
+    global: &GlobalArgs,
+    open: &OpenArgs,
+    order: Vec<ColumnArg>,
+) -> Result<u8, CliError> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(CliError::Usage(
+            "the workbench needs a terminal; for scripts use `prism compare` (see prism --help)"
+                .into(),
+        ));
+    }
+    if let Some(t) = open.temperature
+        && !(t.is_finite() && (0.0..=2.0).contains(&t))
+    {
+        return Err(CliError::Usage(format!(
+            "--temperature {t} must be a number from 0 to 2"
+        )));
+    }
+    let setup = Setup::load(global, &CliOverrides::default())?;
+    let columns = if !order.is_empty() {
+        order
+    } else if !setup.config.file.models.is_empty() {
+        setup
+            .config
+            .file
+            .models
+            .iter()
+            .map(|m| ColumnArg::Model(m.clone()))
+            .collect()
+    } else {
+        DEFAULT_MODELS
+            .iter()
+            .map(|m| ColumnArg::Model(m.to_string()))
+            .collect()
+    };
+    let targets = super::targets(setup.router.providers(), &columns)?;
+    let defaults = &setup.config.file.defaults;
+    let params = Params {
+        system: open.system.clone().or_else(|| defaults.system.clone()),
+        temperature: open.temperature.or(defaults.temperature),
+        max_tokens: open.max_tokens.or(defaults.max_tokens),
+    };
+    let options = tui::Options { targets, params };
+    match tui::run(setup.router, setup.loader, options).await {
+        Ok(()) => Ok(EXIT_OK),
+        Err(err) => {
+            eprintln!("prism: the terminal failed: {err}");
+            Ok(EXIT_FAILED)
+        }
+    }
+}

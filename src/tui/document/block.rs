@@ -1,0 +1,273 @@
+//! One block of a document: its sanitized source, its styled and wrapped
+//! logical lines (in one arena), and the cumulative row counts that let
+//! `render` find a row by binary search. The last logical line is the open
+//! one that appends re-render.
+
+use ratatui::buffer::Buffer;
+
+use super::BlockKind;
+use super::draw::{self, Palette, Place};
+use super::line::{Arena, Line, LineWriter, Roles, expand_tabs, offset};
+use super::markdown;
+use super::wrap;
+use crate::tui::theme::TextStyle;
+
+#[derive(Clone, Debug)]
+pub(super) struct Block {
+    kind: BlockKind,
+    /// Sanitized text as appended (tabs and all), for `Document::text`.
+    source: String,
+    collapsed: bool,
+    /// One per logical line of `source` (split at '\n'), never empty once rendered.
+    lines: Vec<Line>,
+    /// The lines' display text, style runs and rows.
+    arena: Arena,
+    /// `line_row_ends[j]`: rows of lines 0..=j.
+    line_row_ends: Vec<usize>,
+    /// Where the open (last) logical line starts in `source`.
+    open_start: usize,
+    /// The Markdown state before the open line.
+    open_state: markdown::State,
+    /// Words of the source, for the collapsed reasoning header.
+    words: usize,
+    /// Whether the source ends inside a word, so an append may continue it.
+    in_word: bool,
+}
+
+impl Block {
+    pub(super) fn new(kind: BlockKind) -> Block {
+        Block {
+            kind,
+            source: String::new(),
+            collapsed: false,
+            lines: Vec::new(),
+            arena: Arena::default(),
+            line_row_ends: Vec::new(),
+            open_start: 0,
+            open_state: None,
+            words: 0,
+            in_word: false,
+        }
+    }
+
+    pub(super) fn kind(&self) -> BlockKind {
+        self.kind
+    }
+
+    pub(super) fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub(super) fn is_collapsed(&self) -> bool {
+        self.kind == BlockKind::Reasoning && self.collapsed
+    }
+
+    pub(super) fn set_collapsed(&mut self, collapsed: bool) {
+        if self.kind == BlockKind::Reasoning {
+            self.collapsed = collapsed;
+        }
+    }
+
+    /// Appends already sanitized text to the source (not yet rendered).
+    pub(super) fn add_source(&mut self, clean: &str) {
+        self.source.push_str(clean);
+        for c in clean.chars() {
+            let in_word = !c.is_whitespace();
+            if in_word && !self.in_word {
+                self.words += 1;
+            }
+            self.in_word = in_word;
+        }
+    }
+
+    pub(super) fn reset_source(&mut self) {
+        self.source.clear();
+        self.words = 0;
+        self.in_word = false;
+        self.reset_rendering();
+    }
+
+    /// Forgets every rendered line, so the next render starts from the first.
+    pub(super) fn reset_rendering(&mut self) {
+        self.lines.clear();
+        self.arena = Arena::default();
+        self.line_row_ends.clear();
+        self.open_start = 0;
+        self.open_state = None;
+    }
+
+    /// Re-renders the open line and every line after it; returns how many
+    /// logical lines that was (1 for an append within a line).
+    pub(super) fn render_from_open(&mut self, markdown: bool, width_cells: u16) -> u64 {
+        if let Some(open) = self.lines.pop() {
+            self.arena.truncate_to(&open);
+        }
+        self.line_row_ends.pop();
+        let mut rows = self.line_row_ends.last().copied().unwrap_or(0);
+        let mut state = self.open_state;
+        let mut start = self.open_start;
+        let mut rendered = 0;
+        loop {
+            let rest = self.source.get(start..).unwrap_or("");
+            let (segment, next_start) = match rest.find('\n') {
+                Some(newline) => (&rest[..newline], Some(start + newline + 1)),
+                None => (rest, None),
+            };
+            let state_before = state;
+            let first = self.lines.is_empty();
+            let mut writer = LineWriter::new(&mut self.arena);
+            render_line(self.kind, markdown, first, &mut state, segment, &mut writer);
+            let mut line = writer.finish();
+            let hidden = next_start.is_none() && segment.is_empty();
+            rows += wrap_into(&mut self.arena, &mut line, width_cells, hidden);
+            rendered += 1;
+            self.lines.push(line);
+            self.line_row_ends.push(rows);
+            match next_start {
+                Some(next) => start = next,
+                None => {
+                    self.open_start = start;
+                    self.open_state = state_before;
+                    return rendered;
+                }
+            }
+        }
+    }
+
+    /// Re-wraps every line at a new width (styling is kept).
+    pub(super) fn rewrap(&mut self, width_cells: u16) {
+        let open_is_empty = self.open_start >= self.source.len();
+        let last = self.lines.len().saturating_sub(1);
+        let mut rows = 0;
+        self.arena.rows.clear();
+        self.line_row_ends.clear();
+        for (index, line) in self.lines.iter_mut().enumerate() {
+            let hidden = index == last && open_is_empty;
+            rows += wrap_into(&mut self.arena, line, width_cells, hidden);
+            self.line_row_ends.push(rows);
+        }
+    }
+
+    fn lead_rows(&self, index: usize) -> usize {
+        usize::from(self.kind == BlockKind::Prompt && index > 0)
+    }
+
+    /// A blank row after a prompt sets the answer apart from the question.
+    fn trail_rows(&self) -> usize {
+        usize::from(self.kind == BlockKind::Prompt && !self.source.is_empty())
+    }
+
+    fn header_rows(&self) -> usize {
+        usize::from(self.kind == BlockKind::Reasoning && !self.source.is_empty())
+    }
+
+    /// Rows of this block when it is block `index` of the document.
+    pub(super) fn rows(&self, index: usize) -> usize {
+        let body = if self.is_collapsed() {
+            0
+        } else {
+            self.line_row_ends.last().copied().unwrap_or(0)
+        };
+        self.lead_rows(index) + self.header_rows() + body + self.trail_rows()
+    }
+
+    /// Draws the block's row `local_row`; `hint` is the line the previous row
+    /// was in, so consecutive rows step forward instead of searching again.
+    /// Returns the line drawn from, if any.
+    pub(super) fn draw_row(
+        &self,
+        index: usize,
+        local_row: usize,
+        hint: Option<usize>,
+        place: Place,
+        buf: &mut Buffer,
+        palette: &Palette,
+    ) -> Option<usize> {
+        let mut body_row = local_row.checked_sub(self.lead_rows(index))?;
+        if self.header_rows() > 0 {
+            if body_row == 0 {
+                draw::reasoning_header(self.collapsed, self.words, place, buf, palette);
+                return None;
+            }
+            body_row -= 1;
+        }
+        if body_row >= self.line_row_ends.last().copied().unwrap_or(0) {
+            // The trailing blank row of a prompt.
+            return None;
+        }
+        let line_index = match hint {
+            Some(mut line) => {
+                while self
+                    .line_row_ends
+                    .get(line)
+                    .is_some_and(|end| *end <= body_row)
+                {
+                    line += 1;
+                }
+                line
+            }
+            None => self.line_row_ends.partition_point(|end| *end <= body_row),
+        };
+        let line_start = match line_index.checked_sub(1) {
+            Some(previous) => self.line_row_ends.get(previous).copied().unwrap_or(0),
+            None => 0,
+        };
+        let line = self.lines.get(line_index)?;
+        draw::line_row(
+            self.arena.view(line),
+            body_row - line_start,
+            place,
+            buf,
+            palette,
+        );
+        Some(line_index)
+    }
+}
+
+/// Appends the rows of `line` to the arena (none if `hidden`); returns how many.
+fn wrap_into(arena: &mut Arena, line: &mut Line, width_cells: u16, hidden: bool) -> usize {
+    let before = arena.rows.len();
+    line.rows_start = offset(before);
+    if !hidden {
+        wrap::wrap(&arena.text, line, width_cells, &mut arena.rows);
+    }
+    line.rows_end = offset(arena.rows.len());
+    arena.rows.len() - before
+}
+
+/// Styles one logical line of a block of `kind`; `state` is the Markdown
+/// state before it and becomes the state after it.
+fn render_line(
+    kind: BlockKind,
+    markdown: bool,
+    first_in_block: bool,
+    state: &mut markdown::State,
+    source: &str,
+    line: &mut LineWriter,
+) {
+    let role = match kind {
+        BlockKind::Answer if markdown => return markdown::answer_line(source, state, line),
+        BlockKind::Answer => TextStyle::Plain,
+        BlockKind::Reasoning => TextStyle::Reasoning,
+        BlockKind::Error => TextStyle::Error,
+        BlockKind::Notice => TextStyle::Notice,
+        BlockKind::Prompt => {
+            line.hang.push_str("  ");
+            line.hang_roles = Roles::of(TextStyle::Prompt);
+            let prefix = if first_in_block { "› " } else { "  " };
+            return plain_line(prefix, source, TextStyle::Prompt, line);
+        }
+    };
+    plain_line("", source, role, line);
+}
+
+/// `prefix` then the text; leading indentation stays whole on the first row.
+fn plain_line(prefix: &str, source: &str, role: TextStyle, line: &mut LineWriter) {
+    let text = expand_tabs(source);
+    let indent = text.len() - text.trim_start_matches(' ').len();
+    let roles = Roles::of(role);
+    line.push(prefix, roles);
+    line.push(&text[..indent], roles);
+    line.start_content();
+    line.push(&text[indent..], roles);
+}

@@ -1,0 +1,79 @@
+//! Everything that can happen to the workbench, as messages for the reducer,
+//! and everything the reducer asks the runtime to do, as effects. Time enters
+//! only inside messages, so the reducer stays pure.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::router::catalog::Catalog;
+use crate::router::catalog_load::Refresh;
+use crate::router::events::{RunResult, StreamEvent};
+use crate::router::{ChatMessage, ChatParams, Target};
+
+use super::state::{PaneId, RunId};
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// A batch of a run's events (consecutive deltas merged; `merged` says
+    /// how many deltas were folded into others, for the live token count),
+    /// with when it arrived.
+    Stream {
+        pane: PaneId,
+        run: RunId,
+        events: Vec<StreamEvent>,
+        merged: u64,
+        at: Instant,
+    },
+    /// The run ended; the router's result has the final figures.
+    RunFinished {
+        pane: PaneId,
+        run: RunId,
+        result: Box<RunResult>,
+        at: Instant,
+    },
+    CatalogLoaded {
+        provider: String,
+        catalog: Option<Arc<Catalog>>,
+        warnings: Vec<String>,
+        /// A background refresh (true) or the instant offline load (false).
+        refreshed: bool,
+    },
+    /// `$EDITOR` closed: the new prompt text, or why it failed.
+    EditorClosed(Result<String, String>),
+    /// The clock, only while something is live, to advance elapsed timers.
+    Tick {
+        at: Instant,
+        unix: i64,
+    },
+    /// The terminal could not be written or read.
+    TerminalError(String),
+    /// SIGTERM, SIGINT or SIGHUP.
+    Signal,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Effect {
+    StartRun {
+        pane: PaneId,
+        run: RunId,
+        target: Target,
+        messages: Vec<ChatMessage>,
+        params: ChatParams,
+    },
+    CancelRun(RunId),
+    LoadCatalog {
+        provider: String,
+        refresh: Refresh,
+    },
+    /// Put text on the clipboard with OSC 52 (works over SSH).
+    CopyToClipboard(String),
+    /// Suspend the UI and edit this text in `$EDITOR`.
+    OpenEditor(String),
+    Quit,
+}

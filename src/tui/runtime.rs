@@ -1,0 +1,438 @@
+//! The event loop: one task owns the terminal and selects over messages
+//! (terminal events from crossterm's `EventStream`, stream batches, catalogs),
+//! signals, a frame deadline that exists only while something changed, and a
+//! clock that ticks only while answers are live. Idle, it waits and draws nothing.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crossterm::event::{Event, EventStream};
+
+use crate::router::catalog_load::{CatalogLoader, Refresh};
+use crate::router::events::StreamEvent;
+use crate::router::{ChatMessage, ChatParams, Router, Target};
+
+use super::msg::{Effect, Msg};
+use super::state::{AppState, PaneId, RunId};
+use super::terminal::Tty;
+use super::update::update;
+
+/// About 60 frames a second at most.
+const FRAME_INTERVAL: Duration = Duration::from_millis(16);
+/// Elapsed timers in pane titles advance this often while answers are live.
+const CLOCK_INTERVAL: Duration = Duration::from_millis(250);
+/// A stream task sends what it has at least this often...
+const BATCH_INTERVAL: Duration = Duration::from_millis(16);
+/// ...or as soon as this much text is waiting.
+const BATCH_BYTES: usize = 16 * 1024;
+/// Messages handled before the loop looks at the frame deadline again.
+const MAX_MESSAGES_PER_PASS: usize = 256;
+
+pub struct Services {
+    pub router: Router,
+    pub loader: CatalogLoader,
+}
+
+pub async fn run(
+    mut tty: Tty,
+    mut state: AppState,
+    services: Services,
+    initial: Vec<Effect>,
+) -> std::io::Result<()> {
+    let (tx, mut rx) = mpsc::channel::<Msg>(1024);
+    let mut runner = EffectRunner {
+        services,
+        tx: tx.clone(),
+        runs: HashMap::new(),
+    };
+    let mut input = spawn_input(tx.clone());
+    let mut signals = Signals::new();
+    let mut last_draw: Option<Instant> = None;
+    let mut next_tick = Instant::now() + CLOCK_INTERVAL;
+
+    for effect in initial {
+        runner.run(effect, &mut tty, &mut input).await;
+    }
+
+    while !state.quit {
+        let now = Instant::now();
+        let draw_at = state
+            .dirty
+            .then(|| last_draw.map_or(now, |at| at + FRAME_INTERVAL));
+        let live = state.any_live();
+        if !live {
+            next_tick = now + CLOCK_INTERVAL;
+        }
+        let mut inbox: Vec<Msg> = Vec::new();
+        tokio::select! {
+            biased;
+            _ = sleep_until(draw_at), if draw_at.is_some() => {
+                if let Err(err) = tty.draw(&state) {
+                    inbox.push(Msg::TerminalError(format!("cannot draw: {err}")));
+                }
+                state.dirty = false;
+                last_draw = Some(Instant::now());
+            }
+            Some(msg) = rx.recv() => {
+                inbox.push(msg);
+                while inbox.len() < MAX_MESSAGES_PER_PASS {
+                    match rx.try_recv() {
+                        Ok(msg) => inbox.push(msg),
+                        Err(_) => break,
+                    }
+                }
+            }
+            _ = tokio::time::sleep_until(next_tick), if live => {
+                next_tick = Instant::now() + CLOCK_INTERVAL;
+                inbox.push(Msg::Tick {
+                    at: std::time::Instant::now(),
+                    unix: crate::router::catalog_load::now_unix(),
+                });
+            }
+            _ = signals.next() => inbox.push(Msg::Signal),
+        }
+        for msg in inbox {
+            for effect in update(&mut state, msg) {
+                runner.run(effect, &mut tty, &mut input).await;
+            }
+        }
+    }
+    runner.cancel_all();
+    input.abort();
+    Ok(())
+}
+
+/// Terminal input as a task of its own: it is polled only when crossterm's
+/// `EventStream` wakes it, so streaming traffic never makes the loop poll the
+/// terminal (crossterm's reader lock is contended on every poll).
+fn spawn_input(tx: mpsc::Sender<Msg>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        while let Some(event) = events.next().await {
+            let msg = match event {
+                Ok(event) => terminal_msg(event),
+                Err(err) => Some(Msg::TerminalError(format!(
+                    "cannot read the terminal: {err}"
+                ))),
+            };
+            if let Some(msg) = msg
+                && tx.send(msg).await.is_err()
+            {
+                break;
+            }
+        }
+    })
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+fn terminal_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) => Some(Msg::Key(key)),
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(width, height) => Some(Msg::Resize(width, height)),
+        Event::FocusGained | Event::FocusLost => None,
+    }
+}
+
+struct EffectRunner {
+    services: Services,
+    tx: mpsc::Sender<Msg>,
+    runs: HashMap<RunId, CancellationToken>,
+}
+
+impl EffectRunner {
+    async fn run(
+        &mut self,
+        effect: Effect,
+        tty: &mut Tty,
+        input: &mut tokio::task::JoinHandle<()>,
+    ) {
+        self.runs.retain(|_, token| !token.is_cancelled());
+        match effect {
+            Effect::StartRun {
+                pane,
+                run,
+                target,
+                messages,
+                params,
+            } => {
+                let token = spawn_run(
+                    self.services.router.clone(),
+                    self.tx.clone(),
+                    Job {
+                        pane,
+                        run,
+                        target,
+                        messages,
+                        params,
+                    },
+                );
+                self.runs.insert(run, token);
+            }
+            Effect::CancelRun(run) => {
+                if let Some(token) = self.runs.remove(&run) {
+                    token.cancel();
+                }
+            }
+            Effect::LoadCatalog { provider, refresh } => {
+                let loader = self.services.loader.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let outcome = loader.load(&provider, refresh).await;
+                    let _ = tx
+                        .send(Msg::CatalogLoaded {
+                            provider,
+                            catalog: outcome.catalog.map(std::sync::Arc::new),
+                            warnings: outcome.warnings,
+                            refreshed: refresh != Refresh::Offline,
+                        })
+                        .await;
+                });
+            }
+            Effect::CopyToClipboard(text) => {
+                if let Err(err) = tty.copy_to_clipboard(&text) {
+                    let _ = self
+                        .tx
+                        .send(Msg::TerminalError(format!("cannot copy: {err}")))
+                        .await;
+                }
+            }
+            Effect::OpenEditor(text) => {
+                // Stop reading input so every keystroke goes to the editor.
+                input.abort();
+                let _ = (&mut *input).await;
+                let outcome = edit_externally(tty, &text);
+                *input = spawn_input(self.tx.clone());
+                let _ = self.tx.send(Msg::EditorClosed(outcome)).await;
+            }
+            Effect::Quit => self.cancel_all(),
+        }
+    }
+
+    fn cancel_all(&mut self) {
+        for (_, token) in self.runs.drain() {
+            token.cancel();
+        }
+    }
+}
+
+struct Job {
+    pane: PaneId,
+    run: RunId,
+    target: Target,
+    messages: Vec<ChatMessage>,
+    params: ChatParams,
+}
+
+/// One task per run: the router streams into a channel; this task batches
+/// what arrives (merging consecutive deltas) and hands it to the loop. Its
+/// sends wait when the loop is behind, which slows the socket reader, never
+/// the UI, and loses no text.
+fn spawn_run(router: Router, app: mpsc::Sender<Msg>, job: Job) -> CancellationToken {
+    let cancel = CancellationToken::new();
+    let token = cancel.clone();
+    tokio::spawn(async move {
+        let (tx, mut rx) = mpsc::channel::<StreamEvent>(1024);
+        let (pane, run) = (job.pane, job.run);
+        let forward = {
+            let app = app.clone();
+            async move {
+                while let Some(first) = rx.recv().await {
+                    let mut batch = Batch::default();
+                    batch.push(first);
+                    // One timer per batch, then take whatever arrived: no
+                    // wake-up and no timer per token while tokens pour in.
+                    let deadline = Instant::now() + BATCH_INTERVAL;
+                    let mut open = true;
+                    while open && batch.bytes < BATCH_BYTES {
+                        match rx.try_recv() {
+                            Ok(event) => batch.push(event),
+                            Err(mpsc::error::TryRecvError::Disconnected) => open = false,
+                            Err(mpsc::error::TryRecvError::Empty) => {
+                                if Instant::now() >= deadline {
+                                    break;
+                                }
+                                tokio::time::sleep_until(deadline).await;
+                            }
+                        }
+                    }
+                    let msg = Msg::Stream {
+                        pane,
+                        run,
+                        events: batch.events,
+                        merged: batch.merged,
+                        at: std::time::Instant::now(),
+                    };
+                    if app.send(msg).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        };
+        let stream = router.run(&job.target, &job.messages, &job.params, Some(tx), token);
+        let (result, ()) = tokio::join!(stream, forward);
+        let _ = app
+            .send(Msg::RunFinished {
+                pane,
+                run,
+                result: Box::new(result),
+                at: std::time::Instant::now(),
+            })
+            .await;
+    });
+    cancel
+}
+
+/// Events waiting to go to the loop, with consecutive deltas merged.
+#[derive(Default)]
+struct Batch {
+    events: Vec<StreamEvent>,
+    bytes: usize,
+    /// Deltas merged into an earlier one (each still counts as a token).
+    merged: u64,
+}
+
+impl Batch {
+    fn push(&mut self, event: StreamEvent) {
+        match (self.events.last_mut(), event) {
+            (Some(StreamEvent::Content(text)), StreamEvent::Content(more))
+            | (Some(StreamEvent::Reasoning(text)), StreamEvent::Reasoning(more)) => {
+                self.bytes += more.len();
+                self.merged += 1;
+                text.push_str(&more);
+            }
+            (_, event) => {
+                if let StreamEvent::Content(text) | StreamEvent::Reasoning(text) = &event {
+                    self.bytes += text.len();
+                }
+                self.events.push(event);
+            }
+        }
+    }
+}
+
+/// Hands the terminal to `$VISUAL`/`$EDITOR` (default `vi`) on a temp file
+/// holding the prompt, and takes it back. The caller stops the input task
+/// first, so keystrokes go to the editor.
+fn edit_externally(tty: &mut Tty, text: &str) -> Result<String, String> {
+    let command = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".to_string());
+    let mut words = command.split_whitespace();
+    let program = words.next().unwrap_or("vi").to_string();
+    let args: Vec<String> = words.map(str::to_string).collect();
+    let path = std::env::temp_dir().join(format!("prism-prompt-{}.md", std::process::id()));
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+
+    let suspended = tty.suspend();
+    // Blocking on purpose: the editor owns the terminal until it exits, and
+    // streams simply wait (their sockets buffer) until we are back.
+    let status = std::process::Command::new(&program)
+        .args(&args)
+        .arg(&path)
+        .status();
+    let resumed = tty.resume();
+    let edited = std::fs::read_to_string(&path);
+    let _ = std::fs::remove_file(&path);
+
+    suspended.map_err(|e| format!("cannot leave the screen for the editor: {e}"))?;
+    resumed.map_err(|e| format!("cannot take the screen back: {e}"))?;
+    match status {
+        Ok(status) if status.success() => {
+            edited.map_err(|e| format!("cannot read the edited prompt: {e}"))
+        }
+        Ok(status) => Err(format!(
+            "{program} exited with {status}; the prompt is unchanged"
+        )),
+        Err(err) => Err(format!(
+            "cannot run {program} ({err}); set $EDITOR to your editor"
+        )),
+    }
+}
+
+/// SIGTERM, SIGINT and SIGHUP as one stream (Ctrl+C in raw mode is a key, not a signal).
+struct Signals {
+    #[cfg(unix)]
+    streams: Vec<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let streams = [
+                SignalKind::terminate(),
+                SignalKind::interrupt(),
+                SignalKind::hangup(),
+            ]
+            .into_iter()
+            .filter_map(|kind| signal(kind).ok())
+            .collect();
+            Signals { streams }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        {
+            if self.streams.is_empty() {
+                return std::future::pending().await;
+            }
+            let waits = self.streams.iter_mut().map(|s| Box::pin(s.recv()));
+            futures_util::future::select_all(waits).await;
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_merge_deltas_but_keep_their_count() {
+        let mut batch = Batch::default();
+        for event in [
+            StreamEvent::Reasoning("a".into()),
+            StreamEvent::Reasoning("b".into()),
+            StreamEvent::Content("c".into()),
+            StreamEvent::Content("d".into()),
+            StreamEvent::Content("e".into()),
+            StreamEvent::Finished {
+                finish_reason: None,
+            },
+        ] {
+            batch.push(event);
+        }
+        assert_eq!(
+            batch.events,
+            vec![
+                StreamEvent::Reasoning("ab".into()),
+                StreamEvent::Content("cde".into()),
+                StreamEvent::Finished {
+                    finish_reason: None
+                },
+            ]
+        );
+        assert_eq!(batch.merged, 3);
+        assert_eq!(batch.bytes, 5);
+    }
+}

@@ -1,0 +1,233 @@
+//! The reducer: `update(&mut AppState, Msg) -> Vec<Effect>`. Pure: no I/O,
+//! no clock, no await; time arrives inside messages. Keys become actions via
+//! the keymap; stream batches fold into panes (`runs.rs`); choices from the
+//! picker and the parameter form reshape panes (`panes.rs`).
+
+mod actions;
+mod panes;
+mod runs;
+
+use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
+use ratatui::layout::Position;
+
+use super::keymap::{self, Context};
+use super::layout;
+use super::msg::{Effect, Msg};
+use super::params::FormOutcome;
+use super::picker::{self, PickerOutcome};
+use super::state::{AppState, Focus, Notice, NoticeLevel, Overlay};
+use crate::sanitize::sanitize;
+
+pub use panes::{catalog_effects, new_state};
+
+pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match msg {
+        Msg::Key(key) => on_key(state, key, &mut effects),
+        Msg::Mouse(mouse) => on_mouse(state, mouse),
+        Msg::Paste(text) => on_paste(state, &text),
+        Msg::Resize(width, height) => {
+            state.size = (width, height);
+            relayout(state);
+        }
+        Msg::Stream {
+            pane,
+            run,
+            events,
+            merged,
+            at,
+        } => runs::on_events(state, pane, run, events, merged, at),
+        Msg::RunFinished {
+            pane,
+            run,
+            result,
+            at,
+        } => runs::on_finished(state, pane, run, *result, at),
+        Msg::CatalogLoaded {
+            provider,
+            catalog,
+            warnings,
+            refreshed,
+        } => panes::on_catalog(state, provider, catalog, warnings, refreshed),
+        Msg::EditorClosed(outcome) => match outcome {
+            Ok(text) => {
+                let text = sanitize(text.trim_end_matches('\n')).into_owned();
+                state.editor = panes::new_editor(&text);
+                editor_changed(state);
+            }
+            Err(message) => notify(state, NoticeLevel::Error, message),
+        },
+        Msg::Tick { at, unix } => {
+            state.now = Some(at);
+            state.now_unix = unix;
+            if state.any_live() {
+                state.dirty = true;
+            }
+        }
+        Msg::TerminalError(message) => notify(state, NoticeLevel::Error, message),
+        Msg::Signal => {
+            state.quit = true;
+            effects.push(Effect::Quit);
+        }
+    }
+    effects
+}
+
+pub(super) fn notify(state: &mut AppState, level: NoticeLevel, text: impl Into<String>) {
+    state.notice = Some(Notice {
+        text: text.into(),
+        level,
+    });
+    state.dirty = true;
+}
+
+fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
+    if key.kind == KeyEventKind::Release {
+        return;
+    }
+    state.dirty = true;
+    if state.overlay.is_some() {
+        on_overlay_key(state, key, effects);
+        return;
+    }
+    let context = match state.focus {
+        Focus::Editor => Context::Editor,
+        Focus::Pane(_) => Context::Pane,
+    };
+    match keymap::lookup(context, &key) {
+        Some(action) => actions::apply(state, action, effects),
+        None if context == Context::Editor && state.editor.input(key) => editor_changed(state),
+        None => {}
+    }
+}
+
+fn on_overlay_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let Some(overlay) = state.overlay.take() else {
+        return;
+    };
+    match overlay {
+        Overlay::Help { scroll } => {
+            // Arrows and pages scroll; any other key closes; Ctrl+C still quits.
+            use crossterm::event::KeyCode;
+            let scroll = match key.code {
+                KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
+                KeyCode::Down | KeyCode::Char('j') => Some(scroll.saturating_add(1)),
+                KeyCode::PageUp => Some(scroll.saturating_sub(10)),
+                KeyCode::PageDown | KeyCode::Char(' ') => Some(scroll.saturating_add(10)),
+                _ => None,
+            };
+            match scroll {
+                Some(scroll) => state.overlay = Some(Overlay::Help { scroll }),
+                None if keymap::lookup(Context::Editor, &key) == Some(keymap::Action::Quit) => {
+                    actions::apply(state, keymap::Action::Quit, effects);
+                }
+                None => {}
+            }
+        }
+        Overlay::Picker(mut picker, target) => {
+            let outcome = match picker::action_for_key(key) {
+                Some(action) => picker.apply(action),
+                None => PickerOutcome::Continue,
+            };
+            match outcome {
+                PickerOutcome::Continue => state.overlay = Some(Overlay::Picker(picker, target)),
+                PickerOutcome::Cancel => {}
+                PickerOutcome::Apply(references) => {
+                    panes::apply_picker(state, target, references, effects);
+                }
+            }
+        }
+        Overlay::Params(mut form) => match form.handle_key(key) {
+            FormOutcome::Continue => state.overlay = Some(Overlay::Params(form)),
+            FormOutcome::Cancel => {}
+            FormOutcome::Apply(params) => panes::apply_params(state, form.scope, params),
+        },
+    }
+}
+
+fn on_mouse(state: &mut AppState, mouse: MouseEvent) {
+    if state.overlay.is_some() {
+        return;
+    }
+    let at = Position::new(mouse.column, mouse.row);
+    let pane = state.layout.panes.iter().position(|r| r.contains(at));
+    match mouse.kind {
+        MouseEventKind::ScrollUp => {
+            if let Some(index) = pane {
+                actions::scroll_by(state, index, -3);
+            }
+        }
+        MouseEventKind::ScrollDown => {
+            if let Some(index) = pane {
+                actions::scroll_by(state, index, 3);
+            }
+        }
+        MouseEventKind::Down(_) => {
+            if let Some(index) = pane {
+                state.focus = Focus::Pane(index);
+                state.dirty = true;
+            } else if state.layout.editor.contains(at) {
+                state.focus = Focus::Editor;
+                state.dirty = true;
+            }
+        }
+        _ => {}
+    }
+}
+
+fn on_paste(state: &mut AppState, text: &str) {
+    let text = sanitize(text);
+    state.dirty = true;
+    match &mut state.overlay {
+        Some(Overlay::Params(form)) => {
+            let focus = form.focus;
+            form.fields[focus].insert_str(text.replace('\n', " "));
+        }
+        Some(Overlay::Picker(picker, _)) => {
+            for c in text.chars().filter(|c| !c.is_whitespace()) {
+                picker.apply(picker::PickerAction::Input(c));
+            }
+        }
+        Some(Overlay::Help { .. }) => {}
+        None => {
+            state.focus = Focus::Editor;
+            state.editor.insert_str(text);
+            editor_changed(state);
+        }
+    }
+}
+
+/// The prompt changed: its cost estimate and maybe the editor's height.
+pub(super) fn editor_changed(state: &mut AppState) {
+    panes::estimate(state);
+    let lines = state.editor.lines().len() as u16;
+    if lines != state.editor_lines {
+        state.editor_lines = lines;
+        relayout(state);
+    }
+    state.dirty = true;
+}
+
+/// Recomputes where everything goes and re-wraps pane text to its width.
+pub(super) fn relayout(state: &mut AppState) {
+    let zoomed = state.zoom.and_then(|id| state.pane_index(id));
+    state.layout = layout::compute(state.size, state.panes.len(), zoomed, state.editor_lines);
+    for (pane, rect) in state.panes.iter_mut().zip(&state.layout.panes) {
+        let inner = layout::pane_inner(*rect);
+        pane.document.set_width(inner.width);
+        pane.height = inner.height;
+    }
+    if let Focus::Pane(i) = state.focus
+        && i >= state.panes.len()
+    {
+        state.focus = if state.panes.is_empty() {
+            Focus::Editor
+        } else {
+            Focus::Pane(state.panes.len() - 1)
+        };
+    }
+    state.dirty = true;
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

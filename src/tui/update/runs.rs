@@ -1,0 +1,300 @@
+//! Sending prompts and folding what comes back: one run per pane per turn,
+//! events into the pane's document and figures, results into the history
+//! and the totals. Messages of runs that are no longer current are dropped.
+
+use std::time::Instant;
+
+use rust_decimal::Decimal;
+
+use crate::router::events::{RunResult, StreamEvent};
+use crate::router::{ChatMessage, ErrorKind};
+use crate::tui::document::BlockKind;
+use crate::tui::msg::Effect;
+use crate::tui::state::{
+    AppState, NoticeLevel, PaneId, PaneState, PaneStatus, RunId, RunState, Scroll,
+};
+
+use super::{notify, panes};
+
+/// Enter: the prompt goes to every pane at once.
+pub fn send(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let prompt = state.editor_text();
+    if prompt.trim().is_empty() {
+        notify(state, NoticeLevel::Info, "type a prompt first");
+        return;
+    }
+    if state.panes.is_empty() {
+        notify(
+            state,
+            NoticeLevel::Warning,
+            "no models yet: press Ctrl+P to pick some",
+        );
+        return;
+    }
+    if state.any_live() {
+        notify(
+            state,
+            NoticeLevel::Warning,
+            "still answering: wait, or cancel with Ctrl+X",
+        );
+        return;
+    }
+    state.turns += 1;
+    state.turn_cost_usd = Decimal::ZERO;
+    state.turn_cost_complete = true;
+    for index in 0..state.panes.len() {
+        start_run(state, index, prompt.clone(), effects);
+    }
+    state.editor = panes::new_editor("");
+    super::editor_changed(state);
+    state.notice = None;
+}
+
+/// Starts a run of `prompt` in one pane, continuing its conversation.
+pub fn start_run(state: &mut AppState, index: usize, prompt: String, effects: &mut Vec<Effect>) {
+    let run = RunId(state.next_run);
+    state.next_run += 1;
+    let params = state.panes[index].params.over(&state.params);
+    let pane = &mut state.panes[index];
+    let mut messages = Vec::with_capacity(pane.history.len() + 2);
+    if let Some(system) = params.system.as_ref().filter(|s| !s.trim().is_empty()) {
+        messages.push(ChatMessage::system(system.clone()));
+    }
+    messages.extend(pane.history.iter().cloned());
+    messages.push(ChatMessage::user(prompt.clone()));
+    pane.document.push(BlockKind::Prompt, &prompt);
+    pane.run = Some(RunState {
+        id: run,
+        prompt,
+        started_at: None,
+        result: RunResult::new(pane.target.label.clone()),
+        retry_note: None,
+        answer_block: None,
+        reasoning_block: None,
+    });
+    pane.status = PaneStatus::Queued;
+    pane.scroll = Scroll::default();
+    effects.push(Effect::StartRun {
+        pane: pane.id,
+        run,
+        target: pane.target.clone(),
+        messages,
+        params: params.chat_params(),
+    });
+    state.dirty = true;
+}
+
+/// The pane's current run, if `run` is it.
+fn current(state: &mut AppState, pane: PaneId, run: RunId) -> Option<&mut PaneState> {
+    state
+        .pane_mut(pane)
+        .filter(|p| p.run.as_ref().is_some_and(|r| r.id == run))
+}
+
+pub fn on_events(
+    state: &mut AppState,
+    pane: PaneId,
+    run: RunId,
+    events: Vec<StreamEvent>,
+    merged: u64,
+    at: Instant,
+) {
+    state.now = Some(at);
+    let Some(pane) = current(state, pane, run) else {
+        return;
+    };
+    for event in &events {
+        fold(pane, event, at);
+    }
+    if let Some(run) = pane.run.as_mut() {
+        run.result.delta_count += merged;
+    }
+    state.dirty = true;
+}
+
+fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant) {
+    let Some(run) = pane.run.as_mut() else {
+        return;
+    };
+    run.result.apply(event);
+    run.started_at.get_or_insert(at);
+    match event {
+        StreamEvent::Attempting { .. } => {
+            pane.status = PaneStatus::Waiting;
+            run.retry_note = None;
+        }
+        StreamEvent::Retrying {
+            error, delay_ms, ..
+        } => {
+            run.retry_note = Some(format!(
+                "{} · retry in {:.1}s",
+                error.kind.as_str().replace('_', " "),
+                *delay_ms as f64 / 1000.0
+            ));
+        }
+        StreamEvent::Started { .. }
+        | StreamEvent::FirstToken { .. }
+        | StreamEvent::ToolCall(_)
+        | StreamEvent::Usage { .. } => {}
+        StreamEvent::Reasoning(text) => {
+            pane.status = PaneStatus::Thinking;
+            let block = *run
+                .reasoning_block
+                .get_or_insert_with(|| pane.document.push(BlockKind::Reasoning, ""));
+            pane.document.set_collapsed(block, pane.reasoning_collapsed);
+            pane.document.append(block, text);
+        }
+        StreamEvent::Content(text) => {
+            pane.status = PaneStatus::Streaming;
+            let block = *run
+                .answer_block
+                .get_or_insert_with(|| pane.document.push(BlockKind::Answer, ""));
+            pane.document.append(block, text);
+        }
+        StreamEvent::Finished { .. } => pane.status = PaneStatus::Done,
+        StreamEvent::Failed(error) => {
+            if error.kind == ErrorKind::Cancelled {
+                pane.status = PaneStatus::Cancelled;
+                pane.document.push(BlockKind::Notice, "cancelled");
+            } else {
+                pane.status = PaneStatus::Failed;
+                pane.document
+                    .push(BlockKind::Error, &format!("✗ {}", error.message));
+            }
+        }
+    }
+}
+
+pub fn on_finished(
+    state: &mut AppState,
+    pane_id: PaneId,
+    run: RunId,
+    mut result: RunResult,
+    at: Instant,
+) {
+    state.now = Some(at);
+    // Price from the catalog when the server reported no cost.
+    if result.cost_usd.is_none()
+        && let Some(pane) = state.panes.iter().find(|p| p.id == pane_id)
+    {
+        let provider = result
+            .via
+            .clone()
+            .or_else(|| pane.target.chain.first().map(|m| m.provider.clone()))
+            .unwrap_or_default();
+        let pricing = state
+            .model_info(&provider, result.priced_model())
+            .or_else(|| {
+                pane.target
+                    .chain
+                    .iter()
+                    .find_map(|m| state.model_info(&m.provider, &m.model))
+            })
+            .map(|m| m.pricing.clone());
+        if let Some(pricing) = pricing {
+            result.apply_pricing(&pricing);
+        }
+    }
+    let (cost, tokens) = (
+        result.cost_usd,
+        result.usage.map(|u| u.total_tokens).unwrap_or(0),
+    );
+    let Some(pane) = current(state, pane_id, run) else {
+        return;
+    };
+    if pane.status.is_live() {
+        // The run ended without a final event (its task stopped): say so.
+        match &result.error {
+            Some(error) => fold(pane, &crate::router::StreamEvent::Failed(error.clone()), at),
+            None => pane.status = PaneStatus::Done,
+        }
+    }
+    let text = result.text.clone();
+    if let Some(current) = pane.run.as_mut() {
+        // The router's result has the final timing; keep the blocks we made.
+        current.result = result;
+        current.retry_note = None;
+        // A turn joins the conversation only with an answer, so the next
+        // prompt never follows two user messages in a row.
+        if !text.is_empty() {
+            let prompt = current.prompt.clone();
+            pane.history_chars += prompt.len() + text.len();
+            pane.history.push(ChatMessage::user(prompt));
+            pane.history.push(ChatMessage::assistant(text));
+        }
+    }
+    pane.tokens += tokens;
+    if let Some(cost) = cost {
+        pane.cost_usd += cost;
+        state.turn_cost_usd += cost;
+        state.session_cost_usd += cost;
+    } else if tokens > 0 {
+        state.turn_cost_complete = false;
+    }
+    state.session_tokens += tokens;
+    state.dirty = true;
+    panes::estimate(state);
+}
+
+pub fn cancel_pane(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) -> bool {
+    let pane = &state.panes[index];
+    match &pane.run {
+        Some(run) if pane.status.is_live() => {
+            effects.push(Effect::CancelRun(run.id));
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Cancels every live pane; returns how many.
+pub fn cancel_all(state: &mut AppState, effects: &mut Vec<Effect>) -> usize {
+    (0..state.panes.len())
+        .filter(|&index| cancel_pane(state, index, effects))
+        .count()
+}
+
+/// Asks the pane's last prompt again, as a new sample of the same turn.
+pub fn retry_pane(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) {
+    let pane = &mut state.panes[index];
+    if pane.status.is_live() {
+        notify(
+            state,
+            NoticeLevel::Info,
+            "this pane is still answering (c cancels it)",
+        );
+        return;
+    }
+    let Some(run) = pane.run.as_ref() else {
+        notify(state, NoticeLevel::Info, "nothing to retry yet");
+        return;
+    };
+    let prompt = run.prompt.clone();
+    // A retried answer replaces the previous one in the conversation.
+    if !run.result.text.is_empty() && pane.history.len() >= 2 {
+        let removed: usize = pane
+            .history
+            .drain(pane.history.len() - 2..)
+            .map(|m| m.content.len())
+            .sum();
+        pane.history_chars = pane.history_chars.saturating_sub(removed);
+    }
+    start_run(state, index, prompt, effects);
+}
+
+/// A fresh conversation in every pane; running answers are cancelled.
+pub fn new_conversation(state: &mut AppState, effects: &mut Vec<Effect>) {
+    cancel_all(state, effects);
+    for pane in &mut state.panes {
+        pane.history.clear();
+        pane.history_chars = 0;
+        pane.document.clear();
+        pane.run = None;
+        pane.status = PaneStatus::Idle;
+        pane.scroll = Scroll::default();
+    }
+    state.turn_cost_usd = Decimal::ZERO;
+    state.turn_cost_complete = true;
+    notify(state, NoticeLevel::Info, "new conversation");
+    panes::estimate(state);
+}

@@ -1,0 +1,228 @@
+//! One pane: a border whose title names the model and its state, whose
+//! bottom line carries the live figures, and the visible rows of its text.
+
+use std::time::Duration;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+
+use crate::router::events::CostSource;
+use crate::router::pricing::format_usd;
+use crate::tui::layout::pane_inner;
+use crate::tui::state::{AppState, PaneState, PaneStatus};
+use crate::tui::theme::PaneStateStyle;
+
+pub fn draw(
+    frame: &mut Frame,
+    rect: Rect,
+    state: &AppState,
+    index: usize,
+    pane: &PaneState,
+    focused: bool,
+) {
+    let theme = &state.theme;
+    let block = Block::bordered()
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Rounded
+        })
+        .border_style(theme.border(focused))
+        .title(title(state, index, pane, rect.width))
+        .title_bottom(Line::from(figures(state, pane, rect.width)).right_aligned());
+    let inner = pane_inner(rect);
+    frame.render_widget(block, rect);
+    if pane.document.is_empty() {
+        let hint = empty_hint(state, pane);
+        frame.render_widget(
+            Paragraph::new(Line::styled(hint, theme.hint())).wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    pane.document
+        .render(pane.first_row(), inner, frame.buffer_mut(), theme);
+}
+
+fn status_style(status: PaneStatus) -> PaneStateStyle {
+    match status {
+        PaneStatus::Idle => PaneStateStyle::Idle,
+        PaneStatus::Queued | PaneStatus::Waiting | PaneStatus::Thinking | PaneStatus::Streaming => {
+            PaneStateStyle::Live
+        }
+        PaneStatus::Done => PaneStateStyle::Done,
+        PaneStatus::Failed | PaneStatus::Cancelled => PaneStateStyle::Failed,
+    }
+}
+
+fn elapsed(state: &AppState, pane: &PaneState) -> Option<Duration> {
+    let started = pane.run.as_ref()?.started_at?;
+    Some(state.now?.saturating_duration_since(started))
+}
+
+/// Cuts `text` to `room` characters with an ellipsis in the middle, which
+/// keeps both the vendor and the model's tail ("anthropic/cl…sonnet-4.5").
+fn fit_middle(text: &str, room: usize) -> String {
+    let count = text.chars().count();
+    if count <= room {
+        return text.to_string();
+    }
+    if room <= 1 {
+        return "…".chars().take(room).collect();
+    }
+    let head = (room - 1) / 2;
+    let tail = room - 1 - head;
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(count - tail).collect();
+    format!("{start}…{end}")
+}
+
+fn width_of(spans: &[Span]) -> usize {
+    spans.iter().map(|s| s.content.chars().count()).sum()
+}
+
+/// " 1 model → served · state · params ", fitted to the border: extras go
+/// first, then the model name shrinks, and the state stays readable.
+fn title(state: &AppState, index: usize, pane: &PaneState, width: u16) -> Line<'static> {
+    let theme = &state.theme;
+    let budget = (width as usize).saturating_sub(2);
+    let run = pane.run.as_ref();
+    let mut status = pane.status.label().to_string();
+    match pane.status {
+        PaneStatus::Waiting | PaneStatus::Thinking => {
+            if let Some(wait) = elapsed(state, pane) {
+                status = format!("{status} {:.1}s", wait.as_secs_f64());
+            }
+        }
+        PaneStatus::Failed => {
+            if let Some(kind) = pane.error_kind() {
+                status = format!("error: {}", kind.as_str().replace('_', " "));
+            }
+        }
+        _ => {}
+    }
+    if let Some(note) = run.and_then(|r| r.retry_note.as_ref()) {
+        status = format!("{status} · {note}");
+    }
+    let number = Span::styled(format!(" {} ", index + 1), theme.key());
+    let status = Span::styled(status, theme.state(status_style(pane.status)));
+    let mut extras: Vec<Span> = Vec::new();
+    if let Some(served) = run.and_then(|r| r.result.served_model.as_deref())
+        && !pane.target.label.split(',').any(|m| m.ends_with(served))
+    {
+        extras.push(Span::styled(format!(" → {served}"), theme.hint()));
+    }
+    if !pane.params.is_empty() {
+        extras.push(Span::styled(
+            format!(" · {}", pane.params.summary()),
+            theme.hint(),
+        ));
+    }
+    // A narrow pane keeps the bare state ("error") rather than starve the name.
+    let status = if number.content.chars().count() + status.content.chars().count() + 16 > budget {
+        Span::styled(pane.status.label(), status.style)
+    } else {
+        status
+    };
+    let fixed = number.content.chars().count() + 3 + status.content.chars().count() + 1;
+    while !extras.is_empty() && fixed + width_of(&extras) + 12 > budget {
+        extras.pop();
+    }
+    let room = budget.saturating_sub(fixed + width_of(&extras)).max(6);
+    let label = Span::styled(fit_middle(&pane.target.label, room), theme.title());
+    let mut spans = vec![number, label];
+    spans.extend(extras);
+    spans.push(Span::raw(" · "));
+    spans.push(status);
+    spans.push(Span::raw(" "));
+    Line::from(spans)
+}
+
+/// "ttft 412ms · 85 tok/s · 240 tok · $0.0012", growing as the answer
+/// streams; on a narrow pane the token count goes first, then ttft.
+fn figures(state: &AppState, pane: &PaneState, width: u16) -> Vec<Span<'static>> {
+    let Some(run) = pane.run.as_ref() else {
+        return Vec::new();
+    };
+    let result = &run.result;
+    let tokens = result.completion_tokens();
+    let rate = result.tokens_per_s.or_else(|| {
+        // Live rate: tokens since the first one over the time since it.
+        let first = run.started_at? + Duration::from_millis(result.ttft_ms?);
+        let secs = state.now?.saturating_duration_since(first).as_secs_f64();
+        (secs > 0.2 && tokens > 1).then(|| (tokens - 1) as f64 / secs)
+    });
+    let cost = match (result.cost_usd, result.cost_source) {
+        (Some(cost), Some(CostSource::Computed)) => Some(format!("~{}", format_usd(cost))),
+        (Some(cost), _) => Some(format_usd(cost)),
+        (None, _) if !pane.status.is_live() && result.usage.is_some() => Some("cost ?".into()),
+        _ => None,
+    };
+    // (display order, drop priority: lower goes first)
+    let mut parts: Vec<(u8, u8, String)> = Vec::new();
+    if let Some(ttft) = result.ttft_ms {
+        parts.push((0, 1, format!("ttft {}", crate::units::duration_ms(ttft))));
+    }
+    if let Some(rate) = rate {
+        parts.push((1, 2, format!("{rate:.0} tok/s")));
+    }
+    if tokens > 0 {
+        parts.push((2, 0, format!("{tokens} tok")));
+    }
+    if let Some(cost) = cost {
+        parts.push((3, 3, cost));
+    }
+    if !pane.scroll.follow {
+        let total = pane.document.total_rows().max(1);
+        let percent = (pane.first_row() + usize::from(pane.height)).min(total) * 100 / total;
+        parts.push((4, 4, format!("{percent}% · End follows")));
+    }
+    let budget = (width as usize).saturating_sub(4);
+    let fits = |parts: &[(u8, u8, String)]| {
+        parts.iter().map(|p| p.2.chars().count() + 3).sum::<usize>() <= budget
+    };
+    while !parts.is_empty() && !fits(&parts) {
+        if let Some(lowest) = parts
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, p)| p.1)
+            .map(|(i, _)| i)
+        {
+            parts.remove(lowest);
+        }
+    }
+    if parts.is_empty() {
+        return Vec::new();
+    }
+    parts.sort_by_key(|p| p.0);
+    let text: Vec<String> = parts.into_iter().map(|p| p.2).collect();
+    vec![Span::styled(
+        format!(" {} ", text.join(" · ")),
+        Style::default(),
+    )]
+}
+
+fn empty_hint(state: &AppState, pane: &PaneState) -> String {
+    let provider = pane
+        .target
+        .chain
+        .first()
+        .and_then(|m| state.providers.get(&m.provider));
+    if let Some(provider) = provider.filter(|p| p.is_missing_key()) {
+        let var = provider
+            .api_key_env
+            .as_deref()
+            .unwrap_or("the API key variable");
+        return format!(
+            "No API key for {}. Set {var} in your environment or in a .env file in this directory, then restart prism. Or pick a local model (Ctrl+P), e.g. from ollama.",
+            provider.name
+        );
+    }
+    match pane.status {
+        PaneStatus::Idle => "Type a prompt below and press Enter.".to_string(),
+        _ => String::new(),
+    }
+}

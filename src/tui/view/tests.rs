@@ -1,0 +1,270 @@
+//! Snapshots of whole frames (monochrome, so the snapshots show text and
+//! layout; colours are the theme's job). Time comes from fixed instants, so
+//! elapsed timers are stable.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::KeyCode;
+use insta::assert_snapshot;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use rust_decimal::Decimal;
+
+use crate::router::events::{RunResult, StreamEvent};
+use crate::router::usage::Usage;
+use crate::router::{CostSource, ErrorKind, RouterError};
+use crate::tui::msg::Msg;
+use crate::tui::state::AppState;
+use crate::tui::update::tests::{
+    catalog, ctrl, finished, key, send, state_with, stream, type_text,
+};
+use crate::tui::update::update;
+
+fn frame(state: &AppState) -> String {
+    let (width, height) = state.size;
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|frame| super::draw(frame, state))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
+fn with_catalog(state: &mut AppState) {
+    update(
+        state,
+        Msg::CatalogLoaded {
+            provider: "openrouter".into(),
+            catalog: Some(catalog()),
+            warnings: vec![],
+            refreshed: true,
+        },
+    );
+}
+
+fn answer(model: &str, text: &str, cost: &str) -> RunResult {
+    let mut result = RunResult::new(model);
+    result.text = text.into();
+    result.served_model = Some(model.into());
+    result.provider = Some("Prov".into());
+    result.finish_reason = Some("stop".into());
+    result.usage = Some(Usage {
+        prompt_tokens: 14,
+        completion_tokens: 42,
+        total_tokens: 56,
+        ..Usage::default()
+    });
+    result.cost_usd = cost.parse::<Decimal>().ok();
+    result.cost_source = Some(CostSource::Reported);
+    result.ttft_ms = Some(412);
+    result.total_ms = Some(1650);
+    result.tokens_per_s = Some(33.1);
+    result
+}
+
+#[test]
+fn empty_start() {
+    let mut state = state_with(&["openai/gpt-4o", "anthropic/claude-sonnet-4.5"], (80, 24));
+    with_catalog(&mut state);
+    assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn three_panes_streaming() {
+    let mut state = state_with(
+        &[
+            "openai/gpt-4o",
+            "openai/gpt-4o-mini",
+            "anthropic/claude-sonnet-4.5",
+        ],
+        (160, 48),
+    );
+    with_catalog(&mut state);
+    let runs = send(&mut state, "Explain backpressure in two short paragraphs.");
+    let t0 = Instant::now();
+    let at = |ms: u64| t0 + Duration::from_millis(ms);
+    for (pane, run) in &runs {
+        update(
+            &mut state,
+            stream(
+                *pane,
+                *run,
+                vec![StreamEvent::Attempting {
+                    attempt: 1,
+                    model: "m".into(),
+                }],
+                at(0),
+            ),
+        );
+    }
+    update(
+        &mut state,
+        stream(
+            runs[0].0,
+            runs[0].1,
+            vec![
+                StreamEvent::Started { served_model: "openai/gpt-4o".into(), provider: "OpenAI".into() },
+                StreamEvent::FirstToken { ttft_ms: 380 },
+                StreamEvent::Content("## Backpressure\n\nWhen a **consumer** is slower than its producer, the producer must *wait*:\n\n- bounded queues\n- `send().await`\n".into()),
+            ],
+            at(900),
+        ),
+    );
+    update(
+        &mut state,
+        stream(
+            runs[1].0,
+            runs[1].1,
+            vec![
+                StreamEvent::FirstToken { ttft_ms: 210 },
+                StreamEvent::Content(
+                    "Backpressure is how a slow reader tells a fast writer to slow down.".into(),
+                ),
+            ],
+            at(900),
+        ),
+    );
+    update(
+        &mut state,
+        stream(
+            runs[2].0,
+            runs[2].1,
+            vec![
+                StreamEvent::FirstToken { ttft_ms: 600 },
+                StreamEvent::Reasoning(
+                    "The user wants two paragraphs. Start with the idea,".into(),
+                ),
+            ],
+            at(900),
+        ),
+    );
+    let unix = state.now_unix;
+    update(&mut state, Msg::Tick { at: at(1000), unix });
+    assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn one_pane_failed() {
+    let mut state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (80, 24));
+    with_catalog(&mut state);
+    let runs = send(&mut state, "Hi");
+    let t0 = Instant::now();
+    let error = RouterError::new(
+        ErrorKind::InsufficientCredits,
+        "insufficient credits on openrouter (402): add credits at openrouter.ai/credits",
+    )
+    .with_status(402);
+    update(
+        &mut state,
+        stream(
+            runs[0].0,
+            runs[0].1,
+            vec![StreamEvent::Failed(error.clone())],
+            t0,
+        ),
+    );
+    let mut failed = RunResult::new("openai/gpt-4o");
+    failed.error = Some(error);
+    update(&mut state, finished(runs[0].0, runs[0].1, failed, t0));
+    update(
+        &mut state,
+        stream(
+            runs[1].0,
+            runs[1].1,
+            vec![
+                StreamEvent::Content("Hello! How can I help?".into()),
+                StreamEvent::Finished {
+                    finish_reason: Some("stop".into()),
+                },
+            ],
+            t0,
+        ),
+    );
+    update(
+        &mut state,
+        finished(
+            runs[1].0,
+            runs[1].1,
+            answer("openai/gpt-4o-mini", "Hello! How can I help?", "0.0000273"),
+            t0,
+        ),
+    );
+    assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn zoomed_pane() {
+    let mut state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (80, 24));
+    let runs = send(&mut state, "List three colours");
+    let t0 = Instant::now();
+    update(
+        &mut state,
+        stream(
+            runs[1].0,
+            runs[1].1,
+            vec![
+                StreamEvent::Content("1. red\n2. green\n3. blue\n".into()),
+                StreamEvent::Finished {
+                    finish_reason: Some("stop".into()),
+                },
+            ],
+            t0,
+        ),
+    );
+    update(
+        &mut state,
+        finished(
+            runs[1].0,
+            runs[1].1,
+            answer(
+                "openai/gpt-4o-mini",
+                "1. red\n2. green\n3. blue\n",
+                "0.00002",
+            ),
+            t0,
+        ),
+    );
+    update(
+        &mut state,
+        Msg::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char('2'),
+            crossterm::event::KeyModifiers::ALT,
+        )),
+    );
+    update(&mut state, key(KeyCode::Char('z')));
+    assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn picker_with_a_search() {
+    let mut state = state_with(&["openai/gpt-4o"], (100, 30));
+    with_catalog(&mut state);
+    update(&mut state, ctrl('p'));
+    for c in "gpt".chars() {
+        update(&mut state, key(KeyCode::Char(c)));
+    }
+    assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn help_overlay() {
+    let mut state = state_with(&["openai/gpt-4o"], (100, 60));
+    update(&mut state, key(KeyCode::F(1)));
+    assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn tiny_terminal() {
+    let state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (36, 10));
+    assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn typing_shows_the_input_cost_estimate() {
+    let mut state = state_with(
+        &["openai/gpt-4o", "meta-llama/llama-3.1-8b-instruct:free"],
+        (80, 24),
+    );
+    with_catalog(&mut state);
+    type_text(&mut state, "How many r's are in strawberry?");
+    assert_snapshot!(frame(&state));
+}

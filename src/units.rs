@@ -1,0 +1,43 @@
+//! Numbers for people, shared by the CLI and the workbench: durations,
+//! rates and token counts in the units people read at a glance.
+
+/// 412 → "412ms", 3240 → "3.2s", 125000 → "2m05s".
+pub fn duration_ms(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms < 60_000 {
+        format!("{:.1}s", ms as f64 / 1000.0)
+    } else {
+        format!("{}m{:02}s", ms / 60_000, (ms % 60_000) / 1000)
+    }
+}
+
+/// 950 → "950", 12_345 → "12.3k", 2_500_000 → "2.5M".
+pub fn count(n: u64) -> String {
+    if n < 1000 {
+        n.to_string()
+    } else if n < 1_000_000 {
+        format!("{:.1}k", n as f64 / 1000.0)
+    } else {
+        format!("{:.1}M", n as f64 / 1_000_000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_for_people() {
+        assert_eq!(duration_ms(412), "412ms");
+        assert_eq!(duration_ms(3240), "3.2s");
+        assert_eq!(duration_ms(125_000), "2m05s");
+    }
+
+    #[test]
+    fn counts_for_people() {
+        assert_eq!(count(950), "950");
+        assert_eq!(count(12_345), "12.3k");
+        assert_eq!(count(2_500_000), "2.5M");
+    }
+}

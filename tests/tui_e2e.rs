@@ -1,0 +1,255 @@
+//! The real binary in a real terminal: tmux on a private socket (only that
+//! server is ever killed), driven with send-keys and read with capture-pane,
+//! against the fake upstream on 127.0.0.1.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use support::fake_upstream::{FakeUpstream, Reply, StreamReply};
+
+/// A tmux server of our own; dropped, it is killed.
+struct Tmux {
+    socket: String,
+}
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+impl Tmux {
+    fn start(home: &Path, command: &str) -> Tmux {
+        let socket = format!(
+            "prism-e2e-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
+        let tmux = Tmux { socket };
+        // `exec env` keeps the environment explicit; the trailing echo shows the exit status.
+        let script = format!(
+            "cd {home} && env -u OPENROUTER_API_KEY XDG_CONFIG_HOME={home}/config XDG_CACHE_HOME={home}/cache XDG_DATA_HOME={home}/data PRISM_TEST_KEY=sk-e2e-key TERM=xterm-256color {command}; echo PRISM-EXITED-$?; sleep 30",
+            home = home.display()
+        );
+        tmux.run(&["new-session", "-d", "-x", "160", "-y", "48", &script]);
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let output = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs (it is part of the machine image)");
+        String::from_utf8_lossy(&output.stdout).to_string()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p"])
+    }
+
+    /// Waits until `done` holds for the screen, or fails showing the screen.
+    fn wait_for(&self, what: &str, timeout: Duration, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            if start.elapsed() > timeout {
+                panic!("timed out waiting for {what}; the screen shows:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn pane_pid(&self) -> Option<u32> {
+        self.run(&["list-panes", "-F", "#{pane_pid}"])
+            .trim()
+            .parse()
+            .ok()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+fn prism_command(fake: &FakeUpstream, models: &[&str]) -> String {
+    let mut command = format!(
+        "{} --base-url {} --api-key-env PRISM_TEST_KEY",
+        env!("CARGO_BIN_EXE_prism"),
+        fake.base_url()
+    );
+    for model in models {
+        command.push_str(&format!(" -m {model}"));
+    }
+    command
+}
+
+fn answer(model: &str, words: usize) -> Reply {
+    let mut tokens: Vec<String> = (0..words).map(|i| format!("word{i} ")).collect();
+    tokens.push(format!("FINAL-{}", model.replace('/', "-")));
+    let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    Reply::Stream(StreamReply::tokens(model, &tokens).piece_delay(Duration::from_millis(5)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn type_a_prompt_send_it_and_see_both_answers_complete() {
+    let home = tempfile::tempdir().expect("home");
+    let fake = FakeUpstream::start().await;
+    fake.script("alpha/model", vec![answer("alpha/model", 60)]);
+    fake.script("beta/model", vec![answer("beta/model", 80)]);
+    let tmux = Tmux::start(
+        home.path(),
+        &prism_command(&fake, &["alpha/model", "beta/model"]),
+    );
+
+    tokio::task::block_in_place(|| {
+        tmux.wait_for("the workbench", Duration::from_secs(15), |s| {
+            s.contains("1 alpha/model") && s.contains("2 beta/model") && s.contains("Prompt")
+        });
+        tmux.type_text("What is backpressure?");
+        tmux.keys(&["Enter"]);
+        let screen = tmux.wait_for("both answers", Duration::from_secs(20), |s| {
+            s.contains("FINAL-alpha-model")
+                && s.contains("FINAL-beta-model")
+                && s.matches("· done").count() == 2
+        });
+        assert!(screen.contains("› What is backpressure?"), "{screen}");
+        assert!(screen.contains("ttft"), "figures are shown: {screen}");
+        assert!(
+            screen.contains("$0.000042"),
+            "the reported cost is shown: {screen}"
+        );
+        assert!(
+            screen.contains("turn $0.000084"),
+            "the turn's total: {screen}"
+        );
+
+        // The conversation continues: the second prompt carries the first answer.
+        tmux.type_text("And in one word?");
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("the second turn", Duration::from_secs(20), |s| {
+            s.contains("› And in one word?") && s.matches("· done").count() == 2
+        });
+        tmux.keys(&["C-c"]);
+        tmux.wait_for("a clean exit", Duration::from_secs(10), |s| {
+            s.contains("PRISM-EXITED-0")
+        });
+    });
+
+    let requests = fake.chat_requests();
+    assert_eq!(requests.len(), 4);
+    let second = requests
+        .iter()
+        .map(|r| r.json())
+        .find(|body| {
+            body["model"] == "alpha/model"
+                && body["messages"].as_array().is_some_and(|m| m.len() == 3)
+        })
+        .expect("the second alpha request continues the conversation");
+    assert_eq!(second["messages"][0]["content"], "What is backpressure?");
+    assert_eq!(second["messages"][2]["content"], "And in one word?");
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("Bearer sk-e2e-key")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_mid_stream_restores_the_terminal() {
+    let home = tempfile::tempdir().expect("home");
+    let fake = FakeUpstream::start().await;
+    fake.script(
+        "slow/model",
+        vec![Reply::Stream(
+            StreamReply::tokens("slow/model", &["never"; 400])
+                .piece_delay(Duration::from_millis(50)),
+        )],
+    );
+    let tmux = Tmux::start(home.path(), &prism_command(&fake, &["slow/model"]));
+    tokio::task::block_in_place(|| {
+        tmux.wait_for("the workbench", Duration::from_secs(15), |s| {
+            s.contains("1 slow/model")
+        });
+        tmux.type_text("go");
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("streaming", Duration::from_secs(15), |s| {
+            s.contains("· streaming")
+        });
+        let shell = tmux.pane_pid().expect("pane pid");
+        let children = Command::new("pgrep")
+            .args(["-P", &shell.to_string()])
+            .output()
+            .expect("pgrep");
+        let prism_pid = String::from_utf8_lossy(&children.stdout)
+            .lines()
+            .next()
+            .map(str::trim)
+            .map(str::to_string)
+            .expect("prism runs under the shell");
+        Command::new("kill")
+            .args(["-TERM", &prism_pid])
+            .status()
+            .expect("kill");
+        let screen = tmux.wait_for("prism to exit", Duration::from_secs(10), |s| {
+            s.contains("PRISM-EXITED-")
+        });
+        // Back on the main screen: the workbench's borders are gone.
+        assert!(
+            !screen.contains("╭"),
+            "the alternate screen was left: {screen}"
+        );
+        let mode = tmux.run(&["display-message", "-p", "#{alternate_on}"]);
+        assert_eq!(mode.trim(), "0", "alternate screen off");
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_key_still_opens_and_says_what_to_set() {
+    let home = tempfile::tempdir().expect("home");
+    let fake = FakeUpstream::start().await;
+    let config = home.path().join("prism.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[providers.openrouter]\nbase_url = \"{}\"\nkind = \"openrouter\"\n",
+            fake.base_url()
+        ),
+    )
+    .expect("config");
+    let command = format!(
+        "{} --config {} -m openai/gpt-4o",
+        env!("CARGO_BIN_EXE_prism"),
+        config.display()
+    );
+    let tmux = Tmux::start(home.path(), &command);
+    tokio::task::block_in_place(|| {
+        let screen = tmux.wait_for("the key hint", Duration::from_secs(15), |s| {
+            s.contains("OPENROUTER_API_KEY")
+        });
+        assert!(screen.contains(".env"), "{screen}");
+        tmux.keys(&["C-q"]);
+        tmux.wait_for("exit", Duration::from_secs(10), |s| {
+            s.contains("PRISM-EXITED-0")
+        });
+    });
+}

@@ -3,6 +3,7 @@
 //! server's default, or for a pane, the shared value).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{TextArea, WrapMode};
 
 use crate::router::ChatParams;
@@ -112,7 +113,7 @@ impl ParamsForm {
             .clone()
             .unwrap_or_default()
             .replace('\n', " ");
-        ParamsForm {
+        let mut form = ParamsForm {
             scope,
             title,
             fields: [
@@ -132,6 +133,22 @@ impl ParamsForm {
             ],
             focus: 0,
             error: None,
+        };
+        form.show_focus();
+        form
+    }
+
+    /// Only the focused field shows a cursor; every field is underlined so
+    /// empty ones are still visible.
+    fn show_focus(&mut self) {
+        for (index, field) in self.fields.iter_mut().enumerate() {
+            let cursor = if index == self.focus {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            field.set_cursor_style(cursor);
+            field.set_style(Style::default().add_modifier(Modifier::UNDERLINED));
         }
     }
 
@@ -153,9 +170,13 @@ impl ParamsForm {
                     }
                 };
             }
-            KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1) % self.fields.len(),
+            KeyCode::Tab | KeyCode::Down => {
+                self.focus = (self.focus + 1) % self.fields.len();
+                self.show_focus();
+            }
             KeyCode::BackTab | KeyCode::Up => {
                 self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+                self.show_focus();
             }
             _ if key.modifiers.contains(KeyModifiers::CONTROL)
                 && matches!(key.code, KeyCode::Char('j') | KeyCode::Char('m')) => {}

@@ -3,6 +3,7 @@
 //! - [`router`]: the routing core (providers, catalog, SSE, stream events, pricing, errors, fallback); no UI.
 //! - [`config`]: paths, the config file, provider presets, API keys from the environment or `.env`.
 //! - [`cli`]: the headless commands (`compare`, `models`, `config`) and the shared start-up.
+//! - [`session`]: sessions on disk, votes, the leaderboard, exports.
 //! - [`tui`]: the workbench (state, reducer, views, event loop); drives the router.
 //! - [`sanitize`]: neutralises terminal escape sequences in untrusted model output.
 //! - [`units`]: durations and counts for people.
@@ -13,5 +14,6 @@ pub mod config;
 pub mod logging;
 pub mod router;
 pub mod sanitize;
+pub mod session;
 pub mod tui;
 pub mod units;

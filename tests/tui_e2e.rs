@@ -92,6 +92,31 @@ impl Drop for Tmux {
     }
 }
 
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+/// The largest N such that "tokN" appears in `text`.
+fn last_token(text: &str) -> Option<usize> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter_map(|word| word.strip_prefix("tok"))
+        .filter_map(|n| n.parse().ok())
+        .max()
+}
+
 fn prism_command(fake: &FakeUpstream, models: &[&str]) -> String {
     let mut command = format!(
         "{} --base-url {} --api-key-env PRISM_TEST_KEY",
@@ -252,4 +277,140 @@ async fn no_key_still_opens_and_says_what_to_set() {
             s.contains("PRISM-EXITED-0")
         });
     });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_mid_stream_loses_at_most_the_last_second() {
+    let home = tempfile::tempdir().expect("home");
+    let fake = FakeUpstream::start().await;
+    // 20 tokens a second for a minute: "tok0 tok1 tok2 ..."
+    let words: Vec<String> = (0..1200).map(|i| format!("tok{i} ")).collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    fake.script(
+        "slow/model",
+        vec![Reply::Stream(
+            StreamReply::tokens("slow/model", &words).rate(20.0),
+        )],
+    );
+    let tmux = Tmux::start(home.path(), &prism_command(&fake, &["slow/model"]));
+    let data = home.path().join("data");
+    tokio::task::block_in_place(|| {
+        tmux.wait_for("the workbench", Duration::from_secs(15), |s| {
+            s.contains("1 slow/model")
+        });
+        tmux.type_text("count slowly");
+        tmux.keys(&["Enter"]);
+        let screen = tmux.wait_for("three seconds of tokens", Duration::from_secs(20), |s| {
+            last_token(s).is_some_and(|n| n >= 60)
+        });
+        let shown = last_token(&screen).expect("tokens on screen");
+        let shell = tmux.pane_pid().expect("pane pid");
+        let children = Command::new("pgrep")
+            .args(["-P", &shell.to_string()])
+            .output()
+            .expect("pgrep");
+        let pid = String::from_utf8_lossy(&children.stdout)
+            .lines()
+            .next()
+            .map(|l| l.trim().to_string())
+            .expect("prism's pid");
+        Command::new("kill")
+            .args(["-KILL", &pid])
+            .status()
+            .expect("kill -9");
+        tmux.wait_for("prism to die", Duration::from_secs(10), |s| {
+            s.contains("PRISM-EXITED-")
+        });
+
+        // One complete, parseable session file, holding what was on screen
+        // up to a second (20 tokens) before the kill.
+        let files = files_under(&data);
+        let sessions: Vec<_> = files
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        assert_eq!(sessions.len(), 1, "{files:?}");
+        let bytes = std::fs::read(sessions[0]).expect("read the session");
+        let session: prism::session::Session =
+            serde_json::from_slice(&bytes).expect("the file parses");
+        let answer = &session.turns[0].answers[0];
+        assert!(!answer.complete);
+        let saved = last_token(&answer.result.text).expect("tokens saved");
+        eprintln!("kill -9: screen showed tok{shown}, the file holds tok{saved}");
+        assert!(
+            saved + 20 >= shown,
+            "the file holds tok{saved}, the screen showed tok{shown} at the kill"
+        );
+        let sessions_dir = sessions[0].parent().expect("sessions dir");
+        assert_eq!(
+            std::fs::read_dir(sessions_dir)
+                .map(|d| d.count())
+                .unwrap_or(0),
+            1,
+            "no temp file is left beside the session"
+        );
+
+        // Reopened, the session continues where it stopped.
+        let resume = format!("{} --resume", prism_command(&fake, &[]));
+        let tmux2 = Tmux::start(home.path(), &resume);
+        let screen = tmux2.wait_for("the resumed session", Duration::from_secs(15), |s| {
+            s.contains("interrupted")
+        });
+        assert!(screen.contains("1 slow/model"), "{screen}");
+        tmux2.keys(&["C-q"]);
+        tmux2.wait_for("exit", Duration::from_secs(10), |s| {
+            s.contains("PRISM-EXITED-0")
+        });
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_saved_file_holds_the_api_key() {
+    let home = tempfile::tempdir().expect("home");
+    let fake = FakeUpstream::start().await;
+    fake.script("alpha/model", vec![answer("alpha/model", 10)]);
+    let tmux = Tmux::start(home.path(), &prism_command(&fake, &["alpha/model"]));
+    tokio::task::block_in_place(|| {
+        tmux.wait_for("the workbench", Duration::from_secs(15), |s| {
+            s.contains("1 alpha/model")
+        });
+        tmux.type_text("hello");
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("the answer", Duration::from_secs(15), |s| {
+            s.contains("FINAL-alpha-model")
+        });
+        tmux.keys(&["C-v"]);
+        tmux.keys(&["1"]);
+        tmux.wait_for("the vote", Duration::from_secs(5), |s| s.contains("★ best"));
+        tmux.keys(&["C-q"]);
+        tmux.wait_for("exit", Duration::from_secs(10), |s| {
+            s.contains("PRISM-EXITED-0")
+        });
+    });
+    assert_eq!(
+        fake.chat_requests()[0].header("authorization"),
+        Some("Bearer sk-e2e-key"),
+        "the key was used"
+    );
+    let files = files_under(home.path());
+    assert!(
+        files
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "json")),
+        "a session was saved: {files:?}"
+    );
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("sk-e2e-key"),
+            "{} holds the key",
+            path.display()
+        );
+        assert!(
+            !text.to_lowercase().contains("authorization"),
+            "{} holds an auth header",
+            path.display()
+        );
+    }
 }

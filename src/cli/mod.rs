@@ -3,8 +3,10 @@
 //! routing core as the workbench.
 
 mod compare;
+mod leaderboard;
 mod models;
 mod report;
+mod sessions;
 pub mod setup;
 mod workbench;
 
@@ -50,6 +52,12 @@ pub struct OpenArgs {
     pub temperature: Option<f64>,
     #[arg(long, value_name = "N")]
     pub max_tokens: Option<u32>,
+    /// Reopen the latest session, or the one with this id (a unique prefix will do).
+    #[arg(long, value_name = "ID", num_args = 0..=1, default_missing_value = "")]
+    pub resume: Option<String>,
+    /// Blind mode: panes are "Model A", "Model B"... until you vote.
+    #[arg(long)]
+    pub blind: bool,
 }
 
 #[derive(Debug, Clone, Default, Args)]
@@ -73,6 +81,10 @@ pub enum Command {
     Models(ModelsArgs),
     /// Show where prism reads its configuration, or print the default config.
     Config(ConfigArgs),
+    /// The saved sessions: list, show, export or remove them.
+    Sessions(SessionsArgs),
+    /// Rank the models by your votes across all sessions, with cost and speed.
+    Leaderboard(LeaderboardArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -159,6 +171,70 @@ pub struct ConfigArgs {
     pub default: bool,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct SessionsArgs {
+    /// What to do (default: list).
+    #[command(subcommand)]
+    pub command: Option<SessionsCommand>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SessionsCommand {
+    /// List the saved sessions, newest first.
+    List(SessionsListArgs),
+    /// Show a session: its columns, every prompt and answer, figures and votes.
+    Show(SessionIdArgs),
+    /// Export a session as a Markdown report or as JSON.
+    Export(SessionsExportArgs),
+    /// Delete a session (no confirmation: scripts use it).
+    Rm(SessionIdArgs),
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct SessionsListArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SessionIdArgs {
+    /// A session id, or a prefix naming just one.
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SessionsExportArgs {
+    /// A session id, or a prefix naming just one.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Markdown)]
+    pub format: ExportFormat,
+    /// Write to this file instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LeaderboardArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Count only votes cast while the names were hidden.
+    #[arg(long, conflicts_with = "sighted")]
+    pub blind: bool,
+    /// Count only votes cast with the names shown.
+    #[arg(long)]
+    pub sighted: bool,
+}
+
 /// Exit statuses (a contract): every column answered, some failed, usage or configuration error.
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
@@ -174,6 +250,8 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
         }
         Some(Command::Models(args)) => models::run(&cli.global, args).await,
         Some(Command::Config(args)) => config_command(&cli.global, &args),
+        Some(Command::Sessions(args)) => sessions::run(args),
+        Some(Command::Leaderboard(args)) => leaderboard::run(&args),
         None => {
             let order = column_order(matches, &cli.open.models, &cli.open.fallback);
             workbench::run(&cli.global, &cli.open, order).await

@@ -1,7 +1,10 @@
 //! `prism` with no command: opens the workbench with the columns from the
-//! command line, else the config file's `models`, else the built-in defaults.
+//! command line, else the last session's, else the config file's `models`,
+//! else the built-in defaults; `--resume` continues a saved session.
 
 use crate::config::{CliOverrides, DEFAULT_MODELS};
+use crate::session::Session;
+use crate::session::store::SessionStore;
 use crate::tui;
 use crate::tui::params::Params;
 
@@ -27,8 +30,29 @@ pub async fn run(
         )));
     }
     let setup = Setup::load(global, &CliOverrides::default())?;
+    let store = SessionStore::new(setup.config.paths.sessions_dir());
+
+    // Reading the sessions happens before the terminal is taken, so a file
+    // that cannot be read is reported here, plainly, with its name.
+    let resume: Option<Session> = match open.resume.as_deref() {
+        None => None,
+        Some("") => match store.latest() {
+            Ok(Some(session)) => Some(session),
+            Ok(None) => return Err(CliError::Usage("no saved session to resume yet".into())),
+            Err(err) => return Err(CliError::Usage(err.to_string())),
+        },
+        Some(id) => Some(store.load(id).map_err(|e| CliError::Usage(e.to_string()))?),
+    };
+
     let columns = if !order.is_empty() {
         order
+    } else if let Some(session) = resume.clone().or_else(|| store.latest().ok().flatten()) {
+        session
+            .columns
+            .iter()
+            .filter(|c| c.active)
+            .map(|c| ColumnArg::Chain(c.label.clone()))
+            .collect()
     } else if !setup.config.file.models.is_empty() {
         setup
             .config
@@ -50,8 +74,13 @@ pub async fn run(
         temperature: open.temperature.or(defaults.temperature),
         max_tokens: open.max_tokens.or(defaults.max_tokens),
     };
-    let options = tui::Options { targets, params };
-    match tui::run(setup.router, setup.loader, options).await {
+    let options = tui::Options {
+        targets,
+        params,
+        blind: open.blind,
+        resume,
+    };
+    match tui::run(setup.router, setup.loader, store, options).await {
         Ok(()) => Ok(EXIT_OK),
         Err(err) => {
             eprintln!("prism: the terminal failed: {err}");

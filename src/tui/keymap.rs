@@ -36,6 +36,13 @@ pub enum Action {
     FallbackChain,
     PaneParams,
     RemovePane,
+    // Sessions and judging
+    Sessions,
+    Leaderboard,
+    Vote,
+    ToggleBlind,
+    RenameSession,
+    Diff,
 }
 
 /// Where a binding applies.
@@ -255,6 +262,20 @@ pub static BINDINGS: &[Binding] = &[
         "d",
         "remove this pane",
     ),
+    bind(
+        Pane,
+        &[ch('v')],
+        Action::Vote,
+        "v",
+        "vote on the latest turn",
+    ),
+    bind(
+        Pane,
+        &[ch('D')],
+        Action::Diff,
+        "D",
+        "word diff of this answer against another pane's",
+    ),
     bind(Pane, &[ch('?')], Action::Help, "?", "help"),
     bind(
         Pane,
@@ -323,6 +344,41 @@ pub static BINDINGS: &[Binding] = &[
         Action::ToggleMarkdown,
         "Ctrl+T",
         "Markdown or raw text",
+    ),
+    bind(
+        Global,
+        &[ctrl('v')],
+        Action::Vote,
+        "Ctrl+V",
+        "vote: which pane was best (then 1-9, t tie, n all bad)",
+    ),
+    bind(
+        Global,
+        &[ctrl('b')],
+        Action::ToggleBlind,
+        "Ctrl+B",
+        "blind mode on or off (starts a new session)",
+    ),
+    bind(
+        Global,
+        &[ctrl('o')],
+        Action::Sessions,
+        "Ctrl+O",
+        "sessions: open, search, delete",
+    ),
+    bind(
+        Global,
+        &[ctrl('l')],
+        Action::Leaderboard,
+        "Ctrl+L",
+        "leaderboard of your votes",
+    ),
+    bind(
+        Global,
+        &[key(KeyCode::F(2))],
+        Action::RenameSession,
+        "F2",
+        "name the session",
     ),
     bind(
         Global,

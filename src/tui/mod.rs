@@ -5,6 +5,8 @@
 //! - `runtime`, `terminal`: the event loop and the terminal it owns.
 //! - `view/`, `document/`, `picker/`, `theme`, `layout`, `keymap`, `params`: what is drawn and how keys map.
 
+pub mod browser;
+pub mod diff;
 pub mod document;
 pub mod keymap;
 pub mod layout;
@@ -19,6 +21,8 @@ pub mod update;
 pub mod view;
 
 use crate::router::Target;
+use crate::session::Session;
+use crate::session::store::SessionStore;
 
 use params::Params;
 use runtime::Services;
@@ -29,12 +33,17 @@ use theme::Theme;
 pub struct Options {
     pub targets: Vec<Target>,
     pub params: Params,
+    /// Start a blind session (ignored when resuming: the session says).
+    pub blind: bool,
+    /// A saved session to continue.
+    pub resume: Option<Session>,
 }
 
 /// Opens the workbench and runs it until the user quits.
 pub async fn run(
     router: crate::router::Router,
     loader: crate::router::catalog_load::CatalogLoader,
+    store: SessionStore,
     options: Options,
 ) -> std::io::Result<()> {
     let tty = Tty::enter()?;
@@ -47,8 +56,18 @@ pub async fn run(
         size,
         crate::router::catalog_load::now_unix(),
     );
+    match options.resume {
+        Some(session) => update::open_session(&mut state, session),
+        None if options.blind => update::start_session(&mut state, true),
+        None => {}
+    }
     let initial = update::catalog_effects(&mut state);
-    let result = runtime::run(tty, state, Services { router, loader }, initial).await;
+    let services = Services {
+        router,
+        loader,
+        store,
+    };
+    let result = runtime::run(tty, state, services, initial).await;
     terminal::restore();
     result
 }

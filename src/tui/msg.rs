@@ -11,6 +11,8 @@ use crate::router::catalog::Catalog;
 use crate::router::catalog_load::Refresh;
 use crate::router::events::{RunResult, StreamEvent};
 use crate::router::{ChatMessage, ChatParams, Target};
+use crate::session::leaderboard::Leaderboard;
+use crate::session::{Session, Summary};
 
 use super::state::{PaneId, RunId};
 
@@ -55,6 +57,19 @@ pub enum Msg {
     TerminalError(String),
     /// SIGTERM, SIGINT or SIGHUP.
     Signal,
+    /// The saved sessions, and a line per file that could not be read.
+    SessionsListed {
+        items: Vec<Summary>,
+        problems: Vec<String>,
+    },
+    SessionOpened(Result<Box<Session>, String>),
+    /// All votes, blind ones, sighted ones.
+    LeaderboardLoaded {
+        boards: Vec<Leaderboard>,
+        problems: Vec<String>,
+    },
+    /// A save failed (disk full, permissions): the session is still in memory.
+    SaveFailed(String),
 }
 
 #[derive(Debug, PartialEq)]
@@ -75,5 +90,11 @@ pub enum Effect {
     CopyToClipboard(String),
     /// Suspend the UI and edit this text in `$EDITOR`.
     OpenEditor(String),
+    /// Hand a snapshot to the session writer (it coalesces and writes in order).
+    SaveSession(Arc<Session>),
+    DeleteSession(String),
+    ListSessions,
+    OpenSession(String),
+    LoadLeaderboard,
     Quit,
 }

@@ -16,6 +16,9 @@ use crossterm::event::{Event, EventStream};
 use crate::router::catalog_load::{CatalogLoader, Refresh};
 use crate::router::events::StreamEvent;
 use crate::router::{ChatMessage, ChatParams, Router, Target};
+use crate::session::leaderboard::{self, VoteFilter};
+use crate::session::store::SessionStore;
+use crate::session::writer::SessionWriter;
 
 use super::msg::{Effect, Msg};
 use super::state::{AppState, PaneId, RunId};
@@ -36,6 +39,7 @@ const MAX_MESSAGES_PER_PASS: usize = 256;
 pub struct Services {
     pub router: Router,
     pub loader: CatalogLoader,
+    pub store: SessionStore,
 }
 
 pub async fn run(
@@ -45,8 +49,21 @@ pub async fn run(
     initial: Vec<Effect>,
 ) -> std::io::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Msg>(1024);
+    let writer = SessionWriter::spawn(services.store.clone());
+    // A failed save becomes a notice in the footer; the session stays in memory.
+    if let Some(mut errors) = writer.errors() {
+        let notices = tx.clone();
+        tokio::spawn(async move {
+            while let Some(error) = errors.recv().await {
+                if notices.send(Msg::SaveFailed(error)).await.is_err() {
+                    break;
+                }
+            }
+        });
+    }
     let mut runner = EffectRunner {
         services,
+        writer,
         tx: tx.clone(),
         runs: HashMap::new(),
     };
@@ -104,6 +121,8 @@ pub async fn run(
     }
     runner.cancel_all();
     input.abort();
+    // Everything the session writer was handed is on disk before we leave.
+    runner.writer.flush().await;
     Ok(())
 }
 
@@ -148,6 +167,7 @@ fn terminal_msg(event: Event) -> Option<Msg> {
 
 struct EffectRunner {
     services: Services,
+    writer: SessionWriter,
     tx: mpsc::Sender<Msg>,
     runs: HashMap<RunId, CancellationToken>,
 }
@@ -217,8 +237,65 @@ impl EffectRunner {
                 *input = spawn_input(self.tx.clone());
                 let _ = self.tx.send(Msg::EditorClosed(outcome)).await;
             }
+            Effect::SaveSession(session) => self.writer.save(session),
+            Effect::DeleteSession(id) => self.writer.delete(id),
+            Effect::ListSessions => {
+                let (store, writer, tx) = self.session_io();
+                tokio::spawn(async move {
+                    // List what is on disk after every queued save landed.
+                    writer.flush().await;
+                    let listed = tokio::task::spawn_blocking(move || store.list()).await;
+                    let msg = match listed {
+                        Ok((items, problems)) => Msg::SessionsListed {
+                            items,
+                            problems: problems.iter().map(ToString::to_string).collect(),
+                        },
+                        Err(err) => Msg::SaveFailed(format!("listing sessions failed: {err}")),
+                    };
+                    let _ = tx.send(msg).await;
+                });
+            }
+            Effect::OpenSession(id) => {
+                let (store, writer, tx) = self.session_io();
+                tokio::spawn(async move {
+                    writer.flush().await;
+                    let loaded = tokio::task::spawn_blocking(move || store.load(&id)).await;
+                    let msg = match loaded {
+                        Ok(Ok(session)) => Msg::SessionOpened(Ok(Box::new(session))),
+                        Ok(Err(err)) => Msg::SessionOpened(Err(err.to_string())),
+                        Err(err) => Msg::SessionOpened(Err(format!("opening failed: {err}"))),
+                    };
+                    let _ = tx.send(msg).await;
+                });
+            }
+            Effect::LoadLeaderboard => {
+                let (store, writer, tx) = self.session_io();
+                tokio::spawn(async move {
+                    writer.flush().await;
+                    let computed = tokio::task::spawn_blocking(move || {
+                        let (sessions, problems) = store.load_all();
+                        let boards = [VoteFilter::All, VoteFilter::Blind, VoteFilter::Sighted]
+                            .into_iter()
+                            .map(|filter| leaderboard::compute(&sessions, filter))
+                            .collect();
+                        (boards, problems.iter().map(ToString::to_string).collect())
+                    })
+                    .await;
+                    if let Ok((boards, problems)) = computed {
+                        let _ = tx.send(Msg::LeaderboardLoaded { boards, problems }).await;
+                    }
+                });
+            }
             Effect::Quit => self.cancel_all(),
         }
+    }
+
+    fn session_io(&self) -> (SessionStore, SessionWriter, mpsc::Sender<Msg>) {
+        (
+            self.services.store.clone(),
+            self.writer.clone(),
+            self.tx.clone(),
+        )
     }
 
     fn cancel_all(&mut self) {

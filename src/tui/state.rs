@@ -12,7 +12,11 @@ use rust_decimal::Decimal;
 use crate::router::catalog::{Catalog, ModelInfo};
 use crate::router::events::RunResult;
 use crate::router::{ChatMessage, ErrorKind, Providers, Target};
+use crate::session::Session;
+use crate::session::leaderboard::Leaderboard;
 
+use super::browser::SessionBrowser;
+use super::diff::DiffView;
 use super::document::{BlockId, Document};
 use super::layout::AppLayout;
 use super::params::{Params, ParamsForm};
@@ -71,6 +75,8 @@ impl PaneStatus {
 #[derive(Clone, Debug)]
 pub struct RunState {
     pub id: RunId,
+    /// The session turn this run answers.
+    pub turn: usize,
     pub prompt: String,
     /// When the first event of the run arrived (the task started).
     pub started_at: Option<Instant>,
@@ -178,6 +184,25 @@ pub enum Overlay {
     },
     Picker(Box<PickerState>, PickerTarget),
     Params(Box<ParamsForm>),
+    /// Waiting for the verdict on the latest turn (a pane number, tie, all bad).
+    Vote,
+    /// Waiting for the pane to diff the given one against.
+    DiffPick(usize),
+    Diff(Box<DiffView>),
+    Sessions(Box<SessionBrowser>),
+    Leaderboard(Box<LeaderboardView>),
+    /// Naming the session.
+    Rename(Box<TextArea<'static>>),
+}
+
+/// The leaderboard overlay: all votes, blind ones, sighted ones.
+#[derive(Clone, Debug, Default)]
+pub struct LeaderboardView {
+    /// All, Blind, Sighted; None while loading.
+    pub boards: Option<Vec<Leaderboard>>,
+    pub shown: usize,
+    pub problems: Vec<String>,
+    pub scroll: usize,
 }
 
 /// What a picker's choice applies to.
@@ -245,6 +270,12 @@ pub struct AppState {
     pub dirty: bool,
     pub quit: bool,
     pub theme: Theme,
+    /// The session on disk: columns, finished turns' answers, votes. Live
+    /// answers are merged in when a snapshot is saved.
+    pub session: Session,
+    /// When the last snapshot was handed to the writer, to flush at least
+    /// once a second while streaming (and not much more often).
+    pub last_saved_at: Option<Instant>,
 }
 
 impl AppState {
@@ -274,5 +305,23 @@ impl AppState {
 
     pub fn editor_text(&self) -> String {
         self.editor.lines().join("\n")
+    }
+
+    /// Model names and costs are hidden (a blind session not yet voted on).
+    pub fn hidden(&self) -> bool {
+        self.session.blind && !self.session.revealed
+    }
+
+    /// What a pane is called on screen: its model, or "Model A" while blind.
+    pub fn pane_label(&self, pane: &PaneState) -> String {
+        if self.hidden()
+            && let Some(label) = self
+                .session
+                .column(pane.id.0)
+                .and_then(|c| c.blind_label.clone())
+        {
+            return label;
+        }
+        pane.target.label.clone()
     }
 }

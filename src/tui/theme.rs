@@ -30,6 +30,10 @@ pub enum TextStyle {
     ReasoningHeader,
     Error,
     Notice,
+    /// Words the other answer has and this one lacks (diff view).
+    Added,
+    /// Words this answer has and the other lacks (diff view).
+    Removed,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +85,8 @@ impl Theme {
             TextStyle::ReasoningHeader => self.fg(base.add_modifier(Modifier::DIM), Color::Cyan),
             TextStyle::Error => self.fg(base.add_modifier(Modifier::BOLD), Color::Red),
             TextStyle::Notice => self.fg(base, Color::Yellow),
+            TextStyle::Added => self.fg(base.add_modifier(Modifier::UNDERLINED), Color::Green),
+            TextStyle::Removed => self.fg(base.add_modifier(Modifier::CROSSED_OUT), Color::Red),
         }
     }
 

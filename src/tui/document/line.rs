@@ -7,7 +7,7 @@ use crate::tui::theme::TextStyle;
 /// Style roles in the order they are patched onto each other: block-level
 /// roles first, inline roles last, so `**bold**` inside a heading stays bold
 /// on top of the heading's colour.
-pub(super) const ROLE_ORDER: [TextStyle; 18] = [
+pub(super) const ROLE_ORDER: [TextStyle; 20] = [
     TextStyle::Plain,
     TextStyle::Dim,
     TextStyle::Prompt,
@@ -26,6 +26,8 @@ pub(super) const ROLE_ORDER: [TextStyle; 18] = [
     TextStyle::Emphasis,
     TextStyle::Strike,
     TextStyle::Code,
+    TextStyle::Added,
+    TextStyle::Removed,
 ];
 
 /// A set of [`TextStyle`] roles as bits (bit i is `ROLE_ORDER[i]`): a run of
@@ -63,6 +65,8 @@ fn bit(role: TextStyle) -> u32 {
         TextStyle::Emphasis => 15,
         TextStyle::Strike => 16,
         TextStyle::Code => 17,
+        TextStyle::Added => 18,
+        TextStyle::Removed => 19,
     }
 }
 

@@ -5,16 +5,29 @@ use crate::tui::msg::Effect;
 use crate::tui::params::{ParamsForm, ParamsScope};
 use crate::tui::state::{AppState, Focus, NoticeLevel, Overlay, PickerTarget};
 
-use super::{editor_changed, notify, panes, relayout, runs};
+use super::{editor_changed, notify, overlays, panes, record, relayout, runs};
 
 pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
     state.dirty = true;
     let focused = state.focused_pane();
     match action {
         Action::Quit => {
+            // The last snapshot (answers still streaming marked incomplete)
+            // goes to the writer before it is flushed at exit.
+            record::persist(state, effects, None, true);
             state.quit = true;
             effects.push(Effect::Quit);
         }
+        Action::Sessions => overlays::open_sessions(state, effects),
+        Action::Leaderboard => overlays::open_leaderboard(state, effects),
+        Action::Vote => overlays::open_vote(state),
+        Action::RenameSession => overlays::open_rename(state),
+        Action::Diff => {
+            if let Some(index) = focused {
+                overlays::open_diff_from(state, index);
+            }
+        }
+        Action::ToggleBlind => toggle_blind(state, effects),
         Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::OpenPicker => panes::open_picker(state, PickerTarget::Columns, effects),
         Action::FallbackChain => {
@@ -215,4 +228,30 @@ fn copy_answer(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) {
             index + 1
         ),
     );
+}
+
+/// Blind mode hides names and costs until a vote. Turning it on or off
+/// mid-session would mix blind and sighted turns, so a session that has
+/// turns continues as a new session with the same panes.
+fn toggle_blind(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let blind = !state.session.blind;
+    if state.session.turns.is_empty() {
+        state.session.blind = blind;
+        state.session.revealed = false;
+        for column in &mut state.session.columns {
+            column.blind_label = None;
+        }
+        record::sync_columns(state);
+    } else {
+        runs::cancel_all(state, effects);
+        record::persist(state, effects, None, true);
+        runs::clear_panes(state);
+        record::start_session(state, blind);
+    }
+    let text = if blind {
+        "blind mode: panes are Model A, B... and costs are hidden until you vote (Ctrl+V)"
+    } else {
+        "blind mode off"
+    };
+    notify(state, NoticeLevel::Info, text);
 }

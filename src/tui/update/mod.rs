@@ -4,7 +4,10 @@
 //! picker and the parameter form reshape panes (`panes.rs`).
 
 mod actions;
+mod overlays;
 mod panes;
+pub mod record;
+mod restore;
 mod runs;
 
 use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
@@ -13,12 +16,13 @@ use ratatui::layout::Position;
 use super::keymap::{self, Context};
 use super::layout;
 use super::msg::{Effect, Msg};
-use super::params::FormOutcome;
-use super::picker::{self, PickerOutcome};
+use super::picker;
 use super::state::{AppState, Focus, Notice, NoticeLevel, Overlay};
 use crate::sanitize::sanitize;
 
 pub use panes::{catalog_effects, new_state};
+pub use record::start_session;
+pub use restore::open_session;
 
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let mut effects = Vec::new();
@@ -36,13 +40,13 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             events,
             merged,
             at,
-        } => runs::on_events(state, pane, run, events, merged, at),
+        } => runs::on_events(state, pane, run, events, merged, at, &mut effects),
         Msg::RunFinished {
             pane,
             run,
             result,
             at,
-        } => runs::on_finished(state, pane, run, *result, at),
+        } => runs::on_finished(state, pane, run, *result, at, &mut effects),
         Msg::CatalogLoaded {
             provider,
             catalog,
@@ -65,10 +69,35 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::TerminalError(message) => notify(state, NoticeLevel::Error, message),
-        Msg::Signal => {
-            state.quit = true;
-            effects.push(Effect::Quit);
+        Msg::Signal => actions::apply(state, keymap::Action::Quit, &mut effects),
+        Msg::SessionsListed { items, problems } => {
+            if let Some(Overlay::Sessions(browser)) = &mut state.overlay {
+                browser.set_items(items, problems);
+                state.dirty = true;
+            }
         }
+        Msg::SessionOpened(outcome) => match outcome {
+            Ok(session) => {
+                record::persist(state, &mut effects, None, true);
+                runs::cancel_all(state, &mut effects);
+                restore::open_session(state, *session);
+            }
+            Err(message) => notify(state, NoticeLevel::Error, message),
+        },
+        Msg::LeaderboardLoaded { boards, problems } => {
+            if let Some(Overlay::Leaderboard(view)) = &mut state.overlay {
+                view.boards = Some(boards);
+                view.problems = problems;
+                state.dirty = true;
+            }
+        }
+        Msg::SaveFailed(message) => notify(
+            state,
+            NoticeLevel::Error,
+            format!(
+                "could not save the session ({message}); it is kept in memory and saved again on the next change"
+            ),
+        ),
     }
     effects
 }
@@ -87,7 +116,7 @@ fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
     }
     state.dirty = true;
     if state.overlay.is_some() {
-        on_overlay_key(state, key, effects);
+        overlays::on_key(state, key, effects);
         return;
     }
     let context = match state.focus {
@@ -98,50 +127,6 @@ fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
         Some(action) => actions::apply(state, action, effects),
         None if context == Context::Editor && state.editor.input(key) => editor_changed(state),
         None => {}
-    }
-}
-
-fn on_overlay_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
-    let Some(overlay) = state.overlay.take() else {
-        return;
-    };
-    match overlay {
-        Overlay::Help { scroll } => {
-            // Arrows and pages scroll; any other key closes; Ctrl+C still quits.
-            use crossterm::event::KeyCode;
-            let scroll = match key.code {
-                KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
-                KeyCode::Down | KeyCode::Char('j') => Some(scroll.saturating_add(1)),
-                KeyCode::PageUp => Some(scroll.saturating_sub(10)),
-                KeyCode::PageDown | KeyCode::Char(' ') => Some(scroll.saturating_add(10)),
-                _ => None,
-            };
-            match scroll {
-                Some(scroll) => state.overlay = Some(Overlay::Help { scroll }),
-                None if keymap::lookup(Context::Editor, &key) == Some(keymap::Action::Quit) => {
-                    actions::apply(state, keymap::Action::Quit, effects);
-                }
-                None => {}
-            }
-        }
-        Overlay::Picker(mut picker, target) => {
-            let outcome = match picker::action_for_key(key) {
-                Some(action) => picker.apply(action),
-                None => PickerOutcome::Continue,
-            };
-            match outcome {
-                PickerOutcome::Continue => state.overlay = Some(Overlay::Picker(picker, target)),
-                PickerOutcome::Cancel => {}
-                PickerOutcome::Apply(references) => {
-                    panes::apply_picker(state, target, references, effects);
-                }
-            }
-        }
-        Overlay::Params(mut form) => match form.handle_key(key) {
-            FormOutcome::Continue => state.overlay = Some(Overlay::Params(form)),
-            FormOutcome::Cancel => {}
-            FormOutcome::Apply(params) => panes::apply_params(state, form.scope, params),
-        },
     }
 }
 
@@ -188,7 +173,17 @@ fn on_paste(state: &mut AppState, text: &str) {
                 picker.apply(picker::PickerAction::Input(c));
             }
         }
-        Some(Overlay::Help { .. }) => {}
+        Some(Overlay::Rename(field)) => {
+            field.insert_str(text.replace('\n', " "));
+        }
+        Some(Overlay::Sessions(browser)) => browser.query.push_str(&text.replace('\n', " ")),
+        Some(
+            Overlay::Help { .. }
+            | Overlay::Vote
+            | Overlay::DiffPick(_)
+            | Overlay::Diff(_)
+            | Overlay::Leaderboard(_),
+        ) => {}
         None => {
             state.focus = Focus::Editor;
             state.editor.insert_str(text);
@@ -231,3 +226,5 @@ pub(super) fn relayout(state: &mut AppState) {
 
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod tests_sessions;

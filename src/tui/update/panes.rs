@@ -21,7 +21,9 @@ use crate::tui::state::{
 };
 use crate::tui::theme::Theme;
 
-use super::{notify, relayout, runs};
+use super::{notify, record, relayout, runs};
+use crate::session::Session;
+use crate::session::types::new_id;
 
 pub fn new_editor(text: &str) -> TextArea<'static> {
     let lines: Vec<String> = if text.is_empty() {
@@ -82,7 +84,10 @@ pub fn new_state(
         dirty: true,
         quit: false,
         theme,
+        session: Session::new(new_id(now_unix), now_unix),
+        last_saved_at: None,
     };
+    record::sync_columns(&mut state);
     relayout(&mut state);
     if let Some(missing) = missing_key_notice(&state) {
         notify(&mut state, NoticeLevel::Warning, missing);
@@ -314,11 +319,18 @@ pub fn apply_picker(
             }
         }
     }
+    record::sync_columns(state);
+    record::persist(state, effects, None, true);
     relayout(state);
     estimate(state);
 }
 
-pub fn apply_params(state: &mut AppState, scope: ParamsScope, params: Params) {
+pub fn apply_params(
+    state: &mut AppState,
+    scope: ParamsScope,
+    params: Params,
+    effects: &mut Vec<Effect>,
+) {
     match scope {
         ParamsScope::All => {
             state.params = params;
@@ -336,6 +348,8 @@ pub fn apply_params(state: &mut AppState, scope: ParamsScope, params: Params) {
             }
         }
     }
+    record::sync_columns(state);
+    record::persist(state, effects, None, true);
     estimate(state);
 }
 
@@ -350,6 +364,8 @@ pub fn remove_pane(state: &mut AppState, index: usize, effects: &mut Vec<Effect>
         NoticeLevel::Info,
         format!("removed {} (Ctrl+P adds models)", pane.target.label),
     );
+    record::sync_columns(state);
+    record::persist(state, effects, None, true);
     relayout(state);
     estimate(state);
 }

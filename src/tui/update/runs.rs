@@ -14,7 +14,7 @@ use crate::tui::state::{
     AppState, NoticeLevel, PaneId, PaneState, PaneStatus, RunId, RunState, Scroll,
 };
 
-use super::{notify, panes};
+use super::{notify, panes, record};
 
 /// Enter: the prompt goes to every pane at once.
 pub fn send(state: &mut AppState, effects: &mut Vec<Effect>) {
@@ -42,16 +42,24 @@ pub fn send(state: &mut AppState, effects: &mut Vec<Effect>) {
     state.turns += 1;
     state.turn_cost_usd = Decimal::ZERO;
     state.turn_cost_complete = true;
+    let turn = record::begin_turn(state, &prompt);
     for index in 0..state.panes.len() {
-        start_run(state, index, prompt.clone(), effects);
+        start_run(state, index, turn, prompt.clone(), effects);
     }
+    record::persist(state, effects, None, true);
     state.editor = panes::new_editor("");
     super::editor_changed(state);
     state.notice = None;
 }
 
 /// Starts a run of `prompt` in one pane, continuing its conversation.
-pub fn start_run(state: &mut AppState, index: usize, prompt: String, effects: &mut Vec<Effect>) {
+pub fn start_run(
+    state: &mut AppState,
+    index: usize,
+    turn: usize,
+    prompt: String,
+    effects: &mut Vec<Effect>,
+) {
     let run = RunId(state.next_run);
     state.next_run += 1;
     let params = state.panes[index].params.over(&state.params);
@@ -65,6 +73,7 @@ pub fn start_run(state: &mut AppState, index: usize, prompt: String, effects: &m
     pane.document.push(BlockKind::Prompt, &prompt);
     pane.run = Some(RunState {
         id: run,
+        turn,
         prompt,
         started_at: None,
         result: RunResult::new(pane.target.label.clone()),
@@ -98,6 +107,7 @@ pub fn on_events(
     events: Vec<StreamEvent>,
     merged: u64,
     at: Instant,
+    effects: &mut Vec<Effect>,
 ) {
     state.now = Some(at);
     let Some(pane) = current(state, pane, run) else {
@@ -110,6 +120,8 @@ pub fn on_events(
         run.result.delta_count += merged;
     }
     state.dirty = true;
+    // At least once a second while streaming: a crash loses little.
+    record::persist(state, effects, Some(at), false);
 }
 
 fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant) {
@@ -171,6 +183,7 @@ pub fn on_finished(
     run: RunId,
     mut result: RunResult,
     at: Instant,
+    effects: &mut Vec<Effect>,
 ) {
     state.now = Some(at);
     // Price from the catalog when the server reported no cost.
@@ -210,7 +223,10 @@ pub fn on_finished(
         }
     }
     let text = result.text.clone();
+    let column = pane.id.0;
+    let mut finished_turn = None;
     if let Some(current) = pane.run.as_mut() {
+        finished_turn = Some((current.turn, result.clone()));
         // The router's result has the final timing; keep the blocks we made.
         current.result = result;
         current.retry_note = None;
@@ -233,6 +249,10 @@ pub fn on_finished(
     }
     state.session_tokens += tokens;
     state.dirty = true;
+    if let Some((turn, result)) = finished_turn {
+        record::record_answer(&mut state.session, turn, column, result, true);
+        record::persist(state, effects, Some(at), true);
+    }
     panes::estimate(state);
 }
 
@@ -270,6 +290,7 @@ pub fn retry_pane(state: &mut AppState, index: usize, effects: &mut Vec<Effect>)
         return;
     };
     let prompt = run.prompt.clone();
+    let turn = run.turn;
     // A retried answer replaces the previous one in the conversation.
     if !run.result.text.is_empty() && pane.history.len() >= 2 {
         let removed: usize = pane
@@ -279,12 +300,23 @@ pub fn retry_pane(state: &mut AppState, index: usize, effects: &mut Vec<Effect>)
             .sum();
         pane.history_chars = pane.history_chars.saturating_sub(removed);
     }
-    start_run(state, index, prompt, effects);
+    start_run(state, index, turn, prompt, effects);
 }
 
-/// A fresh conversation in every pane; running answers are cancelled.
+/// A fresh conversation in every pane, as a new session (the current one
+/// is saved as it stands); running answers are cancelled.
 pub fn new_conversation(state: &mut AppState, effects: &mut Vec<Effect>) {
     cancel_all(state, effects);
+    record::persist(state, effects, None, true);
+    clear_panes(state);
+    let blind = state.session.blind;
+    record::start_session(state, blind);
+    notify(state, NoticeLevel::Info, "new conversation (a new session)");
+    panes::estimate(state);
+}
+
+/// Empties every pane: no history, no text, nothing running.
+pub fn clear_panes(state: &mut AppState) {
     for pane in &mut state.panes {
         pane.history.clear();
         pane.history_chars = 0;
@@ -292,9 +324,12 @@ pub fn new_conversation(state: &mut AppState, effects: &mut Vec<Effect>) {
         pane.run = None;
         pane.status = PaneStatus::Idle;
         pane.scroll = Scroll::default();
+        pane.cost_usd = Decimal::ZERO;
+        pane.tokens = 0;
     }
     state.turn_cost_usd = Decimal::ZERO;
     state.turn_cost_complete = true;
-    notify(state, NoticeLevel::Info, "new conversation");
-    panes::estimate(state);
+    state.session_cost_usd = Decimal::ZERO;
+    state.session_tokens = 0;
+    state.turns = 0;
 }

@@ -198,7 +198,9 @@ fn enter_sends_the_prompt_to_every_pane() {
     state.params.system = Some("Be brief.".into());
     state.params.temperature = Some(0.2);
     type_text(&mut state, "Hello");
-    let effects = update(&mut state, key(KeyCode::Enter));
+    let mut effects = update(&mut state, key(KeyCode::Enter));
+    // The new turn is saved at once.
+    assert!(matches!(effects.pop(), Some(Effect::SaveSession(_))));
     assert_eq!(
         effects,
         vec![
@@ -507,9 +509,16 @@ fn cancel_retry_and_new_conversation() {
 
     let effects = update(&mut state, ctrl('n'));
     assert_eq!(
-        effects.len(),
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::CancelRun(_)))
+            .count(),
         2,
         "both live runs are cancelled: {effects:?}"
+    );
+    assert!(
+        matches!(effects.last(), Some(Effect::SaveSession(_))),
+        "the old session is saved"
     );
     assert!(
         state

@@ -16,7 +16,21 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &AppState) {
     }
     let theme = &state.theme;
     let mut first: Vec<Span> = Vec::new();
+    let prompt = match &state.overlay {
+        Some(Overlay::Vote) => Some(format!(
+            "Vote on turn {}: press 1-{} for the best pane · t tie · n all bad · Esc cancels",
+            state.session.turns.len(),
+            state.panes.len().min(9)
+        )),
+        Some(Overlay::DiffPick(from)) => Some(format!(
+            "Diff pane {} against which pane? Press its number (1-{}) · Esc cancels",
+            from + 1,
+            state.panes.len().min(9)
+        )),
+        _ => None,
+    };
     match &state.notice {
+        _ if prompt.is_some() => first.push(Span::styled(prompt.unwrap_or_default(), theme.key())),
         Some(notice) => {
             let style = match notice.level {
                 NoticeLevel::Info => theme.hint(),
@@ -48,6 +62,12 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &AppState) {
 
 fn totals_spans(state: &AppState) -> Vec<Span<'static>> {
     let theme = &state.theme;
+    if state.hidden() {
+        return vec![Span::styled(
+            "blind session: names and costs hidden until you vote (Ctrl+V)".to_string(),
+            theme.key(),
+        )];
+    }
     if state.turns == 0 {
         return vec![Span::styled(
             format!("{} models ready · no prompt sent yet", state.panes.len()),
@@ -79,6 +99,16 @@ fn totals_spans(state: &AppState) -> Vec<Span<'static>> {
 /// "≈ 320 tok in: 1 $0.0008 · 2 $0.00005 · 3 free · 4 ?"
 fn estimate_spans(state: &AppState) -> Vec<Span<'static>> {
     let theme = &state.theme;
+    if state.hidden() {
+        // Per-model prices would give the models away.
+        return vec![Span::styled(
+            format!(
+                "≈ {} tok in · costs hidden while blind",
+                crate::units::count(state.estimate_tokens)
+            ),
+            theme.hint(),
+        )];
+    }
     let mut spans = vec![Span::styled(
         format!("≈ {} tok in: ", crate::units::count(state.estimate_tokens)),
         theme.hint(),
@@ -134,6 +164,18 @@ fn hints(state: &AppState, width: u16) -> Line<'static> {
         Some(Overlay::Params(_)) => {
             vec![("Tab", "next field"), ("Enter", "apply"), ("Esc", "cancel")]
         }
+        Some(Overlay::Vote) => vec![
+            ("1-9", "best pane"),
+            ("t", "tie"),
+            ("n", "all bad"),
+            ("Esc", "cancel"),
+        ],
+        Some(Overlay::DiffPick(_)) => vec![("1-9", "pane"), ("Esc", "cancel")],
+        Some(Overlay::Diff(_) | Overlay::Leaderboard(_)) => {
+            vec![("↑↓ PgUp PgDn", "scroll"), ("any other key", "close")]
+        }
+        Some(Overlay::Sessions(_)) => crate::tui::browser::BINDINGS.to_vec(),
+        Some(Overlay::Rename(_)) => vec![("Enter", "save"), ("Esc", "cancel")],
         None => match state.focus {
             Focus::Editor => vec![
                 ("Enter", "send"),

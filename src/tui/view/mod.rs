@@ -5,6 +5,7 @@
 mod editor;
 mod footer;
 mod help;
+mod overlays;
 mod pane;
 mod params;
 
@@ -47,6 +48,11 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
         Some(Overlay::Help { scroll }) => help::draw(frame, area, state, *scroll),
         Some(Overlay::Picker(picker, _)) => picker.render(area, frame.buffer_mut(), &state.theme),
         Some(Overlay::Params(form)) => params::draw(frame, area, form, &state.theme),
+        Some(Overlay::Vote | Overlay::DiffPick(_)) => {}
+        Some(Overlay::Diff(view)) => overlays::diff(frame, area, view, &state.theme),
+        Some(Overlay::Sessions(browser)) => browser.render(area, frame.buffer_mut(), &state.theme),
+        Some(Overlay::Leaderboard(view)) => overlays::leaderboard(frame, area, view, &state.theme),
+        Some(Overlay::Rename(field)) => overlays::rename(frame, area, field, &state.theme),
     }
 }
 

@@ -110,7 +110,9 @@ fn title(state: &AppState, index: usize, pane: &PaneState, width: u16) -> Line<'
     let number = Span::styled(format!(" {} ", index + 1), theme.key());
     let status = Span::styled(status, theme.state(status_style(pane.status)));
     let mut extras: Vec<Span> = Vec::new();
+    let hidden = state.hidden();
     if let Some(served) = run.and_then(|r| r.result.served_model.as_deref())
+        && !hidden
         && !pane.target.label.split(',').any(|m| m.ends_with(served))
     {
         extras.push(Span::styled(format!(" → {served}"), theme.hint()));
@@ -132,8 +134,11 @@ fn title(state: &AppState, index: usize, pane: &PaneState, width: u16) -> Line<'
         extras.pop();
     }
     let room = budget.saturating_sub(fixed + width_of(&extras)).max(6);
-    let label = Span::styled(fit_middle(&pane.target.label, room), theme.title());
+    let label = Span::styled(fit_middle(&state.pane_label(pane), room), theme.title());
     let mut spans = vec![number, label];
+    if is_voted_best(state, pane) {
+        spans.push(Span::styled(" ★ best", theme.key()));
+    }
     spans.extend(extras);
     spans.push(Span::raw(" · "));
     spans.push(status);
@@ -156,6 +161,8 @@ fn figures(state: &AppState, pane: &PaneState, width: u16) -> Vec<Span<'static>>
         (secs > 0.2 && tokens > 1).then(|| (tokens - 1) as f64 / secs)
     });
     let cost = match (result.cost_usd, result.cost_source) {
+        // Costs give models away while the session is blind.
+        _ if state.hidden() => None,
         (Some(cost), Some(CostSource::Computed)) => Some(format!("~{}", format_usd(cost))),
         (Some(cost), _) => Some(format_usd(cost)),
         (None, _) if !pane.status.is_live() && result.usage.is_some() => Some("cost ?".into()),
@@ -203,6 +210,14 @@ fn figures(state: &AppState, pane: &PaneState, width: u16) -> Vec<Span<'static>>
         format!(" {} ", text.join(" · ")),
         Style::default(),
     )]
+}
+
+/// The latest turn's vote named this pane best.
+fn is_voted_best(state: &AppState, pane: &PaneState) -> bool {
+    matches!(
+        state.session.turns.last().and_then(|t| t.vote.as_ref()).map(|v| v.verdict),
+        Some(crate::session::Verdict::Best { column }) if column == pane.id.0
+    )
 }
 
 fn empty_hint(state: &AppState, pane: &PaneState) -> String {

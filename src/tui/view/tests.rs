@@ -268,3 +268,88 @@ fn typing_shows_the_input_cost_estimate() {
     type_text(&mut state, "How many r's are in strawberry?");
     assert_snapshot!(frame(&state));
 }
+
+#[test]
+fn blind_session_hides_names_and_costs() {
+    let mut state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (80, 24));
+    with_catalog(&mut state);
+    crate::tui::update::start_session(&mut state, true);
+    // Fixed labels so the snapshot does not depend on the shuffle.
+    for (column, label) in state.session.columns.iter_mut().zip(["Model B", "Model A"]) {
+        column.blind_label = Some(label.into());
+    }
+    let runs = send(&mut state, "Hi");
+    let t0 = Instant::now();
+    for (pane, run) in &runs {
+        update(
+            &mut state,
+            stream(
+                *pane,
+                *run,
+                vec![
+                    StreamEvent::Content("Hello!".into()),
+                    StreamEvent::Finished {
+                        finish_reason: Some("stop".into()),
+                    },
+                ],
+                t0,
+            ),
+        );
+        update(
+            &mut state,
+            finished(*pane, *run, answer("m", "Hello!", "0.00002"), t0),
+        );
+    }
+    update(&mut state, ctrl('v'));
+    assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn session_browser() {
+    let mut state = state_with(&["openai/gpt-4o"], (100, 20));
+    update(&mut state, ctrl('o'));
+    let mut first = crate::session::Session::new("20261124-101500-1a2b".into(), 1_795_515_300);
+    first.name = Some("SQL window functions".into());
+    let mut second = crate::session::Session::new("20261123-090000-3c4d".into(), 1_795_424_400);
+    second.blind = true;
+    update(
+        &mut state,
+        Msg::SessionsListed {
+            items: vec![first.summary(), second.summary()],
+            problems: vec![],
+        },
+    );
+    assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn word_diff_overlay() {
+    let mut state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (80, 20));
+    let runs = send(&mut state, "Describe a fox");
+    let t0 = Instant::now();
+    update(
+        &mut state,
+        stream(
+            runs[0].0,
+            runs[0].1,
+            vec![StreamEvent::Content(
+                "The quick brown fox jumps over the lazy dog.".into(),
+            )],
+            t0,
+        ),
+    );
+    update(
+        &mut state,
+        stream(
+            runs[1].0,
+            runs[1].1,
+            vec![StreamEvent::Content(
+                "The slow brown fox walks over the lazy dog.".into(),
+            )],
+            t0,
+        ),
+    );
+    update(&mut state, key(KeyCode::Tab));
+    update(&mut state, key(KeyCode::Char('D')));
+    assert_snapshot!(frame(&state));
+}

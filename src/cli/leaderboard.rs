@@ -1,0 +1,99 @@
+//! `prism leaderboard`: the models ranked by your votes across every saved
+//! session, with their cost and speed; the method and vote count on stderr.
+
+use std::io::Write;
+
+use crate::config::Paths;
+use crate::router::pricing::{self, format_usd};
+use crate::sanitize::sanitize;
+use crate::session::SessionStore;
+use crate::session::leaderboard::{self, Row, VoteFilter};
+
+use super::report;
+use super::sessions::{report_unreadable, write_json};
+use super::{CliError, LeaderboardArgs};
+
+pub fn run(args: &LeaderboardArgs) -> Result<u8, CliError> {
+    let store = SessionStore::new(Paths::from_env().sessions_dir());
+    let (sessions, errors) = store.load_all();
+    let status = report_unreadable(&store, &errors);
+    let filter = match (args.blind, args.sighted) {
+        (true, _) => VoteFilter::Blind,
+        (false, true) => VoteFilter::Sighted,
+        (false, false) => VoteFilter::All,
+    };
+    let board = leaderboard::compute(&sessions, filter);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        write_json(&mut out, &board)?;
+        out.flush()?;
+        return Ok(status);
+    }
+    if board.rows.is_empty() {
+        let which = match filter {
+            VoteFilter::All => "",
+            VoteFilter::Blind => "blind ",
+            VoteFilter::Sighted => "sighted ",
+        };
+        writeln!(
+            out,
+            "no {which}votes yet: vote in the workbench (Ctrl+V then a pane number for the best \
+             answer, t for a tie, n for all bad) and the models are ranked here"
+        )?;
+        out.flush()?;
+        return Ok(status);
+    }
+    let rows: Vec<Vec<String>> = board
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(rank, row)| table_row(rank + 1, row))
+        .collect();
+    let table = report::table(
+        &[
+            "#",
+            "model",
+            "rating",
+            "95% interval",
+            "votes",
+            "W/L/T",
+            "avg cost",
+            "ttft",
+            "tok/s",
+        ],
+        &rows,
+        &[true, false, true, true, true, true, true, true, true],
+    );
+    out.write_all(table.as_bytes())?;
+    out.flush()?;
+    let filtered = match filter {
+        VoteFilter::All => "",
+        VoteFilter::Blind => " blind",
+        VoteFilter::Sighted => " sighted",
+    };
+    eprintln!(
+        "{} counted{filtered} vote{} in {} session{} · {}",
+        board.votes,
+        if board.votes == 1 { "" } else { "s" },
+        sessions.len(),
+        if sessions.len() == 1 { "" } else { "s" },
+        board.method
+    );
+    Ok(status)
+}
+
+fn table_row(rank: usize, row: &Row) -> Vec<String> {
+    vec![
+        rank.to_string(),
+        sanitize(&row.model).into_owned(),
+        format!("{:.0}", row.rating),
+        format!("{:.0}–{:.0}", row.rating_low, row.rating_high),
+        row.votes.to_string(),
+        format!("{}/{}/{}", row.wins, row.losses, row.ties),
+        row.avg_cost_usd
+            .and_then(pricing::from_f64)
+            .map_or("-".into(), format_usd),
+        report::format_ms(row.median_ttft_ms),
+        report::format_rate(row.median_tokens_per_s),
+    ]
+}

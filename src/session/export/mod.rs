@@ -1,0 +1,222 @@
+//! Sessions for people and programs: a Markdown report, the plain text view
+//! of `prism sessions show`, and the JSON record (the file's own format).
+//! In a blind session not yet revealed, people see "Model A"… and no costs.
+
+mod markdown;
+mod text;
+
+use rust_decimal::Decimal;
+
+use crate::router::events::{CostSource, RunResult};
+use crate::router::pricing::format_usd;
+use crate::sanitize::sanitize;
+
+use super::types::{Column, Session, SessionParams, Verdict, Vote};
+
+pub use markdown::markdown;
+pub use text::text;
+
+/// What a blind session says while its names are hidden.
+pub const BLIND_NOTE: &str = "blind session, names hidden until you vote";
+
+/// The session as pretty JSON, schema-versioned: the same bytes as its file.
+pub fn json(session: &Session) -> String {
+    match serde_json::to_string_pretty(session) {
+        Ok(mut text) => {
+            text.push('\n');
+            text
+        }
+        // Unreachable for this schema (string keys, no failing serializer),
+        // but still JSON a program can read.
+        Err(err) => serde_json::json!({ "error": err.to_string() }).to_string() + "\n",
+    }
+}
+
+/// "2026-11-24 15:30" (UTC).
+pub fn format_datetime_utc(unix: i64) -> String {
+    let seconds = unix.rem_euclid(86_400);
+    format!(
+        "{} {:02}:{:02}",
+        crate::router::catalog::format_date_utc(unix),
+        seconds / 3600,
+        (seconds % 3600) / 60
+    )
+}
+
+/// Names and costs are hidden in a blind session until it is revealed.
+pub fn names_hidden(session: &Session) -> bool {
+    session.blind && !session.revealed
+}
+
+/// A column as people see it: its label, or its blind label while hidden.
+pub fn column_name(session: &Session, column_id: u64) -> String {
+    let Some(column) = session.column(column_id) else {
+        return format!("column {column_id}");
+    };
+    if names_hidden(session) {
+        return blind_label(session, column);
+    }
+    sanitize(&column.label).into_owned()
+}
+
+fn blind_label(session: &Session, column: &Column) -> String {
+    match &column.blind_label {
+        Some(label) => sanitize(label).into_owned(),
+        None => {
+            let index = session
+                .columns
+                .iter()
+                .position(|c| c.id == column.id)
+                .unwrap_or(0);
+            let letter = char::from_u32('A' as u32 + (index % 26) as u32).unwrap_or('?');
+            format!("Model {letter}")
+        }
+    }
+}
+
+/// "openai/gpt-4o was best (sighted vote)", "tie (blind vote)", "all bad (…)".
+pub fn vote_text(session: &Session, vote: &Vote) -> String {
+    let verdict = match vote.verdict {
+        Verdict::Best { column } => format!("{} was best", column_name(session, column)),
+        Verdict::Tie => "tie".to_string(),
+        Verdict::AllBad => "all bad".to_string(),
+    };
+    let how = if vote.blind { "blind" } else { "sighted" };
+    format!("{verdict} ({how} vote)")
+}
+
+/// Parameters that are set, on one line: "temperature 0.2 · max tokens 512 · system “…”".
+fn params_text(params: &SessionParams) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(temperature) = params.temperature {
+        parts.push(format!("temperature {temperature}"));
+    }
+    if let Some(max_tokens) = params.max_tokens {
+        parts.push(format!("max tokens {max_tokens}"));
+    }
+    if let Some(system) = params.system.as_deref().filter(|s| !s.trim().is_empty()) {
+        parts.push(format!("system prompt “{}”", one_line(system, 60)));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// A column's description after its name: a chain's order, its own parameters.
+fn column_details(session: &Session, column: &Column) -> Option<String> {
+    let mut parts = Vec::new();
+    if column.chain.len() > 1 && !names_hidden(session) {
+        let chain: Vec<String> = column
+            .chain
+            .iter()
+            .map(crate::session::leaderboard::display_ref)
+            .collect();
+        parts.push(format!("fallback chain {}", sanitize(&chain.join(" → "))));
+    }
+    parts.extend(params_text(&column.params));
+    if !column.active {
+        parts.push("removed".to_string());
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// The first line of a text, at most `max_chars` characters, sanitized.
+fn one_line(text: &str, max_chars: usize) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    let mut short: String = line.chars().take(max_chars).collect();
+    if line.chars().count() > max_chars || text.trim().lines().nth(1).is_some() {
+        short.push('…');
+    }
+    sanitize(&short).into_owned()
+}
+
+/// The upstream that answered, and the served model when it differs from the one asked.
+fn served_by(result: &RunResult, hidden: bool) -> String {
+    if hidden {
+        return "hidden".to_string();
+    }
+    let mut text = result
+        .provider
+        .as_deref()
+        .map(|p| sanitize(p).into_owned())
+        .unwrap_or_else(|| "-".into());
+    if let Some(served) = &result.served_model
+        && !result
+            .model
+            .split(',')
+            .any(|m| m.ends_with(served.as_str()))
+    {
+        text = format!("{text} ({})", sanitize(served));
+    }
+    text
+}
+
+fn cost(result: &RunResult, hidden: bool) -> String {
+    if hidden {
+        return "hidden".to_string();
+    }
+    match (result.cost_usd, result.cost_source) {
+        (Some(cost), Some(CostSource::Computed)) => format!("~{}", format_usd(cost)),
+        (Some(cost), _) => format_usd(cost),
+        (None, _) => "unknown".into(),
+    }
+}
+
+fn duration(ms: Option<u64>) -> String {
+    ms.map_or("-".into(), crate::units::duration_ms)
+}
+
+fn rate(tokens_per_s: Option<f64>) -> String {
+    tokens_per_s.map_or("-".into(), |r| format!("{r:.1}"))
+}
+
+fn tokens(result: &RunResult) -> String {
+    match result.usage {
+        Some(usage) => format!("{}→{}", usage.prompt_tokens, usage.completion_tokens),
+        None => "-".into(),
+    }
+}
+
+/// The error of an answer on one line, "(kind, HTTP 429): message"; only the
+/// kind while names are hidden (messages often name the model).
+fn error_text(result: &RunResult, hidden: bool) -> Option<String> {
+    let error = result.error.as_ref()?;
+    let status = error
+        .status
+        .map(|s| format!(", HTTP {s}"))
+        .unwrap_or_default();
+    let head = format!("({}{status})", error.kind.as_str());
+    Some(if hidden {
+        head
+    } else {
+        format!("{head}: {}", sanitize(&error.message))
+    })
+}
+
+/// The known costs of every answer; None when none is known.
+fn total_cost(session: &Session) -> Option<Decimal> {
+    let known: Vec<Decimal> = session
+        .turns
+        .iter()
+        .flat_map(|t| &t.answers)
+        .filter_map(|a| a.result.cost_usd)
+        .collect();
+    (!known.is_empty()).then(|| known.iter().copied().sum())
+}
+
+/// "2 turns · 1 vote · cost $0.00027" (the cost left out while names are hidden).
+fn counts_line(session: &Session) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let votes = session.turns.iter().filter(|t| t.vote.is_some()).count();
+    let mut line = format!(
+        "{} · {}",
+        plural(session.turns.len(), "turn"),
+        plural(votes, "vote")
+    );
+    if !names_hidden(session) {
+        let total = total_cost(session).map_or("unknown".into(), format_usd);
+        line.push_str(&format!(" · cost {total}"));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests;

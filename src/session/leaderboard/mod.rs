@@ -1,0 +1,301 @@
+//! The leaderboard: per model, across all sessions, votes (wins, losses,
+//! ties), a Bradley-Terry rating with a 95% interval, and the cost and
+//! speed figures of every answer it gave.
+//!
+//! - A model is named as the user writes it: `openrouter` models by their
+//!   bare id, others as `provider:model` (sessions do not record the default
+//!   provider, so `openrouter` is always taken as the default). A fallback
+//!   chain column counts for the model that actually served the answer (the
+//!   chain entry `served_model` names, else the served id itself), or for
+//!   the column's label when nothing was served.
+//! - A vote `Best` on a turn gives that column's model a win over every
+//!   other model answered in that turn, and each of them a loss; `Tie` and
+//!   `AllBad` give a tie between every pair. Answers that failed (`error`
+//!   set) take no part: a failure is mostly the provider, a key or a rate
+//!   limit, not the model's answer. The column voted best always takes part.
+//!   Several columns of one model in a turn count once; a vote with fewer
+//!   than two models taking part is not counted.
+//! - votes/wins/losses/ties count turns: a Best vote in a 3-model turn is one
+//!   vote for each of the three, one win for the winner, one loss for each other.
+//! - Rating: Bradley-Terry fitted by MM on the pairwise outcomes, ties half
+//!   a win each way, each model with one virtual tie against a reference
+//!   player; Elo scale (400·log10 of strength), mean 1000. Interval: the 2.5
+//!   and 97.5 percentiles over 200 bootstrap resamples of the votes (fixed seed).
+//! - Figures over every answer of the model, voted or not, whatever the
+//!   filter: average of the known costs, median ttft, median tokens/s.
+//! - Only models with at least one counted vote get a row.
+
+mod rating;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::router::ModelRef;
+use crate::router::pricing;
+
+use super::types::{Answer, Column, Session, Verdict};
+use rating::Outcome;
+
+/// The provider whose models are named by their bare id.
+const DEFAULT_PROVIDER: &str = "openrouter";
+const BOOTSTRAP_RESAMPLES: usize = 200;
+const BOOTSTRAP_SEED: u64 = 0x5eed_1eaf;
+pub const METHOD: &str = "Bradley-Terry (MM, ties as half wins, one virtual tie per model), \
+                          Elo scale, mean 1000; 95% bootstrap interval over votes";
+
+/// Which votes count: all, only those cast while names were hidden, or only the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoteFilter {
+    All,
+    Blind,
+    Sighted,
+}
+
+impl VoteFilter {
+    fn admits(self, blind: bool) -> bool {
+        match self {
+            VoteFilter::All => true,
+            VoteFilter::Blind => blind,
+            VoteFilter::Sighted => !blind,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Row {
+    pub model: String,
+    pub votes: usize,
+    pub wins: usize,
+    pub losses: usize,
+    pub ties: usize,
+    pub rating: f64,
+    /// The 95% interval.
+    pub rating_low: f64,
+    pub rating_high: f64,
+    /// Every answer of the model in the sessions, voted or not.
+    pub answers: usize,
+    /// Over the answers whose cost is known; None when none is.
+    pub avg_cost_usd: Option<f64>,
+    pub median_ttft_ms: Option<u64>,
+    pub median_tokens_per_s: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Leaderboard {
+    pub method: &'static str,
+    pub filter: VoteFilter,
+    /// Votes counted (each a turn).
+    pub votes: usize,
+    /// Best first.
+    pub rows: Vec<Row>,
+}
+
+#[derive(Default)]
+struct Tally {
+    votes: usize,
+    wins: usize,
+    losses: usize,
+    ties: usize,
+    answers: usize,
+    costs_usd: Vec<f64>,
+    ttfts_ms: Vec<u64>,
+    rates: Vec<f64>,
+}
+
+pub fn compute(sessions: &[Session], filter: VoteFilter) -> Leaderboard {
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    // Outcomes by model name; turned into indices once every name is known.
+    let mut named_outcomes: Vec<(Vec<String>, Option<String>)> = Vec::new();
+
+    for session in sessions {
+        for turn in &session.turns {
+            let names: Vec<String> = turn
+                .answers
+                .iter()
+                .map(|answer| model_name(session.column(answer.column), answer))
+                .collect();
+            for (answer, name) in turn.answers.iter().zip(&names) {
+                let tally = tallies.entry(name.clone()).or_default();
+                tally.answers += 1;
+                let result = &answer.result;
+                tally.costs_usd.extend(result.cost_usd.map(pricing::to_f64));
+                tally.ttfts_ms.extend(result.ttft_ms);
+                tally
+                    .rates
+                    .extend(result.tokens_per_s.filter(|r| r.is_finite()));
+            }
+            let Some(vote) = turn.vote.as_ref().filter(|v| filter.admits(v.blind)) else {
+                continue;
+            };
+            let best = match vote.verdict {
+                Verdict::Best { column } => Some(column),
+                Verdict::Tie | Verdict::AllBad => None,
+            };
+            let winner = match best {
+                Some(column) => match turn.answers.iter().position(|a| a.column == column) {
+                    Some(index) => Some(names[index].clone()),
+                    // A vote for a column that did not answer says nothing.
+                    None => continue,
+                },
+                None => None,
+            };
+            let mut taking_part: Vec<String> = Vec::new();
+            for (answer, name) in turn.answers.iter().zip(&names) {
+                let voted_best = best == Some(answer.column);
+                if (answer.result.error.is_none() || voted_best) && !taking_part.contains(name) {
+                    taking_part.push(name.clone());
+                }
+            }
+            if taking_part.len() < 2 {
+                continue;
+            }
+            for name in &taking_part {
+                let tally = tallies.entry(name.clone()).or_default();
+                tally.votes += 1;
+                match &winner {
+                    Some(w) if w == name => tally.wins += 1,
+                    Some(_) => tally.losses += 1,
+                    None => tally.ties += 1,
+                }
+            }
+            named_outcomes.push((taking_part, winner));
+        }
+    }
+
+    let rated: Vec<&String> = tallies
+        .iter()
+        .filter(|(_, t)| t.votes > 0)
+        .map(|(name, _)| name)
+        .collect();
+    let index_of = |name: &String| rated.binary_search(&name).unwrap_or_default();
+    let outcomes: Vec<Outcome> = named_outcomes
+        .iter()
+        .map(|(models, winner)| Outcome {
+            models: models.iter().map(index_of).collect(),
+            winner: winner.as_ref().map(index_of),
+        })
+        .collect();
+    let ratings = rating::fit(rated.len(), &outcomes);
+    let intervals =
+        rating::bootstrap_interval(rated.len(), &outcomes, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED);
+
+    let mut rows: Vec<Row> = rated
+        .iter()
+        .zip(ratings.iter().zip(&intervals))
+        .map(|(&name, (&rating, &(low, high)))| {
+            let tally = &tallies[name];
+            Row {
+                model: name.clone(),
+                votes: tally.votes,
+                wins: tally.wins,
+                losses: tally.losses,
+                ties: tally.ties,
+                rating,
+                // A percentile interval can miss a lopsided estimate; keep it inside.
+                rating_low: low.min(rating),
+                rating_high: high.max(rating),
+                answers: tally.answers,
+                avg_cost_usd: mean(&tally.costs_usd),
+                median_ttft_ms: median_ms(&tally.ttfts_ms),
+                median_tokens_per_s: median(&tally.rates),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.rating
+            .total_cmp(&a.rating)
+            .then_with(|| b.votes.cmp(&a.votes))
+            .then_with(|| a.model.cmp(&b.model))
+    });
+    Leaderboard {
+        method: METHOD,
+        filter,
+        votes: outcomes.len(),
+        rows,
+    }
+}
+
+/// A model as the user writes it: bare ids for the default provider.
+pub fn display_ref(model: &ModelRef) -> String {
+    if model.provider == DEFAULT_PROVIDER {
+        model.model.clone()
+    } else {
+        model.to_string()
+    }
+}
+
+/// Who an answer counts for: the column's model, or for a fallback chain
+/// the model that served it (see the module doc).
+pub fn model_name(column: Option<&Column>, answer: &Answer) -> String {
+    let Some(column) = column else {
+        return answer.result.model.clone();
+    };
+    match column.chain.as_slice() {
+        [] => column.label.clone(),
+        [single] => display_ref(single),
+        chain => match &answer.result.served_model {
+            Some(served) => display_ref(&served_entry(chain, served, answer.result.via.as_deref())),
+            None => column.label.clone(),
+        },
+    }
+}
+
+/// The chain entry that served: the one named exactly, else the longest one
+/// the served id extends with a dated version ("openai/gpt-4o-2024-08-06",
+/// but not "openai/gpt-4o-mini"),
+/// else the served id under the provider the request went through.
+fn served_entry(chain: &[ModelRef], served: &str, via: Option<&str>) -> ModelRef {
+    if let Some(exact) = chain.iter().find(|m| m.model == served) {
+        return exact.clone();
+    }
+    let versioned = chain
+        .iter()
+        .filter(|m| {
+            served
+                .strip_prefix(m.model.as_str())
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .max_by_key(|m| m.model.len());
+    if let Some(entry) = versioned {
+        return entry.clone();
+    }
+    let provider = via
+        .map(str::to_string)
+        .or_else(|| chain.first().map(|m| m.provider.clone()))
+        .unwrap_or_else(|| DEFAULT_PROVIDER.to_string());
+    ModelRef::new(provider, served)
+}
+
+fn mean(values: &[f64]) -> Option<f64> {
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}
+
+/// The middle value; for an even count the mean of the two middle ones.
+fn median(values: &[f64]) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let middle = sorted.len() / 2;
+    match sorted.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(sorted[middle]),
+        _ => Some((sorted[middle - 1] + sorted[middle]) / 2.0),
+    }
+}
+
+/// The median in whole milliseconds (an even count rounds the mean down).
+fn median_ms(values: &[u64]) -> Option<u64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    let middle = sorted.len() / 2;
+    match sorted.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(sorted[middle]),
+        _ => Some(sorted[middle - 1] + (sorted[middle] - sorted[middle - 1]) / 2),
+    }
+}
+
+#[cfg(test)]
+mod tests;

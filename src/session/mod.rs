@@ -1,0 +1,24 @@
+//! Sessions: every comparison kept on disk as it happens, with votes; the
+//! leaderboard computed from them; exports for people.
+//!
+//! - `types`: the file schema (versioned).
+//! - `store`: atomic, owner-only files in the data dir; listing, loading, deleting.
+//! - `writer`: the one task that applies saves in order, off the UI thread.
+//! - `leaderboard`: ratings and figures per model from all votes.
+//! - `export`: Markdown and JSON reports.
+
+pub mod export;
+pub mod leaderboard;
+pub mod store;
+pub mod types;
+pub mod writer;
+
+#[cfg(test)]
+mod fixtures;
+
+pub use leaderboard::{Leaderboard, Row, VoteFilter};
+pub use store::{SessionStore, StoreError};
+pub use types::{
+    Answer, Column, SCHEMA_VERSION, Session, SessionParams, Summary, Turn, Verdict, Vote,
+};
+pub use writer::SessionWriter;

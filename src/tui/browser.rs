@@ -1,0 +1,304 @@
+//! The session browser overlay: every saved session (date, name, models,
+//! turns, cost), searchable; open one, or delete it after a confirmation.
+//! A pure component: keys in, an outcome out; the reducer does the rest.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
+
+use crate::session::Summary;
+
+use super::theme::Theme;
+
+#[derive(Clone, Debug, Default)]
+pub struct SessionBrowser {
+    /// Newest first; None while the list is loading.
+    pub items: Option<Vec<Summary>>,
+    /// Files that could not be read, one line each (they are left alone).
+    pub problems: Vec<String>,
+    pub query: String,
+    pub cursor: usize,
+    /// Asking "delete this one?" for the id.
+    pub confirm_delete: Option<String>,
+    /// The session open in the workbench (marked in the list).
+    pub current: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BrowserOutcome {
+    Continue,
+    Close,
+    Open(String),
+    Delete(String),
+}
+
+pub const BINDINGS: &[(&str, &str)] = &[
+    ("type", "search names, models and ids"),
+    ("↑ ↓ PgUp PgDn", "move"),
+    ("Enter", "open the session"),
+    ("Ctrl+D", "delete the session (asks first)"),
+    ("Esc", "close"),
+];
+
+impl SessionBrowser {
+    pub fn new(current: String) -> SessionBrowser {
+        SessionBrowser {
+            current,
+            ..SessionBrowser::default()
+        }
+    }
+
+    pub fn set_items(&mut self, items: Vec<Summary>, problems: Vec<String>) {
+        self.items = Some(items);
+        self.problems = problems;
+        self.clamp();
+    }
+
+    /// The sessions matching the query: every word must appear in the name,
+    /// the models or the id (case-insensitive).
+    pub fn visible(&self) -> Vec<&Summary> {
+        let words: Vec<String> = self
+            .query
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        self.items
+            .iter()
+            .flatten()
+            .filter(|s| {
+                let haystack = format!(
+                    "{} {} {}",
+                    s.name.as_deref().unwrap_or(""),
+                    s.models.join(" "),
+                    s.id
+                )
+                .to_lowercase();
+                words.iter().all(|w| haystack.contains(w.as_str()))
+            })
+            .collect()
+    }
+
+    fn clamp(&mut self) {
+        let count = self.visible().len();
+        self.cursor = self.cursor.min(count.saturating_sub(1));
+    }
+
+    fn selected_id(&self) -> Option<String> {
+        self.visible().get(self.cursor).map(|s| s.id.clone())
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> BrowserOutcome {
+        if let Some(id) = self.confirm_delete.take() {
+            return match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => BrowserOutcome::Delete(id),
+                _ => BrowserOutcome::Continue,
+            };
+        }
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => return BrowserOutcome::Close,
+            KeyCode::Enter => {
+                return match self.selected_id() {
+                    Some(id) => BrowserOutcome::Open(id),
+                    None => BrowserOutcome::Continue,
+                };
+            }
+            KeyCode::Char('d') if ctrl => self.confirm_delete = self.selected_id(),
+            KeyCode::Up => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Down => self.cursor += 1,
+            KeyCode::PageUp => self.cursor = self.cursor.saturating_sub(10),
+            KeyCode::PageDown => self.cursor += 10,
+            KeyCode::Home => self.cursor = 0,
+            KeyCode::End => self.cursor = usize::MAX,
+            KeyCode::Backspace => {
+                self.query.pop();
+            }
+            KeyCode::Char('u') if ctrl => self.query.clear(),
+            KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
+                self.query.push(c);
+                self.cursor = 0;
+            }
+            _ => {}
+        }
+        self.clamp();
+        BrowserOutcome::Continue
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let width = area.width.saturating_sub(6).min(140);
+        let height = area.height.saturating_sub(4);
+        let rect = super::view::centered(area, width, height);
+        Clear.render(rect, buf);
+        let count = self.items.as_ref().map_or(0, Vec::len);
+        let visible = self.visible();
+        let title = format!(" Sessions ({} of {count}) ", visible.len());
+        let block = Block::bordered()
+            .border_type(BorderType::Rounded)
+            .border_style(theme.border(true))
+            .title(Line::styled(title, theme.title()))
+            .title_bottom(Line::styled(
+                " Enter open · Ctrl+D delete · Esc close ",
+                theme.hint(),
+            ));
+        let inner = block.inner(rect);
+        block.render(rect, buf);
+        if inner.height < 3 {
+            return;
+        }
+        // Date, turns, cost and markers are fixed; name and models share the rest.
+        let flexible = (inner.width as usize)
+            .saturating_sub(16 + 5 + 10 + 8 + 8)
+            .max(20);
+        let name_width = flexible * 45 / 100;
+        let models_width = flexible - name_width;
+        let mut lines: Vec<Line> = vec![Line::from(vec![
+            Span::styled("> ", theme.key()),
+            Span::raw(self.query.clone()),
+            Span::styled("█", theme.hint()),
+        ])];
+        if let Some(id) = &self.confirm_delete {
+            lines.push(Line::styled(
+                format!(
+                    "Delete session {id}? It cannot be undone. y deletes, any other key keeps it."
+                ),
+                theme.error(),
+            ));
+        } else if let Some(problem) = self.problems.first() {
+            let more = if self.problems.len() > 1 {
+                format!(" (+{} more)", self.problems.len() - 1)
+            } else {
+                String::new()
+            };
+            lines.push(Line::styled(format!("{problem}{more}"), theme.warning()));
+        } else {
+            lines.push(Line::styled(
+                format!(
+                    "{:<16}  {:<name_width$}  {:<models_width$}  {:>5}  {:>10}",
+                    "date (UTC)", "name", "models", "turns", "cost"
+                ),
+                theme.hint(),
+            ));
+        }
+        let rows = inner.height.saturating_sub(2) as usize;
+        match &self.items {
+            None => lines.push(Line::styled("loading…", theme.hint())),
+            Some(_) if visible.is_empty() => lines.push(Line::styled(
+                "No sessions yet: every comparison is saved here as it happens.",
+                theme.hint(),
+            )),
+            Some(_) => {
+                let first = self.cursor.saturating_sub(rows.saturating_sub(1));
+                for (index, summary) in visible.iter().enumerate().skip(first).take(rows) {
+                    let date = format_time(summary.updated_at_unix);
+                    let name: String = summary
+                        .name
+                        .as_deref()
+                        .unwrap_or("")
+                        .chars()
+                        .take(name_width)
+                        .collect();
+                    let models: String = summary
+                        .models
+                        .join(", ")
+                        .chars()
+                        .take(models_width)
+                        .collect();
+                    let marker = if summary.id == self.current {
+                        "●"
+                    } else {
+                        " "
+                    };
+                    let blind = if summary.blind { " blind" } else { "" };
+                    let text = format!(
+                        "{date:<16}  {name:<name_width$}  {models:<models_width$}  {:>5}  {:>10}{blind} {marker}",
+                        summary.turns,
+                        crate::router::pricing::format_usd(
+                            rust_decimal::Decimal::try_from(summary.cost_usd).unwrap_or_default()
+                        )
+                    );
+                    let style = if index == self.cursor {
+                        theme.selected()
+                    } else {
+                        ratatui::style::Style::default()
+                    };
+                    lines.push(Line::styled(text, style));
+                }
+            }
+        }
+        Paragraph::new(lines).render(inner, buf);
+    }
+}
+
+/// "2026-11-24 15:30" (UTC).
+pub fn format_time(unix: i64) -> String {
+    let date = crate::router::catalog::format_date_utc(unix);
+    let seconds = unix.rem_euclid(86_400);
+    format!("{date} {:02}:{:02}", seconds / 3600, (seconds % 3600) / 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(id: &str, name: &str, models: &[&str]) -> Summary {
+        Summary {
+            id: id.into(),
+            name: Some(name.into()),
+            created_at_unix: 1_790_000_000,
+            updated_at_unix: 1_790_000_000,
+            models: models.iter().map(|m| m.to_string()).collect(),
+            turns: 2,
+            votes: 1,
+            cost_usd: 0.0012,
+            blind: false,
+        }
+    }
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn search_open_and_delete_with_confirmation() {
+        let mut browser = SessionBrowser::new("b".into());
+        browser.set_items(
+            vec![
+                summary("a", "Haiku about Rust", &["openai/gpt-4o"]),
+                summary("b", "SQL question", &["anthropic/claude-sonnet-4.5"]),
+            ],
+            vec![],
+        );
+        for c in "claude".chars() {
+            browser.handle_key(key(KeyCode::Char(c)));
+        }
+        assert_eq!(browser.visible().len(), 1);
+        assert_eq!(
+            browser.handle_key(key(KeyCode::Enter)),
+            BrowserOutcome::Open("b".into())
+        );
+        let ctrl_d = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL);
+        assert_eq!(browser.handle_key(ctrl_d), BrowserOutcome::Continue);
+        assert_eq!(browser.confirm_delete.as_deref(), Some("b"));
+        assert_eq!(
+            browser.handle_key(key(KeyCode::Char('n'))),
+            BrowserOutcome::Continue
+        );
+        assert_eq!(browser.confirm_delete, None, "anything but y keeps it");
+        browser.handle_key(ctrl_d);
+        assert_eq!(
+            browser.handle_key(key(KeyCode::Char('y'))),
+            BrowserOutcome::Delete("b".into())
+        );
+        assert_eq!(browser.handle_key(key(KeyCode::Esc)), BrowserOutcome::Close);
+    }
+
+    #[test]
+    fn times_read_in_utc() {
+        assert_eq!(
+            format_time(1_787_011_200 + 15 * 3600 + 30 * 60),
+            "2026-08-18 15:30"
+        );
+    }
+}

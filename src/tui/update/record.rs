@@ -1,0 +1,201 @@
+//! Keeps the session record in step with the workbench: columns as panes
+//! change, a turn per prompt, answers as runs end, votes; and hands the
+//! writer a snapshot (live answers included) when something worth keeping
+//! changed, at least once a second while answers stream.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::router::events::RunResult;
+use crate::session::{Answer, Column, Session, SessionParams, Turn, Verdict, Vote};
+use crate::tui::msg::Effect;
+use crate::tui::params::Params;
+use crate::tui::state::AppState;
+
+/// While answers stream, a snapshot goes to the writer this often; a crash
+/// loses at most this much text.
+pub const STREAMING_SAVE_INTERVAL: Duration = Duration::from_millis(500);
+
+pub fn session_params(params: &Params) -> SessionParams {
+    SessionParams {
+        system: params.system.clone(),
+        temperature: params.temperature,
+        max_tokens: params.max_tokens,
+    }
+}
+
+pub fn params_of(params: &SessionParams) -> Params {
+    Params {
+        system: params.system.clone(),
+        temperature: params.temperature,
+        max_tokens: params.max_tokens,
+    }
+}
+
+/// Blind labels in a random order: "Model A", "Model B", ... for columns
+/// that have none yet, from letters no column uses.
+pub fn assign_blind_labels(session: &mut Session) {
+    let used: Vec<String> = session
+        .columns
+        .iter()
+        .filter_map(|c| c.blind_label.clone())
+        .collect();
+    let mut free: Vec<String> = (0..26u8)
+        .map(|i| format!("Model {}", (b'A' + i) as char))
+        .filter(|l| !used.contains(l))
+        .collect();
+    let unlabelled = session
+        .columns
+        .iter()
+        .filter(|c| c.blind_label.is_none())
+        .count();
+    free.truncate(unlabelled.max(1));
+    fastrand::shuffle(&mut free);
+    for column in session
+        .columns
+        .iter_mut()
+        .filter(|c| c.blind_label.is_none())
+    {
+        column.blind_label = free.pop();
+    }
+}
+
+/// Mirrors the panes into the session's columns (new ones added, removed
+/// ones kept but inactive) and the shared parameters.
+pub fn sync_columns(state: &mut AppState) {
+    state.session.params = session_params(&state.params);
+    for column in &mut state.session.columns {
+        column.active = false;
+    }
+    for pane in &state.panes {
+        let params = session_params(&pane.params);
+        match state.session.columns.iter_mut().find(|c| c.id == pane.id.0) {
+            Some(column) => {
+                column.label = pane.target.label.clone();
+                column.chain = pane.target.chain.clone();
+                column.params = params;
+                column.active = true;
+            }
+            None => state.session.columns.push(Column {
+                id: pane.id.0,
+                label: pane.target.label.clone(),
+                chain: pane.target.chain.clone(),
+                params,
+                blind_label: None,
+                active: true,
+            }),
+        }
+    }
+    // Keep the file's column order the panes' order.
+    let order: Vec<u64> = state.panes.iter().map(|p| p.id.0).collect();
+    state.session.columns.sort_by_key(|c| {
+        order
+            .iter()
+            .position(|id| *id == c.id)
+            .unwrap_or(usize::MAX)
+    });
+    if state.session.blind {
+        assign_blind_labels(&mut state.session);
+    }
+}
+
+/// Replaces the session with a new, empty one for the current panes.
+pub fn start_session(state: &mut AppState, blind: bool) {
+    let now = state.now_unix;
+    state.session = Session::new(crate::session::types::new_id(now), now);
+    state.session.blind = blind;
+    state.last_saved_at = None;
+    sync_columns(state);
+    state.dirty = true;
+}
+
+pub fn begin_turn(state: &mut AppState, prompt: &str) -> usize {
+    state.session.turns.push(Turn {
+        prompt: prompt.to_string(),
+        started_at_unix: state.now_unix,
+        answers: Vec::new(),
+        vote: None,
+    });
+    state.session.turns.len() - 1
+}
+
+/// Sets (or replaces, after a retry) a column's answer in a turn.
+pub fn record_answer(
+    session: &mut Session,
+    turn: usize,
+    column: u64,
+    result: RunResult,
+    complete: bool,
+) {
+    let Some(turn) = session.turns.get_mut(turn) else {
+        return;
+    };
+    let answer = Answer {
+        column,
+        result,
+        complete,
+    };
+    match turn.answers.iter_mut().find(|a| a.column == column) {
+        Some(existing) => *existing = answer,
+        None => turn.answers.push(answer),
+    }
+}
+
+/// The session with every live answer merged in as incomplete.
+pub fn snapshot(state: &AppState) -> Session {
+    let mut session = state.session.clone();
+    session.updated_at_unix = state.now_unix;
+    for pane in state.panes.iter().filter(|p| p.status.is_live()) {
+        if let Some(run) = &pane.run {
+            record_answer(&mut session, run.turn, pane.id.0, run.result.clone(), false);
+        }
+    }
+    session
+}
+
+/// Queues a save: always when `force`, else at most every
+/// `STREAMING_SAVE_INTERVAL` (measured with message times). Empty sessions
+/// are not written.
+pub fn persist(state: &mut AppState, effects: &mut Vec<Effect>, at: Option<Instant>, force: bool) {
+    if state.session.turns.is_empty() {
+        return;
+    }
+    if !force
+        && let (Some(at), Some(last)) = (at, state.last_saved_at)
+        && at.saturating_duration_since(last) < STREAMING_SAVE_INTERVAL
+    {
+        return;
+    }
+    state.last_saved_at = at.or(state.now).or(state.last_saved_at);
+    effects.push(Effect::SaveSession(Arc::new(snapshot(state))));
+}
+
+pub fn vote(state: &mut AppState, verdict: Verdict) -> Option<String> {
+    let blind = state.hidden();
+    let now = state.now_unix;
+    let turn = state.session.turns.last_mut()?;
+    turn.vote = Some(Vote {
+        verdict,
+        blind,
+        at_unix: now,
+    });
+    let name = |id: u64| {
+        state
+            .session
+            .column(id)
+            .map(|c| match (&c.blind_label, blind) {
+                (Some(label), true) => format!("{label} ({})", c.label),
+                _ => c.label.clone(),
+            })
+            .unwrap_or_default()
+    };
+    let said = match verdict {
+        Verdict::Best { column } => format!("voted: {} is best", name(column)),
+        Verdict::Tie => "voted: a tie".to_string(),
+        Verdict::AllBad => "voted: all bad".to_string(),
+    };
+    if blind {
+        state.session.revealed = true;
+    }
+    Some(said)
+}

@@ -1,0 +1,106 @@
+//! Reopening a saved session: panes for its active columns, each pane's
+//! conversation and text rebuilt turn by turn, the last answers' figures,
+//! and the totals, so the next prompt continues where it stopped.
+
+use rust_decimal::Decimal;
+
+use crate::router::{ChatMessage, ErrorKind};
+use crate::session::Session;
+use crate::tui::document::BlockKind;
+use crate::tui::state::{
+    AppState, Focus, NoticeLevel, PaneId, PaneState, PaneStatus, RunId, RunState,
+};
+
+use super::{notify, panes, record, relayout, runs};
+
+pub fn open_session(state: &mut AppState, session: Session) {
+    runs::clear_panes(state);
+    let mut restored: Vec<PaneState> = Vec::new();
+    let mut interrupted = 0;
+    for column in session.columns.iter().filter(|c| c.active) {
+        let mut pane = PaneState::new(PaneId(column.id), column.target());
+        pane.params = record::params_of(&column.params);
+        pane.document.set_markdown(state.markdown);
+        for (turn_index, turn) in session.turns.iter().enumerate() {
+            let Some(answer) = turn.answers.iter().find(|a| a.column == column.id) else {
+                continue;
+            };
+            let result = &answer.result;
+            pane.document.push(BlockKind::Prompt, &turn.prompt);
+            let reasoning_block = (!result.reasoning.is_empty()).then(|| {
+                let block = pane.document.push(BlockKind::Reasoning, &result.reasoning);
+                pane.document.set_collapsed(block, pane.reasoning_collapsed);
+                block
+            });
+            let answer_block = (!result.text.is_empty())
+                .then(|| pane.document.push(BlockKind::Answer, &result.text));
+            let status = match (&result.error, answer.complete) {
+                (Some(error), _) if error.kind == ErrorKind::Cancelled => {
+                    pane.document.push(BlockKind::Notice, "cancelled");
+                    PaneStatus::Cancelled
+                }
+                (Some(error), _) => {
+                    pane.document
+                        .push(BlockKind::Error, &format!("✗ {}", error.message));
+                    PaneStatus::Failed
+                }
+                (None, false) => {
+                    interrupted += 1;
+                    pane.document.push(
+                        BlockKind::Notice,
+                        "interrupted: prism stopped while this answer streamed",
+                    );
+                    PaneStatus::Cancelled
+                }
+                (None, true) => PaneStatus::Done,
+            };
+            if !result.text.is_empty() {
+                pane.history_chars += turn.prompt.len() + result.text.len();
+                pane.history.push(ChatMessage::user(turn.prompt.clone()));
+                pane.history
+                    .push(ChatMessage::assistant(result.text.clone()));
+            }
+            if let Some(cost) = result.cost_usd {
+                pane.cost_usd += cost;
+            }
+            pane.tokens += result.usage.map_or(0, |u| u.total_tokens);
+            pane.status = status;
+            pane.run = Some(RunState {
+                id: RunId(state.next_run),
+                turn: turn_index,
+                prompt: turn.prompt.clone(),
+                started_at: None,
+                result: result.clone(),
+                retry_note: None,
+                answer_block,
+                reasoning_block,
+            });
+            state.next_run += 1;
+        }
+        restored.push(pane);
+    }
+    state.next_pane = session
+        .columns
+        .iter()
+        .map(|c| c.id + 1)
+        .max()
+        .unwrap_or(0)
+        .max(state.next_pane);
+    state.session_cost_usd = restored.iter().map(|p| p.cost_usd).sum::<Decimal>();
+    state.session_tokens = restored.iter().map(|p| p.tokens).sum();
+    state.turns = session.turns.len();
+    state.params = record::params_of(&session.params);
+    state.panes = restored;
+    state.zoom = None;
+    state.focus = Focus::Editor;
+    state.session = session;
+    state.last_saved_at = None;
+    relayout(state);
+    panes::estimate(state);
+    let title = state.session.title();
+    let mut text = format!("opened session {}: {title}", state.session.id);
+    if interrupted > 0 {
+        text.push_str(&format!(" ({interrupted} answers were interrupted)"));
+    }
+    notify(state, NoticeLevel::Info, text);
+}

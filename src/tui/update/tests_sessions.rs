@@ -1,0 +1,349 @@
+//! Reducer tests of what is kept: session records, saves while streaming,
+//! votes, blind mode, reopening a session, and the overlays that use them.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::KeyCode;
+use pretty_assertions::assert_eq;
+
+use super::tests::{ctrl, finished, key, send, state_with, stream, type_text};
+use super::*;
+use crate::router::events::{RunResult, StreamEvent};
+use crate::router::{ChatMessage, ErrorKind, RouterError};
+use crate::session::{Session, Verdict};
+use crate::tui::msg::{Effect, Msg};
+use crate::tui::state::{Overlay, PaneStatus};
+
+fn saved(effects: &[Effect]) -> Vec<Session> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SaveSession(session) => Some((**session).clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn answered(model: &str, text: &str) -> RunResult {
+    let mut result = RunResult::new(model);
+    result.text = text.into();
+    result.finish_reason = Some("stop".into());
+    result
+}
+
+#[test]
+fn a_turn_is_saved_as_it_starts_streams_and_ends() {
+    let mut state = state_with(&["a/model", "b/model"], (120, 40));
+    type_text(&mut state, "Q");
+    let effects = update(&mut state, key(KeyCode::Enter));
+    let first = saved(&effects);
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].turns.len(), 1);
+    assert_eq!(first[0].turns[0].prompt, "Q");
+    assert_eq!(
+        first[0]
+            .columns
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect::<Vec<_>>(),
+        ["a/model", "b/model"]
+    );
+    let runs = super::tests::runs_of(&effects);
+
+    // While streaming: at most one save per half second of message time.
+    let t0 = Instant::now();
+    let at = |ms: u64| t0 + Duration::from_millis(ms);
+    let mut saves = Vec::new();
+    for ms in [0, 100, 200, 300, 400, 550, 700, 1200] {
+        saves.extend(saved(&update(
+            &mut state,
+            stream(
+                runs[0].0,
+                runs[0].1,
+                vec![StreamEvent::Content("x".into())],
+                at(ms),
+            ),
+        )));
+    }
+    assert_eq!(saves.len(), 3, "saves at 0, 550 and 1200 ms");
+    let last = saves.last().expect("a save");
+    let live = &last.turns[0].answers;
+    assert_eq!(live.len(), 2, "both live answers are in the snapshot");
+    assert_eq!(live[0].result.text, "xxxxxxxx");
+    assert!(!live[0].complete);
+
+    let effects = update(
+        &mut state,
+        finished(
+            runs[0].0,
+            runs[0].1,
+            answered("a/model", "xxxxxxxx"),
+            at(1300),
+        ),
+    );
+    let end = saved(&effects);
+    assert_eq!(end.len(), 1, "a finished answer is saved at once");
+    let answer = end[0].turns[0]
+        .answers
+        .iter()
+        .find(|a| a.column == runs[0].0.0)
+        .expect("answer");
+    assert!(answer.complete);
+    assert_eq!(answer.result.finish_reason.as_deref(), Some("stop"));
+}
+
+#[test]
+fn quitting_saves_the_latest_state_first() {
+    let mut state = state_with(&["a/model"], (120, 40));
+    let runs = send(&mut state, "Q");
+    update(
+        &mut state,
+        stream(
+            runs[0].0,
+            runs[0].1,
+            vec![StreamEvent::Content("partial".into())],
+            Instant::now(),
+        ),
+    );
+    let effects = update(&mut state, ctrl('c'));
+    assert!(matches!(effects.last(), Some(Effect::Quit)));
+    let snapshot = saved(&effects);
+    assert_eq!(snapshot.len(), 1);
+    assert_eq!(snapshot[0].turns[0].answers[0].result.text, "partial");
+    assert!(!snapshot[0].turns[0].answers[0].complete);
+}
+
+#[test]
+fn an_empty_session_is_never_written() {
+    let mut state = state_with(&["a/model"], (120, 40));
+    assert!(saved(&update(&mut state, ctrl('c'))).is_empty());
+}
+
+#[test]
+fn votes_are_recorded_and_saved() {
+    let mut state = state_with(&["a/model", "b/model"], (120, 40));
+    assert!(update(&mut state, ctrl('v')).is_empty());
+    assert!(state.overlay.is_none(), "nothing to vote on yet");
+    let runs = send(&mut state, "Q");
+    for (pane, run) in &runs {
+        update(
+            &mut state,
+            finished(*pane, *run, answered("m", "A"), Instant::now()),
+        );
+    }
+    update(&mut state, ctrl('v'));
+    assert!(matches!(state.overlay, Some(Overlay::Vote)));
+    let effects = update(&mut state, key(KeyCode::Char('2')));
+    let session = saved(&effects).pop().expect("saved");
+    let vote = session.turns[0].vote.as_ref().expect("vote");
+    assert_eq!(vote.verdict, Verdict::Best { column: 1 });
+    assert!(!vote.blind);
+    assert!(
+        state
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("b/model is best"))
+    );
+
+    update(&mut state, ctrl('v'));
+    update(&mut state, key(KeyCode::Char('t')));
+    assert_eq!(
+        state.session.turns[0].vote.as_ref().map(|v| v.verdict),
+        Some(Verdict::Tie),
+        "a vote can be changed"
+    );
+}
+
+#[test]
+fn blind_sessions_hide_names_until_the_vote() {
+    let mut state = state_with(&["a/model", "b/model", "c/model"], (120, 40));
+    update(&mut state, ctrl('b'));
+    assert!(state.session.blind);
+    let mut labels: Vec<String> = state.panes.iter().map(|p| state.pane_label(p)).collect();
+    labels.sort();
+    assert_eq!(labels, ["Model A", "Model B", "Model C"]);
+    assert!(state.hidden());
+
+    let runs = send(&mut state, "Q");
+    for (pane, run) in &runs {
+        update(
+            &mut state,
+            finished(*pane, *run, answered("m", "A"), Instant::now()),
+        );
+    }
+    update(&mut state, ctrl('v'));
+    let effects = update(&mut state, key(KeyCode::Char('1')));
+    let session = saved(&effects).pop().expect("saved");
+    assert!(session.revealed);
+    assert!(session.turns[0].vote.as_ref().expect("vote").blind);
+    assert!(!state.hidden());
+    assert_eq!(
+        state.pane_label(&state.panes[0]),
+        "a/model",
+        "names are revealed in place"
+    );
+
+    // Toggling after turns starts a new session with the same panes.
+    let old_id = state.session.id.clone();
+    update(&mut state, ctrl('b'));
+    assert_ne!(state.session.id, old_id);
+    assert!(!state.session.blind);
+    assert_eq!(state.panes.len(), 3);
+    assert!(state.panes.iter().all(|p| p.document.is_empty()));
+}
+
+#[test]
+fn a_saved_session_reopens_ready_to_continue() {
+    let mut state = state_with(&["a/model", "b/model"], (120, 40));
+    let runs = send(&mut state, "First?");
+    update(
+        &mut state,
+        finished(
+            runs[0].0,
+            runs[0].1,
+            answered("a/model", "One."),
+            Instant::now(),
+        ),
+    );
+    let mut failed = RunResult::new("b/model");
+    failed.error = Some(RouterError::new(ErrorKind::ServerError, "b failed (502)"));
+    update(
+        &mut state,
+        finished(runs[1].0, runs[1].1, failed, Instant::now()),
+    );
+    let saved_session = record::snapshot(&state);
+
+    let mut fresh = state_with(&["z/other"], (120, 40));
+    update(
+        &mut fresh,
+        Msg::SessionOpened(Ok(Box::new(saved_session.clone()))),
+    );
+    assert_eq!(fresh.session.id, saved_session.id);
+    let labels: Vec<&str> = fresh
+        .panes
+        .iter()
+        .map(|p| p.target.label.as_str())
+        .collect();
+    assert_eq!(labels, ["a/model", "b/model"]);
+    assert_eq!(
+        fresh.panes[0].history,
+        vec![ChatMessage::user("First?"), ChatMessage::assistant("One.")]
+    );
+    assert_eq!(fresh.panes[0].status, PaneStatus::Done);
+    assert_eq!(fresh.panes[1].status, PaneStatus::Failed);
+    assert!(fresh.panes[1].history.is_empty());
+    assert_eq!(fresh.turns, 1);
+
+    // The next prompt continues pane 1's conversation, in a new turn.
+    type_text(&mut fresh, "Second?");
+    let effects = update(&mut fresh, key(KeyCode::Enter));
+    let Some(Effect::StartRun { messages, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(messages.len(), 3);
+    assert_eq!(fresh.session.turns.len(), 2);
+}
+
+#[test]
+fn an_interrupted_answer_reopens_as_interrupted() {
+    let mut state = state_with(&["a/model"], (120, 40));
+    let runs = send(&mut state, "Q");
+    update(
+        &mut state,
+        stream(
+            runs[0].0,
+            runs[0].1,
+            vec![StreamEvent::Content("half".into())],
+            Instant::now(),
+        ),
+    );
+    let snapshot = record::snapshot(&state);
+    let mut fresh = state_with(&["a/model"], (120, 40));
+    update(&mut fresh, Msg::SessionOpened(Ok(Box::new(snapshot))));
+    assert_eq!(fresh.panes[0].status, PaneStatus::Cancelled);
+    assert!(
+        fresh
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("interrupted"))
+    );
+    assert_eq!(
+        fresh.panes[0].history.len(),
+        2,
+        "the partial answer is kept"
+    );
+}
+
+#[test]
+fn the_session_browser_lists_opens_and_deletes() {
+    let mut state = state_with(&["a/model"], (120, 40));
+    send(&mut state, "Q");
+    let effects = update(&mut state, ctrl('o'));
+    assert!(matches!(effects.last(), Some(Effect::ListSessions)));
+    assert!(matches!(state.overlay, Some(Overlay::Sessions(_))));
+    let other =
+        crate::session::Session::new("20260101-000000-abcd".into(), 1_767_225_600).summary();
+    update(
+        &mut state,
+        Msg::SessionsListed {
+            items: vec![other],
+            problems: vec!["x.json: not JSON".into()],
+        },
+    );
+    let effects = update(&mut state, key(KeyCode::Enter));
+    assert_eq!(
+        effects,
+        vec![Effect::OpenSession("20260101-000000-abcd".into())]
+    );
+
+    update(&mut state, ctrl('o'));
+    update(
+        &mut state,
+        Msg::SessionsListed {
+            items: vec![crate::session::Session::new("20260101-000000-abcd".into(), 0).summary()],
+            problems: vec![],
+        },
+    );
+    update(&mut state, ctrl('d'));
+    let effects = update(&mut state, key(KeyCode::Char('y')));
+    assert!(effects.contains(&Effect::DeleteSession("20260101-000000-abcd".into())));
+    assert!(effects.contains(&Effect::ListSessions));
+}
+
+#[test]
+fn rename_and_diff() {
+    let mut state = state_with(&["a/model", "b/model"], (120, 40));
+    let runs = send(&mut state, "Q");
+    update(
+        &mut state,
+        stream(
+            runs[0].0,
+            runs[0].1,
+            vec![StreamEvent::Content("the quick fox".into())],
+            Instant::now(),
+        ),
+    );
+    update(
+        &mut state,
+        stream(
+            runs[1].0,
+            runs[1].1,
+            vec![StreamEvent::Content("the slow fox".into())],
+            Instant::now(),
+        ),
+    );
+    update(&mut state, key(KeyCode::F(2)));
+    type_text(&mut state, "Foxes");
+    let effects = update(&mut state, key(KeyCode::Enter));
+    assert_eq!(state.session.name.as_deref(), Some("Foxes"));
+    assert_eq!(saved(&effects).len(), 1);
+
+    update(&mut state, key(KeyCode::Tab));
+    update(&mut state, key(KeyCode::Char('D')));
+    let Some(Overlay::Diff(view)) = &state.overlay else {
+        panic!("no diff: {:?}", state.overlay.is_some());
+    };
+    assert_eq!((view.added_words, view.removed_words), (1, 1));
+    update(&mut state, key(KeyCode::Char('x')));
+    assert!(state.overlay.is_none());
+}

@@ -19,8 +19,9 @@
 //!   vote for each of the three, one win for the winner, one loss for each other.
 //! - Rating: Bradley-Terry fitted by MM on the pairwise outcomes, ties half
 //!   a win each way, each model with one virtual tie against a reference
-//!   player; Elo scale (400·log10 of strength), mean 1000. Interval: the 2.5
-//!   and 97.5 percentiles over 200 bootstrap resamples of the votes (fixed seed).
+//!   player; Elo scale (400·log10 of strength), mean 1000. Interval: the wider
+//!   of the 2.5–97.5 percentiles over 200 bootstrap resamples of the votes
+//!   (fixed seed) and rating ± 1.96 standard errors from the observed information.
 //! - Figures over every answer of the model, voted or not, whatever the
 //!   filter: average of the known costs, median ttft, median tokens/s.
 //! - Only models with at least one counted vote get a row.
@@ -42,7 +43,7 @@ const DEFAULT_PROVIDER: &str = "openrouter";
 const BOOTSTRAP_RESAMPLES: usize = 200;
 const BOOTSTRAP_SEED: u64 = 0x5eed_1eaf;
 pub const METHOD: &str = "Bradley-Terry (MM, ties as half wins, one virtual tie per model), \
-                          Elo scale, mean 1000; 95% bootstrap interval over votes";
+                          Elo scale, mean 1000; 95% interval: the wider of a bootstrap over votes and the observed information";
 
 /// Which votes count: all, only those cast while names were hidden, or only the others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -178,8 +179,15 @@ pub fn compute(sessions: &[Session], filter: VoteFilter) -> Leaderboard {
         })
         .collect();
     let ratings = rating::fit(rated.len(), &outcomes);
-    let intervals =
+    let bootstrap =
         rating::bootstrap_interval(rated.len(), &outcomes, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED);
+    let information = rating::information_interval(rated.len(), &outcomes);
+    // The wider of the two: a bootstrap alone looks certain with few votes.
+    let intervals: Vec<(f64, f64)> = bootstrap
+        .iter()
+        .zip(&information)
+        .map(|(b, i)| (b.0.min(i.0), b.1.max(i.1)))
+        .collect();
 
     let mut rows: Vec<Row> = rated
         .iter()

@@ -2,13 +2,22 @@
 //! of bordered, titled panes, each following the tail of an N-character
 //! Markdown answer), drawn by `Document` and by a naive wrapped `Paragraph`.
 //! Criterion reports mean/median; a plain timing loop before it reports p50/p99.
+//! `app` draws the whole workbench (`tui::view::draw`: titles with live
+//! figures, editor, footer) from an `AppState` whose eight panes streamed the
+//! same answers through the reducer.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, SamplingMode};
+use prism::router::events::StreamEvent;
+use prism::router::{ModelRef, Target};
 use prism::tui::document::{BlockKind, Document};
+use prism::tui::msg::Msg;
+use prism::tui::params::Params;
+use prism::tui::state::AppState;
 use prism::tui::theme::Theme;
+use prism::tui::update::{new_state, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -317,6 +326,79 @@ fn percentiles(label: &str, frames: usize, mut frame: impl FnMut()) {
     );
 }
 
+/// The workbench after one prompt whose answer (the same text in every pane)
+/// streamed in ~40-character deltas through the reducer.
+fn app_state(text: &str) -> AppState {
+    let targets: Vec<Target> = (0..PANES)
+        .map(|i| {
+            let model = format!("vendor/model-{i}");
+            Target::single(model.clone(), ModelRef::new("openrouter", model))
+        })
+        .collect();
+    let mut state = new_state(
+        prism::router::Providers::new(
+            vec![prism::router::Provider::new(
+                "openrouter",
+                "http://127.0.0.1:9/v1",
+            )],
+            "openrouter",
+        ),
+        targets,
+        Params::default(),
+        Theme::colour(),
+        (240, 60),
+        1_795_000_000,
+    );
+    for c in "Explain the design".chars() {
+        update(
+            &mut state,
+            Msg::Key(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char(c),
+            )),
+        );
+    }
+    let effects = update(
+        &mut state,
+        Msg::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        )),
+    );
+    let runs: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            prism::tui::msg::Effect::StartRun { pane, run, .. } => Some((*pane, *run)),
+            _ => None,
+        })
+        .collect();
+    let start = Instant::now();
+    for (pane, run) in runs {
+        update(
+            &mut state,
+            Msg::Stream {
+                pane,
+                run,
+                events: vec![StreamEvent::FirstToken { ttft_ms: 321 }],
+                merged: 0,
+                at: start,
+            },
+        );
+        let chars: Vec<char> = text.chars().collect();
+        for (i, piece) in chars.chunks(DELTA_CHARS).enumerate() {
+            update(
+                &mut state,
+                Msg::Stream {
+                    pane,
+                    run,
+                    events: vec![StreamEvent::Content(piece.iter().collect())],
+                    merged: 0,
+                    at: start + Duration::from_millis(i as u64),
+                },
+            );
+        }
+    }
+    state
+}
+
 fn report_percentiles(cases: &mut [Case], theme: &Theme) {
     println!("frame: one 240x60 frame of 8 panes, timed one by one");
     let mut terminal = test_terminal();
@@ -325,6 +407,13 @@ fn report_percentiles(cases: &mut [Case], theme: &Theme) {
         let mut terminal = test_terminal();
         percentiles(&format!("document/{}", case.chars), 2_000, || {
             draw_documents(&mut terminal, &mut case.docs, theme)
+        });
+    }
+    for case in cases.iter() {
+        let state = app_state(&case.text);
+        let mut terminal = test_terminal();
+        percentiles(&format!("app/{}", case.chars), 2_000, || {
+            let _ = terminal.draw(|frame| prism::tui::view::draw(frame, &state));
         });
     }
     for case in cases.iter() {
@@ -346,6 +435,15 @@ fn bench_frames(c: &mut Criterion, cases: &mut [Case], theme: &Theme) {
         let mut terminal = test_terminal();
         group.bench_function(BenchmarkId::new("document", case.chars), |b| {
             b.iter(|| draw_documents(&mut terminal, black_box(&mut case.docs), theme))
+        });
+    }
+    for case in cases.iter() {
+        let state = app_state(&case.text);
+        let mut terminal = test_terminal();
+        group.bench_function(BenchmarkId::new("app", case.chars), |b| {
+            b.iter(|| {
+                let _ = terminal.draw(|frame| prism::tui::view::draw(frame, black_box(&state)));
+            })
         });
     }
     group.sample_size(10).sampling_mode(SamplingMode::Flat);

@@ -25,6 +25,7 @@ fn target(models: &[&str]) -> Target {
             .iter()
             .map(|m| ModelRef::new("openrouter", *m))
             .collect(),
+        router: None,
     }
 }
 

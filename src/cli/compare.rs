@@ -1,6 +1,7 @@
 //! `prism compare`: one prompt to every column at once, streamed live in
 //! text format (a single model straight to stdout, several as sections in
-//! the order given) or reported at the end as JSON or Markdown.
+//! the order given) or reported at the end as JSON or Markdown. Router
+//! columns are decided for the prompt before anything is sent.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
@@ -13,12 +14,13 @@ use crate::config::CliOverrides;
 use crate::router::catalog::Catalog;
 use crate::router::catalog_load::Refresh;
 use crate::router::events::{RunResult, StreamEvent};
+use crate::router::policy::RouteDecision;
 use crate::router::pricing;
 use crate::router::{ChatMessage, ChatParams, ErrorKind, Providers, Target};
 use crate::sanitize::sanitize;
 
-use super::report;
 use super::{CliError, ColumnArg, CompareArgs, EXIT_FAILED, EXIT_OK, Format, GlobalArgs, Setup};
+use super::{report, route};
 
 pub async fn run(
     global: &GlobalArgs,
@@ -58,7 +60,15 @@ pub async fn run(
         ));
     }
     let targets = super::targets(setup.router.providers(), &columns)?;
+    let policies = route::policies_for(&setup, &targets)?;
     let prompt = read_prompt(args.prompt.as_deref())?;
+    // The catalogs loaded for price rules, reused below to price answers.
+    let mut catalogs: BTreeMap<String, Catalog> = BTreeMap::new();
+    let (targets, routes): (Vec<Target>, Vec<Option<RouteDecision>>) =
+        route::resolve_columns(&setup, &policies, &targets, &prompt, &mut catalogs)
+            .await?
+            .into_iter()
+            .unzip();
 
     let defaults = &setup.config.file.defaults;
     let mut messages = Vec::new();
@@ -106,26 +116,32 @@ pub async fn run(
         }
     });
 
-    let mut printer = LivePrinter::new(&targets, args.format == Format::Text, args.reasoning);
+    let labels = targets
+        .iter()
+        .zip(&routes)
+        .map(|(target, route)| report::column_title(&target.label, route.as_ref()))
+        .collect();
+    let mut printer = LivePrinter::new(labels, args.format == Format::Text, args.reasoning);
     while let Some((index, event)) = merged_rx.recv().await {
         printer.on_event(index, &event)?;
     }
 
     let mut results = Vec::with_capacity(runs.len());
-    for (run, target) in runs.into_iter().zip(&targets) {
-        results.push(run.await.unwrap_or_else(|err| {
+    for ((run, target), route) in runs.into_iter().zip(&targets).zip(routes) {
+        let mut result = run.await.unwrap_or_else(|err| {
             let mut result = RunResult::new(target.label.clone());
             result.error = Some(crate::router::RouterError::new(
                 ErrorKind::MalformedResponse,
                 format!("internal error: the stream task stopped ({err})"),
             ));
             result
-        }));
+        });
+        result.route = route;
+        results.push(result);
     }
 
     // The catalog is only needed to price answers whose server reported no
     // cost and to suggest ids for unknown models; load it just for those.
-    let mut catalogs: BTreeMap<String, Catalog> = BTreeMap::new();
     for (result, target) in results.iter().zip(&targets) {
         let needs_price = result.usage.is_some() && result.cost_usd.is_none();
         let unknown_model = result
@@ -176,7 +192,7 @@ pub async fn run(
     })
 }
 
-fn read_prompt(arg: Option<&str>) -> Result<String, CliError> {
+pub(super) fn read_prompt(arg: Option<&str>) -> Result<String, CliError> {
     let prompt = match arg {
         Some(text) if text != "-" => text.to_string(),
         _ => {
@@ -267,15 +283,16 @@ struct LivePrinter {
 }
 
 impl LivePrinter {
-    fn new(targets: &[Target], enabled: bool, reasoning: bool) -> LivePrinter {
+    fn new(labels: Vec<String>, enabled: bool, reasoning: bool) -> LivePrinter {
+        let count = labels.len();
         LivePrinter {
             enabled,
             reasoning,
-            labels: targets.iter().map(|t| t.label.clone()).collect(),
-            buffers: vec![String::new(); targets.len()],
-            done: vec![false; targets.len()],
+            labels,
+            buffers: vec![String::new(); count],
+            done: vec![false; count],
             current: 0,
-            sections: targets.len() > 1,
+            sections: count > 1,
             header_printed: false,
             colour: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         }

@@ -1,11 +1,12 @@
 //! The command line: argument definitions (a contract scripts depend on) and
-//! the headless commands `compare`, `models` and `config`, all on the same
-//! routing core as the workbench.
+//! the headless commands `compare`, `route`, `models` and `config`, all on
+//! the same routing core as the workbench.
 
 mod compare;
 mod leaderboard;
 mod models;
 mod report;
+mod route;
 mod sessions;
 pub mod setup;
 mod workbench;
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
 use crate::router::catalog::SortKey;
+use crate::router::policy::{router_name, router_target, valid_router_name};
 
 pub use setup::{Setup, SetupError};
 
@@ -77,6 +79,8 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Send one prompt to several models at once and compare the answers.
     Compare(CompareArgs),
+    /// Show which model a router from the config file picks for a prompt, without sending it.
+    Route(RouteArgs),
     /// List the models a provider offers, with context sizes and prices.
     Models(ModelsArgs),
     /// Show where prism reads its configuration, or print the default config.
@@ -89,12 +93,15 @@ pub enum Command {
 
 #[derive(Debug, Clone, Args)]
 pub struct CompareArgs {
-    /// A model to ask (repeatable): an id of the default provider or provider:model.
+    /// A model to ask (repeatable): an id of the default provider, provider:model, or router:NAME.
     #[arg(short = 'm', long = "model", value_name = "MODEL")]
     pub models: Vec<String>,
     /// A fallback chain asked as one column, e.g. openai/gpt-4o,anthropic/claude-3.5-sonnet.
     #[arg(long = "fallback", value_name = "M1,M2,...")]
     pub fallback: Vec<String>,
+    /// A router from the config file as one column: its rules pick the model for the prompt.
+    #[arg(long = "router", value_name = "NAME")]
+    pub routers: Vec<String>,
     /// System prompt for every model.
     #[arg(long, value_name = "TEXT")]
     pub system: Option<String>,
@@ -113,6 +120,18 @@ pub struct CompareArgs {
     /// In text format, also print the models' reasoning (to stderr).
     #[arg(long)]
     pub reasoning: bool,
+    /// The prompt; read from stdin when absent or "-".
+    pub prompt: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RouteArgs {
+    /// The router's name (`[routers.NAME]` in the config file).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Print the decision as JSON.
+    #[arg(long)]
+    pub json: bool,
     /// The prompt; read from stdin when absent or "-".
     pub prompt: Option<String>,
 }
@@ -245,15 +264,16 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
     let outcome = match cli.command {
         Some(Command::Compare(args)) => {
             let sub = matches.subcommand_matches("compare").unwrap_or(matches);
-            let order = column_order(sub, &args.models, &args.fallback);
+            let order = column_order(sub, &args.models, &args.fallback, &args.routers);
             compare::run(&cli.global, args, order).await
         }
+        Some(Command::Route(args)) => route::run(&cli.global, &args).await,
         Some(Command::Models(args)) => models::run(&cli.global, args).await,
         Some(Command::Config(args)) => config_command(&cli.global, &args),
         Some(Command::Sessions(args)) => sessions::run(args),
         Some(Command::Leaderboard(args)) => leaderboard::run(&args),
         None => {
-            let order = column_order(matches, &cli.open.models, &cli.open.fallback);
+            let order = column_order(matches, &cli.open.models, &cli.open.fallback, &[]);
             workbench::run(&cli.global, &cli.open, order).await
         }
     };
@@ -290,15 +310,22 @@ impl From<std::io::Error> for CliError {
     }
 }
 
-/// A column as the user wrote it: one model or a fallback chain.
+/// A column as the user wrote it: one model, a fallback chain, or a router.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ColumnArg {
     Model(String),
     Chain(String),
+    /// `--router NAME` (`-m router:NAME` arrives as a `Model`).
+    Router(String),
 }
 
-/// `-m` and `--fallback` in the order they were given on the command line.
-fn column_order(matches: &ArgMatches, models: &[String], fallback: &[String]) -> Vec<ColumnArg> {
+/// `-m`, `--fallback` and `--router` in the order they were given on the command line.
+fn column_order(
+    matches: &ArgMatches,
+    models: &[String],
+    fallback: &[String],
+    routers: &[String],
+) -> Vec<ColumnArg> {
     let indices = |id: &str| -> Vec<usize> {
         matches
             .indices_of(id)
@@ -316,11 +343,27 @@ fn column_order(matches: &ArgMatches, models: &[String], fallback: &[String]) ->
         let at = chain_indices.get(i).copied().unwrap_or(usize::MAX / 2 + i);
         columns.push((at, ColumnArg::Chain(chain.clone())));
     }
+    // Asked only when there are routers: the workbench has no `--router`, and
+    // clap panics on an id it does not know.
+    let router_indices = if routers.is_empty() {
+        Vec::new()
+    } else {
+        indices("routers")
+    };
+    for (i, router) in routers.iter().enumerate() {
+        let at = router_indices
+            .get(i)
+            .copied()
+            .unwrap_or(usize::MAX / 4 * 3 + i);
+        columns.push((at, ColumnArg::Router(router.clone())));
+    }
     columns.sort_by_key(|(at, _)| *at);
     columns.into_iter().map(|(_, c)| c).collect()
 }
 
 /// Turns columns as written into targets, resolving provider prefixes.
+/// `router:NAME` (alone) makes a router column, whose chain is decided per
+/// prompt; a router cannot be part of a fallback chain.
 pub fn targets(
     providers: &crate::router::Providers,
     columns: &[ColumnArg],
@@ -333,9 +376,11 @@ pub fn targets(
     columns
         .iter()
         .map(|column| match column {
-            ColumnArg::Model(model) => {
-                Ok(crate::router::Target::single(model.trim(), parse(model)?))
-            }
+            ColumnArg::Router(name) => router_column(name),
+            ColumnArg::Model(model) => match router_name(model) {
+                Some(name) => router_column(name),
+                None => Ok(crate::router::Target::single(model.trim(), parse(model)?)),
+            },
             ColumnArg::Chain(chain) => {
                 let parts: Vec<&str> = chain
                     .split(',')
@@ -347,6 +392,16 @@ pub fn targets(
                         "--fallback '{chain}' names no model"
                     )));
                 }
+                if let [only] = parts[..]
+                    && let Some(name) = router_name(only)
+                {
+                    return router_column(name);
+                }
+                if parts.iter().any(|p| router_name(p).is_some()) {
+                    return Err(CliError::Usage(format!(
+                        "--fallback '{chain}': a router cannot be part of a fallback chain"
+                    )));
+                }
                 let chain = parts
                     .iter()
                     .map(|p| parse(p))
@@ -354,10 +409,20 @@ pub fn targets(
                 Ok(crate::router::Target {
                     label: parts.join(","),
                     chain,
+                    router: None,
                 })
             }
         })
         .collect()
+}
+
+fn router_column(name: &str) -> Result<crate::router::Target, CliError> {
+    if !valid_router_name(name) {
+        return Err(CliError::Usage(format!(
+            "router '{name}': names may use letters, digits, '-' and '_' only"
+        )));
+    }
+    Ok(router_target(name))
 }
 
 fn config_command(global: &GlobalArgs, args: &ConfigArgs) -> Result<u8, CliError> {

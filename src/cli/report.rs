@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 
 use crate::router::events::{CostSource, RunResult};
+use crate::router::policy::RouteDecision;
 use crate::router::pricing::format_usd;
 use crate::sanitize::sanitize;
 
@@ -75,13 +76,27 @@ pub fn total_cost(results: &[RunResult]) -> Option<Decimal> {
     (!known.is_empty()).then(|| known.iter().copied().sum())
 }
 
+/// How a column is named in headers and tables; a router column also
+/// says what its rules picked: "router:saver → mistralai/x (short)".
+pub fn column_title(label: &str, route: Option<&RouteDecision>) -> String {
+    match route {
+        Some(route) => format!("{label} → {}", route.summary()),
+        None => label.to_string(),
+    }
+}
+
+fn result_title(result: &RunResult) -> String {
+    column_title(&result.model, result.route.as_ref())
+}
+
 pub fn served_by(result: &RunResult) -> String {
     let mut text = result.provider.clone().unwrap_or_else(|| "-".into());
+    let asked = result
+        .route
+        .as_ref()
+        .map_or(result.model.as_str(), |r| &r.model);
     if let Some(served) = &result.served_model
-        && !result
-            .model
-            .split(',')
-            .any(|m| m.ends_with(served.as_str()))
+        && !asked.split(',').any(|m| m.ends_with(served.as_str()))
     {
         text = format!("{text} ({served})");
     }
@@ -104,7 +119,7 @@ pub fn figures_table(results: &[RunResult]) -> String {
         .iter()
         .map(|r| {
             vec![
-                r.model.clone(),
+                result_title(r),
                 served_by(r),
                 format_ms(r.ttft_ms),
                 format_ms(r.total_ms),
@@ -151,7 +166,15 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
         out.push('\n');
     }
     for (i, result) in results.iter().enumerate() {
-        out.push_str(&format!("\n## {}. {}\n\n", i + 1, result.model));
+        out.push_str(&format!("\n## {}. {}\n\n", i + 1, result_title(result)));
+        if let Some(route) = &result.route {
+            out.push_str(&format!(
+                "*Routed by {}, rule “{}”: {}*\n\n",
+                escape_inline(&route.router),
+                escape_inline(&route.rule),
+                escape_inline(&route.reason)
+            ));
+        }
         if result.provider.is_some() {
             out.push_str(&format!("*Served by {}*\n\n", served_by(result)));
         }
@@ -174,7 +197,7 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
     for result in results {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} | {} |\n",
-            escape_cell(&result.model),
+            escape_cell(&result_title(result)),
             escape_cell(&served_by(result)),
             format_ms(result.ttft_ms),
             format_ms(result.total_ms),
@@ -200,6 +223,19 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
 
 fn escape_cell(text: &str) -> String {
     text.replace('|', "\\|")
+}
+
+/// Backslash-escapes what Markdown would read as emphasis, code or links
+/// (a rule's regex often has `*` or `_`).
+fn escape_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in sanitize(text).chars() {
+        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -68,6 +68,14 @@ pub async fn run(
             .collect()
     };
     let targets = super::targets(setup.router.providers(), &columns)?;
+    // Until the workbench decides router columns per prompt, say so instead
+    // of opening a pane that has no model.
+    if let Some(target) = targets.iter().find(|t| t.router.is_some()) {
+        return Err(CliError::Usage(format!(
+            "{} is a router column; the workbench cannot route yet: use prism compare --router or prism route",
+            target.label
+        )));
+    }
     let defaults = &setup.config.file.defaults;
     let params = Params {
         system: open.system.clone().or_else(|| defaults.system.clone()),

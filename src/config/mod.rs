@@ -1,6 +1,7 @@
 //! Layered configuration: built-in defaults and provider presets, then the
 //! user's TOML file, then the command line. Builds the router's providers with
-//! their keys resolved from the environment or `.env`.
+//! their keys resolved from the environment or `.env`, and compiles the
+//! routers (`[routers.NAME]`) that pick a column's model per prompt.
 
 pub mod paths;
 pub mod secrets;
@@ -11,6 +12,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::router::policy::{Policy, PolicyError, RouterConfig};
 use crate::router::provider::{Provider, ProviderKind, Providers, normalize_base_url};
 use crate::router::{Attribution, RouterSettings};
 
@@ -48,6 +50,9 @@ pub struct ConfigFile {
     pub attribution: AttributionConfig,
     #[serde(default)]
     pub providers: BTreeMap<String, ProviderEntry>,
+    /// Routers: columns (`router:NAME`) whose model rules pick per prompt.
+    #[serde(default)]
+    pub routers: BTreeMap<String, RouterConfig>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -94,6 +99,8 @@ pub enum ConfigError {
     Parse { path: PathBuf, message: String },
     #[error("provider '{name}': {message}")]
     Provider { name: String, message: String },
+    #[error(transparent)]
+    Router(#[from] PolicyError),
 }
 
 /// Overrides from the command line for one run.
@@ -237,6 +244,14 @@ impl Config {
 
         for (name, entry) in &self.file.providers {
             validate_name(name)?;
+            // `router:NAME` names a router column, so no provider may be called that.
+            if name == ROUTER_RESERVED {
+                return Err(ConfigError::Provider {
+                    name: name.clone(),
+                    message: "is reserved for router columns (router:NAME); pick another name"
+                        .into(),
+                });
+            }
             let index = match list.iter().position(|p| &p.name == name) {
                 Some(index) => index,
                 None => {
@@ -311,7 +326,19 @@ impl Config {
         }
         Ok(Providers::new(list, &default_name))
     }
+
+    /// The file's routers, compiled in name order.
+    pub fn policies(&self) -> Result<Vec<Policy>, ConfigError> {
+        self.file
+            .routers
+            .iter()
+            .map(|(name, router)| Policy::compile(name, router).map_err(ConfigError::from))
+            .collect()
+    }
 }
+
+/// The provider name `router:` references would collide with.
+const ROUTER_RESERVED: &str = "router";
 
 fn validate_name(name: &str) -> Result<(), ConfigError> {
     let ok = !name.is_empty()

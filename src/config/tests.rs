@@ -161,3 +161,110 @@ fn settings_layer_file_then_flags() {
     });
     assert_eq!(settings.retry.max_retries, 0);
 }
+
+#[test]
+fn routers_parse_and_compile_in_name_order() {
+    let config = config(
+        r#"
+[routers.saver]
+default = "openai/gpt-4o"
+description = "cheap when it can be"
+
+[[routers.saver.rules]]
+name = "short"
+max_prompt_tokens = 200
+model = "mistralai/mistral-small-3.2-24b-instruct"
+
+[routers.always-local]
+default = "ollama:llama3.2:3b"
+"#,
+    );
+    let policies = config.policies().expect("routers compile");
+    let names: Vec<&str> = policies.iter().map(|p| p.name()).collect();
+    assert_eq!(names, vec!["always-local", "saver"]);
+    assert_eq!(policies[1].description(), Some("cheap when it can be"));
+    assert!(Config::parse("").expect("empty").routers.is_empty());
+}
+
+#[test]
+fn router_typos_and_bad_rules_are_errors() {
+    let err = Config::parse(
+        "[routers.saver]\ndefault = 'a'\n[[routers.saver.rules]]\nmax_tokens = 3\nmodel = 'b'\n",
+    )
+    .expect_err("unknown rule key");
+    assert!(err.contains("max_tokens"), "{err}");
+    let err = Config::parse("[routers.saver]\ndefualt = 'a'\n").expect_err("unknown router key");
+    assert!(err.contains("defualt"), "{err}");
+    let err = config(
+        "[routers.saver]\ndefault = 'a'\n[[routers.saver.rules]]\npattern = '['\nmodel = 'b'\n",
+    )
+    .policies()
+    .expect_err("bad regex");
+    assert!(
+        err.to_string()
+            .starts_with("router 'saver', rule 1: pattern \"[\" is not a valid regex"),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_provider_may_be_called_router() {
+    let err = config("[providers.router]\nbase_url = 'http://localhost:9/v1'\n")
+        .providers(&CliOverrides::default(), &secrets())
+        .expect_err("reserved");
+    assert_eq!(
+        err.to_string(),
+        "provider 'router': is reserved for router columns (router:NAME); pick another name"
+    );
+}
+
+/// The commented router example in the shipped config, uncommented, does
+/// what its description says.
+#[test]
+fn the_shipped_router_example_routes_as_described() {
+    use crate::router::policy::decide;
+    let start = DEFAULT_CONFIG_TOML
+        .find("# [routers.saver]")
+        .expect("the example is in the asset");
+    let example: String = DEFAULT_CONFIG_TOML[start..]
+        .lines()
+        .map(|line| {
+            line.strip_prefix("# ")
+                .unwrap_or(line.trim_start_matches('#'))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let policies = config(&example).policies().expect("the example compiles");
+    let saver = &policies[0];
+    let price_of = |model: &str| match model {
+        "mistralai/mistral-small-3.2-24b-instruct" => Some((0.09375, 0.25)),
+        "openai/gpt-4o-mini" => Some((0.15, 0.6)),
+        "openai/gpt-4o" => Some((2.5, 10.0)),
+        _ => None,
+    };
+    let cases = [
+        (
+            "Classify the sentiment of this review: I loved it.",
+            "mistralai/mistral-small-3.2-24b-instruct",
+            "short classification",
+        ),
+        (
+            "What is the capital of France?",
+            "mistralai/mistral-small-3.2-24b-instruct",
+            "simple and cheap",
+        ),
+        (
+            "Explain why this design is slow and how to optimize it, step by step:\n```\nfor x in xs { db.query(x) }\n```",
+            "openai/gpt-4o",
+            "default",
+        ),
+    ];
+    for (prompt, model, rule) in cases {
+        let decision = decide(saver, prompt, &price_of);
+        assert_eq!(
+            (decision.model.as_str(), decision.rule.as_str()),
+            (model, rule),
+            "{prompt}"
+        );
+    }
+}

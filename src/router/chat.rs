@@ -61,6 +61,10 @@ pub struct ChatParams {
 pub struct Target {
     pub label: String,
     pub chain: Vec<ModelRef>,
+    /// A router column (`router:NAME`): `chain` is decided per prompt by
+    /// that router's policy (`policy::resolve_target`) before each run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub router: Option<String>,
 }
 
 impl Target {
@@ -68,6 +72,7 @@ impl Target {
         Target {
             label: label.into(),
             chain: vec![model],
+            router: None,
         }
     }
 }

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::error::RouterError;
+use super::policy::RouteDecision;
 use super::pricing::Pricing;
 use super::usage::Usage;
 
@@ -105,6 +106,9 @@ pub struct RunResult {
     pub tokens_per_s: Option<f64>,
     pub attempts: Vec<Attempt>,
     pub error: Option<RouterError>,
+    /// For a router column: which model its rules picked, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<RouteDecision>,
     /// Content and reasoning deltas received: a live token estimate when the
     /// server sends no usage.
     #[serde(skip)]

@@ -1,13 +1,16 @@
 //! The routing core: providers, the model catalog, the SSE decoder, typed
-//! stream events, pricing, errors, retries and fallback. It knows nothing of
-//! terminals; the TUI and the headless CLI both drive it.
+//! stream events, pricing, errors, retries and fallback, and the routers that
+//! pick a column's model per prompt. It knows nothing of terminals; the TUI
+//! and the headless CLI both drive it.
 
 pub mod catalog;
 pub mod catalog_cache;
 pub mod catalog_load;
 pub mod chat;
+pub mod complexity;
 pub mod error;
 pub mod events;
+pub mod policy;
 pub mod pricing;
 pub mod provider;
 pub mod retry;

@@ -72,6 +72,7 @@ impl Column {
         Target {
             label: self.label.clone(),
             chain: self.chain.clone(),
+            router: None,
         }
     }
 }

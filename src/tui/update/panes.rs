@@ -263,6 +263,7 @@ fn parse_target(state: &AppState, label: &str) -> Option<Target> {
     (!chain.is_empty()).then(|| Target {
         label: label.to_string(),
         chain,
+        router: None,
     })
 }
 

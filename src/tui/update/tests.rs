@@ -684,6 +684,7 @@ fn a_fallback_chain_replaces_a_panes_target() {
                 ModelRef::new("openrouter", "openai/gpt-4o"),
                 ModelRef::new("ollama", "llama3.2:3b")
             ],
+            router: None,
         }
     );
 }

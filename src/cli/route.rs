@@ -1,0 +1,127 @@
+//! Routers on the command line: `prism route NAME PROMPT` shows a decision
+//! without sending anything, and `prism compare` resolves its router columns
+//! here before it sends the prompt.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use crate::router::Target;
+use crate::router::catalog::Catalog;
+use crate::router::catalog_load::{Refresh, now_unix};
+use crate::router::policy::{self, Policy, RouteDecision, catalog_prices, find_policy};
+
+use super::{CliError, EXIT_OK, GlobalArgs, RouteArgs, Setup};
+
+pub async fn run(global: &GlobalArgs, args: &RouteArgs) -> Result<u8, CliError> {
+    let setup = Setup::load(global, &Default::default())?;
+    for warning in &setup.warnings {
+        eprintln!("prism: warning: {warning}");
+    }
+    let policies = setup.config.policies().map_err(usage)?;
+    let policy = find_policy(&policies, &args.name).map_err(usage)?;
+    let prompt = super::compare::read_prompt(args.prompt.as_deref())?;
+    let mut catalogs = BTreeMap::new();
+    load_price_catalogs(&setup, &[policy], &mut catalogs).await;
+    let price_of = catalog_prices(setup.router.providers(), &catalogs);
+    let decision = policy::decide(policy, &prompt, &price_of);
+
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &decision)
+            .map_err(|e| CliError::Io(format!("cannot write the output: {e}")))?;
+        writeln!(out)?;
+    } else {
+        let rows = [
+            ("router", decision.router.clone()),
+            ("model", decision.model.clone()),
+            ("rule", decision.rule.clone()),
+            ("reason", decision.reason.clone()),
+            ("tokens", format!("≈{}", decision.prompt_tokens)),
+            ("complexity", format!("{}", decision.complexity)),
+        ];
+        for (name, value) in rows {
+            writeln!(out, "{name:<11} {value}")?;
+        }
+    }
+    out.flush()?;
+    Ok(EXIT_OK)
+}
+
+/// The config's routers when some column is a router column (and every
+/// such column names one), else none: a broken router never stops a
+/// comparison that does not use it.
+pub(super) fn policies_for(setup: &Setup, targets: &[Target]) -> Result<Vec<Policy>, CliError> {
+    if targets.iter().all(|t| t.router.is_none()) {
+        return Ok(Vec::new());
+    }
+    let policies = setup.config.policies().map_err(usage)?;
+    for name in targets.iter().filter_map(|t| t.router.as_deref()) {
+        find_policy(&policies, name).map_err(usage)?;
+    }
+    Ok(policies)
+}
+
+/// Decides every router column for `prompt`. Catalogs loaded for price
+/// rules are left in `catalogs`, for pricing the answers later.
+pub(super) async fn resolve_columns(
+    setup: &Setup,
+    policies: &[Policy],
+    targets: &[Target],
+    prompt: &str,
+    catalogs: &mut BTreeMap<String, Catalog>,
+) -> Result<Vec<(Target, Option<RouteDecision>)>, CliError> {
+    let used: Vec<&Policy> = policies
+        .iter()
+        .filter(|p| {
+            targets
+                .iter()
+                .any(|t| t.router.as_deref() == Some(p.name()))
+        })
+        .collect();
+    load_price_catalogs(setup, &used, catalogs).await;
+    let providers = setup.router.providers();
+    let price_of = catalog_prices(providers, catalogs);
+    targets
+        .iter()
+        .map(|target| {
+            policy::resolve_target(target, policies, providers, prompt, &price_of).map_err(usage)
+        })
+        .collect()
+}
+
+/// Loads the catalog of every provider whose prices a price rule of
+/// `policies` may ask for; routers without price rules load nothing.
+async fn load_price_catalogs(
+    setup: &Setup,
+    policies: &[&Policy],
+    catalogs: &mut BTreeMap<String, Catalog>,
+) {
+    let providers = setup.router.providers();
+    for reference in policies.iter().flat_map(|p| p.priced_models()) {
+        let Ok(model) = providers.parse_ref(reference) else {
+            continue;
+        };
+        if catalogs.contains_key(&model.provider) {
+            continue;
+        }
+        let outcome = setup.loader.load(&model.provider, Refresh::IfStale).await;
+        for warning in &outcome.warnings {
+            eprintln!("prism: warning: {} catalog: {warning}", model.provider);
+        }
+        if let Some(catalog) = outcome.catalog {
+            if !outcome.warnings.is_empty() {
+                eprintln!(
+                    "prism: routing with prices from the {} catalog: {}",
+                    model.provider,
+                    catalog.describe(now_unix())
+                );
+            }
+            catalogs.insert(model.provider.clone(), catalog);
+        }
+    }
+}
+
+/// A config or policy problem: a usage error (exit 2).
+fn usage(err: impl std::fmt::Display) -> CliError {
+    CliError::Usage(err.to_string())
+}

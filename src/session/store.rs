@@ -113,6 +113,7 @@ impl SessionStore {
         })?;
         if !self.is_checked(&session.id) {
             check_replaceable(&path)?;
+            remove_stale_temp_files(&self.dir, &session.id);
         }
         let mut bytes = serde_json::to_vec_pretty(session).map_err(|e| StoreError::Io {
             path: path.clone(),
@@ -333,6 +334,23 @@ fn create_private_dir(dir: &Path) -> io::Result<()> {
         builder.mode(0o700);
     }
     builder.create(dir)
+}
+
+/// Removes temp files of this session left by a process killed mid-write
+/// (`.<id>.json.tmp-<pid>-<n>` of another pid): the real file is whole
+/// either way, so they are garbage. Best effort.
+fn remove_stale_temp_files(dir: &Path, id: &str) {
+    let prefix = format!(".{id}.json.tmp-");
+    let ours = format!("{prefix}{}-", std::process::id());
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(&prefix) && !name.starts_with(&ours) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Replaces `path` with `bytes` so that a reader (or a crash) sees the old

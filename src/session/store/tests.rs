@@ -240,3 +240,28 @@ fn a_missing_dir_is_an_empty_store() {
     assert_eq!(store.latest().expect("latest"), None);
     assert!(matches!(store.load("x"), Err(StoreError::NotFound { .. })));
 }
+
+#[test]
+fn temp_files_left_by_a_killed_writer_are_cleaned_on_the_next_save() {
+    let (dir, store) = new_store();
+    let first = session("20261124-101500-1a2b", 1);
+    store.save(&first).expect("first save");
+    // As if another prism had been killed between writing and renaming.
+    let stale = dir
+        .path()
+        .join(".20261124-101500-1a2b.json.tmp-999999-0000abcd");
+    fs::write(&stale, b"{half a file").expect("stale temp");
+    let other = dir
+        .path()
+        .join(".20261124-090000-ffff.json.tmp-999999-00000001");
+    fs::write(&other, b"{").expect("other temp");
+    // A new store (a new run of prism) saving that session removes its leftovers only.
+    let restarted = SessionStore::new(dir.path());
+    restarted.save(&first).expect("save again");
+    assert!(!stale.exists());
+    assert!(
+        other.exists(),
+        "another session's temp file is not ours to judge"
+    );
+    assert_eq!(restarted.load("20261124-101500-1a2b").expect("load"), first);
+}

@@ -73,6 +73,7 @@ fn column(id: u64, model: &str) -> Column {
         id,
         label: model.to_string(),
         chain: vec![ModelRef::new("openrouter", model)],
+        router: None,
         params: SessionParams::default(),
         blind_label: None,
         active: true,

@@ -68,13 +68,15 @@ pub async fn run(
             .collect()
     };
     let targets = super::targets(setup.router.providers(), &columns)?;
-    // Until the workbench decides router columns per prompt, say so instead
-    // of opening a pane that has no model.
-    if let Some(target) = targets.iter().find(|t| t.router.is_some()) {
-        return Err(CliError::Usage(format!(
-            "{} is a router column; the workbench cannot route yet: use prism compare --router or prism route",
-            target.label
-        )));
+    let policies = setup
+        .config
+        .policies()
+        .map_err(|err| CliError::Usage(err.to_string()))?;
+    if let Some(target) = targets.iter().find(|t| t.router.is_some())
+        && let Some(name) = &target.router
+        && let Err(err) = crate::router::policy::find_policy(&policies, name)
+    {
+        return Err(CliError::Usage(err.to_string()));
     }
     let defaults = &setup.config.file.defaults;
     let params = Params {
@@ -87,6 +89,7 @@ pub async fn run(
         params,
         blind: open.blind,
         resume,
+        policies,
     };
     match tui::run(setup.router, setup.loader, store, options).await {
         Ok(()) => Ok(EXIT_OK),

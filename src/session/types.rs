@@ -51,8 +51,12 @@ pub struct Column {
     pub id: u64,
     /// As the user wrote it ("openai/gpt-4o", "ollama:llama3.2:3b", "a,b").
     pub label: String,
-    /// The models asked in order (one, or a fallback chain), with providers.
+    /// The models asked in order (one, or a fallback chain), with providers;
+    /// empty for a router column, whose model is decided per prompt.
     pub chain: Vec<ModelRef>,
+    /// A router column's router name (`router:NAME`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub router: Option<String>,
     #[serde(default)]
     pub params: SessionParams,
     /// "Model A"... in a blind session.
@@ -72,7 +76,7 @@ impl Column {
         Target {
             label: self.label.clone(),
             chain: self.chain.clone(),
-            router: None,
+            router: self.router.clone(),
         }
     }
 }

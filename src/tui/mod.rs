@@ -37,6 +37,8 @@ pub struct Options {
     pub blind: bool,
     /// A saved session to continue.
     pub resume: Option<Session>,
+    /// The routers of the config file, for router columns.
+    pub policies: Vec<crate::router::policy::Policy>,
 }
 
 /// Opens the workbench and runs it until the user quits.
@@ -56,6 +58,7 @@ pub async fn run(
         size,
         crate::router::catalog_load::now_unix(),
     );
+    state.policies = options.policies;
     match options.resume {
         Some(session) => update::open_session(&mut state, session),
         None if options.blind => update::start_session(&mut state, true),

@@ -86,6 +86,8 @@ pub struct RunState {
     pub retry_note: Option<String>,
     pub answer_block: Option<BlockId>,
     pub reasoning_block: Option<BlockId>,
+    /// For a router pane: which model its rules picked for this prompt, and why.
+    pub route: Option<crate::router::policy::RouteDecision>,
 }
 
 /// Scroll position: following the tail, or parked at a row.
@@ -273,6 +275,8 @@ pub struct AppState {
     /// The session on disk: columns, finished turns' answers, votes. Live
     /// answers are merged in when a snapshot is saved.
     pub session: Session,
+    /// Routers from the config file: a router pane's model is decided per prompt.
+    pub policies: Vec<crate::router::policy::Policy>,
     /// When the last snapshot was handed to the writer, to flush at least
     /// once a second while streaming (and not much more often).
     pub last_saved_at: Option<Instant>,

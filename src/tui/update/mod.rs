@@ -227,4 +227,6 @@ pub(super) fn relayout(state: &mut AppState) {
 #[cfg(test)]
 pub(crate) mod tests;
 #[cfg(test)]
+mod tests_routers;
+#[cfg(test)]
 mod tests_sessions;

@@ -86,6 +86,7 @@ pub fn new_state(
         theme,
         session: Session::new(new_id(now_unix), now_unix),
         last_saved_at: None,
+        policies: Vec::new(),
     };
     record::sync_columns(&mut state);
     relayout(&mut state);
@@ -216,6 +217,30 @@ fn picker_entries(state: &AppState) -> Vec<PickerEntry> {
             });
         }
     }
+    // Routers from the config file are columns too; their price depends on
+    // the prompt, so it shows as unknown.
+    for policy in &state.policies {
+        let reference = crate::router::policy::router_target(policy.name()).label;
+        let name = policy.description().map_or_else(
+            || format!("router: rules, else {}", policy.default_model()),
+            |d| format!("router: {d}"),
+        );
+        entries.push(PickerEntry {
+            reference: reference.clone(),
+            provider: "router".to_string(),
+            model: crate::router::catalog::ModelInfo {
+                id: reference,
+                name,
+                created_unix: None,
+                context_length: None,
+                max_completion_tokens: None,
+                input_modalities: Vec::new(),
+                output_modalities: Vec::new(),
+                supported_parameters: Vec::new(),
+                pricing: crate::router::pricing::Pricing::unknown(),
+            },
+        });
+    }
     entries
 }
 
@@ -254,6 +279,9 @@ pub fn open_picker(state: &mut AppState, target: PickerTarget, effects: &mut Vec
 }
 
 fn parse_target(state: &AppState, label: &str) -> Option<Target> {
+    if let Some(name) = crate::router::policy::router_name(label.trim()) {
+        return Some(crate::router::policy::router_target(name));
+    }
     let chain: Vec<ModelRef> = label
         .split(',')
         .map(str::trim)
@@ -392,16 +420,20 @@ pub fn estimate(state: &mut AppState) {
         return;
     }
     let mut tokens_shown = 0;
+    let prompt = state.editor_text();
     let estimates: Vec<Option<Decimal>> = state
         .panes
         .iter()
-        .map(|pane| {
+        .enumerate()
+        .map(|(index, pane)| {
             let params = pane.params.over(&state.params);
             let system = params.system.as_ref().map_or(0, String::len);
             let messages = pane.history.len() + 1 + usize::from(system > 0);
             let tokens = estimate_tokens(prompt_chars + pane.history_chars + system, messages);
             tokens_shown = tokens_shown.max(tokens);
-            let model = pane.target.chain.first()?;
+            // A router pane costs what the model its rules would pick costs.
+            let (target, _) = super::runs::route_target(state, index, &prompt).ok()?;
+            let model = target.chain.first()?;
             let info = state.model_info(&model.provider, &model.model)?;
             info.pricing.input_cost(tokens)
         })

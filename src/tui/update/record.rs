@@ -72,14 +72,16 @@ pub fn sync_columns(state: &mut AppState) {
         match state.session.columns.iter_mut().find(|c| c.id == pane.id.0) {
             Some(column) => {
                 column.label = pane.target.label.clone();
-                column.chain = pane.target.chain.clone();
+                column.chain = router_free_chain(pane);
+                column.router = pane.target.router.clone();
                 column.params = params;
                 column.active = true;
             }
             None => state.session.columns.push(Column {
                 id: pane.id.0,
                 label: pane.target.label.clone(),
-                chain: pane.target.chain.clone(),
+                chain: router_free_chain(pane),
+                router: pane.target.router.clone(),
                 params,
                 blind_label: None,
                 active: true,
@@ -107,6 +109,16 @@ pub fn start_session(state: &mut AppState, blind: bool) {
     state.last_saved_at = None;
     sync_columns(state);
     state.dirty = true;
+}
+
+/// A router column's chain changes every prompt; the column records none
+/// (each answer records the model its rules picked).
+fn router_free_chain(pane: &crate::tui::state::PaneState) -> Vec<crate::router::ModelRef> {
+    if pane.target.router.is_some() {
+        Vec::new()
+    } else {
+        pane.target.chain.clone()
+    }
 }
 
 pub fn begin_turn(state: &mut AppState, prompt: &str) -> usize {

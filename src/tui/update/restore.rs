@@ -74,6 +74,7 @@ pub fn open_session(state: &mut AppState, session: Session) {
                 retry_note: None,
                 answer_block,
                 reasoning_block,
+                route: result.route.clone(),
             });
             state.next_run += 1;
         }

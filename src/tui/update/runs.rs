@@ -63,6 +63,19 @@ pub fn start_run(
     let run = RunId(state.next_run);
     state.next_run += 1;
     let params = state.panes[index].params.over(&state.params);
+    // A router pane's rules pick its model for this prompt.
+    let (target, route) = match route_target(state, index, &prompt) {
+        Ok(resolved) => resolved,
+        Err(message) => {
+            let pane = &mut state.panes[index];
+            pane.document.push(BlockKind::Prompt, &prompt);
+            pane.document
+                .push(BlockKind::Error, &format!("✗ {message}"));
+            pane.status = PaneStatus::Failed;
+            pane.run = None;
+            return;
+        }
+    };
     let pane = &mut state.panes[index];
     let mut messages = Vec::with_capacity(pane.history.len() + 2);
     if let Some(system) = params.system.as_ref().filter(|s| !s.trim().is_empty()) {
@@ -71,26 +84,63 @@ pub fn start_run(
     messages.extend(pane.history.iter().cloned());
     messages.push(ChatMessage::user(prompt.clone()));
     pane.document.push(BlockKind::Prompt, &prompt);
+    let mut result = RunResult::new(pane.target.label.clone());
+    result.route = route.clone();
     pane.run = Some(RunState {
         id: run,
         turn,
         prompt,
         started_at: None,
-        result: RunResult::new(pane.target.label.clone()),
+        result,
         retry_note: None,
         answer_block: None,
         reasoning_block: None,
+        route,
     });
     pane.status = PaneStatus::Queued;
     pane.scroll = Scroll::default();
     effects.push(Effect::StartRun {
         pane: pane.id,
         run,
-        target: pane.target.clone(),
+        target,
         messages,
         params: params.chat_params(),
     });
     state.dirty = true;
+}
+
+/// The target to ask for this prompt: the pane's own, or for a router pane
+/// the model its rules pick (priced from the loaded catalogs).
+pub fn route_target(
+    state: &AppState,
+    index: usize,
+    prompt: &str,
+) -> Result<
+    (
+        crate::router::Target,
+        Option<crate::router::policy::RouteDecision>,
+    ),
+    String,
+> {
+    let pane = &state.panes[index];
+    let price_of = |reference: &str| {
+        let model = state.providers.parse_ref(reference).ok()?;
+        let info = state.model_info(&model.provider, &model.model)?;
+        let input = info.pricing.prompt.per_million()?;
+        let output = info.pricing.completion.per_million()?;
+        Some((
+            crate::router::pricing::to_f64(input),
+            crate::router::pricing::to_f64(output),
+        ))
+    };
+    crate::router::policy::resolve_target(
+        &pane.target,
+        &state.policies,
+        &state.providers,
+        prompt,
+        &price_of,
+    )
+    .map_err(|err| err.to_string())
 }
 
 /// The pane's current run, if `run` is it.
@@ -226,6 +276,10 @@ pub fn on_finished(
     let column = pane.id.0;
     let mut finished_turn = None;
     if let Some(current) = pane.run.as_mut() {
+        // The router knows nothing of the rules that picked its model.
+        if result.route.is_none() {
+            result.route = current.route.clone();
+        }
         finished_turn = Some((current.turn, result.clone()));
         // The router's result has the final timing; keep the blocks we made.
         current.result = result;

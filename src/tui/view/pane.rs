@@ -111,7 +111,13 @@ fn title(state: &AppState, index: usize, pane: &PaneState, width: u16) -> Line<'
     let status = Span::styled(status, theme.state(status_style(pane.status)));
     let mut extras: Vec<Span> = Vec::new();
     let hidden = state.hidden();
-    if let Some(served) = run.and_then(|r| r.result.served_model.as_deref())
+    if let Some(route) = run.and_then(|r| r.route.as_ref()).filter(|_| !hidden) {
+        // A router pane says which model its rules picked and which rule fired.
+        extras.push(Span::styled(
+            format!(" → {}", route.summary()),
+            theme.hint(),
+        ));
+    } else if let Some(served) = run.and_then(|r| r.result.served_model.as_deref())
         && !hidden
         && !pane.target.label.split(',').any(|m| m.ends_with(served))
     {

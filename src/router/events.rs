@@ -241,6 +241,9 @@ impl RunResult {
     /// record has one (it is what the account was charged).
     pub fn apply_generation(&mut self, record: GenerationRecord) {
         self.overhead_ms = overhead_ms(self.ttft_ms, &record);
+        if self.provider.is_none() {
+            self.provider = record.provider_name.clone();
+        }
         if let Some(cost) = record.total_cost_usd.and_then(super::pricing::from_f64) {
             self.cost_usd = Some(cost);
             self.cost_source = Some(CostSource::Reported);

@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
+use std::time::Duration;
 
+use futures_util::future::join_all;
 use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -16,7 +18,7 @@ use crate::router::catalog_load::Refresh;
 use crate::router::events::{RunResult, StreamEvent};
 use crate::router::policy::RouteDecision;
 use crate::router::pricing;
-use crate::router::{ChatMessage, ChatParams, ErrorKind, Providers, Target};
+use crate::router::{ChatMessage, ChatParams, ErrorKind, Providers, Router, Target};
 use crate::sanitize::sanitize;
 
 use super::{CliError, ColumnArg, CompareArgs, EXIT_FAILED, EXIT_OK, Format, GlobalArgs, Setup};
@@ -34,6 +36,8 @@ pub async fn run(
             "--temperature {t} must be a number >= 0"
         )));
     }
+    // Flags first, so a malformed --max-price fails before any request.
+    let flag_prefs = args.preferences.to_prefs()?;
     let overrides = CliOverrides {
         max_retries: args.max_retries,
         idle_timeout_secs: args.idle_timeout,
@@ -99,7 +103,10 @@ pub async fn run(
         });
         let router = setup.router.clone();
         let messages = messages.clone();
-        let params = params.clone();
+        let mut params = params.clone();
+        // The column's model table over the shared [preferences], the flags over both.
+        let first_model = target.label.split(',').next().unwrap_or_default();
+        *params.provider_prefs = flag_prefs.merged_over(&setup.config.preferences_for(first_model));
         let cancel = cancel.child_token();
         runs.push(tokio::spawn(async move {
             router
@@ -139,6 +146,8 @@ pub async fn run(
         result.route = route;
         results.push(result);
     }
+
+    fetch_generations(&setup.router, &mut results).await;
 
     // The catalog is only needed to price answers whose server reported no
     // cost and to suggest ids for unknown models; load it just for those.
@@ -190,6 +199,27 @@ pub async fn run(
     } else {
         EXIT_FAILED
     })
+}
+
+/// Adds OpenRouter's exact record to every column that has one, fetched
+/// concurrently; a record that does not come in time is left out.
+async fn fetch_generations(router: &Router, results: &mut [RunResult]) {
+    let bound = router.settings().generation_wait.max_wait + Duration::from_secs(2);
+    let lookups = results.iter().enumerate().filter_map(|(index, result)| {
+        let (provider, id) = router.generation_lookup(result)?;
+        Some(async move {
+            let fetched =
+                tokio::time::timeout(bound, router.fetch_generation(&provider, &id)).await;
+            (index, id, fetched)
+        })
+    });
+    for (index, id, fetched) in join_all(lookups).await {
+        match fetched {
+            Ok(Ok(record)) => results[index].apply_generation(record),
+            Ok(Err(error)) => tracing::warn!(%id, error = %error, "no generation record"),
+            Err(_) => tracing::warn!(%id, "the generation record did not come in time"),
+        }
+    }
 }
 
 pub(super) fn read_prompt(arg: Option<&str>) -> Result<String, CliError> {
@@ -321,6 +351,13 @@ impl LivePrinter {
                 } else {
                     err.write_all(text.as_bytes())?;
                 }
+            }
+            StreamEvent::Queued { wait_ms } => {
+                eprintln!(
+                    "prism: {}: queued {} by pacing (the model's rate limit)",
+                    self.labels[index],
+                    report::format_ms(Some(*wait_ms))
+                );
             }
             StreamEvent::Retrying {
                 error, delay_ms, ..

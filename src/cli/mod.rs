@@ -5,6 +5,7 @@
 mod compare;
 mod leaderboard;
 mod models;
+pub mod preference_args;
 mod report;
 mod route;
 mod sessions;
@@ -120,6 +121,8 @@ pub struct CompareArgs {
     /// In text format, also print the models' reasoning (to stderr).
     #[arg(long)]
     pub reasoning: bool,
+    #[command(flatten)]
+    pub preferences: preference_args::PreferenceArgs,
     /// The prompt; read from stdin when absent or "-".
     pub prompt: Option<String>,
 }
@@ -162,6 +165,9 @@ pub struct ModelsArgs {
     /// Fetch the catalog even when the cache is fresh.
     #[arg(long)]
     pub refresh: bool,
+    /// Look for local servers (Ollama, LM Studio, llama.cpp, vLLM) and list their models.
+    #[arg(long, conflicts_with_all = ["provider", "refresh"])]
+    pub local: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

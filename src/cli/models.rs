@@ -6,8 +6,9 @@ use std::io::Write;
 use serde_json::json;
 
 use crate::config::CliOverrides;
-use crate::router::catalog::{self, ModelInfo};
+use crate::router::catalog::{self, Catalog, CatalogSource, ModelInfo};
 use crate::router::catalog_load::{Refresh, now_unix};
+use crate::router::discovery;
 use crate::router::pricing::{self, format_per_million};
 
 use super::report;
@@ -17,6 +18,9 @@ pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> Result<u8, CliError> 
     let setup = Setup::load(global, &CliOverrides::default())?;
     for warning in &setup.warnings {
         eprintln!("prism: warning: {warning}");
+    }
+    if args.local {
+        return local(&setup, &args).await;
     }
     let providers = setup.router.providers();
     let provider = args
@@ -116,4 +120,91 @@ fn model_json(model: &ModelInfo) -> serde_json::Value {
         "usd_per_1m_output": per_million(model.pricing.completion),
         "pricing": model.pricing,
     })
+}
+
+/// `prism models --local`: probes the local servers' usual ports (as the
+/// workbench does at startup) and lists what each one serves.
+async fn local(setup: &Setup, args: &ModelsArgs) -> Result<u8, CliError> {
+    let config = &setup.config;
+    let candidates = config.discovery_candidates();
+    let found = discovery::discover(&candidates, config.discovery_timeout()).await;
+    let now = now_unix();
+    let mut catalogs = Vec::new();
+    for server in &found {
+        match server.parsed() {
+            Ok(parsed) => {
+                let mut catalog = Catalog::new(&server.provider, CatalogSource::Live, now, parsed);
+                if config.discovery_free() {
+                    discovery::price_as_free(&mut catalog);
+                }
+                catalogs.push((server, catalog));
+            }
+            Err(error) => eprintln!("prism: warning: {}: {error}", server.base_url),
+        }
+    }
+    let keep = |m: &&ModelInfo| {
+        let words_match = args.search.as_deref().is_none_or(|q| {
+            let id = m.id.to_lowercase();
+            q.split_whitespace().all(|w| id.contains(&w.to_lowercase()))
+        });
+        words_match && (!args.free || m.is_free())
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let servers: Vec<serde_json::Value> = catalogs
+            .iter()
+            .map(|(server, catalog)| {
+                json!({
+                    "provider": server.provider,
+                    "base_url": server.base_url,
+                    "models": catalog.models.iter().filter(keep).map(model_json).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &json!({ "servers": servers }))
+            .map_err(|e| CliError::Io(format!("cannot write the output: {e}")))?;
+        writeln!(out)?;
+    } else {
+        let mut rows = Vec::new();
+        for (_, catalog) in &catalogs {
+            let mut models: Vec<&ModelInfo> = catalog.models.iter().filter(keep).collect();
+            catalog::sort_models(&mut models, args.sort.into());
+            for m in models {
+                rows.push(vec![
+                    format!("{}:{}", catalog.provider, m.id),
+                    m.context_length.map_or("?".into(), catalog::format_context),
+                    format_per_million(m.pricing.prompt),
+                    format_per_million(m.pricing.completion),
+                ]);
+            }
+        }
+        let table = report::table(
+            &["model", "context", "$/1M in", "$/1M out"],
+            &rows,
+            &[false, true, true, true],
+        );
+        out.write_all(table.as_bytes())?;
+    }
+    out.flush()?;
+    if candidates.is_empty() {
+        eprintln!("discovery is off ([discovery] enabled = false in the config)");
+    } else {
+        let names: Vec<String> = found
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} at {} ({} models)",
+                    f.provider, f.base_url, f.model_count
+                )
+            })
+            .collect();
+        eprintln!(
+            "{} of {} local servers found{}{}",
+            found.len(),
+            candidates.len(),
+            if names.is_empty() { "" } else { ": " },
+            names.join(", ")
+        );
+    }
+    Ok(EXIT_OK)
 }

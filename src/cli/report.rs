@@ -70,6 +70,20 @@ pub fn format_tokens(result: &RunResult) -> String {
     }
 }
 
+/// The routing hop (ttft minus the upstream's latency): "140ms", "-20ms", "-".
+pub fn format_overhead(overhead_ms: Option<i64>) -> String {
+    match overhead_ms {
+        Some(ms) if ms < 0 => format!("-{}", crate::units::duration_ms(ms.unsigned_abs())),
+        Some(ms) => crate::units::duration_ms(ms as u64),
+        None => "-".into(),
+    }
+}
+
+/// Whether any column has an overhead figure (only then is there a column for it).
+fn has_overhead(results: &[RunResult]) -> bool {
+    results.iter().any(|r| r.overhead_ms.is_some())
+}
+
 /// Sum of the known costs, None when no column's cost is known.
 pub fn total_cost(results: &[RunResult]) -> Option<Decimal> {
     let known: Vec<Decimal> = results.iter().filter_map(|r| r.cost_usd).collect();
@@ -143,7 +157,19 @@ pub fn figures_table(results: &[RunResult]) -> String {
             String::new(),
         ]);
     }
-    let right = [false, false, true, true, true, true, true, false];
+    let mut right = vec![false, false, true, true, true, true, true, false];
+    let mut header = header.to_vec();
+    if has_overhead(results) {
+        // After ttft, the figure it is read against.
+        header.insert(3, "overhead");
+        right.insert(3, true);
+        for (row, result) in rows.iter_mut().zip(results.iter().map(Some).chain([None])) {
+            row.insert(
+                3,
+                result.map_or(String::new(), |r| format_overhead(r.overhead_ms)),
+            );
+        }
+    }
     table(&header, &rows, &right)
 }
 
@@ -192,14 +218,30 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
         }
     }
     out.push_str("## Figures\n\n");
-    out.push_str("| Model | Served by | TTFT | Total | Tokens/s | Tokens in→out | Cost |\n");
-    out.push_str("|---|---|---:|---:|---:|---:|---:|\n");
+    let overhead = has_overhead(results);
+    let (overhead_head, overhead_rule) = if overhead {
+        (" Overhead |", "---:|")
+    } else {
+        ("", "")
+    };
+    out.push_str(&format!(
+        "| Model | Served by | TTFT |{overhead_head} Total | Tokens/s | Tokens in→out | Cost |\n"
+    ));
+    out.push_str(&format!(
+        "|---|---|---:|{overhead_rule}---:|---:|---:|---:|\n"
+    ));
     for result in results {
+        let overhead_cell = if overhead {
+            format!(" {} |", format_overhead(result.overhead_ms))
+        } else {
+            String::new()
+        };
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} |{} {} | {} | {} | {} |\n",
             escape_cell(&result_title(result)),
             escape_cell(&served_by(result)),
             format_ms(result.ttft_ms),
+            overhead_cell,
             format_ms(result.total_ms),
             format_rate(result.tokens_per_s),
             format_tokens(result),
@@ -208,7 +250,8 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
     }
     if results.len() > 1 {
         let total = total_cost(results).map_or("unknown".into(), format_usd);
-        out.push_str(&format!("| **Total** | | | | | | {total} |\n"));
+        let blank = if overhead { " |" } else { "" };
+        out.push_str(&format!("| **Total** | | |{blank} | | | {total} |\n"));
     }
     if results
         .iter()
@@ -256,6 +299,27 @@ mod tests {
             text,
             "id            ctx\na/long-name    8k\nb            128k\n"
         );
+    }
+
+    #[test]
+    fn an_overhead_column_only_when_known() {
+        let mut known = RunResult::new("a/one");
+        known.ttft_ms = Some(640);
+        known.overhead_ms = Some(140);
+        let unknown = RunResult::new("b/two");
+        let text = figures_table(&[known.clone(), unknown.clone()]);
+        let header = text.lines().next().unwrap_or_default();
+        assert!(header.contains("ttft  overhead"), "{text}");
+        assert!(
+            text.lines().nth(1).unwrap_or_default().contains("140ms"),
+            "{text}"
+        );
+        assert!(!figures_table(std::slice::from_ref(&unknown)).contains("overhead"));
+        let markdown = markdown("q", &[known, unknown]);
+        assert!(markdown.contains("| TTFT | Overhead |"), "{markdown}");
+        assert!(markdown.contains("| 640ms | 140ms |"), "{markdown}");
+        assert_eq!(format_overhead(Some(-20)), "-20ms");
+        assert_eq!(format_overhead(None), "-");
     }
 
     #[test]

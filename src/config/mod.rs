@@ -3,6 +3,7 @@
 //! their keys resolved from the environment or `.env`, and compiles the
 //! routers (`[routers.NAME]`) that pick a column's model per prompt.
 
+pub mod extras;
 pub mod paths;
 pub mod secrets;
 
@@ -16,6 +17,7 @@ use crate::router::policy::{Policy, PolicyError, RouterConfig};
 use crate::router::provider::{Provider, ProviderKind, Providers, normalize_base_url};
 use crate::router::{Attribution, RouterSettings};
 
+pub use extras::{DiscoveryConfig, LimitsConfig, PacingConfig, PreferencesConfig, PrivacyConfig};
 pub use paths::Paths;
 pub use secrets::{KeySource, Secrets};
 
@@ -53,6 +55,16 @@ pub struct ConfigFile {
     /// Routers: columns (`router:NAME`) whose model rules pick per prompt.
     #[serde(default)]
     pub routers: BTreeMap<String, RouterConfig>,
+    #[serde(default)]
+    pub preferences: PreferencesConfig,
+    #[serde(default)]
+    pub privacy: PrivacyConfig,
+    #[serde(default)]
+    pub pacing: PacingConfig,
+    #[serde(default)]
+    pub discovery: DiscoveryConfig,
+    #[serde(default)]
+    pub limits: LimitsConfig,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -122,7 +134,8 @@ pub struct Config {
 }
 
 /// Presets so `ollama:llama3.2` or `groq:llama-3.1-8b-instant` work without
-/// any config. The file can change or add to them.
+/// any config. The file can change or add to them. The local servers
+/// (ollama, lmstudio, llamacpp, vllm) come from `Config::local_ports`.
 fn presets() -> Vec<(&'static str, &'static str, Option<&'static str>)> {
     vec![
         (OPENROUTER, OPENROUTER_BASE_URL, Some(OPENROUTER_KEY_ENV)),
@@ -141,10 +154,6 @@ fn presets() -> Vec<(&'static str, &'static str, Option<&'static str>)> {
             "https://api.together.xyz/v1",
             Some("TOGETHER_API_KEY"),
         ),
-        ("ollama", "http://localhost:11434/v1", None),
-        ("lmstudio", "http://localhost:1234/v1", None),
-        ("llamacpp", "http://localhost:8080/v1", None),
-        ("vllm", "http://localhost:8000/v1", None),
     ]
 }
 
@@ -220,6 +229,9 @@ impl Config {
                     .clone()
                     .unwrap_or(defaults.attribution.title),
             },
+            pacing: self.pacing_settings(),
+            deny_data_collection: self.deny_data_collection(),
+            generation_wait: defaults.generation_wait,
         }
     }
 
@@ -241,6 +253,12 @@ impl Config {
                 provider
             })
             .collect();
+        // Local servers at their usual (or configured) ports, no key.
+        for (name, port) in self.local_ports() {
+            validate_name(&name)?;
+            let url = crate::router::discovery::local_base_url(port);
+            list.push(Provider::new(name, &url));
+        }
 
         for (name, entry) in &self.file.providers {
             validate_name(name)?;

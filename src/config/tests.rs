@@ -226,8 +226,10 @@ fn the_shipped_router_example_routes_as_described() {
     let start = DEFAULT_CONFIG_TOML
         .find("# [routers.saver]")
         .expect("the example is in the asset");
+    // The example runs to the first line that is not a comment.
     let example: String = DEFAULT_CONFIG_TOML[start..]
         .lines()
+        .take_while(|line| line.starts_with('#'))
         .map(|line| {
             line.strip_prefix("# ")
                 .unwrap_or(line.trim_start_matches('#'))

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use super::preferences::ProviderPrefs;
 use super::provider::{ModelRef, Provider, ProviderKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +54,11 @@ pub struct ChatParams {
     pub max_tokens: Option<u32>,
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub extra: Map<String, Value>,
+    /// OpenRouter provider preferences and model variant; other servers
+    /// would not understand them, so they are only sent to OpenRouter.
+    /// Boxed: most runs have none, and params travel inside UI messages.
+    #[serde(default, skip_serializing_if = "ProviderPrefs::is_empty")]
+    pub provider_prefs: Box<ProviderPrefs>,
 }
 
 /// One column of a comparison: a model, or a fallback chain of models tried
@@ -85,12 +91,24 @@ pub fn request_body(
     messages: &[ChatMessage],
     params: &ChatParams,
 ) -> Value {
+    let openrouter = provider.kind == ProviderKind::OpenRouter;
+    let prefs = &params.provider_prefs;
+    let models: Vec<String> = models
+        .iter()
+        .map(|m| {
+            if openrouter {
+                prefs.apply_variant(m)
+            } else {
+                m.to_string()
+            }
+        })
+        .collect();
     let mut body = Map::new();
     body.insert(
         "model".into(),
-        json!(models.first().copied().unwrap_or_default()),
+        json!(models.first().cloned().unwrap_or_default()),
     );
-    if provider.kind == ProviderKind::OpenRouter && models.len() > 1 {
+    if openrouter && models.len() > 1 {
         body.insert("models".into(), json!(models[1..]));
     }
     body.insert("messages".into(), json!(messages));
@@ -113,7 +131,30 @@ pub fn request_body(
     for (key, value) in &params.extra {
         body.insert(key.clone(), value.clone());
     }
+    if openrouter && let Some(Value::Object(object)) = prefs.provider_object() {
+        // Raw `extra` preferences stay unless a typed preference names the same field.
+        match body.get_mut("provider") {
+            Some(Value::Object(existing)) => existing.extend(object),
+            _ => {
+                body.insert("provider".into(), Value::Object(object));
+            }
+        }
+    }
     Value::Object(body)
+}
+
+/// What was sent, for people and session files: the body with the
+/// conversation replaced by its message count (the body holds no key or
+/// header, so it is safe to show and save).
+pub fn sent_summary(body: &Value) -> Value {
+    let mut summary = body.clone();
+    if let Some(object) = summary.as_object_mut()
+        && let Some(messages) = object.get("messages").and_then(Value::as_array)
+    {
+        let count = messages.len();
+        object.insert("messages".into(), json!(count));
+    }
+    summary
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::account::{GenerationRecord, overhead_ms};
 use super::error::RouterError;
 use super::policy::RouteDecision;
 use super::pricing::Pricing;
@@ -16,6 +17,11 @@ pub enum StreamEvent {
     Attempting {
         attempt: u32,
         model: String,
+    },
+    /// Client-side pacing holds the request back for `wait_ms` (a free
+    /// model's rate limit); `Attempting` follows when its turn comes.
+    Queued {
+        wait_ms: u64,
     },
     /// The attempt failed and will be retried after `delay_ms`.
     Retrying {
@@ -113,6 +119,20 @@ pub struct RunResult {
     /// server sends no usage.
     #[serde(skip)]
     pub delta_count: u64,
+    /// The request body of the attempt that answered (or the last one tried),
+    /// with `messages` replaced by their count: parameters and provider
+    /// preferences as sent. Never a header or key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<serde_json::Value>,
+    /// OpenRouter's id of the generation ("gen-…"), for `/generation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation_id: Option<String>,
+    /// The exact record fetched after the stream (OpenRouter only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<GenerationRecord>,
+    /// Time to first token minus the upstream's latency: the routing hop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overhead_ms: Option<i64>,
 }
 
 impl RunResult {
@@ -130,7 +150,9 @@ impl RunResult {
     /// Folds one event in. Timing fields are set by the runner, not here.
     pub fn apply(&mut self, event: &StreamEvent) {
         match event {
-            StreamEvent::Attempting { .. } | StreamEvent::Retrying { .. } => {}
+            StreamEvent::Attempting { .. }
+            | StreamEvent::Queued { .. }
+            | StreamEvent::Retrying { .. } => {}
             StreamEvent::Started {
                 served_model,
                 provider,
@@ -217,6 +239,20 @@ impl RunResult {
             self.cost_usd = Some(cost);
             self.cost_source = Some(CostSource::Computed);
         }
+    }
+
+    /// Adds the exact record: the overhead, and the exact cost when the
+    /// record has one (it is what the account was charged).
+    pub fn apply_generation(&mut self, record: GenerationRecord) {
+        self.overhead_ms = overhead_ms(self.ttft_ms, &record);
+        if self.provider.is_none() {
+            self.provider = record.provider_name.clone();
+        }
+        if let Some(cost) = record.total_cost_usd.and_then(super::pricing::from_f64) {
+            self.cost_usd = Some(cost);
+            self.cost_source = Some(CostSource::Reported);
+        }
+        self.generation = Some(record);
     }
 
     /// The model whose price applies: the one that served, else the first asked.

@@ -1,16 +1,22 @@
 //! The routing core: providers, the model catalog, the SSE decoder, typed
-//! stream events, pricing, errors, retries and fallback, and the routers that
-//! pick a column's model per prompt. It knows nothing of terminals; the TUI
-//! and the headless CLI both drive it.
+//! stream events, pricing, errors, retries and fallback; the routers that
+//! pick a column's model per prompt; OpenRouter provider preferences,
+//! client-side pacing, account records (`/generation`, `/key`) and local
+//! server discovery. It knows nothing of terminals; the TUI and the headless
+//! CLI both drive it.
 
+pub mod account;
 pub mod catalog;
 pub mod catalog_cache;
 pub mod catalog_load;
 pub mod chat;
 pub mod complexity;
+pub mod discovery;
 pub mod error;
 pub mod events;
+pub mod pacing;
 pub mod policy;
+pub mod preferences;
 pub mod pricing;
 pub mod provider;
 pub mod retry;
@@ -27,9 +33,12 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+pub use account::{GenerationRecord, GenerationWait, KeyInfo};
 pub use chat::{ChatMessage, ChatParams, Role, Target};
 pub use error::{ErrorKind, RouterError};
 pub use events::{CostSource, RunResult, StreamEvent};
+pub use pacing::PacingSettings;
+pub use preferences::{MaxPrice, ProviderPrefs, ProviderSort, Variant};
 pub use provider::{ModelRef, Provider, ProviderKind, Providers};
 pub use retry::RetryPolicy;
 
@@ -49,6 +58,12 @@ pub struct RouterSettings {
     /// The largest SSE event accepted; a bigger one fails the stream.
     pub max_event_bytes: usize,
     pub attribution: Attribution,
+    /// Client-side pacing of rate-limited models (`:free` ones by default).
+    pub pacing: PacingSettings,
+    /// The privacy switch: `data_collection: deny` on every OpenRouter request.
+    pub deny_data_collection: bool,
+    /// How long to keep asking for a generation record that is not ready.
+    pub generation_wait: GenerationWait,
 }
 
 impl Default for RouterSettings {
@@ -62,6 +77,9 @@ impl Default for RouterSettings {
                 referer: "https://github.com/prism-llm/prism".into(),
                 title: "prism".into(),
             },
+            pacing: PacingSettings::default(),
+            deny_data_collection: false,
+            generation_wait: GenerationWait::default(),
         }
     }
 }
@@ -77,6 +95,8 @@ struct Inner {
     http: reqwest::Client,
     providers: Providers,
     settings: RouterSettings,
+    /// Shared by every run, so pacing holds across panes and turns.
+    pacer: pacing::Pacer,
 }
 
 impl Router {
@@ -99,6 +119,7 @@ impl Router {
             inner: Arc::new(Inner {
                 http,
                 providers,
+                pacer: pacing::Pacer::new(settings.pacing.window),
                 settings,
             }),
         })
@@ -114,6 +135,10 @@ impl Router {
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+
+    pub(crate) fn pacer(&self) -> &pacing::Pacer {
+        &self.inner.pacer
     }
 
     /// Streams one column to completion. Events go to `events` as they

@@ -2,15 +2,17 @@
 //! failures, then the next model of the fallback chain (server-side on
 //! OpenRouter, client-side elsewhere), recording every attempt.
 
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::Router;
-use super::chat::{ChatMessage, ChatParams, Target, request_body};
+use super::chat::{ChatMessage, ChatParams, Target, request_body, sent_summary};
 use super::error::{ErrorKind, RouterError};
 use super::events::{Attempt, RunResult, StreamEvent};
+use super::pacing::wait_turn;
 use super::provider::{ModelRef, ProviderKind};
 use super::stream::{AttemptRequest, Emitter, attempt};
 
@@ -61,6 +63,14 @@ pub(super) async fn run_target(
         return result;
     }
     let settings = router.settings();
+    // The privacy switch wins over every column's own choice.
+    let params = if settings.deny_data_collection {
+        let mut forced = params.clone();
+        forced.provider_prefs.deny_data_collection = Some(true);
+        Cow::Owned(forced)
+    } else {
+        Cow::Borrowed(params)
+    };
     let mut attempt_number = 0u32;
     let mut last_error = None;
 
@@ -83,8 +93,11 @@ pub(super) async fn run_target(
             })
             .collect::<Vec<_>>()
             .join(",");
-        let body = request_body(provider, &step.models, messages, params);
+        let body = request_body(provider, &step.models, messages, &params);
         result.via = Some(provider.name.clone());
+        result.request = Some(sent_summary(&body));
+        let sent_model = body["model"].as_str().unwrap_or_default().to_string();
+        let first_ref = label.split(',').next().unwrap_or_default().to_string();
         let request = AttemptRequest {
             http: router.http(),
             provider,
@@ -101,6 +114,22 @@ pub(super) async fn run_target(
                 tx,
                 result: &mut result,
             };
+            // A rate-limited model waits its turn before each attempt.
+            let pacer = router.pacer();
+            let turn = wait_turn(
+                pacer,
+                &settings.pacing,
+                provider,
+                &first_ref,
+                &sent_model,
+                &mut out,
+                cancel,
+            );
+            if !turn.await {
+                out.emit(StreamEvent::Failed(RouterError::cancelled()))
+                    .await;
+                return result;
+            }
             out.emit(StreamEvent::Attempting {
                 attempt: attempt_number,
                 model: label.clone(),

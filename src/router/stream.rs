@@ -96,6 +96,14 @@ pub(super) async fn attempt(
     };
 
     let status = response.status();
+    // OpenRouter names the generation in a header; the chunks' `id` is the fallback.
+    out.result.generation_id = response
+        .headers()
+        .get("x-generation-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(str::to_string);
     if !status.is_success() {
         let retry_after = error::retry_after(response.headers(), SystemTime::now());
         let body = read_bounded(response, idle, request.cancel).await;
@@ -300,6 +308,13 @@ impl<'a> ChunkReader<'a> {
     }
 
     async fn on_chunk(&mut self, chunk: Chunk, out: &mut Emitter<'_>) {
+        // Other servers' ids ("chatcmpl-…") name nothing we could look up.
+        if self.provider.kind == ProviderKind::OpenRouter
+            && out.result.generation_id.is_none()
+            && let Some(id) = chunk.id.as_ref().filter(|id| !id.is_empty())
+        {
+            out.result.generation_id = Some(id.clone());
+        }
         if !self.started && (chunk.model.is_some() || !chunk.choices.is_empty()) {
             self.started = true;
             let served_model = chunk

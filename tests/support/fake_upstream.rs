@@ -53,6 +53,8 @@ pub struct StreamReply {
     /// One write per piece, never several pieces in one (the worst case for readers).
     pub write_each: bool,
     pub end: End,
+    /// Extra response headers (e.g. OpenRouter's `X-Generation-Id`).
+    pub headers: Vec<(String, String)>,
 }
 
 impl StreamReply {
@@ -66,6 +68,7 @@ impl StreamReply {
             rate_per_s: None,
             write_each: false,
             end: End::Done,
+            headers: Vec::new(),
         }
     }
 
@@ -127,6 +130,12 @@ impl StreamReply {
 
     pub fn end(mut self, end: End) -> Self {
         self.end = end;
+        self
+    }
+
+    /// Adds a response header, e.g. `("X-Generation-Id", "gen-abc")`.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
@@ -299,6 +308,18 @@ struct State {
     any_model: Option<ReplyMaker>,
     /// When each streamed reply finished writing, by model.
     stream_ends: Vec<(String, std::time::Instant)>,
+    /// `GET /generation?id=`: records by id, each with how many requests
+    /// answer 404 first (the record is "not ready yet") and how many came.
+    generations: HashMap<String, ScriptedGeneration>,
+    /// `GET /key`: the `data` object; 404 when unset.
+    key: Option<Value>,
+}
+
+#[derive(Clone, Debug)]
+struct ScriptedGeneration {
+    data: Value,
+    not_ready_for: usize,
+    asked: usize,
 }
 
 /// The running server. Dropping it stops accepting connections.
@@ -370,6 +391,40 @@ impl FakeUpstream {
     /// (model, when its stream's last byte was written), in order.
     pub fn stream_ends(&self) -> Vec<(String, std::time::Instant)> {
         self.state.lock().expect("state").stream_ends.clone()
+    }
+
+    /// The record `GET /generation?id={id}` returns (the `data` object),
+    /// after answering 404 to the first `not_ready_for` requests. Ids without
+    /// a script get a generic record (latency 100 ms, cost $0.000042), as a
+    /// real server would after a moment, so runs never wait on it.
+    pub fn generation(&self, id: &str, data: Value, not_ready_for: usize) {
+        self.state.lock().expect("state").generations.insert(
+            id.to_string(),
+            ScriptedGeneration {
+                data,
+                not_ready_for,
+                asked: 0,
+            },
+        );
+    }
+
+    /// The `data` object of `GET /key`.
+    pub fn key_info(&self, data: Value) {
+        self.state.lock().expect("state").key = Some(data);
+    }
+
+    /// Requests to a path (without the `/v1` or `/api/v1` prefix or the query).
+    pub fn requests_to(&self, api_path: &str) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| {
+                let path = r.path.split('?').next().unwrap_or_default();
+                path.strip_prefix("/api")
+                    .unwrap_or(path)
+                    .strip_prefix("/v1")
+                    == Some(api_path)
+            })
+            .collect()
     }
 
     pub fn chat_requests(&self) -> Vec<RecordedRequest> {
@@ -451,6 +506,23 @@ async fn respond(
         .unwrap_or(&request.path)
         .strip_prefix("/v1")
         .unwrap_or("");
+    let (api_path, query) = api_path.split_once('?').unwrap_or((api_path, ""));
+    if request.method == "GET" && api_path == "/generation" {
+        let id = query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("id="))
+            .unwrap_or_default()
+            .to_string();
+        return write_reply(socket, generation_reply(&id, state)).await;
+    }
+    if request.method == "GET" && api_path == "/key" {
+        let key = state.lock().expect("state").key.clone();
+        let reply = match key {
+            Some(data) => Reply::status(200, json!({ "data": data }).to_string()),
+            None => Reply::error(404, "no key info here"),
+        };
+        return write_reply(socket, reply).await;
+    }
     if request.method == "GET" && api_path == "/models" {
         let catalog = state.lock().expect("state").catalog.clone();
         let reply = match catalog {
@@ -512,6 +584,23 @@ async fn respond(
     keep_alive
 }
 
+fn generation_reply(id: &str, state: &Arc<Mutex<State>>) -> Reply {
+    let mut state = state.lock().expect("state");
+    let Some(scripted) = state.generations.get_mut(id) else {
+        let data = json!({
+            "id": id, "total_cost": 0.000042, "latency": 100, "generation_time": 200,
+            "provider_name": "FakeProvider", "model": "fake/model",
+            "native_tokens_prompt": 12, "native_tokens_completion": 2, "native_tokens_reasoning": 0
+        });
+        return Reply::status(200, json!({ "data": data }).to_string());
+    };
+    scripted.asked += 1;
+    if scripted.asked <= scripted.not_ready_for {
+        return Reply::error(404, "Generation not found");
+    }
+    Reply::status(200, json!({ "data": scripted.data }).to_string())
+}
+
 async fn write_reply(socket: &mut TcpStream, reply: Reply) -> std::io::Result<bool> {
     match reply {
         Reply::Hangup => Ok(false),
@@ -538,11 +627,14 @@ async fn write_reply(socket: &mut TcpStream, reply: Reply) -> std::io::Result<bo
 /// pauses, the pacing rate and `split_bytes` decide where writes break.
 async fn write_stream(socket: &mut TcpStream, stream: StreamReply) -> std::io::Result<bool> {
     tokio::time::sleep(stream.header_delay).await;
-    socket
-        .write_all(
-            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\n\r\n",
-        )
-        .await?;
+    let mut head = String::from(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\n",
+    );
+    for (name, value) in &stream.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    socket.write_all(head.as_bytes()).await?;
     socket.flush().await?;
     let eol: &[u8] = if stream.crlf { b"\r\n" } else { b"\n" };
     let split = stream.split_bytes;

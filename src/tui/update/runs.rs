@@ -194,6 +194,8 @@ fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant) {
                 *delay_ms as f64 / 1000.0
             ));
         }
+        // Pacing (a free model's rate limit): the lead adds the countdown.
+        StreamEvent::Queued { .. } => {}
         StreamEvent::Started { .. }
         | StreamEvent::FirstToken { .. }
         | StreamEvent::ToolCall(_)

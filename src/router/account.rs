@@ -1,0 +1,316 @@
+//! OpenRouter's account endpoints: the exact record of a finished generation
+//! (`GET /generation?id=`: exact cost, the upstream that served, its latency
+//! and generation time) and the key's credit and limits (`GET /key`). Both
+//! are fetched after the fact, in the background; a stream never waits on them.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{self, ErrorContext, ErrorKind, RouterError};
+use super::provider::{Provider, ProviderKind};
+use super::{Router, pricing};
+
+/// How long to keep asking for a generation record that is not ready yet
+/// (OpenRouter answers 404 for a moment after the stream ends).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GenerationWait {
+    /// The pause after the first 404; it doubles after each one (capped at 2 s).
+    pub first_delay: Duration,
+    /// No retry starts once this much time has passed since the first request.
+    pub max_wait: Duration,
+}
+
+impl Default for GenerationWait {
+    fn default() -> Self {
+        GenerationWait {
+            first_delay: Duration::from_millis(250),
+            max_wait: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The exact figures of one generation, as OpenRouter recorded them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GenerationRecord {
+    pub id: String,
+    /// What was charged, in USD.
+    pub total_cost_usd: Option<f64>,
+    /// The upstream that served ("OpenAI", "Together").
+    pub provider_name: Option<String>,
+    pub model: Option<String>,
+    /// The upstream's time to first token, as OpenRouter measured it.
+    pub latency_ms: Option<u64>,
+    /// The upstream's time from first to last token.
+    pub generation_time_ms: Option<u64>,
+    /// Token counts in the model's own tokenizer.
+    pub native_tokens_prompt: Option<u64>,
+    pub native_tokens_completion: Option<u64>,
+    pub native_tokens_reasoning: Option<u64>,
+}
+
+/// A key's credit and limits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyInfo {
+    pub label: Option<String>,
+    /// The key's credit limit in USD; None for no limit.
+    pub limit_usd: Option<f64>,
+    pub limit_remaining_usd: Option<f64>,
+    /// Spent so far, in USD.
+    pub usage_usd: Option<f64>,
+    pub is_free_tier: Option<bool>,
+    /// The (deprecated) rate limit, for people: "1000 requests / 1h".
+    pub rate_limit: Option<String>,
+}
+
+impl KeyInfo {
+    /// One line for the footer: "credit $4.21 left of $10 · free tier".
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        match (self.limit_remaining_usd, self.limit_usd) {
+            (Some(left), Some(limit)) => {
+                parts.push(format!("credit {} left of {}", usd(left), usd(limit)))
+            }
+            (Some(left), None) => parts.push(format!("credit {} left", usd(left))),
+            (None, _) => {
+                if let Some(used) = self.usage_usd {
+                    parts.push(format!("{} used · no limit", usd(used)));
+                } else {
+                    parts.push("no limit".to_string());
+                }
+            }
+        }
+        if self.is_free_tier == Some(true) {
+            parts.push("free tier".to_string());
+        }
+        if let Some(rate) = &self.rate_limit {
+            parts.push(rate.clone());
+        }
+        parts.join(" · ")
+    }
+}
+
+/// The routing hop the user pays for: prism's time to first token minus the
+/// upstream's own latency. Negative when the clocks disagree (kept as it is:
+/// rounding the truth to zero would hide it).
+pub fn overhead_ms(ttft_ms: Option<u64>, record: &GenerationRecord) -> Option<i64> {
+    Some(ttft_ms? as i64 - record.latency_ms? as i64)
+}
+
+/// Dollars for people: "$10", "$4.21", "$0.0042".
+fn usd(amount: f64) -> String {
+    match pricing::from_f64(amount) {
+        Some(amount) if amount.fract().is_zero() => format!("${}", amount.trunc()),
+        Some(amount) => pricing::format_usd(amount),
+        None => "?".to_string(),
+    }
+}
+
+/// `GenerationResponse.data` (OpenAPI spec); only what prism shows.
+#[derive(Deserialize)]
+struct WireGeneration {
+    data: WireGenerationData,
+}
+
+#[derive(Deserialize)]
+struct WireGenerationData {
+    id: String,
+    total_cost: Option<f64>,
+    provider_name: Option<String>,
+    model: Option<String>,
+    latency: Option<f64>,
+    generation_time: Option<f64>,
+    native_tokens_prompt: Option<u64>,
+    native_tokens_completion: Option<u64>,
+    native_tokens_reasoning: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct WireKey {
+    data: WireKeyData,
+}
+
+#[derive(Deserialize)]
+struct WireKeyData {
+    label: Option<String>,
+    limit: Option<f64>,
+    limit_remaining: Option<f64>,
+    usage: Option<f64>,
+    is_free_tier: Option<bool>,
+    rate_limit: Option<WireRateLimit>,
+}
+
+#[derive(Deserialize)]
+struct WireRateLimit {
+    requests: Option<u64>,
+    interval: Option<String>,
+}
+
+fn millis(value: Option<f64>) -> Option<u64> {
+    value
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .map(|v| v.round() as u64)
+}
+
+/// Parses a `/generation` body.
+pub fn parse_generation(body: &[u8]) -> Result<GenerationRecord, RouterError> {
+    let wire: WireGeneration = serde_json::from_slice(body).map_err(|e| {
+        RouterError::malformed(format!("the generation record does not parse: {e}"))
+    })?;
+    let data = wire.data;
+    Ok(GenerationRecord {
+        id: data.id,
+        total_cost_usd: data.total_cost,
+        provider_name: data.provider_name,
+        model: data.model,
+        latency_ms: millis(data.latency),
+        generation_time_ms: millis(data.generation_time),
+        native_tokens_prompt: data.native_tokens_prompt,
+        native_tokens_completion: data.native_tokens_completion,
+        native_tokens_reasoning: data.native_tokens_reasoning,
+    })
+}
+
+/// Parses a `/key` body.
+pub fn parse_key(body: &[u8]) -> Result<KeyInfo, RouterError> {
+    let wire: WireKey = serde_json::from_slice(body)
+        .map_err(|e| RouterError::malformed(format!("the key record does not parse: {e}")))?;
+    let data = wire.data;
+    let rate_limit = data
+        .rate_limit
+        .and_then(|r| match (r.requests, r.interval) {
+            (Some(requests), Some(interval)) => Some(format!("{requests} requests / {interval}")),
+            _ => None,
+        });
+    Ok(KeyInfo {
+        label: data.label,
+        limit_usd: data.limit,
+        limit_remaining_usd: data.limit_remaining,
+        usage_usd: data.usage,
+        is_free_tier: data.is_free_tier,
+        rate_limit,
+    })
+}
+
+impl Router {
+    /// `GET {base}/generation?id=ID` on an OpenRouter-kind provider. A 404
+    /// (the record is not ready yet) is asked again with a doubling pause,
+    /// for at most `RouterSettings::generation_wait` in all.
+    pub async fn fetch_generation(
+        &self,
+        provider: &str,
+        id: &str,
+    ) -> Result<GenerationRecord, RouterError> {
+        let provider = self.openrouter_provider(provider)?;
+        let wait = self.settings().generation_wait;
+        let started = tokio::time::Instant::now();
+        let mut delay = wait.first_delay;
+        let path = format!("/generation?id={}", query_escape(id));
+        loop {
+            match self.get_account(provider, &path).await {
+                Ok(body) => return parse_generation(&body),
+                Err(error)
+                    if error.status == Some(404) && started.elapsed() + delay <= wait.max_wait =>
+                {
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(2));
+                }
+                Err(mut error) => {
+                    if error.status == Some(404) {
+                        error.message = format!(
+                            "no generation record for {id} after {}s",
+                            started.elapsed().as_secs_f32().round()
+                        );
+                    }
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    /// What to look up for a finished run: `(provider, generation id)` when
+    /// it went through an OpenRouter-kind provider and has an id, else None
+    /// (other servers keep no records; asking them would only cost time).
+    pub fn generation_lookup(&self, result: &super::RunResult) -> Option<(String, String)> {
+        let via = result.via.as_ref()?;
+        let id = result.generation_id.as_ref()?;
+        let provider = self.providers().get(via)?;
+        (provider.kind == ProviderKind::OpenRouter).then(|| (via.clone(), id.clone()))
+    }
+
+    /// `GET {base}/key`: the key's credit and limits.
+    pub async fn fetch_key(&self, provider: &str) -> Result<KeyInfo, RouterError> {
+        let provider = self.openrouter_provider(provider)?;
+        let body = self.get_account(provider, "/key").await?;
+        parse_key(&body)
+    }
+
+    fn openrouter_provider(&self, name: &str) -> Result<&Provider, RouterError> {
+        let provider = self.providers().get(name).ok_or_else(|| {
+            RouterError::new(ErrorKind::BadRequest, format!("unknown provider '{name}'"))
+        })?;
+        if provider.kind != ProviderKind::OpenRouter {
+            return Err(RouterError::new(
+                ErrorKind::BadRequest,
+                format!("{name} is not OpenRouter: it has no account endpoints"),
+            ));
+        }
+        if provider.is_missing_key() {
+            let var = provider.api_key_env.as_deref().unwrap_or_default();
+            return Err(RouterError::missing_key(name, var));
+        }
+        Ok(provider)
+    }
+
+    /// A small authenticated GET; the body on 2xx, a typed error otherwise.
+    async fn get_account(&self, provider: &Provider, path: &str) -> Result<Vec<u8>, RouterError> {
+        let url = format!("{}{path}", provider.base_url);
+        let mut builder = self
+            .http()
+            .get(&url)
+            .timeout(self.settings().idle_timeout.min(Duration::from_secs(10)));
+        if let Some(key) = &provider.api_key {
+            builder = builder.bearer_auth(key.expose());
+        }
+        for (name, value) in &provider.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let connect_timeout = self.settings().connect_timeout;
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| error::from_transport(&e, &provider.base_url, connect_timeout))?;
+        let status = response.status().as_u16();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| error::from_transport(&e, &provider.base_url, connect_timeout))?;
+        if (200..300).contains(&status) {
+            return Ok(body.to_vec());
+        }
+        let ctx = ErrorContext {
+            provider: &provider.name,
+            model: "",
+            url: &provider.base_url,
+            key_env: provider.api_key_env.as_deref(),
+        };
+        Err(error::from_http(status, &body, None, &ctx))
+    }
+}
+
+/// Percent-encodes a query value (generation ids are `gen-…` in practice,
+/// but nothing from a server goes into a URL unescaped).
+fn query_escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

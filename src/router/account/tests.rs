@@ -1,0 +1,118 @@
+use pretty_assertions::assert_eq;
+use serde_json::json;
+
+use super::*;
+
+fn record(latency_ms: Option<u64>) -> GenerationRecord {
+    GenerationRecord {
+        id: "gen-1".into(),
+        total_cost_usd: None,
+        provider_name: None,
+        model: None,
+        latency_ms,
+        generation_time_ms: None,
+        native_tokens_prompt: None,
+        native_tokens_completion: None,
+        native_tokens_reasoning: None,
+    }
+}
+
+#[test]
+fn parses_the_spec_example_of_a_generation() {
+    // GenerationResponse's example in the OpenAPI spec, abridged.
+    let body = json!({"data": {
+        "id": "gen-3bhGkxlo4XFrqiabUM7NDtwDzWwG", "total_cost": 0.0015, "latency": 1250,
+        "generation_time": 1200, "model": "sao10k/l3-stheno-8b", "provider_name": "Infermatic",
+        "native_tokens_prompt": 10, "native_tokens_completion": 25, "native_tokens_reasoning": 5,
+        "native_tokens_cached": 3, "streamed": true, "cache_discount": null, "usage": 0.0015
+    }});
+    let record = parse_generation(body.to_string().as_bytes()).expect("parses");
+    assert_eq!(
+        record,
+        GenerationRecord {
+            id: "gen-3bhGkxlo4XFrqiabUM7NDtwDzWwG".into(),
+            total_cost_usd: Some(0.0015),
+            provider_name: Some("Infermatic".into()),
+            model: Some("sao10k/l3-stheno-8b".into()),
+            latency_ms: Some(1250),
+            generation_time_ms: Some(1200),
+            native_tokens_prompt: Some(10),
+            native_tokens_completion: Some(25),
+            native_tokens_reasoning: Some(5),
+        }
+    );
+    let nulls = json!({"data": {"id": "gen-2", "latency": null, "generation_time": 812.6}});
+    let record = parse_generation(nulls.to_string().as_bytes()).expect("parses");
+    assert_eq!(record.latency_ms, None);
+    assert_eq!(record.generation_time_ms, Some(813));
+    assert!(parse_generation(b"{\"id\":\"gen\"}").is_err());
+}
+
+#[test]
+fn parses_the_spec_example_of_a_key() {
+    let body = json!({"data": {
+        "label": "sk-or-v1-au7...890", "limit": 100, "limit_remaining": 74.5, "limit_reset": "monthly",
+        "usage": 25.5, "usage_daily": 25.5, "is_free_tier": false,
+        "rate_limit": {"interval": "1h", "note": "This field is deprecated and safe to ignore.", "requests": 1000}
+    }});
+    let key = parse_key(body.to_string().as_bytes()).expect("parses");
+    assert_eq!(
+        key,
+        KeyInfo {
+            label: Some("sk-or-v1-au7...890".into()),
+            limit_usd: Some(100.0),
+            limit_remaining_usd: Some(74.5),
+            usage_usd: Some(25.5),
+            is_free_tier: Some(false),
+            rate_limit: Some("1000 requests / 1h".into()),
+        }
+    );
+    assert_eq!(
+        key.summary(),
+        "credit $74.50 left of $100 · 1000 requests / 1h"
+    );
+}
+
+#[test]
+fn key_summaries() {
+    let key = KeyInfo {
+        label: None,
+        limit_usd: Some(10.0),
+        limit_remaining_usd: Some(4.21),
+        usage_usd: Some(5.79),
+        is_free_tier: Some(true),
+        rate_limit: None,
+    };
+    assert_eq!(key.summary(), "credit $4.21 left of $10 · free tier");
+    let unlimited = KeyInfo {
+        limit_usd: None,
+        limit_remaining_usd: None,
+        is_free_tier: Some(false),
+        ..key.clone()
+    };
+    assert_eq!(unlimited.summary(), "$5.79 used · no limit");
+    let nothing = KeyInfo {
+        usage_usd: None,
+        ..unlimited
+    };
+    assert_eq!(nothing.summary(), "no limit");
+    let tiny = KeyInfo {
+        limit_remaining_usd: Some(0.0042),
+        ..key
+    };
+    assert_eq!(tiny.summary(), "credit $0.0042 left of $10 · free tier");
+}
+
+#[test]
+fn overhead_is_ttft_minus_the_upstream_latency() {
+    assert_eq!(overhead_ms(Some(640), &record(Some(500))), Some(140));
+    assert_eq!(overhead_ms(Some(400), &record(Some(500))), Some(-100));
+    assert_eq!(overhead_ms(None, &record(Some(500))), None);
+    assert_eq!(overhead_ms(Some(400), &record(None)), None);
+}
+
+#[test]
+fn ids_are_escaped_in_the_query() {
+    assert_eq!(query_escape("gen-1762141316-q3fB"), "gen-1762141316-q3fB");
+    assert_eq!(query_escape("a&b=c d"), "a%26b%3Dc%20d");
+}

@@ -79,7 +79,7 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Send one prompt to several models at once and compare the answers.
-    Compare(CompareArgs),
+    Compare(Box<CompareArgs>),
     /// Show which model a router from the config file picks for a prompt, without sending it.
     Route(RouteArgs),
     /// List the models a provider offers, with context sizes and prices.
@@ -271,7 +271,7 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
         Some(Command::Compare(args)) => {
             let sub = matches.subcommand_matches("compare").unwrap_or(matches);
             let order = column_order(sub, &args.models, &args.fallback, &args.routers);
-            compare::run(&cli.global, args, order).await
+            compare::run(&cli.global, *args, order).await
         }
         Some(Command::Route(args)) => route::run(&cli.global, &args).await,
         Some(Command::Models(args)) => models::run(&cli.global, args).await,

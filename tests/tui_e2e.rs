@@ -415,3 +415,53 @@ async fn no_saved_file_holds_the_api_key() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_servers_are_found_in_the_background() {
+    let home = tempfile::tempdir().expect("home");
+    let fake = FakeUpstream::start().await;
+    let local = FakeUpstream::start().await;
+    local.catalog(
+        serde_json::json!({"object": "list", "data": [{"id": "llama3.2:3b", "object": "model", "owned_by": "library"}]})
+            .to_string(),
+    );
+    local.script("llama3.2:3b", vec![answer("llama3.2:3b", 5)]);
+    let config = home.path().join("prism.toml");
+    // Discovery probes "ollama" on the local fake's port instead of 11434.
+    std::fs::write(
+        &config,
+        format!(
+            "[discovery]\nports = {{ ollama = {}, lmstudio = 0, llamacpp = 0, vllm = 0 }}\nfree = true\n",
+            local.addr.port()
+        ),
+    )
+    .expect("config");
+    let command = format!(
+        "{} --config {} -m alpha/model",
+        prism_command(&fake, &[]),
+        config.display()
+    );
+    let tmux = Tmux::start(home.path(), &command);
+    tokio::task::block_in_place(|| {
+        tmux.wait_for("the local server", Duration::from_secs(15), |s| {
+            s.contains("found local ollama (1 models)")
+        });
+        // Pick it in the picker and ask it.
+        tmux.keys(&["C-p"]);
+        tmux.type_text("llama");
+        tmux.keys(&["Space", "Enter"]);
+        tmux.wait_for("its pane", Duration::from_secs(5), |s| {
+            s.contains("ollama:llama3.2:3b")
+        });
+        tmux.type_text("hi");
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("its answer", Duration::from_secs(15), |s| {
+            s.contains("FINAL-llama3.2:3b")
+        });
+        tmux.keys(&["C-q"]);
+        tmux.wait_for("exit", Duration::from_secs(10), |s| {
+            s.contains("PRISM-EXITED-0")
+        });
+    });
+    assert_eq!(local.chat_requests().len(), 1, "the local model was asked");
+}

@@ -83,15 +83,23 @@ pub async fn run(
         system: open.system.clone().or_else(|| defaults.system.clone()),
         temperature: open.temperature.or(defaults.temperature),
         max_tokens: open.max_tokens.or(defaults.max_tokens),
+        prefs: setup.config.file.preferences.shared.clone(),
     };
+    // The workbench's privacy switch (F3) decides per request, so the router
+    // itself does not force it.
+    let mut settings = setup.router.settings().clone();
+    settings.deny_data_collection = false;
+    let router = crate::router::Router::new(setup.router.providers().clone(), settings)
+        .map_err(|err| CliError::Usage(err.to_string()))?;
     let options = tui::Options {
         targets,
         params,
         blind: open.blind,
         resume,
         policies,
+        config: setup.config.clone(),
     };
-    match tui::run(setup.router, setup.loader, store, options).await {
+    match tui::run(router, setup.loader, store, options).await {
         Ok(()) => Ok(EXIT_OK),
         Err(err) => {
             eprintln!("prism: the terminal failed: {err}");

@@ -117,7 +117,12 @@ impl Config {
     /// A column's preferences from the file: the model's own table over the
     /// shared keys. `model_reference` is the model as the user writes it; a
     /// table keyed with or without the default provider's prefix matches.
-    pub fn preferences_for(&self, model_reference: &str) -> ProviderPrefs {
+    /// A model's own preference table (without the shared one), or none.
+    pub fn own_preferences_for(&self, model_reference: &str) -> ProviderPrefs {
+        self.own_table(model_reference).cloned().unwrap_or_default()
+    }
+
+    fn own_table(&self, model_reference: &str) -> Option<&ProviderPrefs> {
         let preferences = &self.file.preferences;
         let reference = model_reference.trim();
         let default_provider = self
@@ -126,7 +131,7 @@ impl Config {
             .as_deref()
             .unwrap_or(super::OPENROUTER);
         let prefixed = format!("{default_provider}:{reference}");
-        let own = preferences
+        preferences
             .models
             .get(reference)
             .or_else(|| preferences.models.get(&prefixed))
@@ -134,10 +139,14 @@ impl Config {
                 reference
                     .strip_prefix(&format!("{default_provider}:"))
                     .and_then(|bare| preferences.models.get(bare))
-            });
-        match own {
-            Some(own) => own.merged_over(&preferences.shared),
-            None => preferences.shared.clone(),
+            })
+    }
+
+    pub fn preferences_for(&self, model_reference: &str) -> ProviderPrefs {
+        let shared = &self.file.preferences.shared;
+        match self.own_table(model_reference) {
+            Some(own) => own.merged_over(shared),
+            None => shared.clone(),
         }
     }
 

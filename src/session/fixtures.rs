@@ -116,6 +116,7 @@ pub fn sample() -> Session {
             system: Some("You are a concise assistant.".into()),
             temperature: None,
             max_tokens: Some(512),
+            provider: Default::default(),
         },
         columns: vec![
             column(1, "openai/gpt-4o", &[("openrouter", "openai/gpt-4o")]),

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::router::events::RunResult;
+use crate::router::preferences::ProviderPrefs;
 use crate::router::{ModelRef, Target};
 
 /// Bumped when the file format changes incompatibly. A file with a newer
@@ -42,6 +43,9 @@ pub struct SessionParams {
     pub temperature: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<u32>,
+    /// OpenRouter provider preferences.
+    #[serde(default, skip_serializing_if = "ProviderPrefs::is_empty")]
+    pub provider: ProviderPrefs,
 }
 
 /// One pane of the session: a model or a fallback chain, and its overrides.

@@ -43,6 +43,8 @@ pub enum Action {
     ToggleBlind,
     RenameSession,
     Diff,
+    Details,
+    TogglePrivacy,
 }
 
 /// Where a binding applies.
@@ -271,6 +273,13 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind(
         Pane,
+        &[ch('I')],
+        Action::Details,
+        "I",
+        "details: what was sent, who served, the exact cost and the routing hop",
+    ),
+    bind(
+        Pane,
         &[ch('D')],
         Action::Diff,
         "D",
@@ -379,6 +388,13 @@ pub static BINDINGS: &[Binding] = &[
         Action::RenameSession,
         "F2",
         "name the session",
+    ),
+    bind(
+        Global,
+        &[key(KeyCode::F(3))],
+        Action::TogglePrivacy,
+        "F3",
+        "privacy: ask OpenRouter for upstreams that neither store nor train on prompts",
     ),
     bind(
         Global,

@@ -39,6 +39,8 @@ pub struct Options {
     pub resume: Option<Session>,
     /// The routers of the config file, for router columns.
     pub policies: Vec<crate::router::policy::Policy>,
+    /// Provider preferences per model, discovery, the cost warning, privacy.
+    pub config: crate::config::Config,
 }
 
 /// Opens the workbench and runs it until the user quits.
@@ -59,12 +61,14 @@ pub async fn run(
         crate::router::catalog_load::now_unix(),
     );
     state.policies = options.policies;
+    update::apply_config(&mut state, options.config);
     match options.resume {
         Some(session) => update::open_session(&mut state, session),
         None if options.blind => update::start_session(&mut state, true),
         None => {}
     }
-    let initial = update::catalog_effects(&mut state);
+    let mut initial = update::catalog_effects(&mut state);
+    initial.extend(update::startup_effects(&state));
     let services = Services {
         router,
         loader,

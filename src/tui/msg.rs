@@ -70,6 +70,16 @@ pub enum Msg {
     },
     /// A save failed (disk full, permissions): the session is still in memory.
     SaveFailed(String),
+    /// OpenRouter's exact record of a finished answer.
+    GenerationFetched {
+        pane: PaneId,
+        run: RunId,
+        record: Result<crate::router::account::GenerationRecord, String>,
+    },
+    /// The OpenRouter key's credit and limits.
+    KeyFetched(Result<crate::router::account::KeyInfo, String>),
+    /// Local servers that answered at startup.
+    LocalFound(Vec<crate::router::discovery::Found>),
 }
 
 #[derive(Debug, PartialEq)]
@@ -96,5 +106,17 @@ pub enum Effect {
     ListSessions,
     OpenSession(String),
     LoadLeaderboard,
+    FetchGeneration {
+        pane: PaneId,
+        run: RunId,
+        provider: String,
+        id: String,
+    },
+    FetchKey(String),
+    /// Look for local servers at these (provider, base URL) pairs.
+    Discover {
+        candidates: Vec<(String, String)>,
+        timeout: std::time::Duration,
+    },
     Quit,
 }

@@ -286,6 +286,43 @@ impl EffectRunner {
                     }
                 });
             }
+            Effect::FetchGeneration {
+                pane,
+                run,
+                provider,
+                id,
+            } => {
+                let router = self.services.router.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let record = router
+                        .fetch_generation(&provider, &id)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::GenerationFetched { pane, run, record }).await;
+                });
+            }
+            Effect::FetchKey(provider) => {
+                let router = self.services.router.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let info = router.fetch_key(&provider).await.map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::KeyFetched(info)).await;
+                });
+            }
+            Effect::Discover {
+                candidates,
+                timeout,
+            } => {
+                let tx = self.tx.clone();
+                // In the background: the first frame never waits for it.
+                tokio::spawn(async move {
+                    let found = crate::router::discovery::discover(&candidates, timeout).await;
+                    if !found.is_empty() {
+                        let _ = tx.send(Msg::LocalFound(found)).await;
+                    }
+                });
+            }
             Effect::Quit => self.cancel_all(),
         }
     }

@@ -88,6 +88,8 @@ pub struct RunState {
     pub reasoning_block: Option<BlockId>,
     /// For a router pane: which model its rules picked for this prompt, and why.
     pub route: Option<crate::router::policy::RouteDecision>,
+    /// Held back by client-side pacing until then (free models' rate limits).
+    pub queued_until: Option<Instant>,
 }
 
 /// Scroll position: following the tail, or parked at a row.
@@ -195,6 +197,16 @@ pub enum Overlay {
     Leaderboard(Box<LeaderboardView>),
     /// Naming the session.
     Rename(Box<TextArea<'static>>),
+    /// A pane's details: what was sent, who served, the exact record.
+    Details(Box<TextView>),
+}
+
+/// A scrollable page of text lines (the details view).
+#[derive(Clone, Debug)]
+pub struct TextView {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub scroll: usize,
 }
 
 /// The leaderboard overlay: all votes, blind ones, sighted ones.
@@ -277,6 +289,16 @@ pub struct AppState {
     pub session: Session,
     /// Routers from the config file: a router pane's model is decided per prompt.
     pub policies: Vec<crate::router::policy::Policy>,
+    /// The config file: per-model provider preferences, discovery, limits.
+    pub config: Arc<crate::config::Config>,
+    /// `data_collection: deny` on every OpenRouter request (F3; shown in the footer).
+    pub privacy: bool,
+    /// The OpenRouter key's credit and limits, refreshed after each turn.
+    pub key_info: Option<crate::router::account::KeyInfo>,
+    /// Warn before a turn whose estimated cost is above this (USD).
+    pub warn_turn_cost_usd: Option<f64>,
+    /// The prompt the user was warned about; Enter again sends it.
+    pub confirm_costly: Option<String>,
     /// When the last snapshot was handed to the writer, to flush at least
     /// once a second while streaming (and not much more often).
     pub last_saved_at: Option<Instant>,

@@ -28,6 +28,20 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         Action::ToggleBlind => toggle_blind(state, effects),
+        Action::Details => {
+            if let Some(index) = focused {
+                overlays::open_details(state, index);
+            }
+        }
+        Action::TogglePrivacy => {
+            state.privacy = !state.privacy;
+            let text = if state.privacy {
+                "privacy on: every OpenRouter request asks for data_collection \"deny\""
+            } else {
+                "privacy off: OpenRouter may use upstreams that log prompts"
+            };
+            notify(state, NoticeLevel::Info, text);
+        }
         Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::OpenPicker => panes::open_picker(state, PickerTarget::Columns, effects),
         Action::FallbackChain => {

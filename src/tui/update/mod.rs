@@ -20,7 +20,7 @@ use super::picker;
 use super::state::{AppState, Focus, Notice, NoticeLevel, Overlay};
 use crate::sanitize::sanitize;
 
-pub use panes::{catalog_effects, new_state};
+pub use panes::{apply_config, catalog_effects, new_state, startup_effects};
 pub use record::start_session;
 pub use restore::open_session;
 
@@ -91,6 +91,17 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 state.dirty = true;
             }
         }
+        Msg::GenerationFetched { pane, run, record } => {
+            runs::on_generation(state, pane, run, record, &mut effects);
+        }
+        Msg::KeyFetched(outcome) => {
+            // Servers without /key (or a key without rights) just show no credit.
+            if let Ok(info) = outcome {
+                state.key_info = Some(info);
+                state.dirty = true;
+            }
+        }
+        Msg::LocalFound(found) => panes::on_local_found(state, found),
         Msg::SaveFailed(message) => notify(
             state,
             NoticeLevel::Error,
@@ -182,6 +193,7 @@ fn on_paste(state: &mut AppState, text: &str) {
             | Overlay::Vote
             | Overlay::DiffPick(_)
             | Overlay::Diff(_)
+            | Overlay::Details(_)
             | Overlay::Leaderboard(_),
         ) => {}
         None => {
@@ -226,6 +238,8 @@ pub(super) fn relayout(state: &mut AppState) {
 
 #[cfg(test)]
 pub(crate) mod tests;
+#[cfg(test)]
+mod tests_account;
 #[cfg(test)]
 mod tests_routers;
 #[cfg(test)]

@@ -115,6 +115,20 @@ pub fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
             }
             state.overlay = Some(Overlay::Leaderboard(view));
         }
+        Overlay::Details(mut view) => {
+            let page = state.size.1.saturating_sub(6) as usize;
+            let max = view.lines.len().saturating_sub(page);
+            match key.code {
+                KeyCode::Up | KeyCode::Char('k') => view.scroll = view.scroll.saturating_sub(1),
+                KeyCode::Down | KeyCode::Char('j') => view.scroll = (view.scroll + 1).min(max),
+                KeyCode::PageUp => view.scroll = view.scroll.saturating_sub(page),
+                KeyCode::PageDown | KeyCode::Char(' ') => {
+                    view.scroll = (view.scroll + page).min(max)
+                }
+                _ => return,
+            }
+            state.overlay = Some(Overlay::Details(view));
+        }
         Overlay::Rename(mut field) => match key.code {
             KeyCode::Esc => {}
             KeyCode::Enter => {
@@ -233,4 +247,171 @@ pub fn open_rename(state: &mut AppState) {
         ratatui_textarea::TextArea::new(vec![state.session.name.clone().unwrap_or_default()]);
     field.move_cursor(ratatui_textarea::CursorMove::End);
     state.overlay = Some(Overlay::Rename(Box::new(field)));
+}
+
+/// The details of a pane's latest answer, as label/value lines.
+pub fn open_details(state: &mut AppState, index: usize) {
+    let Some(pane) = state.panes.get(index) else {
+        return;
+    };
+    let hidden = state.hidden();
+    let mut lines: Vec<String> = Vec::new();
+    let mut row = |label: &str, value: String| lines.push(format!("{label}\t{value}"));
+    row("column", state.pane_label(pane));
+    if !hidden {
+        let chain: Vec<String> = pane
+            .target
+            .chain
+            .iter()
+            .map(|m| state.providers.display_ref(m))
+            .collect();
+        if !chain.is_empty() {
+            row("asks", chain.join(" → then "));
+        }
+    }
+    let params = pane.params.over(&state.params);
+    if !params.is_empty() {
+        row("parameters", params.summary());
+    }
+    if state.privacy {
+        row(
+            "privacy",
+            "data_collection \"deny\" on OpenRouter requests".into(),
+        );
+    }
+    let Some(run) = pane.run.as_ref() else {
+        row("status", "nothing asked yet".into());
+        let title = format!("Details · pane {}", index + 1);
+        state.overlay = Some(Overlay::Details(Box::new(crate::tui::state::TextView {
+            title,
+            lines,
+            scroll: 0,
+        })));
+        return;
+    };
+    let result = &run.result;
+    if let Some(route) = run.route.as_ref().filter(|_| !hidden) {
+        row("router picked", route.summary());
+        row("because", route.reason.clone());
+    }
+    if !hidden {
+        if let Some(served) = &result.served_model {
+            row("served model", served.clone());
+        }
+        if let Some(provider) = &result.provider {
+            row("served by", provider.clone());
+        }
+        if let Some(via) = &result.via {
+            row("through", via.clone());
+        }
+    }
+    let status = match &result.error {
+        Some(error) => format!("{}: {}", error.kind.as_str(), error.message),
+        None => format!(
+            "{}{}",
+            pane.status.label(),
+            result
+                .finish_reason
+                .as_ref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        ),
+    };
+    row("status", status);
+    if let Some(ttft) = result.ttft_ms {
+        row("time to first", crate::units::duration_ms(ttft));
+    }
+    if let Some(total) = result.total_ms {
+        row("total time", crate::units::duration_ms(total));
+    }
+    if let Some(rate) = result.tokens_per_s {
+        row("tokens/s", format!("{rate:.1}"));
+    }
+    if let Some(usage) = result.usage {
+        row(
+            "tokens",
+            format!(
+                "{} in → {} out (reasoning {}, cached {})",
+                usage.prompt_tokens,
+                usage.completion_tokens,
+                usage.reasoning_tokens,
+                usage.cached_tokens
+            ),
+        );
+    }
+    if !hidden {
+        let cost = match (result.cost_usd, result.cost_source) {
+            (Some(cost), Some(crate::router::CostSource::Computed)) => {
+                format!(
+                    "{} (computed from catalog prices)",
+                    crate::router::pricing::format_usd(cost)
+                )
+            }
+            (Some(cost), _) => format!(
+                "{} (reported by the server)",
+                crate::router::pricing::format_usd(cost)
+            ),
+            (None, _) => "unknown".into(),
+        };
+        row("cost", cost);
+        if let Some(record) = &result.generation {
+            lines.push(String::new());
+            lines.push("OpenRouter's record of this answer:".into());
+            let mut row = |label: &str, value: String| lines.push(format!("{label}\t{value}"));
+            if let Some(cost) = record.total_cost_usd {
+                row("exact cost", format!("${cost}"));
+            }
+            if let Some(name) = &record.provider_name {
+                row("upstream", name.clone());
+            }
+            if let Some(latency) = record.latency_ms {
+                row("upstream latency", crate::units::duration_ms(latency));
+            }
+            if let Some(time) = record.generation_time_ms {
+                row("generation time", crate::units::duration_ms(time));
+            }
+            if let Some(hop) = result.overhead_ms {
+                row(
+                    "routing hop",
+                    format!("{hop} ms (our time to first token − the upstream's latency)"),
+                );
+            }
+        }
+        if let Some(request) = &result.request {
+            lines.push(String::new());
+            lines.push("What was sent (the messages counted, not shown):".into());
+            let pretty = serde_json::to_string_pretty(request).unwrap_or_default();
+            lines.extend(
+                pretty
+                    .lines()
+                    .map(|l| crate::sanitize::sanitize(l).into_owned()),
+            );
+        }
+    }
+    if result.attempts.len() > 1 || result.attempts.iter().any(|a| a.error.is_some()) {
+        lines.push(String::new());
+        lines.push("Attempts:".into());
+        for (i, attempt) in result.attempts.iter().enumerate() {
+            let outcome = attempt
+                .error
+                .as_ref()
+                .map_or("answered".to_string(), |e| e.message.clone());
+            let model = if hidden {
+                "…".to_string()
+            } else {
+                attempt.model.clone()
+            };
+            lines.push(format!(
+                "{}. {model} · {} · {outcome}",
+                i + 1,
+                crate::units::duration_ms(attempt.elapsed_ms)
+            ));
+        }
+    }
+    let title = format!("Details · pane {}", index + 1);
+    state.overlay = Some(Overlay::Details(Box::new(crate::tui::state::TextView {
+        title,
+        lines,
+        scroll: 0,
+    })));
 }

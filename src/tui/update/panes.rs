@@ -87,6 +87,15 @@ pub fn new_state(
         session: Session::new(new_id(now_unix), now_unix),
         last_saved_at: None,
         policies: Vec::new(),
+        config: std::sync::Arc::new(crate::config::Config {
+            file: crate::config::ConfigFile::default(),
+            source: None,
+            paths: crate::config::Paths::resolve(|_| None),
+        }),
+        privacy: false,
+        key_info: None,
+        warn_turn_cost_usd: None,
+        confirm_costly: None,
     };
     record::sync_columns(&mut state);
     relayout(&mut state);
@@ -112,6 +121,88 @@ fn missing_key_notice(state: &AppState) -> Option<String> {
         "no API key for {}: set {var} (in the environment or a .env file here), or use a local provider such as ollama:MODEL",
         provider.name
     ))
+}
+
+/// Takes the config file's say: provider preferences per pane, the privacy
+/// switch, the cost warning.
+pub fn apply_config(state: &mut AppState, config: crate::config::Config) {
+    state.privacy = config.deny_data_collection();
+    state.warn_turn_cost_usd = config.warn_turn_cost_usd();
+    for pane in &mut state.panes {
+        if pane.params.prefs.is_empty() {
+            pane.params.prefs = config.own_preferences_for(&pane.target.label);
+        }
+    }
+    state.config = std::sync::Arc::new(config);
+    record::sync_columns(state);
+}
+
+/// What runs at start beside the catalogs: local server discovery, and the
+/// OpenRouter key's credit.
+pub fn startup_effects(state: &AppState) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if state.config.discovery_enabled() {
+        let candidates = state.config.discovery_candidates();
+        if !candidates.is_empty() {
+            effects.push(Effect::Discover {
+                candidates,
+                timeout: state.config.discovery_timeout(),
+            });
+        }
+    }
+    effects.extend(key_effect(state));
+    effects
+}
+
+/// Asks for the default provider's key info when it is OpenRouter with a key.
+pub fn key_effect(state: &AppState) -> Option<Effect> {
+    let provider = state.providers.default_provider()?;
+    (provider.kind == crate::router::ProviderKind::OpenRouter && provider.api_key.is_some())
+        .then(|| Effect::FetchKey(provider.name.clone()))
+}
+
+/// Local servers found at start: their catalogs join the picker.
+pub fn on_local_found(state: &mut AppState, found: Vec<crate::router::discovery::Found>) {
+    let mut names = Vec::new();
+    for server in found {
+        let Ok(parsed) = server.parsed() else {
+            continue;
+        };
+        let mut catalog = Catalog::new(
+            server.provider.clone(),
+            crate::router::catalog::CatalogSource::Live,
+            state.now_unix,
+            parsed,
+        );
+        if state.config.discovery_free() {
+            crate::router::discovery::price_as_free(&mut catalog);
+        }
+        names.push(format!(
+            "{} ({} models)",
+            server.provider,
+            catalog.models.len()
+        ));
+        state.catalogs.insert(
+            server.provider.clone(),
+            CatalogEntry {
+                catalog: Arc::new(catalog),
+                refreshing: false,
+                warning: None,
+            },
+        );
+    }
+    if !names.is_empty() {
+        notify(
+            state,
+            NoticeLevel::Info,
+            format!("found local {}: Ctrl+P to add them", names.join(", ")),
+        );
+    }
+    let entries = picker_entries(state);
+    if let Some(Overlay::Picker(picker, _)) = &mut state.overlay {
+        picker.set_entries(entries);
+    }
+    estimate(state);
 }
 
 /// Catalog loads at start: instant from cache or the bundled snapshot, then a
@@ -313,6 +404,7 @@ pub fn apply_picker(
                     state.next_pane += 1;
                     let mut pane = PaneState::new(id, target);
                     pane.document.set_markdown(state.markdown);
+                    pane.params.prefs = state.config.own_preferences_for(&reference);
                     kept.push(pane);
                 }
             }

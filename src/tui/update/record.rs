@@ -21,6 +21,7 @@ pub fn session_params(params: &Params) -> SessionParams {
         system: params.system.clone(),
         temperature: params.temperature,
         max_tokens: params.max_tokens,
+        provider: params.prefs.clone(),
     }
 }
 
@@ -29,6 +30,7 @@ pub fn params_of(params: &SessionParams) -> Params {
         system: params.system.clone(),
         temperature: params.temperature,
         max_tokens: params.max_tokens,
+        prefs: params.provider.clone(),
     }
 }
 

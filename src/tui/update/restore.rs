@@ -75,6 +75,7 @@ pub fn open_session(state: &mut AppState, session: Session) {
                 answer_block,
                 reasoning_block,
                 route: result.route.clone(),
+                queued_until: None,
             });
             state.next_run += 1;
         }

@@ -39,6 +39,24 @@ pub fn send(state: &mut AppState, effects: &mut Vec<Effect>) {
         );
         return;
     }
+    // A turn estimated above the configured warning needs a second Enter.
+    if let Some(limit) = state.warn_turn_cost_usd {
+        let estimate: Decimal = state.estimate.iter().flatten().copied().sum();
+        let estimate_usd = crate::router::pricing::to_f64(estimate);
+        if estimate_usd > limit && state.confirm_costly.as_deref() != Some(prompt.as_str()) {
+            state.confirm_costly = Some(prompt);
+            notify(
+                state,
+                NoticeLevel::Warning,
+                format!(
+                    "this turn's input alone is ≈ {} (your warning is at ${limit}): Enter again sends it",
+                    crate::router::pricing::format_usd(estimate)
+                ),
+            );
+            return;
+        }
+    }
+    state.confirm_costly = None;
     state.turns += 1;
     state.turn_cost_usd = Decimal::ZERO;
     state.turn_cost_complete = true;
@@ -62,7 +80,10 @@ pub fn start_run(
 ) {
     let run = RunId(state.next_run);
     state.next_run += 1;
-    let params = state.panes[index].params.over(&state.params);
+    let mut params = state.panes[index].params.over(&state.params);
+    if state.privacy {
+        params.prefs.deny_data_collection = Some(true);
+    }
     // A router pane's rules pick its model for this prompt.
     let (target, route) = match route_target(state, index, &prompt) {
         Ok(resolved) => resolved,
@@ -96,6 +117,7 @@ pub fn start_run(
         answer_block: None,
         reasoning_block: None,
         route,
+        queued_until: None,
     });
     pane.status = PaneStatus::Queued;
     pane.scroll = Scroll::default();
@@ -184,6 +206,7 @@ fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant) {
         StreamEvent::Attempting { .. } => {
             pane.status = PaneStatus::Waiting;
             run.retry_note = None;
+            run.queued_until = None;
         }
         StreamEvent::Retrying {
             error, delay_ms, ..
@@ -194,8 +217,12 @@ fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant) {
                 *delay_ms as f64 / 1000.0
             ));
         }
-        // Pacing (a free model's rate limit): the lead adds the countdown.
-        StreamEvent::Queued { .. } => {}
+        // Pacing holds the request back (a free model's rate limit): the
+        // title counts down to when it goes.
+        StreamEvent::Queued { wait_ms } => {
+            pane.status = PaneStatus::Queued;
+            run.queued_until = Some(at + std::time::Duration::from_millis(*wait_ms));
+        }
         StreamEvent::Started { .. }
         | StreamEvent::FirstToken { .. }
         | StreamEvent::ToolCall(_)
@@ -306,10 +333,67 @@ pub fn on_finished(
     state.session_tokens += tokens;
     state.dirty = true;
     if let Some((turn, result)) = finished_turn {
+        // OpenRouter keeps an exact record of each answer: fetch it behind.
+        if let (Some(via), Some(id)) = (result.via.as_ref(), result.generation_id.as_ref())
+            && state
+                .providers
+                .get(via)
+                .is_some_and(|p| p.kind == crate::router::ProviderKind::OpenRouter)
+        {
+            effects.push(Effect::FetchGeneration {
+                pane: pane_id,
+                run,
+                provider: via.clone(),
+                id: id.clone(),
+            });
+        }
         record::record_answer(&mut state.session, turn, column, result, true);
         record::persist(state, effects, Some(at), true);
     }
+    // The turn is over: the key's credit has changed.
+    if !state.any_live() {
+        effects.extend(panes::key_effect(state));
+    }
     panes::estimate(state);
+}
+
+/// OpenRouter's exact record arrived: exact cost, the upstream's own latency,
+/// and so the routing hop (our time to first token minus its latency).
+pub fn on_generation(
+    state: &mut AppState,
+    pane_id: PaneId,
+    run: RunId,
+    record: Result<crate::router::account::GenerationRecord, String>,
+    effects: &mut Vec<Effect>,
+) {
+    let record = match record {
+        Ok(record) => record,
+        Err(error) => {
+            tracing::info!(%error, "no generation record");
+            return;
+        }
+    };
+    let Some(pane) = current(state, pane_id, run) else {
+        return;
+    };
+    let column = pane.id.0;
+    let Some(current) = pane.run.as_mut() else {
+        return;
+    };
+    let before = current.result.cost_usd;
+    current.result.apply_generation(record);
+    let after = current.result.cost_usd;
+    let (turn, result) = (current.turn, current.result.clone());
+    // Totals follow the exact cost.
+    if let Some(after) = after {
+        let delta = after - before.unwrap_or(Decimal::ZERO);
+        pane.cost_usd += delta;
+        state.turn_cost_usd += delta;
+        state.session_cost_usd += delta;
+    }
+    record::record_answer(&mut state.session, turn, column, result, true);
+    record::persist(state, effects, None, true);
+    state.dirty = true;
 }
 
 pub fn cancel_pane(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) -> bool {

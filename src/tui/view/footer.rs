@@ -142,6 +142,17 @@ fn catalog_summary(state: &AppState) -> String {
     if entry.refreshing {
         text.push_str(" · refreshing…");
     }
+    // Account and privacy come first: they matter more than the catalog's age.
+    let mut front = Vec::new();
+    if state.privacy {
+        front.push("private (no data collection)".to_string());
+    }
+    if let Some(info) = &state.key_info {
+        front.push(info.summary());
+    }
+    if !front.is_empty() {
+        text = format!("{} · {text}", front.join(" · "));
+    }
     text
 }
 
@@ -171,7 +182,7 @@ fn hints(state: &AppState, width: u16) -> Line<'static> {
             ("Esc", "cancel"),
         ],
         Some(Overlay::DiffPick(_)) => vec![("1-9", "pane"), ("Esc", "cancel")],
-        Some(Overlay::Diff(_) | Overlay::Leaderboard(_)) => {
+        Some(Overlay::Diff(_) | Overlay::Leaderboard(_) | Overlay::Details(_)) => {
             vec![("↑↓ PgUp PgDn", "scroll"), ("any other key", "close")]
         }
         Some(Overlay::Sessions(_)) => crate::tui::browser::BINDINGS.to_vec(),

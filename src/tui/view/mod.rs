@@ -53,6 +53,7 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
         Some(Overlay::Sessions(browser)) => browser.render(area, frame.buffer_mut(), &state.theme),
         Some(Overlay::Leaderboard(view)) => overlays::leaderboard(frame, area, view, &state.theme),
         Some(Overlay::Rename(field)) => overlays::rename(frame, area, field, &state.theme),
+        Some(Overlay::Details(view)) => overlays::details(frame, area, view, &state.theme),
     }
 }
 

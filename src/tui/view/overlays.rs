@@ -8,7 +8,7 @@ use ratatui_textarea::TextArea;
 
 use crate::session::leaderboard::VoteFilter;
 use crate::tui::diff::DiffView;
-use crate::tui::state::LeaderboardView;
+use crate::tui::state::{LeaderboardView, TextView};
 use crate::tui::theme::{TextStyle, Theme};
 
 use super::centered;
@@ -168,4 +168,34 @@ pub fn rename(frame: &mut Frame, area: Rect, field: &TextArea<'static>, theme: &
         theme,
     );
     frame.render_widget(field, inner);
+}
+
+pub fn details(frame: &mut Frame, area: Rect, view: &TextView, theme: &Theme) {
+    let rect = centered(
+        area,
+        area.width.saturating_sub(6).min(120),
+        area.height.saturating_sub(2),
+    );
+    let inner = frame_box(
+        frame,
+        rect,
+        Line::styled(format!(" {} ", view.title), theme.title()),
+        " ↑↓ PgUp PgDn scroll · any other key closes ",
+        theme,
+    );
+    let lines: Vec<Line> = view
+        .lines
+        .iter()
+        .skip(view.scroll)
+        .take(inner.height as usize)
+        .map(|line| match line.split_once('\t') {
+            Some((label, value)) => Line::from(vec![
+                Span::styled(format!("{label:<18}"), theme.key()),
+                Span::raw(value.to_string()),
+            ]),
+            None if line.ends_with(':') => Line::styled(line.clone(), theme.title()),
+            None => Line::raw(line.clone()),
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
 }

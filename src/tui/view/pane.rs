@@ -102,6 +102,13 @@ fn title(state: &AppState, index: usize, pane: &PaneState, width: u16) -> Line<'
                 status = format!("error: {}", kind.as_str().replace('_', " "));
             }
         }
+        PaneStatus::Queued => {
+            // Pacing holds it back: count down to when it goes.
+            if let (Some(until), Some(now)) = (run.and_then(|r| r.queued_until), state.now) {
+                let left = until.saturating_duration_since(now);
+                status = format!("queued {}s (rate limit)", left.as_secs_f64().ceil() as u64);
+            }
+        }
         _ => {}
     }
     if let Some(note) = run.and_then(|r| r.retry_note.as_ref()) {
@@ -188,10 +195,14 @@ fn figures(state: &AppState, pane: &PaneState, width: u16) -> Vec<Span<'static>>
     if let Some(cost) = cost {
         parts.push((3, 3, cost));
     }
+    // The routing hop: our time to first token minus the upstream's latency.
+    if let Some(hop) = result.overhead_ms.filter(|_| !state.hidden()) {
+        parts.push((4, 1, format!("hop {hop}ms")));
+    }
     if !pane.scroll.follow {
         let total = pane.document.total_rows().max(1);
         let percent = (pane.first_row() + usize::from(pane.height)).min(total) * 100 / total;
-        parts.push((4, 4, format!("{percent}% · End follows")));
+        parts.push((5, 4, format!("{percent}% · End follows")));
     }
     let budget = (width as usize).saturating_sub(4);
     let fits = |parts: &[(u8, u8, String)]| {

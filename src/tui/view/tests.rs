@@ -353,3 +353,12 @@ fn word_diff_overlay() {
     update(&mut state, key(KeyCode::Char('D')));
     assert_snapshot!(frame(&state));
 }
+
+#[test]
+fn parameters_form() {
+    let mut state = state_with(&["openai/gpt-4o"], (100, 30));
+    state.params.temperature = Some(0.3);
+    state.params.prefs.only = vec!["openai".into(), "azure".into()];
+    update(&mut state, ctrl('s'));
+    assert_snapshot!(frame(&state));
+}

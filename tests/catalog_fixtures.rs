@@ -1,4 +1,4 @@
-//! The three real OpenRouter `/models` dumps in shared/fixtures parse completely
+//! The three real OpenRouter `/models` dumps in tests/fixtures parse completely
 //! through the public API: every entry becomes a model (none skipped), and
 //! spot-checked prices and limits match the raw JSON exactly.
 
@@ -12,7 +12,7 @@ use prism::router::pricing::*;
 
 const DUMPS_DIR: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/upstream/openrouter/models/"
+    "/tests/fixtures/upstream/openrouter/models/"
 );
 const TEXT_2026_08_18: &str = "openrouter_models_2026-08-18_text.json";
 const ALL_2026_08_18: &str = "openrouter_models_2026-08-18_all_modalities.json";

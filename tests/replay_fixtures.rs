@@ -19,7 +19,7 @@ use support::fake_upstream::{End, FakeUpstream, Piece, Reply, StreamReply};
 use support::{fast_settings, router_for};
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/upstream/openrouter")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/upstream/openrouter")
 }
 
 /// What a capture says, read straight from its JSON.

@@ -121,7 +121,7 @@ fn rate_limit_says_when_to_retry() {
 fn real_anthropic_400_through_openrouter() {
     let body = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/upstream/openrouter/recordings/ai-sdk-provider/6gmSSczGYDL/response.json"
+        "/tests/fixtures/upstream/openrouter/recordings/ai-sdk-provider/6gmSSczGYDL/response.json"
     ))
     .expect("fixture");
     let error = from_http(400, &body, None, &ctx());

@@ -395,7 +395,7 @@ fn many_line_event_in_small_reads() {
 
 const FIXTURES_DIR: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/upstream/openrouter/sse/pydantic-ai"
+    "/tests/fixtures/upstream/openrouter/sse/pydantic-ai"
 );
 
 fn fixtures() -> Vec<(String, Vec<u8>)> {

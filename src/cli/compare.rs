@@ -29,13 +29,7 @@ pub async fn run(
     args: CompareArgs,
     order: Vec<ColumnArg>,
 ) -> Result<u8, CliError> {
-    if let Some(t) = args.temperature
-        && !(t.is_finite() && t >= 0.0)
-    {
-        return Err(CliError::Usage(format!(
-            "--temperature {t} must be a number >= 0"
-        )));
-    }
+    args.request.validate()?;
     // Flags first, so a malformed --max-price fails before any request.
     let flag_prefs = args.preferences.to_prefs()?;
     let overrides = CliOverrides {
@@ -48,13 +42,7 @@ pub async fn run(
         eprintln!("prism: warning: {warning}");
     }
     let columns = if order.is_empty() {
-        setup
-            .config
-            .file
-            .models
-            .iter()
-            .map(|m| ColumnArg::Model(m.clone()))
-            .collect()
+        super::model_columns(&setup.config.file.models)
     } else {
         order
     };
@@ -74,17 +62,15 @@ pub async fn run(
             .into_iter()
             .unzip();
 
-    let defaults = &setup.config.file.defaults;
+    let request = args.request.over(&setup.config.file.defaults);
     let mut messages = Vec::new();
-    if let Some(system) = args.system.clone().or_else(|| defaults.system.clone())
-        && !system.trim().is_empty()
-    {
+    if let Some(system) = request.system.filter(|s| !s.trim().is_empty()) {
         messages.push(ChatMessage::system(system));
     }
     messages.push(ChatMessage::user(prompt.clone()));
     let params = ChatParams {
-        temperature: args.temperature.or(defaults.temperature),
-        max_tokens: args.max_tokens.or(defaults.max_tokens),
+        temperature: request.temperature,
+        max_tokens: request.max_tokens,
         ..ChatParams::default()
     };
 

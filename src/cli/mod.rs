@@ -48,19 +48,58 @@ pub struct OpenArgs {
     /// A fallback chain as one column, e.g. openai/gpt-4o,anthropic/claude-3.5-sonnet.
     #[arg(long = "fallback", value_name = "M1,M2,...")]
     pub fallback: Vec<String>,
-    /// System prompt for every pane.
-    #[arg(long, value_name = "TEXT")]
-    pub system: Option<String>,
-    #[arg(long, value_name = "F")]
-    pub temperature: Option<f64>,
-    #[arg(long, value_name = "N")]
-    pub max_tokens: Option<u32>,
+    #[command(flatten)]
+    pub request: RequestArgs,
     /// Reopen the latest session, or the one with this id (a unique prefix will do).
     #[arg(long, value_name = "ID", num_args = 0..=1, default_missing_value = "")]
     pub resume: Option<String>,
     /// Blind mode: panes are "Model A", "Model B"... until you vote.
     #[arg(long)]
     pub blind: bool,
+}
+
+/// What every column is asked with (the config's `[defaults]` fill the gaps).
+#[derive(Debug, Clone, Default, Args)]
+pub struct RequestArgs {
+    /// System prompt for every column.
+    #[arg(long, value_name = "TEXT")]
+    pub system: Option<String>,
+    /// Sampling temperature, 0 to 2.
+    #[arg(long, value_name = "F")]
+    pub temperature: Option<f64>,
+    #[arg(long, value_name = "N")]
+    pub max_tokens: Option<u32>,
+}
+
+impl RequestArgs {
+    pub fn validate(&self) -> Result<(), CliError> {
+        match self.temperature {
+            Some(t) if !(t.is_finite() && (0.0..=2.0).contains(&t)) => Err(CliError::Usage(
+                format!("--temperature {t} must be a number from 0 to 2"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// These flags over the config file's `[defaults]`.
+    pub fn over(
+        &self,
+        defaults: &crate::config::RequestDefaults,
+    ) -> crate::config::RequestDefaults {
+        crate::config::RequestDefaults {
+            system: self.system.clone().or_else(|| defaults.system.clone()),
+            temperature: self.temperature.or(defaults.temperature),
+            max_tokens: self.max_tokens.or(defaults.max_tokens),
+        }
+    }
+}
+
+/// Model columns as plain `-m` columns.
+pub fn model_columns(models: &[impl AsRef<str>]) -> Vec<ColumnArg> {
+    models
+        .iter()
+        .map(|m| ColumnArg::Model(m.as_ref().to_string()))
+        .collect()
 }
 
 #[derive(Debug, Clone, Default, Args)]
@@ -103,13 +142,8 @@ pub struct CompareArgs {
     /// A router from the config file as one column: its rules pick the model for the prompt.
     #[arg(long = "router", value_name = "NAME")]
     pub routers: Vec<String>,
-    /// System prompt for every model.
-    #[arg(long, value_name = "TEXT")]
-    pub system: Option<String>,
-    #[arg(long, value_name = "F")]
-    pub temperature: Option<f64>,
-    #[arg(long, value_name = "N")]
-    pub max_tokens: Option<u32>,
+    #[command(flatten)]
+    pub request: RequestArgs,
     /// Retries of rate limits, server errors and dropped connections.
     #[arg(long, value_name = "N")]
     pub max_retries: Option<u32>,

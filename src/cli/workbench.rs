@@ -22,13 +22,7 @@ pub async fn run(
                 .into(),
         ));
     }
-    if let Some(t) = open.temperature
-        && !(t.is_finite() && (0.0..=2.0).contains(&t))
-    {
-        return Err(CliError::Usage(format!(
-            "--temperature {t} must be a number from 0 to 2"
-        )));
-    }
+    open.request.validate()?;
     let setup = Setup::load(global, &CliOverrides::default())?;
     let store = SessionStore::new(setup.config.paths.sessions_dir());
 
@@ -54,18 +48,9 @@ pub async fn run(
             .map(|c| ColumnArg::Chain(c.label.clone()))
             .collect()
     } else if !setup.config.file.models.is_empty() {
-        setup
-            .config
-            .file
-            .models
-            .iter()
-            .map(|m| ColumnArg::Model(m.clone()))
-            .collect()
+        super::model_columns(&setup.config.file.models)
     } else {
-        DEFAULT_MODELS
-            .iter()
-            .map(|m| ColumnArg::Model(m.to_string()))
-            .collect()
+        super::model_columns(&DEFAULT_MODELS)
     };
     let targets = super::targets(setup.router.providers(), &columns)?;
     let policies = setup
@@ -78,11 +63,11 @@ pub async fn run(
     {
         return Err(CliError::Usage(err.to_string()));
     }
-    let defaults = &setup.config.file.defaults;
+    let request = open.request.over(&setup.config.file.defaults);
     let params = Params {
-        system: open.system.clone().or_else(|| defaults.system.clone()),
-        temperature: open.temperature.or(defaults.temperature),
-        max_tokens: open.max_tokens.or(defaults.max_tokens),
+        system: request.system,
+        temperature: request.temperature,
+        max_tokens: request.max_tokens,
         prefs: setup.config.file.preferences.shared.clone(),
     };
     // The workbench's privacy switch (F3) decides per request, so the router

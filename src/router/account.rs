@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{self, ErrorContext, ErrorKind, RouterError};
+use super::error::{ErrorKind, RouterError};
 use super::provider::{Provider, ProviderKind};
 use super::{Router, pricing};
 
@@ -265,36 +265,7 @@ impl Router {
     /// A small authenticated GET; the body on 2xx, a typed error otherwise.
     async fn get_account(&self, provider: &Provider, path: &str) -> Result<Vec<u8>, RouterError> {
         let url = format!("{}{path}", provider.base_url);
-        let mut builder = self
-            .http()
-            .get(&url)
-            .timeout(self.settings().idle_timeout.min(Duration::from_secs(10)));
-        if let Some(key) = &provider.api_key {
-            builder = builder.bearer_auth(key.expose());
-        }
-        for (name, value) in &provider.headers {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
-        let connect_timeout = self.settings().connect_timeout;
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| error::from_transport(&e, &provider.base_url, connect_timeout))?;
-        let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| error::from_transport(&e, &provider.base_url, connect_timeout))?;
-        if (200..300).contains(&status) {
-            return Ok(body.to_vec());
-        }
-        let ctx = ErrorContext {
-            provider: &provider.name,
-            model: "",
-            url: &provider.base_url,
-            key_env: provider.api_key_env.as_deref(),
-        };
-        Err(error::from_http(status, &body, None, &ctx))
+        self.get(provider, &url, Duration::from_secs(10)).await
     }
 }
 

@@ -165,10 +165,29 @@ impl Router {
             )
         })?;
         let url = provider.models_url();
+        match self.get(provider, &url, Duration::from_secs(30)).await {
+            Err(error) if error.status == Some(404) => Err(RouterError {
+                kind: ErrorKind::EndpointNotFound,
+                message: format!("{url} answered 404: is the base URL right?"),
+                ..error
+            }),
+            other => other,
+        }
+    }
+
+    /// An authenticated GET to a provider (its key and extra headers): the
+    /// body on 2xx, a typed error naming the provider otherwise. Bounded by
+    /// `timeout` and the idle timeout, whichever is shorter.
+    pub(crate) async fn get(
+        &self,
+        provider: &Provider,
+        url: &str,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, RouterError> {
         let mut builder = self
             .http()
-            .get(&url)
-            .timeout(self.settings().idle_timeout.min(Duration::from_secs(30)));
+            .get(url)
+            .timeout(self.settings().idle_timeout.min(timeout));
         if let Some(key) = &provider.api_key {
             builder = builder.bearer_auth(key.expose());
         }
@@ -180,25 +199,20 @@ impl Router {
             .send()
             .await
             .map_err(|e| error::from_transport(&e, &provider.base_url, connect_timeout))?;
-        let status = response.status();
+        let status = response.status().as_u16();
         let body = response
             .bytes()
             .await
             .map_err(|e| error::from_transport(&e, &provider.base_url, connect_timeout))?;
-        if !status.is_success() {
-            let ctx = error::ErrorContext {
-                provider: &provider.name,
-                model: "",
-                url: &provider.base_url,
-                key_env: provider.api_key_env.as_deref(),
-            };
-            let mut error = error::from_http(status.as_u16(), &body, None, &ctx);
-            if status.as_u16() == 404 {
-                error.kind = ErrorKind::EndpointNotFound;
-                error.message = format!("{url} answered 404: is the base URL right?");
-            }
-            return Err(error);
+        if (200..300).contains(&status) {
+            return Ok(body.to_vec());
         }
-        Ok(body.to_vec())
+        let ctx = error::ErrorContext {
+            provider: &provider.name,
+            model: "",
+            url: &provider.base_url,
+            key_env: provider.api_key_env.as_deref(),
+        };
+        Err(error::from_http(status, &body, None, &ctx))
     }
 }

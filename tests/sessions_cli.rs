@@ -206,6 +206,7 @@ fn list_shows_newest_first_as_a_table_and_as_json() {
             "turns": 2,
             "votes": 0,
             "cost_usd": null,
+            "unpriced_answers": 0,
             "blind": false,
             "revealed": false,
         })

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::config::Paths;
-use crate::router::pricing::{self, format_usd};
+use crate::router::pricing;
 use crate::sanitize::sanitize;
 use crate::session::export::{self, format_datetime_utc};
 use crate::session::store::write_atomically;
@@ -128,7 +128,8 @@ fn summary_json(session: &Session) -> Value {
         "models": listed_models(session),
         "turns": summary.turns,
         "votes": summary.votes,
-        "cost_usd": (!hidden).then_some(summary.cost_usd),
+        "cost_usd": summary.cost_usd.filter(|_| !hidden).map(pricing::to_f64),
+        "unpriced_answers": summary.unpriced_answers,
         "blind": summary.blind,
         "revealed": session.revealed,
     })
@@ -136,11 +137,7 @@ fn summary_json(session: &Session) -> Value {
 
 fn summary_row(session: &Session) -> Vec<String> {
     let summary = session.summary();
-    let cost = if export::names_hidden(session) {
-        "hidden".to_string()
-    } else {
-        pricing::from_f64(summary.cost_usd).map_or("-".into(), format_usd)
-    };
+    let cost = summary.cost_label();
     vec![
         summary.id,
         format_datetime_utc(summary.updated_at_unix),

@@ -134,9 +134,31 @@ pub struct Summary {
     pub models: Vec<String>,
     pub turns: usize,
     pub votes: usize,
-    /// Sum of the known costs of every answer.
-    pub cost_usd: f64,
+    /// Sum of the known costs of every answer; `None` when no answer's
+    /// cost is known.
+    pub cost_usd: Option<rust_decimal::Decimal>,
+    /// Answers that produced output but whose cost is unknown (a server
+    /// without prices): the sum above leaves them out, so it is a floor.
+    pub unpriced_answers: usize,
     pub blind: bool,
+    pub revealed: bool,
+}
+
+impl Summary {
+    /// The cost column of a session list: never `$0` for what is unknown,
+    /// and nothing that would give a blind session's models away.
+    pub fn cost_label(&self) -> String {
+        use crate::router::pricing::format_usd;
+        if self.blind && !self.revealed {
+            return "hidden".into();
+        }
+        match (self.cost_usd, self.unpriced_answers) {
+            (None, 0) => "-".into(),
+            (None, _) => "unknown".into(),
+            (Some(cost), 0) => format_usd(cost),
+            (Some(cost), _) => format!("{}+", format_usd(cost)),
+        }
+    }
 }
 
 impl Session {
@@ -178,14 +200,14 @@ impl Session {
     }
 
     pub fn summary(&self) -> Summary {
-        let cost_usd = self
-            .turns
-            .iter()
-            .flat_map(|t| t.answers.iter())
+        let answers = || self.turns.iter().flat_map(|t| t.answers.iter());
+        let cost_usd = answers()
             .filter_map(|a| a.result.cost_usd)
-            .map(crate::router::pricing::to_f64)
-            // (an empty f64 sum is -0.0, which prints as "-0")
-            .fold(0.0, |total, cost| total + cost);
+            .reduce(|total, cost| total + cost);
+        let unpriced_answers = answers()
+            .filter(|a| a.result.cost_usd.is_none())
+            .filter(|a| a.result.usage.is_some() || !a.result.text.is_empty())
+            .count();
         Summary {
             id: self.id.clone(),
             name: Some(self.title()),
@@ -200,7 +222,9 @@ impl Session {
             turns: self.turns.len(),
             votes: self.turns.iter().filter(|t| t.vote.is_some()).count(),
             cost_usd,
+            unpriced_answers,
             blind: self.blind,
+            revealed: self.revealed,
         }
     }
 }
@@ -217,4 +241,54 @@ pub fn new_id(now_unix: i64) -> String {
         seconds % 60,
         fastrand::u16(..)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::super::fixtures::{answer, failed, sample};
+
+    #[test]
+    fn summary_cost_sums_known_costs_exactly() {
+        // sample(): 0.00012 + 0.00012 on turn one, 0.00003 on turn two.
+        let summary = sample().summary();
+        assert_eq!(summary.cost_usd, Some(Decimal::new(27, 5)));
+        assert_eq!(summary.unpriced_answers, 0);
+        assert_eq!(summary.cost_label(), "$0.00027");
+    }
+
+    #[test]
+    fn summary_cost_never_shows_unknown_as_zero() {
+        let mut session = sample();
+        session.turns.truncate(1);
+        for answer in &mut session.turns[0].answers {
+            answer.result.cost_usd = None;
+        }
+        assert_eq!(session.summary().cost_usd, None);
+        assert_eq!(session.summary().cost_label(), "unknown");
+
+        // One priced answer beside an unpriced one: the known part is a floor.
+        session.turns[0].answers[0].result.cost_usd = Some(Decimal::new(5, 4));
+        assert_eq!(session.summary().cost_label(), "$0.0005+");
+    }
+
+    #[test]
+    fn summary_cost_ignores_answers_that_produced_nothing() {
+        let mut session = sample();
+        session.turns.truncate(1);
+        session.turns[0].answers = vec![failed(1, "openai/gpt-4o")];
+        assert_eq!(session.summary().cost_label(), "-");
+        session.turns[0].answers.push(answer(2, "x/y", "text"));
+        assert_eq!(session.summary().unpriced_answers, 0);
+    }
+
+    #[test]
+    fn summary_cost_is_hidden_until_a_blind_session_is_revealed() {
+        let mut session = sample();
+        session.blind = true;
+        assert_eq!(session.summary().cost_label(), "hidden");
+        session.revealed = true;
+        assert_eq!(session.summary().cost_label(), "$0.00027");
+    }
 }

@@ -214,9 +214,7 @@ impl SessionBrowser {
                     let text = format!(
                         "{date:<16}  {name:<name_width$}  {models:<models_width$}  {:>5}  {:>10}{blind} {marker}",
                         summary.turns,
-                        crate::router::pricing::format_usd(
-                            rust_decimal::Decimal::try_from(summary.cost_usd).unwrap_or_default()
-                        )
+                        summary.cost_label()
                     );
                     let style = if index == self.cursor {
                         theme.selected()
@@ -251,8 +249,10 @@ mod tests {
             models: models.iter().map(|m| m.to_string()).collect(),
             turns: 2,
             votes: 1,
-            cost_usd: 0.0012,
+            cost_usd: Some(rust_decimal::Decimal::new(12, 4)),
+            unpriced_answers: 0,
             blind: false,
+            revealed: false,
         }
     }
 

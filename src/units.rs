@@ -12,6 +12,16 @@ pub fn duration_ms(ms: u64) -> String {
     }
 }
 
+/// A duration that may be unknown: "412ms", or "-".
+pub fn duration(ms: Option<u64>) -> String {
+    ms.map_or("-".into(), duration_ms)
+}
+
+/// Tokens per second that may be unknown: "85.3", or "-".
+pub fn rate(tokens_per_s: Option<f64>) -> String {
+    tokens_per_s.map_or("-".into(), |r| format!("{r:.1}"))
+}
+
 /// 950 → "950", 12_345 → "12.3k", 2_500_000 → "2.5M".
 pub fn count(n: u64) -> String {
     if n < 1000 {
@@ -32,6 +42,10 @@ mod tests {
         assert_eq!(duration_ms(412), "412ms");
         assert_eq!(duration_ms(3240), "3.2s");
         assert_eq!(duration_ms(125_000), "2m05s");
+        assert_eq!(duration(Some(412)), "412ms");
+        assert_eq!(duration(Some(3240)), "3.2s");
+        assert_eq!(duration(Some(125_000)), "2m05s");
+        assert_eq!(duration(None), "-");
     }
 
     #[test]

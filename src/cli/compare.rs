@@ -171,11 +171,9 @@ pub async fn run(
             let value = json!({
                 "prompt": prompt,
                 "results": results,
-                "total_cost_usd": report::total_cost(&results).map(pricing::to_f64),
+                "total_cost_usd": crate::router::events::total_cost(&results).map(pricing::to_f64),
             });
-            serde_json::to_writer_pretty(&mut stdout, &value)
-                .map_err(|e| CliError::Io(format!("cannot write the output: {e}")))?;
-            writeln!(stdout)?;
+            report::write_json(&mut stdout, &value)?;
         }
         Format::Markdown => stdout.write_all(report::markdown(&prompt, &results).as_bytes())?,
     }
@@ -342,7 +340,7 @@ impl LivePrinter {
                 eprintln!(
                     "prism: {}: queued {} by pacing (the model's rate limit)",
                     self.labels[index],
-                    report::format_ms(Some(*wait_ms))
+                    crate::units::duration_ms(*wait_ms)
                 );
             }
             StreamEvent::Retrying {
@@ -352,7 +350,7 @@ impl LivePrinter {
                     "prism: {}: {}; retrying in {}",
                     self.labels[index],
                     error.message,
-                    report::format_ms(Some(*delay_ms))
+                    crate::units::duration_ms(*delay_ms)
                 );
             }
             StreamEvent::Failed(error) => {

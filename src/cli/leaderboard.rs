@@ -10,7 +10,7 @@ use crate::session::SessionStore;
 use crate::session::leaderboard::{self, Row, VoteFilter};
 
 use super::report;
-use super::sessions::{report_unreadable, write_json};
+use super::sessions::report_unreadable;
 use super::{CliError, LeaderboardArgs};
 
 pub fn run(args: &LeaderboardArgs) -> Result<u8, CliError> {
@@ -25,7 +25,7 @@ pub fn run(args: &LeaderboardArgs) -> Result<u8, CliError> {
     let board = leaderboard::compute(&sessions, filter);
     let mut out = std::io::stdout().lock();
     if args.json {
-        write_json(&mut out, &board)?;
+        report::write_json(&mut out, &board)?;
         out.flush()?;
         return Ok(status);
     }
@@ -93,7 +93,7 @@ fn table_row(rank: usize, row: &Row) -> Vec<String> {
         row.avg_cost_usd
             .and_then(pricing::from_f64)
             .map_or("-".into(), format_usd),
-        report::format_ms(row.median_ttft_ms),
-        report::format_rate(row.median_tokens_per_s),
+        crate::units::duration(row.median_ttft_ms),
+        crate::units::rate(row.median_tokens_per_s),
     ]
 }

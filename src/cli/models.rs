@@ -6,7 +6,7 @@ use std::io::Write;
 use serde_json::json;
 
 use crate::config::CliOverrides;
-use crate::router::catalog::{self, Catalog, CatalogSource, ModelInfo};
+use crate::router::catalog::{self, Catalog, ModelInfo};
 use crate::router::catalog_load::{Refresh, now_unix};
 use crate::router::discovery;
 use crate::router::pricing::{self, format_per_million};
@@ -51,13 +51,7 @@ pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> Result<u8, CliError> 
     };
     let now = now_unix();
 
-    let mut models: Vec<&ModelInfo> = match &args.search {
-        Some(query) => catalog.search(query),
-        None => catalog.models.iter().collect(),
-    };
-    if args.free {
-        models.retain(|m| m.is_free());
-    }
+    let mut models = selected(&catalog, &args);
     catalog::sort_models(&mut models, args.sort.into());
 
     let mut out = std::io::stdout().lock();
@@ -70,21 +64,9 @@ pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> Result<u8, CliError> 
             "count": models.len(),
             "models": models.iter().map(|m| model_json(m)).collect::<Vec<_>>(),
         });
-        serde_json::to_writer_pretty(&mut out, &value)
-            .map_err(|e| CliError::Io(format!("cannot write the output: {e}")))?;
-        writeln!(out)?;
+        report::write_json(&mut out, &value)?;
     } else {
-        let rows: Vec<Vec<String>> = models
-            .iter()
-            .map(|m| {
-                vec![
-                    m.id.clone(),
-                    m.context_length.map_or("?".into(), catalog::format_context),
-                    format_per_million(m.pricing.prompt),
-                    format_per_million(m.pricing.completion),
-                ]
-            })
-            .collect();
+        let rows: Vec<Vec<String>> = models.iter().map(|m| table_row(m.id.clone(), m)).collect();
         let table = report::table(
             &["id", "context", "$/1M in", "$/1M out"],
             &rows,
@@ -101,6 +83,29 @@ pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> Result<u8, CliError> 
         catalog.describe(now)
     );
     Ok(EXIT_OK)
+}
+
+/// The models `--search` and `--free` keep, in catalog order.
+fn selected<'a>(catalog: &'a Catalog, args: &ModelsArgs) -> Vec<&'a ModelInfo> {
+    let mut models = match &args.search {
+        Some(query) => catalog.search(query),
+        None => catalog.models.iter().collect(),
+    };
+    if args.free {
+        models.retain(|m| m.is_free());
+    }
+    models
+}
+
+fn table_row(reference: String, model: &ModelInfo) -> Vec<String> {
+    vec![
+        reference,
+        model
+            .context_length
+            .map_or("?".into(), catalog::format_context),
+        format_per_million(model.pricing.prompt),
+        format_per_million(model.pricing.completion),
+    ]
 }
 
 /// Prices per 1M tokens as exact decimal strings (null when unknown).
@@ -131,24 +136,11 @@ async fn local(setup: &Setup, args: &ModelsArgs) -> Result<u8, CliError> {
     let now = now_unix();
     let mut catalogs = Vec::new();
     for server in &found {
-        match server.parsed() {
-            Ok(parsed) => {
-                let mut catalog = Catalog::new(&server.provider, CatalogSource::Live, now, parsed);
-                if config.discovery_free() {
-                    discovery::price_as_free(&mut catalog);
-                }
-                catalogs.push((server, catalog));
-            }
+        match server.catalog(now, config.discovery_free()) {
+            Ok(catalog) => catalogs.push((server, catalog)),
             Err(error) => eprintln!("prism: warning: {}: {error}", server.base_url),
         }
     }
-    let keep = |m: &&ModelInfo| {
-        let words_match = args.search.as_deref().is_none_or(|q| {
-            let id = m.id.to_lowercase();
-            q.split_whitespace().all(|w| id.contains(&w.to_lowercase()))
-        });
-        words_match && (!args.free || m.is_free())
-    };
     let mut out = std::io::stdout().lock();
     if args.json {
         let servers: Vec<serde_json::Value> = catalogs
@@ -157,25 +149,18 @@ async fn local(setup: &Setup, args: &ModelsArgs) -> Result<u8, CliError> {
                 json!({
                     "provider": server.provider,
                     "base_url": server.base_url,
-                    "models": catalog.models.iter().filter(keep).map(model_json).collect::<Vec<_>>(),
+                    "models": selected(catalog, args).into_iter().map(model_json).collect::<Vec<_>>(),
                 })
             })
             .collect();
-        serde_json::to_writer_pretty(&mut out, &json!({ "servers": servers }))
-            .map_err(|e| CliError::Io(format!("cannot write the output: {e}")))?;
-        writeln!(out)?;
+        report::write_json(&mut out, &json!({ "servers": servers }))?;
     } else {
         let mut rows = Vec::new();
         for (_, catalog) in &catalogs {
-            let mut models: Vec<&ModelInfo> = catalog.models.iter().filter(keep).collect();
+            let mut models = selected(catalog, args);
             catalog::sort_models(&mut models, args.sort.into());
             for m in models {
-                rows.push(vec![
-                    format!("{}:{}", catalog.provider, m.id),
-                    m.context_length.map_or("?".into(), catalog::format_context),
-                    format_per_million(m.pricing.prompt),
-                    format_per_million(m.pricing.completion),
-                ]);
+                rows.push(table_row(format!("{}:{}", catalog.provider, m.id), m));
             }
         }
         let table = report::table(

@@ -1,12 +1,11 @@
 //! Output of the headless commands: aligned tables, the figures of a
 //! comparison, and the Markdown report.
 
-use rust_decimal::Decimal;
-
-use crate::router::events::{CostSource, RunResult};
+use crate::router::events::{CostSource, RunResult, total_cost};
 use crate::router::policy::RouteDecision;
 use crate::router::pricing::format_usd;
 use crate::sanitize::sanitize;
+use crate::units;
 
 /// Left-aligned columns separated by two spaces; `right` marks numeric
 /// columns to align right. Widths count characters.
@@ -47,27 +46,8 @@ pub fn table(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
     out
 }
 
-pub fn format_ms(ms: Option<u64>) -> String {
-    ms.map_or("-".into(), crate::units::duration_ms)
-}
-
-pub fn format_rate(tokens_per_s: Option<f64>) -> String {
-    tokens_per_s.map_or("-".into(), |r| format!("{r:.1}"))
-}
-
 pub fn format_cost(result: &RunResult) -> String {
-    match (result.cost_usd, result.cost_source) {
-        (Some(cost), Some(CostSource::Computed)) => format!("~{}", format_usd(cost)),
-        (Some(cost), _) => format_usd(cost),
-        (None, _) => "unknown".into(),
-    }
-}
-
-pub fn format_tokens(result: &RunResult) -> String {
-    match result.usage {
-        Some(usage) => format!("{}→{}", usage.prompt_tokens, usage.completion_tokens),
-        None => "-".into(),
-    }
+    result.cost_text().unwrap_or_else(|| "unknown".into())
 }
 
 /// The routing hop (ttft minus the upstream's latency): "140ms", "-20ms", "-".
@@ -84,12 +64,6 @@ fn has_overhead(results: &[RunResult]) -> bool {
     results.iter().any(|r| r.overhead_ms.is_some())
 }
 
-/// Sum of the known costs, None when no column's cost is known.
-pub fn total_cost(results: &[RunResult]) -> Option<Decimal> {
-    let known: Vec<Decimal> = results.iter().filter_map(|r| r.cost_usd).collect();
-    (!known.is_empty()).then(|| known.iter().copied().sum())
-}
-
 /// How a column is named in headers and tables; a router column also
 /// says what its rules picked: "router:saver → mistralai/x (short)".
 pub fn column_title(label: &str, route: Option<&RouteDecision>) -> String {
@@ -104,17 +78,22 @@ fn result_title(result: &RunResult) -> String {
 }
 
 pub fn served_by(result: &RunResult) -> String {
-    let mut text = result.provider.clone().unwrap_or_else(|| "-".into());
-    let asked = result
-        .route
-        .as_ref()
-        .map_or(result.model.as_str(), |r| &r.model);
-    if let Some(served) = &result.served_model
-        && !asked.split(',').any(|m| m.ends_with(served.as_str()))
-    {
-        text = format!("{text} ({served})");
+    let provider = result.provider.as_deref().unwrap_or("-");
+    match result.served_instead_of(result.asked_model()) {
+        Some(served) => format!("{provider} ({served})"),
+        None => provider.to_string(),
     }
-    text
+}
+
+/// Pretty JSON and a newline: every `--json` output.
+pub fn write_json(
+    out: &mut impl std::io::Write,
+    value: &impl serde::Serialize,
+) -> Result<(), super::CliError> {
+    serde_json::to_writer_pretty(&mut *out, value)
+        .map_err(|e| super::CliError::Io(format!("cannot write the output: {e}")))?;
+    writeln!(out)?;
+    Ok(())
 }
 
 /// The figures table printed after a text comparison.
@@ -135,10 +114,10 @@ pub fn figures_table(results: &[RunResult]) -> String {
             vec![
                 result_title(r),
                 served_by(r),
-                format_ms(r.ttft_ms),
-                format_ms(r.total_ms),
-                format_rate(r.tokens_per_s),
-                format_tokens(r),
+                units::duration(r.ttft_ms),
+                units::duration(r.total_ms),
+                units::rate(r.tokens_per_s),
+                r.tokens_text(),
                 format_cost(r),
                 status(r),
             ]
@@ -240,11 +219,11 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
             "| {} | {} | {} |{} {} | {} | {} | {} |\n",
             escape_cell(&result_title(result)),
             escape_cell(&served_by(result)),
-            format_ms(result.ttft_ms),
+            units::duration(result.ttft_ms),
             overhead_cell,
-            format_ms(result.total_ms),
-            format_rate(result.tokens_per_s),
-            format_tokens(result),
+            units::duration(result.total_ms),
+            units::rate(result.tokens_per_s),
+            result.tokens_text(),
             format_cost(result),
         ));
     }
@@ -320,13 +299,5 @@ mod tests {
         assert!(markdown.contains("| 640ms | 140ms |"), "{markdown}");
         assert_eq!(format_overhead(Some(-20)), "-20ms");
         assert_eq!(format_overhead(None), "-");
-    }
-
-    #[test]
-    fn durations_for_people() {
-        assert_eq!(format_ms(Some(412)), "412ms");
-        assert_eq!(format_ms(Some(3240)), "3.2s");
-        assert_eq!(format_ms(Some(125_000)), "2m05s");
-        assert_eq!(format_ms(None), "-");
     }
 }

@@ -10,7 +10,7 @@ use crate::router::catalog::Catalog;
 use crate::router::catalog_load::{Refresh, now_unix};
 use crate::router::policy::{self, Policy, RouteDecision, catalog_prices, find_policy};
 
-use super::{CliError, EXIT_OK, GlobalArgs, RouteArgs, Setup};
+use super::{CliError, EXIT_OK, GlobalArgs, RouteArgs, Setup, report};
 
 pub async fn run(global: &GlobalArgs, args: &RouteArgs) -> Result<u8, CliError> {
     let setup = Setup::load(global, &Default::default())?;
@@ -27,9 +27,7 @@ pub async fn run(global: &GlobalArgs, args: &RouteArgs) -> Result<u8, CliError> 
 
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &decision)
-            .map_err(|e| CliError::Io(format!("cannot write the output: {e}")))?;
-        writeln!(out)?;
+        report::write_json(&mut out, &decision)?;
     } else {
         let rows = [
             ("router", decision.router.clone()),
@@ -55,10 +53,16 @@ pub(super) fn policies_for(setup: &Setup, targets: &[Target]) -> Result<Vec<Poli
         return Ok(Vec::new());
     }
     let policies = setup.config.policies().map_err(usage)?;
-    for name in targets.iter().filter_map(|t| t.router.as_deref()) {
-        find_policy(&policies, name).map_err(usage)?;
-    }
+    check_routers(&policies, targets)?;
     Ok(policies)
+}
+
+/// Every router column names a router of the config.
+pub(super) fn check_routers(policies: &[Policy], targets: &[Target]) -> Result<(), CliError> {
+    for name in targets.iter().filter_map(|t| t.router.as_deref()) {
+        find_policy(policies, name).map_err(usage)?;
+    }
+    Ok(())
 }
 
 /// Decides every router column for `prompt`. Catalogs loaded for price

@@ -11,7 +11,7 @@ use crate::router::pricing;
 use crate::sanitize::sanitize;
 use crate::session::export::{self, format_datetime_utc};
 use crate::session::store::write_atomically;
-use crate::session::{Session, SessionStore, StoreError};
+use crate::session::{Session, SessionStore, StoreError, Summary};
 
 use super::report;
 use super::{
@@ -68,6 +68,7 @@ pub(super) fn report_unreadable(store: &SessionStore, errors: &[StoreError]) -> 
 
 fn list(store: &SessionStore, as_json: bool) -> Result<u8, CliError> {
     let (sessions, errors) = store.load_all();
+    let sessions: Vec<Summary> = sessions.iter().map(Session::summary).collect();
     let status = report_unreadable(store, &errors);
     let mut out = std::io::stdout().lock();
     if as_json {
@@ -79,7 +80,7 @@ fn list(store: &SessionStore, as_json: bool) -> Result<u8, CliError> {
                 "error": e.to_string(),
             })).collect::<Vec<_>>(),
         });
-        write_json(&mut out, &value)?;
+        report::write_json(&mut out, &value)?;
     } else if sessions.is_empty() {
         writeln!(
             out,
@@ -107,45 +108,34 @@ fn list(store: &SessionStore, as_json: bool) -> Result<u8, CliError> {
     Ok(status)
 }
 
-/// The models as the list shows them: while a blind session's names are
-/// hidden, sorted, so their order does not tell which pane was which.
-fn listed_models(session: &Session) -> Vec<String> {
-    let mut models = session.summary().models;
-    if export::names_hidden(session) {
-        models.sort();
-    }
-    models
-}
-
-fn summary_json(session: &Session) -> Value {
-    let summary = session.summary();
-    let hidden = export::names_hidden(session);
+fn summary_json(summary: &Summary) -> Value {
     json!({
         "id": summary.id,
         "title": summary.name,
         "created_at_unix": summary.created_at_unix,
         "updated_at_unix": summary.updated_at_unix,
-        "models": listed_models(session),
+        "models": summary.models,
         "turns": summary.turns,
         "votes": summary.votes,
-        "cost_usd": summary.cost_usd.filter(|_| !hidden).map(pricing::to_f64),
+        "cost_usd": summary.cost_usd.filter(|_| !summary.names_hidden()).map(pricing::to_f64),
         "unpriced_answers": summary.unpriced_answers,
         "blind": summary.blind,
-        "revealed": session.revealed,
+        "revealed": summary.revealed,
     })
 }
 
-fn summary_row(session: &Session) -> Vec<String> {
-    let summary = session.summary();
-    let cost = summary.cost_label();
+fn summary_row(summary: &Summary) -> Vec<String> {
     vec![
-        summary.id,
+        summary.id.clone(),
         format_datetime_utc(summary.updated_at_unix),
-        clip(&sanitize(&session.title()), TITLE_CHARS),
-        clip(&sanitize(&listed_models(session).join(", ")), MODELS_CHARS),
+        clip(
+            &sanitize(summary.name.as_deref().unwrap_or_default()),
+            TITLE_CHARS,
+        ),
+        clip(&sanitize(&summary.models.join(", ")), MODELS_CHARS),
         summary.turns.to_string(),
         summary.votes.to_string(),
-        cost,
+        summary.cost_label(),
     ]
 }
 
@@ -206,14 +196,4 @@ fn remove(store: &SessionStore, id: &str) -> Result<u8, CliError> {
 
 fn display(path: &Path) -> String {
     path.display().to_string()
-}
-
-pub(super) fn write_json(
-    out: &mut impl Write,
-    value: &impl serde::Serialize,
-) -> Result<(), CliError> {
-    serde_json::to_writer_pretty(&mut *out, value)
-        .map_err(|e| CliError::Io(format!("cannot write the output: {e}")))?;
-    writeln!(out)?;
-    Ok(())
 }

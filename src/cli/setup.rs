@@ -26,7 +26,7 @@ pub enum SetupError {
 }
 
 impl Setup {
-    /// `extra` carries per-command overrides (retries, idle timeout).
+    /// `extra` carries per-command overrides (retries, idle timeout, privacy).
     pub fn load(global: &GlobalArgs, extra: &CliOverrides) -> Result<Setup, SetupError> {
         let paths = Paths::from_env();
         let config = Config::load(global.config.as_deref(), paths)?;
@@ -37,6 +37,7 @@ impl Setup {
             api_key_env: global.api_key_env.clone(),
             max_retries: extra.max_retries,
             idle_timeout_secs: extra.idle_timeout_secs,
+            privacy_per_request: extra.privacy_per_request,
         };
         let providers = config.providers(&overrides, &secrets)?;
         let settings = config.router_settings(&overrides);

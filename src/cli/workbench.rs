@@ -23,7 +23,13 @@ pub async fn run(
         ));
     }
     open.request.validate()?;
-    let setup = Setup::load(global, &CliOverrides::default())?;
+    // The privacy switch (F3, starting from the config's `[privacy]`) decides
+    // per request, so the router itself does not force it.
+    let overrides = CliOverrides {
+        privacy_per_request: true,
+        ..CliOverrides::default()
+    };
+    let setup = Setup::load(global, &overrides)?;
     let store = SessionStore::new(setup.config.paths.sessions_dir());
 
     // Reading the sessions happens before the terminal is taken, so a file
@@ -40,13 +46,8 @@ pub async fn run(
 
     let columns = if !order.is_empty() {
         order
-    } else if let Some(session) = resume.clone().or_else(|| store.latest().ok().flatten()) {
-        session
-            .columns
-            .iter()
-            .filter(|c| c.active)
-            .map(|c| ColumnArg::Chain(c.label.clone()))
-            .collect()
+    } else if let Some(columns) = last_columns(resume.as_ref(), &store) {
+        columns
     } else if !setup.config.file.models.is_empty() {
         super::model_columns(&setup.config.file.models)
     } else {
@@ -57,12 +58,7 @@ pub async fn run(
         .config
         .policies()
         .map_err(|err| CliError::Usage(err.to_string()))?;
-    if let Some(target) = targets.iter().find(|t| t.router.is_some())
-        && let Some(name) = &target.router
-        && let Err(err) = crate::router::policy::find_policy(&policies, name)
-    {
-        return Err(CliError::Usage(err.to_string()));
-    }
+    super::route::check_routers(&policies, &targets)?;
     let request = open.request.over(&setup.config.file.defaults);
     let params = Params {
         system: request.system,
@@ -70,12 +66,6 @@ pub async fn run(
         max_tokens: request.max_tokens,
         prefs: setup.config.file.preferences.shared.clone(),
     };
-    // The workbench's privacy switch (F3) decides per request, so the router
-    // itself does not force it.
-    let mut settings = setup.router.settings().clone();
-    settings.deny_data_collection = false;
-    let router = crate::router::Router::new(setup.router.providers().clone(), settings)
-        .map_err(|err| CliError::Usage(err.to_string()))?;
     let options = tui::Options {
         targets,
         params,
@@ -84,11 +74,30 @@ pub async fn run(
         policies,
         config: setup.config.clone(),
     };
-    match tui::run(router, setup.loader, store, options).await {
+    match tui::run(setup.router, setup.loader, store, options).await {
         Ok(()) => Ok(EXIT_OK),
         Err(err) => {
             eprintln!("prism: the terminal failed: {err}");
             Ok(EXIT_FAILED)
         }
     }
+}
+
+/// The active columns of the resumed session, else of the latest one.
+fn last_columns(resume: Option<&Session>, store: &SessionStore) -> Option<Vec<ColumnArg>> {
+    let latest;
+    let session = match resume {
+        Some(session) => session,
+        None => {
+            latest = store.latest().ok().flatten()?;
+            &latest
+        }
+    };
+    let columns = session
+        .columns
+        .iter()
+        .filter(|c| c.active)
+        .map(|c| ColumnArg::Chain(c.label.clone()))
+        .collect();
+    Some(columns)
 }

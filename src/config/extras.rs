@@ -6,18 +6,18 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use serde::Deserialize;
 use serde::de::{Deserializer, Error as _};
-use serde::{Deserialize, Serialize};
 
 use crate::router::discovery::{self, DEFAULT_PORTS};
-use crate::router::pacing::{FREE_REQUESTS_PER_MINUTE, PacingSettings};
+use crate::router::pacing::PacingSettings;
 use crate::router::preferences::ProviderPrefs;
 
 use super::Config;
 
 /// `[preferences]`: keys of `ProviderPrefs` shared by every column, and
 /// `[preferences."MODEL"]` tables for one model (as the user writes it).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PreferencesConfig {
     pub shared: ProviderPrefs,
     pub models: BTreeMap<String, ProviderPrefs>,
@@ -157,12 +157,13 @@ impl Config {
 
     pub fn pacing_settings(&self) -> PacingSettings {
         let pacing = &self.file.pacing;
+        let defaults = PacingSettings::default();
         PacingSettings {
             free_requests: pacing
                 .free_requests_per_minute
-                .unwrap_or(FREE_REQUESTS_PER_MINUTE),
+                .unwrap_or(defaults.free_requests),
             per_model: pacing.models.clone(),
-            window: Duration::from_secs(60),
+            ..defaults
         }
     }
 
@@ -207,7 +208,7 @@ impl Config {
             .collect()
     }
 
-    pub fn discovery_enabled(&self) -> bool {
+    fn discovery_enabled(&self) -> bool {
         self.file.discovery.enabled.unwrap_or(true)
     }
 

@@ -122,6 +122,9 @@ pub struct CliOverrides {
     pub api_key_env: Option<String>,
     pub max_retries: Option<u32>,
     pub idle_timeout_secs: Option<u64>,
+    /// The caller sets `data_collection` per request itself (the workbench's
+    /// F3 switch), so the router must not force the config's `[privacy]`.
+    pub privacy_per_request: bool,
 }
 
 /// Everything a run needs to know, with its origin kept for messages.
@@ -230,7 +233,7 @@ impl Config {
                     .unwrap_or(defaults.attribution.title),
             },
             pacing: self.pacing_settings(),
-            deny_data_collection: self.deny_data_collection(),
+            deny_data_collection: self.deny_data_collection() && !overrides.privacy_per_request,
             generation_wait: defaults.generation_wait,
         }
     }
@@ -262,14 +265,6 @@ impl Config {
 
         for (name, entry) in &self.file.providers {
             validate_name(name)?;
-            // `router:NAME` names a router column, so no provider may be called that.
-            if name == ROUTER_RESERVED {
-                return Err(ConfigError::Provider {
-                    name: name.clone(),
-                    message: "is reserved for router columns (router:NAME); pick another name"
-                        .into(),
-                });
-            }
             let index = match list.iter().position(|p| &p.name == name) {
                 Some(index) => index,
                 None => {
@@ -359,6 +354,13 @@ impl Config {
 const ROUTER_RESERVED: &str = "router";
 
 fn validate_name(name: &str) -> Result<(), ConfigError> {
+    // `router:NAME` names a router column, so no provider may be called that.
+    if name == ROUTER_RESERVED {
+        return Err(ConfigError::Provider {
+            name: name.to_string(),
+            message: "is reserved for router columns (router:NAME); pick another name".into(),
+        });
+    }
     let ok = !name.is_empty()
         && name
             .chars()

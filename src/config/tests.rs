@@ -216,6 +216,15 @@ fn no_provider_may_be_called_router() {
         err.to_string(),
         "provider 'router': is reserved for router columns (router:NAME); pick another name"
     );
+    // Nor a local server added by its discovery port.
+    let err = config("[discovery]\nports = { router = 1234 }\n")
+        .providers(&CliOverrides::default(), &secrets())
+        .expect_err("reserved");
+    assert!(
+        err.to_string()
+            .starts_with("provider 'router': is reserved"),
+        "{err}"
+    );
 }
 
 /// The commented router example in the shipped config, uncommented, does

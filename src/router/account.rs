@@ -228,14 +228,9 @@ impl Router {
         }
     }
 
-    /// What to look up for a finished run: `(provider, generation id)` when
-    /// it went through an OpenRouter-kind provider and has an id, else None
-    /// (other servers keep no records; asking them would only cost time).
+    /// What to look up for a finished run: see [`Providers::generation_lookup`].
     pub fn generation_lookup(&self, result: &super::RunResult) -> Option<(String, String)> {
-        let via = result.via.as_ref()?;
-        let id = result.generation_id.as_ref()?;
-        let provider = self.providers().get(via)?;
-        (provider.kind == ProviderKind::OpenRouter).then(|| (via.clone(), id.clone()))
+        self.providers().generation_lookup(result)
     }
 
     /// `GET {base}/key`: the key's credit and limits.

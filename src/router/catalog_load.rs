@@ -56,29 +56,17 @@ impl CatalogLoader {
         };
         let now = now_unix();
 
-        let cached = match self.cache.load(&provider.name, &provider.base_url) {
-            Ok(Some(cached)) => match parse_models(&cached.body) {
-                Ok(parsed) => Some(Catalog::new(
-                    provider.name.clone(),
-                    CatalogSource::Cache,
-                    cached.fetched_at_unix,
-                    parsed,
-                )),
-                Err(err) => {
-                    warnings.push(format!("ignoring the cached catalog: {err}"));
-                    None
-                }
-            },
-            Ok(None) => None,
+        let cache = self.cache.clone();
+        let (name, base_url) = (provider.name.clone(), provider.base_url.clone());
+        let cached = match off_thread(move || read_cached(&cache, &name, &base_url)).await {
+            Ok(catalog) => catalog,
             Err(err) => {
                 warnings.push(format!("ignoring the cached catalog: {err}"));
                 None
             }
         };
 
-        let fresh = cached
-            .as_ref()
-            .is_some_and(|c| c.age_secs(now) < self.ttl.as_secs() as i64);
+        let fresh = cached.as_ref().is_some_and(|c| c.is_fresh(now, self.ttl));
         let fetch = match refresh {
             Refresh::Always => true,
             Refresh::IfStale => !fresh,
@@ -87,26 +75,30 @@ impl CatalogLoader {
 
         if fetch {
             match self.router.fetch_models(&provider.name).await {
-                Ok(body) => match parse_models(&body) {
-                    Ok(parsed) => {
-                        if let Err(err) =
-                            self.cache
-                                .store(&provider.name, &provider.base_url, &body, now)
-                        {
-                            warnings.push(format!("could not cache the catalog: {err}"));
+                Ok(body) => {
+                    let cache = self.cache.clone();
+                    let (name, base_url) = (provider.name.clone(), provider.base_url.clone());
+                    let parsed = off_thread(move || {
+                        let parsed = parse_models(&body).map_err(|e| e.to_string())?;
+                        let stored = cache.store(&name, &base_url, &body, now);
+                        Ok((Catalog::new(name, CatalogSource::Live, now, parsed), stored))
+                    });
+                    match parsed.await {
+                        Ok((catalog, stored)) => {
+                            if let Err(err) = stored {
+                                warnings.push(format!("could not cache the catalog: {err}"));
+                            }
+                            return LoadOutcome {
+                                catalog: Some(catalog),
+                                warnings,
+                            };
                         }
-                        let catalog =
-                            Catalog::new(provider.name.clone(), CatalogSource::Live, now, parsed);
-                        return LoadOutcome {
-                            catalog: Some(catalog),
-                            warnings,
-                        };
+                        Err(err) => warnings.push(format!(
+                            "{} sent a catalog prism cannot read: {err}",
+                            provider.models_url()
+                        )),
                     }
-                    Err(err) => warnings.push(format!(
-                        "{} sent a catalog prism cannot read: {err}",
-                        provider.models_url()
-                    )),
-                },
+                }
                 Err(err) => {
                     tracing::warn!(provider = %provider.name, error = %err, "catalog refresh failed");
                     warnings.push(format!("could not refresh the catalog: {err}"));
@@ -121,9 +113,10 @@ impl CatalogLoader {
             };
         }
         // The snapshot describes OpenRouter itself, not a server at another URL.
-        if provider.kind == ProviderKind::OpenRouter && provider.base_url.contains("openrouter.ai")
+        if provider.kind == ProviderKind::OpenRouter
+            && provider.base_url.contains("openrouter.ai")
+            && let Ok(mut catalog) = off_thread(|| Ok(bundled_openrouter())).await
         {
-            let mut catalog = bundled_openrouter();
             catalog.provider = provider.name.clone();
             return LoadOutcome {
                 catalog: Some(catalog),
@@ -135,4 +128,32 @@ impl CatalogLoader {
             warnings,
         }
     }
+}
+
+/// The cached catalog of a provider, parsed; None when nothing is cached.
+fn read_cached(
+    cache: &CatalogCache,
+    provider: &str,
+    base_url: &str,
+) -> Result<Option<Catalog>, String> {
+    let Some(cached) = cache.load(provider, base_url).map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    let parsed = parse_models(&cached.body).map_err(|e| e.to_string())?;
+    Ok(Some(Catalog::new(
+        provider,
+        CatalogSource::Cache,
+        cached.fetched_at_unix,
+        parsed,
+    )))
+}
+
+/// Disk and a megabyte of JSON stay off the async threads: the workbench
+/// runs on one, and its frames must not wait for a catalog.
+async fn off_thread<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|err| Err(format!("the catalog task stopped ({err})")))
 }

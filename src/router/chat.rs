@@ -147,14 +147,19 @@ pub fn request_body(
 /// conversation replaced by its message count (the body holds no key or
 /// header, so it is safe to show and save).
 pub fn sent_summary(body: &Value) -> Value {
-    let mut summary = body.clone();
-    if let Some(object) = summary.as_object_mut()
-        && let Some(messages) = object.get("messages").and_then(Value::as_array)
-    {
-        let count = messages.len();
-        object.insert("messages".into(), json!(count));
-    }
-    summary
+    let Some(object) = body.as_object() else {
+        return body.clone();
+    };
+    // Built field by field: cloning the body first would copy the whole
+    // conversation only to drop it.
+    let summary = object.iter().map(|(key, value)| {
+        let value = match value.as_array() {
+            Some(messages) if key == "messages" => json!(messages.len()),
+            _ => value.clone(),
+        };
+        (key.clone(), value)
+    });
+    Value::Object(summary.collect())
 }
 
 #[cfg(test)]

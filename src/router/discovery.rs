@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures_util::future::join_all;
 use serde_json::Value;
 
-use super::catalog::{Catalog, CatalogError, ParsedModels, parse_models};
+use super::catalog::{Catalog, CatalogError, CatalogSource, ParsedModels, parse_models};
 use super::pricing::{Price, Pricing};
 
 /// How long one probe may take; local servers answer in milliseconds.
@@ -43,6 +43,21 @@ impl Found {
     /// The models it serves, parsed as a catalog entry list.
     pub fn parsed(&self) -> Result<ParsedModels, CatalogError> {
         parse_models(&self.body)
+    }
+
+    /// Its catalog as of `now_unix`, priced at zero when `free` (the
+    /// config's `[discovery] free`), else unknown.
+    pub fn catalog(&self, now_unix: i64, free: bool) -> Result<Catalog, CatalogError> {
+        let mut catalog = Catalog::new(
+            &self.provider,
+            CatalogSource::Live,
+            now_unix,
+            self.parsed()?,
+        );
+        if free {
+            price_as_free(&mut catalog);
+        }
+        Ok(catalog)
     }
 }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::account::{GenerationRecord, overhead_ms};
 use super::error::RouterError;
 use super::policy::RouteDecision;
-use super::pricing::Pricing;
+use super::pricing::{Pricing, format_usd};
 use super::usage::Usage;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -208,6 +208,38 @@ impl RunResult {
         call.arguments.push_str(&delta.arguments);
     }
 
+    /// "$0.0012", or "~$0.0012" when computed from catalog prices; None
+    /// when unknown (never $0).
+    pub fn cost_text(&self) -> Option<String> {
+        let cost = format_usd(self.cost_usd?);
+        Some(match self.cost_source {
+            Some(CostSource::Computed) => format!("~{cost}"),
+            _ => cost,
+        })
+    }
+
+    /// Prompt and completion tokens, "12→40", or "-" without usage.
+    pub fn tokens_text(&self) -> String {
+        match self.usage {
+            Some(usage) => format!("{}→{}", usage.prompt_tokens, usage.completion_tokens),
+            None => "-".into(),
+        }
+    }
+
+    /// What was asked for: a router column's pick, else the column's chain.
+    pub fn asked_model(&self) -> &str {
+        self.route
+            .as_ref()
+            .map_or(self.model.as_str(), |r| &r.model)
+    }
+
+    /// The served model when it is none of `asked` (a comma-separated
+    /// chain): a fallback, or the router's own choice, answered.
+    pub fn served_instead_of(&self, asked: &str) -> Option<&str> {
+        let served = self.served_model.as_deref()?;
+        (!asked.split(',').any(|m| m.ends_with(served))).then_some(served)
+    }
+
     /// Completion tokens: the server's count, else the number of deltas.
     pub fn completion_tokens(&self) -> u64 {
         self.usage
@@ -278,6 +310,14 @@ mod cost_serde {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
         Ok(Option::<f64>::deserialize(d)?.and_then(pricing::from_f64))
     }
+}
+
+/// The sum of the known costs; None when no cost is known.
+pub fn total_cost<'a>(results: impl IntoIterator<Item = &'a RunResult>) -> Option<Decimal> {
+    results
+        .into_iter()
+        .filter_map(|r| r.cost_usd)
+        .reduce(|total, cost| total + cost)
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ use std::collections::BTreeMap;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::catalog::Catalog;
+use super::catalog::{Catalog, ModelInfo};
 use super::chat::Target;
 use super::pricing;
 use super::provider::Providers;
@@ -175,13 +175,6 @@ impl Policy {
             .filter(|rule| rule.max_price_per_million.is_some())
             .flat_map(|rule| rule.models.iter().map(String::as_str))
             .collect()
-    }
-
-    /// True when some rule has a price ceiling (so the catalog is needed).
-    pub fn needs_prices(&self) -> bool {
-        self.rules
-            .iter()
-            .any(|rule| rule.max_price_per_million.is_some())
     }
 }
 
@@ -484,11 +477,16 @@ pub fn catalog_prices<'a>(
 ) -> impl Fn(&str) -> Option<(f64, f64)> + 'a {
     move |reference| {
         let model = providers.parse_ref(reference).ok()?;
-        let info = catalogs.get(&model.provider)?.get(&model.model)?;
-        let input = info.pricing.prompt.per_million()?;
-        let output = info.pricing.completion.per_million()?;
-        Some((pricing::to_f64(input), pricing::to_f64(output)))
+        price_per_million(catalogs.get(&model.provider)?.get(&model.model)?)
     }
+}
+
+/// A model's input and output prices per 1M tokens, as price rules read
+/// them; `None` when either is unknown.
+pub fn price_per_million(info: &ModelInfo) -> Option<(f64, f64)> {
+    let input = info.pricing.prompt.per_million()?;
+    let output = info.pricing.completion.per_million()?;
+    Some((pricing::to_f64(input), pricing::to_f64(output)))
 }
 
 impl RouteDecision {

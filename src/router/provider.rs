@@ -116,6 +116,15 @@ impl ModelRef {
             model: model.into(),
         }
     }
+
+    /// How people write it: bare on the default provider, else `provider:model`.
+    pub fn display_with_default(&self, default_provider: &str) -> String {
+        if self.provider == default_provider {
+            self.model.clone()
+        } else {
+            self.to_string()
+        }
+    }
 }
 
 impl fmt::Display for ModelRef {
@@ -140,6 +149,16 @@ pub struct Providers {
 }
 
 impl Providers {
+    /// What to look up for a finished run: `(provider, generation id)` when
+    /// it went through an OpenRouter-kind provider and has an id, else None
+    /// (other servers keep no records; asking them would only cost time).
+    pub fn generation_lookup(&self, result: &super::RunResult) -> Option<(String, String)> {
+        let via = result.via.as_ref()?;
+        let id = result.generation_id.as_ref()?;
+        let provider = self.get(via)?;
+        (provider.kind == ProviderKind::OpenRouter).then(|| (via.clone(), id.clone()))
+    }
+
     /// `default_name` must be one of `list`; if not, the first provider is the default.
     pub fn new(list: Vec<Provider>, default_name: &str) -> Providers {
         let default_name = if list.iter().any(|p| p.name == default_name) {
@@ -185,11 +204,7 @@ impl Providers {
 
     /// How a reference is written back for people: bare for the default provider.
     pub fn display_ref(&self, model: &ModelRef) -> String {
-        if model.provider == self.default_name {
-            model.model.clone()
-        } else {
-            model.to_string()
-        }
+        model.display_with_default(&self.default_name)
     }
 }
 

@@ -83,7 +83,7 @@ pub(super) async fn run_target(
             last_error = Some(error);
             continue;
         };
-        let label = step
+        let refs: Vec<String> = step
             .models
             .iter()
             .map(|m| {
@@ -91,13 +91,13 @@ pub(super) async fn run_target(
                     .providers()
                     .display_ref(&ModelRef::new(step.provider, *m))
             })
-            .collect::<Vec<_>>()
-            .join(",");
+            .collect();
+        let label = refs.join(",");
         let body = request_body(provider, &step.models, messages, &params);
         result.via = Some(provider.name.clone());
         result.request = Some(sent_summary(&body));
         let sent_model = body["model"].as_str().unwrap_or_default().to_string();
-        let first_ref = label.split(',').next().unwrap_or_default().to_string();
+        let first_ref = refs.first().map_or("", String::as_str);
         let request = AttemptRequest {
             http: router.http(),
             provider,
@@ -120,7 +120,7 @@ pub(super) async fn run_target(
                 pacer,
                 &settings.pacing,
                 provider,
-                &first_ref,
+                first_ref,
                 &sent_model,
                 &mut out,
                 cancel,

@@ -166,10 +166,13 @@ impl SessionStore {
 
     /// Every readable session, newest first, and one error per unreadable file.
     pub fn load_all(&self) -> (Vec<Session>, Vec<StoreError>) {
-        let ids = match self.ids() {
-            Ok(ids) => ids,
-            Err(err) => return (Vec::new(), vec![err]),
-        };
+        match self.ids() {
+            Ok(ids) => self.load_ids(ids),
+            Err(err) => (Vec::new(), vec![err]),
+        }
+    }
+
+    fn load_ids(&self, ids: Vec<String>) -> (Vec<Session>, Vec<StoreError>) {
         let mut sessions = Vec::with_capacity(ids.len());
         let mut errors = Vec::new();
         for id in ids {
@@ -194,8 +197,7 @@ impl SessionStore {
     /// The most recently updated readable session (None when there is none).
     /// Fails only when the directory itself cannot be read.
     pub fn latest(&self) -> Result<Option<Session>, StoreError> {
-        self.ids()?;
-        Ok(self.load_all().0.into_iter().next())
+        Ok(self.load_ids(self.ids()?).0.into_iter().next())
     }
 
     /// Removes a session's file (by id or unique prefix), whatever it holds.

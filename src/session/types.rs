@@ -131,6 +131,8 @@ pub struct Summary {
     pub name: Option<String>,
     pub created_at_unix: i64,
     pub updated_at_unix: i64,
+    /// Active columns' models; sorted while the names are hidden, so their
+    /// order does not tell which pane was which.
     pub models: Vec<String>,
     pub turns: usize,
     pub votes: usize,
@@ -145,11 +147,16 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Names and costs are hidden (a blind session not yet revealed).
+    pub fn names_hidden(&self) -> bool {
+        self.blind && !self.revealed
+    }
+
     /// The cost column of a session list: never `$0` for what is unknown,
     /// and nothing that would give a blind session's models away.
     pub fn cost_label(&self) -> String {
         use crate::router::pricing::format_usd;
-        if self.blind && !self.revealed {
+        if self.names_hidden() {
             return "hidden".into();
         }
         match (self.cost_usd, self.unpriced_answers) {
@@ -177,6 +184,11 @@ impl Session {
         }
     }
 
+    /// Names and costs are hidden in a blind session until it is revealed.
+    pub fn names_hidden(&self) -> bool {
+        self.blind && !self.revealed
+    }
+
     pub fn column(&self, id: u64) -> Option<&Column> {
         self.columns.iter().find(|c| c.id == id)
     }
@@ -200,10 +212,17 @@ impl Session {
     }
 
     pub fn summary(&self) -> Summary {
+        let mut models: Vec<String> = self
+            .columns
+            .iter()
+            .filter(|c| c.active)
+            .map(|c| c.label.clone())
+            .collect();
+        if self.names_hidden() {
+            models.sort();
+        }
         let answers = || self.turns.iter().flat_map(|t| t.answers.iter());
-        let cost_usd = answers()
-            .filter_map(|a| a.result.cost_usd)
-            .reduce(|total, cost| total + cost);
+        let cost_usd = crate::router::events::total_cost(answers().map(|a| &a.result));
         let unpriced_answers = answers()
             .filter(|a| a.result.cost_usd.is_none())
             .filter(|a| a.result.usage.is_some() || !a.result.text.is_empty())
@@ -213,12 +232,7 @@ impl Session {
             name: Some(self.title()),
             created_at_unix: self.created_at_unix,
             updated_at_unix: self.updated_at_unix,
-            models: self
-                .columns
-                .iter()
-                .filter(|c| c.active)
-                .map(|c| c.label.clone())
-                .collect(),
+            models,
             turns: self.turns.len(),
             votes: self.turns.iter().filter(|t| t.vote.is_some()).count(),
             cost_usd,

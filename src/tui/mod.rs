@@ -67,7 +67,7 @@ pub async fn run(
         None if options.blind => update::start_session(&mut state, true),
         None => {}
     }
-    let mut initial = update::catalog_effects(&mut state);
+    let mut initial = update::catalog_effects(&state);
     initial.extend(update::startup_effects(&state));
     let services = Services {
         router,

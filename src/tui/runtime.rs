@@ -179,6 +179,7 @@ impl EffectRunner {
         tty: &mut Tty,
         input: &mut tokio::task::JoinHandle<()>,
     ) {
+        // Runs that ended (their tasks cancel their own tokens on the way out).
         self.runs.retain(|_, token| !token.is_cancelled());
         match effect {
             Effect::StartRun {
@@ -358,6 +359,8 @@ fn spawn_run(router: Router, app: mpsc::Sender<Msg>, job: Job) -> CancellationTo
     let cancel = CancellationToken::new();
     let token = cancel.clone();
     tokio::spawn(async move {
+        // Cancelled once the task ends, so the runner's `retain` forgets it.
+        let _forget = token.clone().drop_guard();
         let (tx, mut rx) = mpsc::channel::<StreamEvent>(1024);
         let (pane, run) = (job.pane, job.run);
         let forward = {

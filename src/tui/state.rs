@@ -86,8 +86,6 @@ pub struct RunState {
     pub retry_note: Option<String>,
     pub answer_block: Option<BlockId>,
     pub reasoning_block: Option<BlockId>,
-    /// For a router pane: which model its rules picked for this prompt, and why.
-    pub route: Option<crate::router::policy::RouteDecision>,
     /// Held back by client-side pacing until then (free models' rate limits).
     pub queued_until: Option<Instant>,
 }
@@ -117,8 +115,6 @@ pub struct PaneState {
     pub params: Params,
     /// The conversation so far (user and assistant turns that completed).
     pub history: Vec<ChatMessage>,
-    /// Characters in `history`, for the input-cost estimate.
-    pub history_chars: usize,
     pub document: Document,
     pub status: PaneStatus,
     pub run: Option<RunState>,
@@ -138,7 +134,6 @@ impl PaneState {
             target,
             params: Params::default(),
             history: Vec::new(),
-            history_chars: 0,
             document: Document::new(),
             status: PaneStatus::Idle,
             run: None,
@@ -148,6 +143,17 @@ impl PaneState {
             tokens: 0,
             height: 0,
         }
+    }
+
+    /// A finished exchange joins the conversation the next prompt continues.
+    pub fn push_exchange(&mut self, prompt: String, answer: String) {
+        self.history.push(ChatMessage::user(prompt));
+        self.history.push(ChatMessage::assistant(answer));
+    }
+
+    /// Characters in the conversation so far, for the input-cost estimate.
+    pub fn history_chars(&self) -> usize {
+        self.history.iter().map(|m| m.content.len()).sum()
     }
 
     /// The first visible row: the tail when following, else the parked offset.
@@ -274,7 +280,6 @@ pub struct AppState {
     pub turn_cost_complete: bool,
     pub session_cost_usd: Decimal,
     pub session_tokens: u64,
-    pub turns: usize,
     /// Estimated input cost of the prompt being typed, per pane (same order).
     pub estimate: Vec<Option<Decimal>>,
     pub estimate_tokens: u64,
@@ -329,13 +334,18 @@ impl AppState {
         self.catalogs.get(provider)?.catalog.get(model)
     }
 
+    /// Turns asked in this session.
+    pub fn turns(&self) -> usize {
+        self.session.turns.len()
+    }
+
     pub fn editor_text(&self) -> String {
         self.editor.lines().join("\n")
     }
 
     /// Model names and costs are hidden (a blind session not yet voted on).
     pub fn hidden(&self) -> bool {
-        self.session.blind && !self.session.revealed
+        self.session.names_hidden()
     }
 
     /// What a pane is called on screen: its model, or "Model A" while blind.

@@ -117,6 +117,11 @@ impl Catalog {
         now_unix.saturating_sub(self.fetched_at_unix).max(0)
     }
 
+    /// Younger than `ttl`: no need to ask the server again.
+    pub fn is_fresh(&self, now_unix: i64, ttl: std::time::Duration) -> bool {
+        self.age_secs(now_unix) < ttl.as_secs() as i64
+    }
+
     /// One short phrase for people: "live", "cache, fetched 3h ago",
     /// "bundled snapshot of 2026-08-18 (98 days old)".
     pub fn describe(&self, now_unix: i64) -> String {

@@ -189,7 +189,6 @@ fn candidates_pick_the_first_within_the_ceiling() {
         p.priced_models(),
         vec!["unknown/x", "premium/c", "mid/b", "cheap/a"]
     );
-    assert!(p.needs_prices());
     // Nothing within the ceiling: the default.
     let d = decide(&p, "hello", &no_prices);
     assert_eq!(d.rule, "default");
@@ -236,7 +235,7 @@ model = "never/used""#,
     );
     // Without prices rule 2 fails and rule 3 (no ceiling) fires instead.
     assert_eq!(decide(&p, "hello there", &no_prices).rule, "also simple");
-    assert!(!policy("default = 'a'").needs_prices());
+    assert!(policy("default = 'a'").priced_models().is_empty());
 }
 
 #[test]

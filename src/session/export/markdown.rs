@@ -5,15 +5,16 @@ use std::fmt::Write;
 
 use crate::router::events::CostSource;
 use crate::sanitize::sanitize;
+use crate::units;
 
 use super::{
-    column_details, column_name, cost, counts_line, duration, error_text, format_datetime_utc,
-    names_hidden, params_text, rate, served_by, tokens, vote_text,
+    column_details, column_name, cost, counts_line, error_text, format_datetime_utc, params_text,
+    served_by, vote_text,
 };
 use crate::session::types::{Answer, Session, Turn};
 
 pub fn markdown(session: &Session) -> String {
-    let hidden = names_hidden(session);
+    let hidden = session.names_hidden();
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", sanitize(&session.title()));
     let _ = writeln!(
@@ -78,10 +79,10 @@ fn turn_section(out: &mut String, session: &Session, number: usize, turn: &Turn,
             "| {} | {} | {} | {} | {} | {} | {} |",
             escape_cell(&column_name(session, answer.column)),
             escape_cell(&served_by(result, hidden)),
-            duration(result.ttft_ms),
-            duration(result.total_ms),
-            rate(result.tokens_per_s),
-            tokens(result),
+            units::duration(result.ttft_ms),
+            units::duration(result.total_ms),
+            units::rate(result.tokens_per_s),
+            result.tokens_text(),
             cost(result, hidden),
         );
     }

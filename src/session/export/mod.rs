@@ -5,9 +5,7 @@
 mod markdown;
 mod text;
 
-use rust_decimal::Decimal;
-
-use crate::router::events::{CostSource, RunResult};
+use crate::router::events::RunResult;
 use crate::router::pricing::format_usd;
 use crate::sanitize::sanitize;
 
@@ -43,17 +41,12 @@ pub fn format_datetime_utc(unix: i64) -> String {
     )
 }
 
-/// Names and costs are hidden in a blind session until it is revealed.
-pub fn names_hidden(session: &Session) -> bool {
-    session.blind && !session.revealed
-}
-
 /// A column as people see it: its label, or its blind label while hidden.
 pub fn column_name(session: &Session, column_id: u64) -> String {
     let Some(column) = session.column(column_id) else {
         return format!("column {column_id}");
     };
-    if names_hidden(session) {
+    if session.names_hidden() {
         return blind_label(session, column);
     }
     sanitize(&column.label).into_owned()
@@ -103,7 +96,7 @@ fn params_text(params: &SessionParams) -> Option<String> {
 /// A column's description after its name: a chain's order, its own parameters.
 fn column_details(session: &Session, column: &Column) -> Option<String> {
     let mut parts = Vec::new();
-    if column.chain.len() > 1 && !names_hidden(session) {
+    if column.chain.len() > 1 && !session.names_hidden() {
         let chain: Vec<String> = column
             .chain
             .iter()
@@ -133,46 +126,18 @@ fn served_by(result: &RunResult, hidden: bool) -> String {
     if hidden {
         return "hidden".to_string();
     }
-    let mut text = result
-        .provider
-        .as_deref()
-        .map(|p| sanitize(p).into_owned())
-        .unwrap_or_else(|| "-".into());
-    if let Some(served) = &result.served_model
-        && !result
-            .model
-            .split(',')
-            .any(|m| m.ends_with(served.as_str()))
-    {
-        text = format!("{text} ({})", sanitize(served));
+    let provider = sanitize(result.provider.as_deref().unwrap_or("-"));
+    match result.served_instead_of(result.asked_model()) {
+        Some(served) => format!("{provider} ({})", sanitize(served)),
+        None => provider.into_owned(),
     }
-    text
 }
 
 fn cost(result: &RunResult, hidden: bool) -> String {
     if hidden {
         return "hidden".to_string();
     }
-    match (result.cost_usd, result.cost_source) {
-        (Some(cost), Some(CostSource::Computed)) => format!("~{}", format_usd(cost)),
-        (Some(cost), _) => format_usd(cost),
-        (None, _) => "unknown".into(),
-    }
-}
-
-fn duration(ms: Option<u64>) -> String {
-    ms.map_or("-".into(), crate::units::duration_ms)
-}
-
-fn rate(tokens_per_s: Option<f64>) -> String {
-    tokens_per_s.map_or("-".into(), |r| format!("{r:.1}"))
-}
-
-fn tokens(result: &RunResult) -> String {
-    match result.usage {
-        Some(usage) => format!("{}→{}", usage.prompt_tokens, usage.completion_tokens),
-        None => "-".into(),
-    }
+    result.cost_text().unwrap_or_else(|| "unknown".into())
 }
 
 /// The error of an answer on one line, "(kind, HTTP 429): message"; only the
@@ -191,28 +156,17 @@ fn error_text(result: &RunResult, hidden: bool) -> Option<String> {
     })
 }
 
-/// The known costs of every answer; None when none is known.
-fn total_cost(session: &Session) -> Option<Decimal> {
-    let known: Vec<Decimal> = session
-        .turns
-        .iter()
-        .flat_map(|t| &t.answers)
-        .filter_map(|a| a.result.cost_usd)
-        .collect();
-    (!known.is_empty()).then(|| known.iter().copied().sum())
-}
-
 /// "2 turns · 1 vote · cost $0.00027" (the cost left out while names are hidden).
 fn counts_line(session: &Session) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let votes = session.turns.iter().filter(|t| t.vote.is_some()).count();
+    let summary = session.summary();
     let mut line = format!(
         "{} · {}",
-        plural(session.turns.len(), "turn"),
-        plural(votes, "vote")
+        plural(summary.turns, "turn"),
+        plural(summary.votes, "vote")
     );
-    if !names_hidden(session) {
-        let total = total_cost(session).map_or("unknown".into(), format_usd);
+    if !session.names_hidden() {
+        let total = summary.cost_usd.map_or("unknown".into(), format_usd);
         line.push_str(&format!(" · cost {total}"));
     }
     line

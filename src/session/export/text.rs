@@ -4,15 +4,16 @@
 use std::fmt::Write;
 
 use crate::sanitize::sanitize;
+use crate::units;
 
 use super::{
-    BLIND_NOTE, column_details, column_name, cost, counts_line, duration, error_text,
-    format_datetime_utc, names_hidden, params_text, rate, served_by, tokens, vote_text,
+    BLIND_NOTE, column_details, column_name, cost, counts_line, error_text, format_datetime_utc,
+    params_text, served_by, vote_text,
 };
 use crate::session::types::{Answer, Session};
 
 pub fn text(session: &Session) -> String {
-    let hidden = names_hidden(session);
+    let hidden = session.names_hidden();
     let mut out = String::new();
     let _ = writeln!(out, "{}", sanitize(&session.title()));
     let _ = writeln!(
@@ -75,16 +76,16 @@ fn answer_block(out: &mut String, session: &Session, answer: &Answer, hidden: bo
         parts.push(format!("served by {}", served_by(result, hidden)));
     }
     if result.ttft_ms.is_some() {
-        parts.push(format!("ttft {}", duration(result.ttft_ms)));
+        parts.push(format!("ttft {}", units::duration(result.ttft_ms)));
     }
     if result.total_ms.is_some() {
-        parts.push(format!("total {}", duration(result.total_ms)));
+        parts.push(format!("total {}", units::duration(result.total_ms)));
     }
     if result.tokens_per_s.is_some() {
-        parts.push(format!("{} tok/s", rate(result.tokens_per_s)));
+        parts.push(format!("{} tok/s", units::rate(result.tokens_per_s)));
     }
     if result.usage.is_some() {
-        parts.push(format!("{} tokens", tokens(result)));
+        parts.push(format!("{} tokens", result.tokens_text()));
     }
     parts.push(format!("cost {}", cost(result, hidden)));
     let _ = writeln!(

@@ -39,7 +39,7 @@ use super::types::{Answer, Column, Session, Verdict};
 use rating::Outcome;
 
 /// The provider whose models are named by their bare id.
-const DEFAULT_PROVIDER: &str = "openrouter";
+const DEFAULT_PROVIDER: &str = crate::config::OPENROUTER;
 const BOOTSTRAP_RESAMPLES: usize = 200;
 const BOOTSTRAP_SEED: u64 = 0x5eed_1eaf;
 pub const METHOD: &str = "Bradley-Terry (MM, ties as half wins, one virtual tie per model), \
@@ -227,11 +227,7 @@ pub fn compute(sessions: &[Session], filter: VoteFilter) -> Leaderboard {
 
 /// A model as the user writes it: bare ids for the default provider.
 pub fn display_ref(model: &ModelRef) -> String {
-    if model.provider == DEFAULT_PROVIDER {
-        model.model.clone()
-    } else {
-        model.to_string()
-    }
+    model.display_with_default(DEFAULT_PROVIDER)
 }
 
 /// Who an answer counts for: the column's model, or for a fallback chain

@@ -221,13 +221,7 @@ pub fn scroll_by(state: &mut AppState, index: usize, rows: isize) {
 }
 
 fn copy_answer(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) {
-    let pane = &state.panes[index];
-    let text = pane
-        .run
-        .as_ref()
-        .and_then(|run| run.answer_block)
-        .map(|block| pane.document.text(block).to_string())
-        .unwrap_or_default();
+    let text = super::overlays::answer_text(state, index).unwrap_or_default();
     if text.is_empty() {
         notify(state, NoticeLevel::Info, "no answer to copy yet");
         return;
@@ -257,10 +251,7 @@ fn toggle_blind(state: &mut AppState, effects: &mut Vec<Effect>) {
         }
         record::sync_columns(state);
     } else {
-        runs::cancel_all(state, effects);
-        record::persist(state, effects, None, true);
-        runs::clear_panes(state);
-        record::start_session(state, blind);
+        runs::restart_session(state, blind, effects);
     }
     let text = if blind {
         "blind mode: panes are Model A, B... and costs are hidden until you vote (Ctrl+V)"

@@ -198,7 +198,7 @@ pub fn open_diff_from(state: &mut AppState, from: usize) {
     }
 }
 
-fn answer_text(state: &AppState, index: usize) -> Option<String> {
+pub(super) fn answer_text(state: &AppState, index: usize) -> Option<String> {
     let pane = state.panes.get(index)?;
     let block = pane.run.as_ref()?.answer_block?;
     Some(pane.document.text(block).to_string())
@@ -290,7 +290,7 @@ pub fn open_details(state: &mut AppState, index: usize) {
         return;
     };
     let result = &run.result;
-    if let Some(route) = run.route.as_ref().filter(|_| !hidden) {
+    if let Some(route) = run.result.route.as_ref().filter(|_| !hidden) {
         row("router picked", route.summary());
         row("because", route.reason.clone());
     }

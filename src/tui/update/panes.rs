@@ -77,7 +77,6 @@ pub fn new_state(
         turn_cost_complete: true,
         session_cost_usd: Decimal::ZERO,
         session_tokens: 0,
-        turns: 0,
         estimate: Vec::new(),
         estimate_tokens: 0,
         next_run: 0,
@@ -141,14 +140,13 @@ pub fn apply_config(state: &mut AppState, config: crate::config::Config) {
 /// OpenRouter key's credit.
 pub fn startup_effects(state: &AppState) -> Vec<Effect> {
     let mut effects = Vec::new();
-    if state.config.discovery_enabled() {
-        let candidates = state.config.discovery_candidates();
-        if !candidates.is_empty() {
-            effects.push(Effect::Discover {
-                candidates,
-                timeout: state.config.discovery_timeout(),
-            });
-        }
+    // (empty when discovery is off)
+    let candidates = state.config.discovery_candidates();
+    if !candidates.is_empty() {
+        effects.push(Effect::Discover {
+            candidates,
+            timeout: state.config.discovery_timeout(),
+        });
     }
     effects.extend(key_effect(state));
     effects
@@ -165,18 +163,9 @@ pub fn key_effect(state: &AppState) -> Option<Effect> {
 pub fn on_local_found(state: &mut AppState, found: Vec<crate::router::discovery::Found>) {
     let mut names = Vec::new();
     for server in found {
-        let Ok(parsed) = server.parsed() else {
+        let Ok(catalog) = server.catalog(state.now_unix, state.config.discovery_free()) else {
             continue;
         };
-        let mut catalog = Catalog::new(
-            server.provider.clone(),
-            crate::router::catalog::CatalogSource::Live,
-            state.now_unix,
-            parsed,
-        );
-        if state.config.discovery_free() {
-            crate::router::discovery::price_as_free(&mut catalog);
-        }
         names.push(format!(
             "{} ({} models)",
             server.provider,
@@ -198,16 +187,27 @@ pub fn on_local_found(state: &mut AppState, found: Vec<crate::router::discovery:
             format!("found local {}: Ctrl+P to add them", names.join(", ")),
         );
     }
+    refresh_open_picker(state);
+    estimate(state);
+}
+
+/// An open picker shows the catalogs as they are now; a closed one is
+/// filled when it opens, so nothing is built for it here.
+fn refresh_open_picker(state: &mut AppState) {
+    if !matches!(state.overlay, Some(Overlay::Picker(..))) {
+        return;
+    }
     let entries = picker_entries(state);
+    let status = catalog_status(state);
     if let Some(Overlay::Picker(picker, _)) = &mut state.overlay {
         picker.set_entries(entries);
+        picker.set_status(status);
     }
-    estimate(state);
 }
 
 /// Catalog loads at start: instant from cache or the bundled snapshot, then a
 /// background refresh when stale, for every provider a pane uses.
-pub fn catalog_effects(state: &mut AppState) -> Vec<Effect> {
+pub fn catalog_effects(state: &AppState) -> Vec<Effect> {
     let mut providers = BTreeSet::new();
     providers.insert(state.providers.default_name().to_string());
     for pane in &state.panes {
@@ -265,12 +265,7 @@ pub fn on_catalog(
             }
         }
     }
-    let entries = picker_entries(state);
-    let status = catalog_status(state);
-    if let Some(Overlay::Picker(picker, _)) = &mut state.overlay {
-        picker.set_entries(entries);
-        picker.set_status(status);
-    }
+    refresh_open_picker(state);
     estimate(state);
     state.dirty = true;
 }
@@ -357,7 +352,8 @@ pub fn open_picker(state: &mut AppState, target: PickerTarget, effects: &mut Vec
     let mut picker = PickerState::new(purpose, picker_entries(state), chosen, SortKey::Price);
     picker.set_status(catalog_status(state));
     state.overlay = Some(Overlay::Picker(Box::new(picker), target));
-    // The picker shows cached data at once; refresh any stale catalog behind it.
+    // The picker shows cached data at once; refresh any stale catalog behind
+    // it (the loader knows the real time; this clock stops while idle).
     for provider in state.catalogs.keys() {
         effects.push(Effect::LoadCatalog {
             provider: provider.clone(),
@@ -500,12 +496,6 @@ pub fn estimate_tokens(chars: usize, messages: usize) -> u64 {
 /// The input cost of sending the prompt being typed, per pane (history and
 /// system prompt included).
 pub fn estimate(state: &mut AppState) {
-    let prompt_chars = state
-        .editor
-        .lines()
-        .iter()
-        .map(|l| l.len() + 1)
-        .sum::<usize>();
     if state.editor.is_empty() {
         state.estimate.clear();
         state.estimate_tokens = 0;
@@ -513,6 +503,8 @@ pub fn estimate(state: &mut AppState) {
     }
     let mut tokens_shown = 0;
     let prompt = state.editor_text();
+    // (its lines and a newline after each)
+    let prompt_chars = prompt.len() + 1;
     let estimates: Vec<Option<Decimal>> = state
         .panes
         .iter()
@@ -521,7 +513,7 @@ pub fn estimate(state: &mut AppState) {
             let params = pane.params.over(&state.params);
             let system = params.system.as_ref().map_or(0, String::len);
             let messages = pane.history.len() + 1 + usize::from(system > 0);
-            let tokens = estimate_tokens(prompt_chars + pane.history_chars + system, messages);
+            let tokens = estimate_tokens(prompt_chars + pane.history_chars() + system, messages);
             tokens_shown = tokens_shown.max(tokens);
             // A router pane costs what the model its rules would pick costs.
             let (target, _) = super::runs::route_target(state, index, &prompt).ok()?;

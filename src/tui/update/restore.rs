@@ -4,7 +4,6 @@
 
 use rust_decimal::Decimal;
 
-use crate::router::{ChatMessage, ErrorKind};
 use crate::session::Session;
 use crate::tui::document::BlockKind;
 use crate::tui::state::{
@@ -35,15 +34,7 @@ pub fn open_session(state: &mut AppState, session: Session) {
             let answer_block = (!result.text.is_empty())
                 .then(|| pane.document.push(BlockKind::Answer, &result.text));
             let status = match (&result.error, answer.complete) {
-                (Some(error), _) if error.kind == ErrorKind::Cancelled => {
-                    pane.document.push(BlockKind::Notice, "cancelled");
-                    PaneStatus::Cancelled
-                }
-                (Some(error), _) => {
-                    pane.document
-                        .push(BlockKind::Error, &format!("✗ {}", error.message));
-                    PaneStatus::Failed
-                }
+                (Some(error), _) => super::runs::push_failure(&mut pane.document, error),
                 (None, false) => {
                     interrupted += 1;
                     pane.document.push(
@@ -55,10 +46,7 @@ pub fn open_session(state: &mut AppState, session: Session) {
                 (None, true) => PaneStatus::Done,
             };
             if !result.text.is_empty() {
-                pane.history_chars += turn.prompt.len() + result.text.len();
-                pane.history.push(ChatMessage::user(turn.prompt.clone()));
-                pane.history
-                    .push(ChatMessage::assistant(result.text.clone()));
+                pane.push_exchange(turn.prompt.clone(), result.text.clone());
             }
             if let Some(cost) = result.cost_usd {
                 pane.cost_usd += cost;
@@ -74,7 +62,6 @@ pub fn open_session(state: &mut AppState, session: Session) {
                 retry_note: None,
                 answer_block,
                 reasoning_block,
-                route: result.route.clone(),
                 queued_until: None,
             });
             state.next_run += 1;
@@ -90,7 +77,6 @@ pub fn open_session(state: &mut AppState, session: Session) {
         .max(state.next_pane);
     state.session_cost_usd = restored.iter().map(|p| p.cost_usd).sum::<Decimal>();
     state.session_tokens = restored.iter().map(|p| p.tokens).sum();
-    state.turns = session.turns.len();
     state.params = record::params_of(&session.params);
     state.panes = restored;
     state.zoom = None;

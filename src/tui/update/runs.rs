@@ -57,7 +57,6 @@ pub fn send(state: &mut AppState, effects: &mut Vec<Effect>) {
         }
     }
     state.confirm_costly = None;
-    state.turns += 1;
     state.turn_cost_usd = Decimal::ZERO;
     state.turn_cost_complete = true;
     let turn = record::begin_turn(state, &prompt);
@@ -106,7 +105,8 @@ pub fn start_run(
     messages.push(ChatMessage::user(prompt.clone()));
     pane.document.push(BlockKind::Prompt, &prompt);
     let mut result = RunResult::new(pane.target.label.clone());
-    result.route = route.clone();
+    // For a router pane: which model its rules picked for this prompt, and why.
+    result.route = route;
     pane.run = Some(RunState {
         id: run,
         turn,
@@ -116,7 +116,6 @@ pub fn start_run(
         retry_note: None,
         answer_block: None,
         reasoning_block: None,
-        route,
         queued_until: None,
     });
     pane.status = PaneStatus::Queued;
@@ -147,13 +146,7 @@ pub fn route_target(
     let pane = &state.panes[index];
     let price_of = |reference: &str| {
         let model = state.providers.parse_ref(reference).ok()?;
-        let info = state.model_info(&model.provider, &model.model)?;
-        let input = info.pricing.prompt.per_million()?;
-        let output = info.pricing.completion.per_million()?;
-        Some((
-            crate::router::pricing::to_f64(input),
-            crate::router::pricing::to_f64(output),
-        ))
+        crate::router::policy::price_per_million(state.model_info(&model.provider, &model.model)?)
     };
     crate::router::policy::resolve_target(
         &pane.target,
@@ -243,16 +236,22 @@ fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant) {
             pane.document.append(block, text);
         }
         StreamEvent::Finished { .. } => pane.status = PaneStatus::Done,
-        StreamEvent::Failed(error) => {
-            if error.kind == ErrorKind::Cancelled {
-                pane.status = PaneStatus::Cancelled;
-                pane.document.push(BlockKind::Notice, "cancelled");
-            } else {
-                pane.status = PaneStatus::Failed;
-                pane.document
-                    .push(BlockKind::Error, &format!("✗ {}", error.message));
-            }
-        }
+        StreamEvent::Failed(error) => pane.status = push_failure(&mut pane.document, error),
+    }
+}
+
+/// How a failed answer ends in its pane: a "cancelled" notice, or the
+/// error on one line.
+pub(super) fn push_failure(
+    document: &mut crate::tui::document::Document,
+    error: &crate::router::RouterError,
+) -> PaneStatus {
+    if error.kind == ErrorKind::Cancelled {
+        document.push(BlockKind::Notice, "cancelled");
+        PaneStatus::Cancelled
+    } else {
+        document.push(BlockKind::Error, &format!("✗ {}", error.message));
+        PaneStatus::Failed
     }
 }
 
@@ -307,7 +306,7 @@ pub fn on_finished(
     if let Some(current) = pane.run.as_mut() {
         // The router knows nothing of the rules that picked its model.
         if result.route.is_none() {
-            result.route = current.route.clone();
+            result.route = current.result.route.take();
         }
         finished_turn = Some((current.turn, result.clone()));
         // The router's result has the final timing; keep the blocks we made.
@@ -317,9 +316,7 @@ pub fn on_finished(
         // prompt never follows two user messages in a row.
         if !text.is_empty() {
             let prompt = current.prompt.clone();
-            pane.history_chars += prompt.len() + text.len();
-            pane.history.push(ChatMessage::user(prompt));
-            pane.history.push(ChatMessage::assistant(text));
+            pane.push_exchange(prompt, text);
         }
     }
     pane.tokens += tokens;
@@ -334,17 +331,12 @@ pub fn on_finished(
     state.dirty = true;
     if let Some((turn, result)) = finished_turn {
         // OpenRouter keeps an exact record of each answer: fetch it behind.
-        if let (Some(via), Some(id)) = (result.via.as_ref(), result.generation_id.as_ref())
-            && state
-                .providers
-                .get(via)
-                .is_some_and(|p| p.kind == crate::router::ProviderKind::OpenRouter)
-        {
+        if let Some((provider, id)) = state.providers.generation_lookup(&result) {
             effects.push(Effect::FetchGeneration {
                 pane: pane_id,
                 run,
-                provider: via.clone(),
-                id: id.clone(),
+                provider,
+                id,
             });
         }
         record::record_answer(&mut state.session, turn, column, result, true);
@@ -433,12 +425,7 @@ pub fn retry_pane(state: &mut AppState, index: usize, effects: &mut Vec<Effect>)
     let turn = run.turn;
     // A retried answer replaces the previous one in the conversation.
     if !run.result.text.is_empty() && pane.history.len() >= 2 {
-        let removed: usize = pane
-            .history
-            .drain(pane.history.len() - 2..)
-            .map(|m| m.content.len())
-            .sum();
-        pane.history_chars = pane.history_chars.saturating_sub(removed);
+        pane.history.truncate(pane.history.len() - 2);
     }
     start_run(state, index, turn, prompt, effects);
 }
@@ -446,12 +433,19 @@ pub fn retry_pane(state: &mut AppState, index: usize, effects: &mut Vec<Effect>)
 /// A fresh conversation in every pane, as a new session (the current one
 /// is saved as it stands); running answers are cancelled.
 pub fn new_conversation(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let blind = state.session.blind;
+    restart_session(state, blind, effects);
+    notify(state, NoticeLevel::Info, "new conversation (a new session)");
+}
+
+/// The current session saved as it stands, then a new one with the same
+/// panes, empty; running answers are cancelled.
+pub fn restart_session(state: &mut AppState, blind: bool, effects: &mut Vec<Effect>) {
     cancel_all(state, effects);
     record::persist(state, effects, None, true);
     clear_panes(state);
-    let blind = state.session.blind;
     record::start_session(state, blind);
-    notify(state, NoticeLevel::Info, "new conversation (a new session)");
+    // Without the histories, the next prompt costs less.
     panes::estimate(state);
 }
 
@@ -459,7 +453,6 @@ pub fn new_conversation(state: &mut AppState, effects: &mut Vec<Effect>) {
 pub fn clear_panes(state: &mut AppState) {
     for pane in &mut state.panes {
         pane.history.clear();
-        pane.history_chars = 0;
         pane.document.clear();
         pane.run = None;
         pane.status = PaneStatus::Idle;
@@ -471,5 +464,4 @@ pub fn clear_panes(state: &mut AppState) {
     state.turn_cost_complete = true;
     state.session_cost_usd = Decimal::ZERO;
     state.session_tokens = 0;
-    state.turns = 0;
 }

@@ -168,7 +168,7 @@ fn a_missing_key_is_named_at_start() {
 fn catalogs_load_offline_first_then_refresh() {
     let mut state = state_with(&["openai/gpt-4o", "ollama:llama3.2"], (120, 40));
     state.panes[1].target = Target::single("ollama:llama3.2", ModelRef::new("ollama", "llama3.2"));
-    let effects = catalog_effects(&mut state);
+    let effects = catalog_effects(&state);
     assert_eq!(
         effects,
         vec![
@@ -227,7 +227,7 @@ fn enter_sends_the_prompt_to_every_pane() {
         ]
     );
     assert!(state.editor.is_empty());
-    assert_eq!(state.turns, 1);
+    assert_eq!(state.turns(), 1);
     assert!(state.panes.iter().all(|p| p.status == PaneStatus::Queued));
     assert_eq!(
         state.panes[0]

@@ -69,7 +69,7 @@ fn the_rules_pick_the_model_per_prompt() {
     let route = state.panes[0]
         .run
         .as_ref()
-        .and_then(|r| r.route.clone())
+        .and_then(|r| r.result.route.clone())
         .expect("route");
     assert_eq!(route.rule, "short classification");
 

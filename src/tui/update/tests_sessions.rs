@@ -232,7 +232,7 @@ fn a_saved_session_reopens_ready_to_continue() {
     assert_eq!(fresh.panes[0].status, PaneStatus::Done);
     assert_eq!(fresh.panes[1].status, PaneStatus::Failed);
     assert!(fresh.panes[1].history.is_empty());
-    assert_eq!(fresh.turns, 1);
+    assert_eq!(fresh.turns(), 1);
 
     // The next prompt continues pane 1's conversation, in a new turn.
     type_text(&mut fresh, "Second?");

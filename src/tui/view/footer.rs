@@ -68,7 +68,7 @@ fn totals_spans(state: &AppState) -> Vec<Span<'static>> {
             theme.key(),
         )];
     }
-    if state.turns == 0 {
+    if state.turns() == 0 {
         return vec![Span::styled(
             format!("{} models ready · no prompt sent yet", state.panes.len()),
             theme.hint(),
@@ -87,8 +87,8 @@ fn totals_spans(state: &AppState) -> Vec<Span<'static>> {
         Span::styled(
             format!(
                 " ({} turn{}, {} tokens)",
-                state.turns,
-                if state.turns == 1 { "" } else { "s" },
+                state.turns(),
+                if state.turns() == 1 { "" } else { "s" },
                 crate::units::count(state.session_tokens)
             ),
             theme.hint(),

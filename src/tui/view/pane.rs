@@ -9,8 +9,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
-use crate::router::events::CostSource;
-use crate::router::pricing::format_usd;
 use crate::tui::layout::pane_inner;
 use crate::tui::state::{AppState, PaneState, PaneStatus};
 use crate::tui::theme::PaneStateStyle;
@@ -118,15 +116,17 @@ fn title(state: &AppState, index: usize, pane: &PaneState, width: u16) -> Line<'
     let status = Span::styled(status, theme.state(status_style(pane.status)));
     let mut extras: Vec<Span> = Vec::new();
     let hidden = state.hidden();
-    if let Some(route) = run.and_then(|r| r.route.as_ref()).filter(|_| !hidden) {
+    if let Some(route) = run
+        .and_then(|r| r.result.route.as_ref())
+        .filter(|_| !hidden)
+    {
         // A router pane says which model its rules picked and which rule fired.
         extras.push(Span::styled(
             format!(" → {}", route.summary()),
             theme.hint(),
         ));
-    } else if let Some(served) = run.and_then(|r| r.result.served_model.as_deref())
+    } else if let Some(served) = run.and_then(|r| r.result.served_instead_of(&pane.target.label))
         && !hidden
-        && !pane.target.label.split(',').any(|m| m.ends_with(served))
     {
         extras.push(Span::styled(format!(" → {served}"), theme.hint()));
     }
@@ -173,13 +173,12 @@ fn figures(state: &AppState, pane: &PaneState, width: u16) -> Vec<Span<'static>>
         let secs = state.now?.saturating_duration_since(first).as_secs_f64();
         (secs > 0.2 && tokens > 1).then(|| (tokens - 1) as f64 / secs)
     });
-    let cost = match (result.cost_usd, result.cost_source) {
+    let cost = match result.cost_text() {
         // Costs give models away while the session is blind.
         _ if state.hidden() => None,
-        (Some(cost), Some(CostSource::Computed)) => Some(format!("~{}", format_usd(cost))),
-        (Some(cost), _) => Some(format_usd(cost)),
-        (None, _) if !pane.status.is_live() && result.usage.is_some() => Some("cost ?".into()),
-        _ => None,
+        Some(cost) => Some(cost),
+        None if !pane.status.is_live() && result.usage.is_some() => Some("cost ?".into()),
+        None => None,
     };
     // (display order, drop priority: lower goes first)
     let mut parts: Vec<(u8, u8, String)> = Vec::new();

@@ -6,9 +6,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
+use ratatui::widgets::{Clear, Paragraph, Widget};
 
 use crate::session::Summary;
+use crate::session::export::format_datetime_utc;
 
 use super::theme::Theme;
 
@@ -18,7 +19,11 @@ pub struct SessionBrowser {
     pub items: Option<Vec<Summary>>,
     /// Files that could not be read, one line each (they are left alone).
     pub problems: Vec<String>,
-    pub query: String,
+    /// Changed only through `handle_key` and `insert_str`, which keep `matches`.
+    query: String,
+    /// Indices into `items` of the sessions the query matches, in order;
+    /// recomputed by `set_items` and on every query change, not per frame.
+    matches: Vec<usize>,
     pub cursor: usize,
     /// Asking "delete this one?" for the id.
     pub confirm_delete: Option<String>,
@@ -53,21 +58,44 @@ impl SessionBrowser {
     pub fn set_items(&mut self, items: Vec<Summary>, problems: Vec<String>) {
         self.items = Some(items);
         self.problems = problems;
+        self.refilter();
+        self.clamp();
+    }
+
+    /// Appends pasted text to the query as typing it would: the cursor goes
+    /// back to the top match.
+    pub fn insert_str(&mut self, text: &str) {
+        self.query.push_str(text);
+        self.cursor = 0;
+        self.refilter();
         self.clamp();
     }
 
     /// The sessions matching the query: every word must appear in the name,
     /// the models or the id (case-insensitive).
     pub fn visible(&self) -> Vec<&Summary> {
+        // `get`, not indexing: `items` is public and may have been emptied
+        // (set to None while reloading) since the last refilter.
+        let items = self.items.as_deref().unwrap_or_default();
+        self.matches
+            .iter()
+            .filter_map(|&index| items.get(index))
+            .collect()
+    }
+
+    /// Recomputes `matches` from `items` and `query`.
+    fn refilter(&mut self) {
         let words: Vec<String> = self
             .query
             .split_whitespace()
             .map(str::to_lowercase)
             .collect();
-        self.items
+        self.matches = self
+            .items
             .iter()
             .flatten()
-            .filter(|s| {
+            .enumerate()
+            .filter(|(_, s)| {
                 let haystack = format!(
                     "{} {} {}",
                     s.name.as_deref().unwrap_or(""),
@@ -77,7 +105,8 @@ impl SessionBrowser {
                 .to_lowercase();
                 words.iter().all(|w| haystack.contains(w.as_str()))
             })
-            .collect()
+            .map(|(index, _)| index)
+            .collect();
     }
 
     fn clamp(&mut self) {
@@ -86,7 +115,9 @@ impl SessionBrowser {
     }
 
     fn selected_id(&self) -> Option<String> {
-        self.visible().get(self.cursor).map(|s| s.id.clone())
+        let items = self.items.as_deref()?;
+        let index = *self.matches.get(self.cursor)?;
+        items.get(index).map(|s| s.id.clone())
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> BrowserOutcome {
@@ -114,11 +145,16 @@ impl SessionBrowser {
             KeyCode::End => self.cursor = usize::MAX,
             KeyCode::Backspace => {
                 self.query.pop();
+                self.refilter();
             }
-            KeyCode::Char('u') if ctrl => self.query.clear(),
+            KeyCode::Char('u') if ctrl => {
+                self.query.clear();
+                self.refilter();
+            }
             KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
                 self.query.push(c);
                 self.cursor = 0;
+                self.refilter();
             }
             _ => {}
         }
@@ -134,9 +170,7 @@ impl SessionBrowser {
         let count = self.items.as_ref().map_or(0, Vec::len);
         let visible = self.visible();
         let title = format!(" Sessions ({} of {count}) ", visible.len());
-        let block = Block::bordered()
-            .border_type(BorderType::Rounded)
-            .border_style(theme.border(true))
+        let block = super::view::overlay_block(theme)
             .title(Line::styled(title, theme.title()))
             .title_bottom(Line::styled(
                 " Enter open · Ctrl+D delete · Esc close ",
@@ -191,7 +225,7 @@ impl SessionBrowser {
             Some(_) => {
                 let first = self.cursor.saturating_sub(rows.saturating_sub(1));
                 for (index, summary) in visible.iter().enumerate().skip(first).take(rows) {
-                    let date = format_time(summary.updated_at_unix);
+                    let date = format_datetime_utc(summary.updated_at_unix);
                     let name: String = summary
                         .name
                         .as_deref()
@@ -227,13 +261,6 @@ impl SessionBrowser {
         }
         Paragraph::new(lines).render(inner, buf);
     }
-}
-
-/// "2026-11-24 15:30" (UTC).
-pub fn format_time(unix: i64) -> String {
-    let date = crate::router::catalog::format_date_utc(unix);
-    let seconds = unix.rem_euclid(86_400);
-    format!("{date} {:02}:{:02}", seconds / 3600, (seconds % 3600) / 60)
 }
 
 #[cfg(test)]
@@ -295,10 +322,30 @@ mod tests {
     }
 
     #[test]
-    fn times_read_in_utc() {
+    fn pasting_into_the_search_moves_the_cursor_like_typing() {
+        let mut browser = SessionBrowser::new(String::new());
+        browser.set_items(
+            vec![
+                summary("a", "Haiku about Rust", &["openai/gpt-4o"]),
+                summary("b", "SQL question", &["anthropic/claude-sonnet-4.5"]),
+            ],
+            vec![],
+        );
+        browser.handle_key(key(KeyCode::Down));
+        assert_eq!(browser.cursor, 1);
+        browser.insert_str("haiku rust");
+        assert_eq!(browser.query, "haiku rust");
+        assert_eq!(browser.cursor, 0);
+        assert_eq!(browser.visible().len(), 1);
         assert_eq!(
-            format_time(1_787_011_200 + 15 * 3600 + 30 * 60),
-            "2026-08-18 15:30"
+            browser.handle_key(key(KeyCode::Enter)),
+            BrowserOutcome::Open("a".into())
+        );
+        browser.insert_str(" nothing matches this");
+        assert!(browser.visible().is_empty());
+        assert_eq!(
+            browser.handle_key(key(KeyCode::Enter)),
+            BrowserOutcome::Continue
         );
     }
 }

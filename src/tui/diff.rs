@@ -101,10 +101,6 @@ impl DiffView {
         }
     }
 
-    pub fn pieces(&self) -> &[Piece] {
-        &self.pieces
-    }
-
     pub fn total_rows(&self) -> usize {
         self.rows.len()
     }

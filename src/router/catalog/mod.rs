@@ -33,6 +33,22 @@ pub struct ModelInfo {
 }
 
 impl ModelInfo {
+    /// A model no catalog lists (a chosen reference whose catalog failed to
+    /// load, a configured router): just an id and a name, prices unknown.
+    pub fn unlisted(id: impl Into<String>, name: impl Into<String>) -> ModelInfo {
+        ModelInfo {
+            id: id.into(),
+            name: name.into(),
+            created_unix: None,
+            context_length: None,
+            max_completion_tokens: None,
+            input_modalities: Vec::new(),
+            output_modalities: Vec::new(),
+            supported_parameters: Vec::new(),
+            pricing: Pricing::unknown(),
+        }
+    }
+
     /// Both token prices are exactly zero; unknown prices are not free.
     pub fn is_free(&self) -> bool {
         self.pricing.is_free()
@@ -256,26 +272,38 @@ pub enum SortKey {
     Created,
 }
 
-/// Sorts in place: Price ascending by (prompt + completion) per-token price
-/// with unknown prices last; Context descending (unknown last); Name ascending
-/// case-insensitive by id; Created newest first (unknown last). Ties by id.
+/// Sorts in place (stable): Price ascending by (prompt + completion)
+/// per-token price with unknown prices last; Context descending (unknown
+/// last); Name ascending case-insensitive by id; Created newest first
+/// (unknown last). Ties by id. See [`compare_models`].
 pub fn sort_models(models: &mut [&ModelInfo], key: SortKey) {
+    models.sort_by(|left, right| compare_models(left, right, key));
+}
+
+/// The order [`sort_models`] sorts by.
+pub fn compare_models(left: &ModelInfo, right: &ModelInfo, key: SortKey) -> Ordering {
     match key {
-        SortKey::Price => models.sort_by(|left, right| {
-            known_first(token_price(left), token_price(right), |l, r| l.cmp(&r))
-                .then_with(|| left.id.cmp(&right.id))
-        }),
-        SortKey::Context => models.sort_by(|left, right| {
+        SortKey::Price => known_first(token_price(left), token_price(right), |l, r| l.cmp(&r))
+            .then_with(|| left.id.cmp(&right.id)),
+        SortKey::Context => {
             known_first(left.context_length, right.context_length, |l, r| r.cmp(&l))
                 .then_with(|| left.id.cmp(&right.id))
-        }),
-        SortKey::Name => {
-            models.sort_by_cached_key(|model| (model.id.to_lowercase(), model.id.clone()))
         }
-        SortKey::Created => models.sort_by(|left, right| {
-            known_first(left.created_unix, right.created_unix, |l, r| r.cmp(&l))
-                .then_with(|| left.id.cmp(&right.id))
-        }),
+        SortKey::Name => cmp_lowercase(&left.id, &right.id).then_with(|| left.id.cmp(&right.id)),
+        SortKey::Created => known_first(left.created_unix, right.created_unix, |l, r| r.cmp(&l))
+            .then_with(|| left.id.cmp(&right.id)),
+    }
+}
+
+/// Compares `left.to_lowercase()` with `right.to_lowercase()`, without
+/// allocating when both are ASCII (ids nearly always are).
+fn cmp_lowercase(left: &str, right: &str) -> Ordering {
+    if left.is_ascii() && right.is_ascii() {
+        left.bytes()
+            .map(|byte| byte.to_ascii_lowercase())
+            .cmp(right.bytes().map(|byte| byte.to_ascii_lowercase()))
+    } else {
+        left.to_lowercase().cmp(&right.to_lowercase())
     }
 }
 

@@ -45,7 +45,7 @@ impl Roles {
     }
 }
 
-fn bit(role: TextStyle) -> u32 {
+const fn bit(role: TextStyle) -> u32 {
     match role {
         TextStyle::Plain => 0,
         TextStyle::Dim => 1,
@@ -69,6 +69,15 @@ fn bit(role: TextStyle) -> u32 {
         TextStyle::Removed => 19,
     }
 }
+
+// `bit` and `ROLE_ORDER` agree: bit i is ROLE_ORDER[i] (checked at compile time).
+const _: () = {
+    let mut index = 0;
+    while index < ROLE_ORDER.len() {
+        assert!(bit(ROLE_ORDER[index]) as usize == index);
+        index += 1;
+    }
+};
 
 /// The roles of the arena text from the previous run's end to `end`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -141,6 +141,14 @@ impl Document {
         self.refresh_rows_from(index);
     }
 
+    /// Collapses or expands every Reasoning block at once.
+    pub fn set_reasoning_collapsed(&mut self, collapsed: bool) {
+        for block in &mut self.blocks {
+            block.set_collapsed(collapsed);
+        }
+        self.refresh_rows_from(0);
+    }
+
     pub fn is_collapsed(&self, block: BlockId) -> bool {
         self.get(block).is_some_and(Block::is_collapsed)
     }

@@ -202,6 +202,33 @@ fn collapsed_reasoning_is_one_header_row() {
 }
 
 #[test]
+fn every_reasoning_block_collapses_at_once() {
+    let mut doc = Document::new();
+    doc.set_width(30);
+    let first = doc.push(BlockKind::Reasoning, "one two");
+    let answer = doc.push(BlockKind::Answer, "answer");
+    doc.push(BlockKind::Prompt, "again");
+    let second = doc.push(BlockKind::Reasoning, "three");
+    doc.set_reasoning_collapsed(true);
+    assert!(doc.is_collapsed(first) && doc.is_collapsed(second));
+    assert!(!doc.is_collapsed(answer));
+    assert_eq!(
+        rows(&doc),
+        [
+            "▸ reasoning · 2 words",
+            "answer",
+            "",
+            "› again",
+            "",
+            "▸ reasoning · 1 word"
+        ]
+    );
+    doc.set_reasoning_collapsed(false);
+    assert!(!doc.is_collapsed(first) && !doc.is_collapsed(second));
+    assert_eq!(doc.total_rows(), 8);
+}
+
+#[test]
 fn empty_blocks_and_a_trailing_newline_add_no_rows() {
     let mut doc = Document::new();
     doc.set_width(12);

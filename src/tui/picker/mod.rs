@@ -13,14 +13,13 @@ mod view;
 #[cfg(test)]
 mod view_tests;
 
-use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
 
-use crate::router::catalog::{ModelInfo, SortKey, sort_models};
-use crate::router::pricing::Pricing;
+use crate::router::catalog::{ModelInfo, SortKey, compare_models};
 use crate::tui::theme::Theme;
 
 pub use keys::{BINDINGS, action_for_key};
@@ -121,21 +120,10 @@ impl Row {
     /// A chosen reference with no catalog entry.
     fn unlisted(reference: &str) -> Row {
         let (provider, id) = split_reference(reference);
-        let model = ModelInfo {
-            id: id.to_string(),
-            name: id.to_string(),
-            created_unix: None,
-            context_length: None,
-            max_completion_tokens: None,
-            input_modalities: Vec::new(),
-            output_modalities: Vec::new(),
-            supported_parameters: Vec::new(),
-            pricing: Pricing::unknown(),
-        };
         let entry = PickerEntry {
             reference: reference.to_string(),
             provider: provider.to_string(),
-            model,
+            model: ModelInfo::unlisted(id, id),
         };
         Row::new(entry, false)
     }
@@ -163,13 +151,17 @@ fn fold_exact(text: &str) -> String {
 pub struct PickerState {
     purpose: PickerPurpose,
     rows: Vec<Row>,
+    /// The reference and name columns' wanted widths over all rows, kept by
+    /// `set_entries` (see `table::wanted_widths`).
+    wanted_widths: (u16, u16),
     /// Row indices in sort-key order.
     sorted: Vec<usize>,
     /// Row indices the list shows, top to bottom.
     visible: Vec<usize>,
     query: String,
     pattern: Pattern,
-    matcher: Matcher,
+    /// Scores rows in `refilter` and finds matched letters in `render`.
+    matcher: RefCell<Matcher>,
     sort: SortKey,
     free_only: bool,
     /// References chosen when the picker opened, in their order.
@@ -202,11 +194,12 @@ impl PickerState {
         let mut state = PickerState {
             purpose,
             rows: Vec::new(),
+            wanted_widths: (0, 0),
             sorted: Vec::new(),
             visible: Vec::new(),
             query: String::new(),
             pattern: Pattern::default(),
-            matcher: Matcher::new(Config::DEFAULT),
+            matcher: RefCell::new(Matcher::new(Config::DEFAULT)),
             sort,
             free_only: false,
             marks: chosen.clone(),
@@ -237,6 +230,7 @@ impl PickerState {
                 rows.push(Row::unlisted(reference));
             }
         }
+        self.wanted_widths = table::wanted_widths(&rows);
         self.rows = rows;
         self.resort();
         self.refilter();
@@ -298,6 +292,16 @@ impl PickerState {
             }
         }
         PickerOutcome::Continue
+    }
+
+    /// Appends pasted text to the query (control characters dropped), then
+    /// filters once: the same result as typing it, without a filter per character.
+    pub fn insert_str(&mut self, text: &str) {
+        let before = self.query.len();
+        self.query.extend(text.chars().filter(|c| !c.is_control()));
+        if self.query.len() != before {
+            self.query_changed();
+        }
     }
 
     pub fn query(&self) -> &str {
@@ -400,32 +404,18 @@ impl PickerState {
         self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
     }
 
-    /// Orders every row by the sort key with `sort_models` itself, so the
-    /// picker agrees with `prism models`: Name and ties go by model id (a local
+    /// Orders every row by the sort key as `sort_models` does, so the picker
+    /// agrees with `prism models`: Name and ties go by model id (a local
     /// "ollama:llama3.2:3b" sorts as "llama3.2:3b"), equal ids by reference.
     fn resort(&mut self) {
-        let mut by_reference: Vec<usize> = (0..self.rows.len()).collect();
-        by_reference.sort_by(|&a, &b| {
-            self.rows[a]
-                .entry
-                .reference
-                .cmp(&self.rows[b].entry.reference)
+        let rows = &self.rows;
+        let sort = self.sort;
+        let mut sorted: Vec<usize> = (0..rows.len()).collect();
+        sorted.sort_by(|&a, &b| {
+            let (a, b) = (&rows[a].entry, &rows[b].entry);
+            compare_models(&a.model, &b.model, sort).then_with(|| a.reference.cmp(&b.reference))
         });
-        let mut models: Vec<&ModelInfo> = by_reference
-            .iter()
-            .map(|&row| &self.rows[row].entry.model)
-            .collect();
-        // `sort_models` sorts references to models; the address of each model
-        // leads back to its row.
-        let row_of: HashMap<*const ModelInfo, usize> = by_reference
-            .iter()
-            .map(|&row| (std::ptr::from_ref(&self.rows[row].entry.model), row))
-            .collect();
-        sort_models(&mut models, self.sort);
-        self.sorted = models
-            .into_iter()
-            .filter_map(|model| row_of.get(&std::ptr::from_ref(model)).copied())
-            .collect();
+        self.sorted = sorted;
     }
 
     /// Recomputes the visible rows: free-only filter, then with a query the
@@ -449,7 +439,7 @@ impl PickerState {
             let candidate = &rows[row];
             let Some(score) = self
                 .pattern
-                .score(candidate.haystack.slice(..), &mut self.matcher)
+                .score(candidate.haystack.slice(..), self.matcher.get_mut())
             else {
                 continue;
             };

@@ -1,5 +1,5 @@
 use super::*;
-use crate::router::pricing::Price;
+use crate::router::pricing::{Price, Pricing};
 
 /// A model as OpenRouter lists it (ids, names, dates and prices copied from
 /// assets/catalog/openrouter-models.json); prices in USD per token.
@@ -374,4 +374,19 @@ fn filters_two_thousand_entries() {
     );
     state.apply(PickerAction::ClearQuery);
     assert_eq!(state.visible().len(), 2000);
+}
+
+#[test]
+fn inserted_text_filters_like_typing_it() {
+    let mut typed = columns(&[]);
+    let mut pasted = columns(&[]);
+    typed.apply(PickerAction::Down);
+    pasted.apply(PickerAction::Down);
+    type_query(&mut typed, "gpt4o");
+    pasted.insert_str("gpt\u{7}4o");
+    assert_eq!(pasted.query(), "gpt4o", "control characters are dropped");
+    assert_eq!(pasted.visible(), typed.visible());
+    assert_eq!(pasted.cursor_reference(), typed.cursor_reference());
+    pasted.insert_str("\u{7}");
+    assert_eq!(pasted.query(), "gpt4o");
 }

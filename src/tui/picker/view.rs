@@ -3,7 +3,7 @@
 //! a free tag), a status line and key hints. Narrow boxes drop the name
 //! column first, then the context, then the prices.
 
-use nucleo_matcher::{Config, Matcher};
+use nucleo_matcher::Matcher;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -13,12 +13,12 @@ use ratatui::widgets::{Block, Clear, Widget};
 use super::keys::HINTS;
 use super::table::{
     Columns, UNLISTED, draw_header, highlighted, right_aligned, skip_width, truncated,
-    wanted_widths,
 };
 use super::{PickerPurpose, PickerState, Row};
 use crate::router::catalog::{SortKey, format_context};
 use crate::router::pricing::{Price, format_per_million};
 use crate::tui::theme::Theme;
+use crate::tui::view::centered;
 
 /// The smallest box worth drawing, when the screen has room for it.
 const MIN_BOX_WIDTH: u16 = 40;
@@ -54,7 +54,7 @@ pub(super) fn render(state: &PickerState, area: Rect, buf: &mut Buffer, theme: &
             text_width,
         );
     }
-    let (reference_wanted, name_wanted) = wanted_widths(&state.rows);
+    let (reference_wanted, name_wanted) = state.wanted_widths;
     let columns = Columns::fit(inner.width, reference_wanted, name_wanted);
     if bottom > top {
         draw_header(&columns, inner.x, top, buf, theme);
@@ -66,14 +66,9 @@ pub(super) fn render(state: &PickerState, area: Rect, buf: &mut Buffer, theme: &
 
 /// About 90% × 80% of `area`, at least 40 × 10 when `area` allows, centred.
 fn centred_box(area: Rect) -> Rect {
-    let width = (area.width * 9 / 10).max(MIN_BOX_WIDTH).min(area.width);
-    let height = (area.height * 8 / 10).max(MIN_BOX_HEIGHT).min(area.height);
-    Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    )
+    let width = (area.width * 9 / 10).max(MIN_BOX_WIDTH);
+    let height = (area.height * 8 / 10).max(MIN_BOX_HEIGHT);
+    centered(area, width, height)
 }
 
 fn title(state: &PickerState, theme: &Theme) -> Line<'static> {
@@ -190,7 +185,7 @@ fn draw_list(state: &PickerState, columns: &Columns, list: Rect, buf: &mut Buffe
         theme,
         x: list.x,
     };
-    let mut matcher = (!state.query.is_empty()).then(|| Matcher::new(Config::DEFAULT));
+    let mut matcher = (!state.query.is_empty()).then(|| state.matcher.borrow_mut());
     let mut indices = Vec::new();
     for (line, &row_index) in state.visible.iter().enumerate().skip(offset).take(height) {
         let row = &state.rows[row_index];

@@ -92,11 +92,8 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
             if let Some(index) = focused {
                 let pane = &mut state.panes[index];
                 pane.reasoning_collapsed = !pane.reasoning_collapsed;
-                let collapsed = pane.reasoning_collapsed;
-                let blocks: Vec<_> = pane.document.blocks().collect();
-                for block in blocks {
-                    pane.document.set_collapsed(block, collapsed);
-                }
+                pane.document
+                    .set_reasoning_collapsed(pane.reasoning_collapsed);
             }
         }
         Action::ToggleMarkdown => {

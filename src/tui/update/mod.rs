@@ -16,7 +16,6 @@ use ratatui::layout::Position;
 use super::keymap::{self, Context};
 use super::layout;
 use super::msg::{Effect, Msg};
-use super::picker;
 use super::state::{AppState, Focus, Notice, NoticeLevel, Overlay};
 use crate::sanitize::sanitize;
 
@@ -180,14 +179,12 @@ fn on_paste(state: &mut AppState, text: &str) {
             form.fields[focus].insert_str(text.replace('\n', " "));
         }
         Some(Overlay::Picker(picker, _)) => {
-            for c in text.chars().filter(|c| !c.is_whitespace()) {
-                picker.apply(picker::PickerAction::Input(c));
-            }
+            picker.insert_str(&text.replace(char::is_whitespace, ""))
         }
         Some(Overlay::Rename(field)) => {
             field.insert_str(text.replace('\n', " "));
         }
-        Some(Overlay::Sessions(browser)) => browser.query.push_str(&text.replace('\n', " ")),
+        Some(Overlay::Sessions(browser)) => browser.insert_str(&text.replace('\n', " ")),
         Some(
             Overlay::Help { .. }
             | Overlay::Vote

@@ -314,17 +314,7 @@ fn picker_entries(state: &AppState) -> Vec<PickerEntry> {
         entries.push(PickerEntry {
             reference: reference.clone(),
             provider: "router".to_string(),
-            model: crate::router::catalog::ModelInfo {
-                id: reference,
-                name,
-                created_unix: None,
-                context_length: None,
-                max_completion_tokens: None,
-                input_modalities: Vec::new(),
-                output_modalities: Vec::new(),
-                supported_parameters: Vec::new(),
-                pricing: crate::router::pricing::Pricing::unknown(),
-            },
+            model: crate::router::catalog::ModelInfo::unlisted(reference, name),
         });
     }
     entries

@@ -222,10 +222,11 @@ fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant) {
         | StreamEvent::Usage { .. } => {}
         StreamEvent::Reasoning(text) => {
             pane.status = PaneStatus::Thinking;
-            let block = *run
-                .reasoning_block
-                .get_or_insert_with(|| pane.document.push(BlockKind::Reasoning, ""));
-            pane.document.set_collapsed(block, pane.reasoning_collapsed);
+            let block = *run.reasoning_block.get_or_insert_with(|| {
+                let block = pane.document.push(BlockKind::Reasoning, "");
+                pane.document.set_collapsed(block, pane.reasoning_collapsed);
+                block
+            });
             pane.document.append(block, text);
         }
         StreamEvent::Content(text) => {

@@ -1,11 +1,11 @@
 //! The prompt editor at the bottom of the workbench.
 
+use crate::tui::state::{AppState, Focus};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType};
 
-use crate::tui::state::{AppState, Focus};
+use super::framed;
 
 pub fn draw(frame: &mut Frame, rect: Rect, state: &AppState) {
     let theme = &state.theme;
@@ -15,14 +15,7 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &AppState) {
     if !summary.is_empty() {
         title.push(Span::styled(format!("· {summary} "), theme.hint()));
     }
-    let block = Block::bordered()
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Rounded
-        })
-        .border_style(theme.border(focused))
-        .title(Line::from(title));
+    let block = framed(theme, focused).title(Line::from(title));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     frame.render_widget(&state.editor, inner);

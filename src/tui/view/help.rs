@@ -5,13 +5,13 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 use crate::tui::keymap::{self, Context};
 use crate::tui::state::{AppState, Focus};
 use crate::tui::theme::Theme;
 
-use super::centered;
+use super::{centered, overlay_block};
 
 /// A titled list of (keys, what they do).
 struct Section {
@@ -115,10 +115,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, scroll: u16) {
     } else {
         " Keys · any key closes "
     };
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(true))
-        .title(Line::styled(title, theme.title()));
+    let block = overlay_block(theme).title(Line::styled(title, theme.title()));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let columns = if two_columns {

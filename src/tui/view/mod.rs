@@ -12,10 +12,11 @@ mod params;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 use super::state::{AppState, Focus, Overlay};
+use super::theme::Theme;
 
 pub fn draw(frame: &mut Frame, state: &AppState) {
     let area = frame.area();
@@ -67,6 +68,24 @@ fn too_small(frame: &mut Frame, area: Rect, state: &AppState) {
         Paragraph::new(Line::styled(text, state.theme.warning())).wrap(Wrap { trim: true }),
         area,
     );
+}
+
+/// The border of a pane or the editor: thick when focused, rounded otherwise.
+pub fn framed(theme: &Theme, focused: bool) -> Block<'static> {
+    Block::bordered()
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Rounded
+        })
+        .border_style(theme.border(focused))
+}
+
+/// The border of an overlay box: rounded, in the focused colour.
+pub fn overlay_block(theme: &Theme) -> Block<'static> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border(true))
 }
 
 /// A box of the given size centred in `area`, clipped to it.

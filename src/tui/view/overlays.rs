@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 use ratatui_textarea::TextArea;
 
 use crate::session::leaderboard::VoteFilter;
@@ -11,7 +11,7 @@ use crate::tui::diff::DiffView;
 use crate::tui::state::{LeaderboardView, TextView};
 use crate::tui::theme::{TextStyle, Theme};
 
-use super::centered;
+use super::{centered, overlay_block};
 
 fn frame_box(
     frame: &mut Frame,
@@ -21,9 +21,7 @@ fn frame_box(
     theme: &Theme,
 ) -> Rect {
     frame.render_widget(Clear, rect);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(true))
+    let block = overlay_block(theme)
         .title(title)
         .title_bottom(Line::styled(bottom.to_string(), theme.hint()));
     let inner = block.inner(rect);
@@ -130,7 +128,9 @@ pub fn leaderboard(frame: &mut Frame, area: Rect, view: &LeaderboardView, theme:
             ),
             theme.title(),
         ));
-        for (rank, row) in board.rows.iter().enumerate().skip(view.scroll) {
+        // Rows past the box's height would be cut anyway.
+        let shown = board.rows.iter().enumerate().skip(view.scroll);
+        for (rank, row) in shown.take(inner.height as usize) {
             let model: String = row.model.chars().take(40).collect();
             let cost = row
                 .avg_cost_usd

@@ -7,11 +7,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::layout::pane_inner;
 use crate::tui::state::{AppState, PaneState, PaneStatus};
 use crate::tui::theme::PaneStateStyle;
+
+use super::framed;
 
 pub fn draw(
     frame: &mut Frame,
@@ -22,13 +24,7 @@ pub fn draw(
     focused: bool,
 ) {
     let theme = &state.theme;
-    let block = Block::bordered()
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Rounded
-        })
-        .border_style(theme.border(focused))
+    let block = framed(theme, focused)
         .title(title(state, index, pane, rect.width))
         .title_bottom(Line::from(figures(state, pane, rect.width)).right_aligned());
     let inner = pane_inner(rect);

@@ -4,12 +4,12 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::tui::params::{Field, ParamsForm, ParamsScope};
 use crate::tui::theme::Theme;
 
-use super::centered;
+use super::{centered, overlay_block};
 
 /// Short labels for the left column; the full wording is in `Field::label`.
 fn short_label(field: Field) -> &'static str {
@@ -48,13 +48,10 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &ParamsForm, theme: &Theme) {
         ParamsScope::All => "all panes".to_string(),
         ParamsScope::Pane(_) => format!("pane {}", form.title),
     };
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(true))
-        .title(Line::styled(
-            format!(" Parameters · {scope} "),
-            theme.title(),
-        ));
+    let block = overlay_block(theme).title(Line::styled(
+        format!(" Parameters · {scope} "),
+        theme.title(),
+    ));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let label_width = 24.min(inner.width / 3);

@@ -30,11 +30,7 @@ pub fn run(args: &LeaderboardArgs) -> Result<u8, CliError> {
         return Ok(status);
     }
     if board.rows.is_empty() {
-        let which = match filter {
-            VoteFilter::All => "",
-            VoteFilter::Blind => "blind ",
-            VoteFilter::Sighted => "sighted ",
-        };
+        let which = filter.word().map_or(String::new(), |w| format!("{w} "));
         writeln!(
             out,
             "no {which}votes yet: vote in the workbench (Ctrl+V then a pane number for the best \
@@ -66,11 +62,7 @@ pub fn run(args: &LeaderboardArgs) -> Result<u8, CliError> {
     );
     out.write_all(table.as_bytes())?;
     out.flush()?;
-    let filtered = match filter {
-        VoteFilter::All => "",
-        VoteFilter::Blind => " blind",
-        VoteFilter::Sighted => " sighted",
-    };
+    let filtered = filter.word().map_or(String::new(), |w| format!(" {w}"));
     eprintln!(
         "{} counted{filtered} vote{} in {} session{} · {}",
         board.votes,

@@ -55,6 +55,15 @@ pub enum VoteFilter {
 }
 
 impl VoteFilter {
+    /// "blind", "sighted", or None for every vote.
+    pub fn word(self) -> Option<&'static str> {
+        match self {
+            VoteFilter::All => None,
+            VoteFilter::Blind => Some("blind"),
+            VoteFilter::Sighted => Some("sighted"),
+        }
+    }
+
     fn admits(self, blind: bool) -> bool {
         match self {
             VoteFilter::All => true,

@@ -6,7 +6,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui_textarea::TextArea;
 
-use crate::session::leaderboard::VoteFilter;
 use crate::tui::diff::DiffView;
 use crate::tui::state::{LeaderboardView, TextView};
 use crate::tui::theme::{TextStyle, Theme};
@@ -96,11 +95,10 @@ pub fn leaderboard(frame: &mut Frame, area: Rect, view: &LeaderboardView, theme:
             "{} · {} votes counted{}",
             board.method,
             board.votes,
-            match board.filter {
-                VoteFilter::All => "",
-                VoteFilter::Blind => " (blind only)",
-                VoteFilter::Sighted => " (sighted only)",
-            }
+            board
+                .filter
+                .word()
+                .map_or(String::new(), |w| format!(" ({w} only)"))
         ),
         theme.hint(),
     ));

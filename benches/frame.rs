@@ -213,6 +213,13 @@ fn test_terminal() -> Terminal<TestBackend> {
     Terminal::new(TestBackend::new(240, 60)).expect("a test terminal")
 }
 
+/// A pane's border and title, the same in every way of drawing the frame.
+fn pane_block(index: usize, theme: &Theme) -> Block<'static> {
+    Block::bordered()
+        .title(format!(" model-{index} · streaming "))
+        .border_style(theme.border(index == 0))
+}
+
 /// One frame drawn with `Document`, each pane following its tail.
 fn draw_documents(terminal: &mut Terminal<TestBackend>, docs: &mut [Document], theme: &Theme) {
     terminal
@@ -222,9 +229,7 @@ fn draw_documents(terminal: &mut Terminal<TestBackend>, docs: &mut [Document], t
                 .zip(docs.iter_mut())
                 .enumerate()
             {
-                let block = Block::bordered()
-                    .title(format!(" model-{index} · streaming "))
-                    .border_style(theme.border(index == 0));
+                let block = pane_block(index, theme);
                 let inner = block.inner(area);
                 frame.render_widget(block, area);
                 doc.set_width(inner.width);
@@ -246,11 +251,8 @@ fn draw_paragraphs(
     terminal
         .draw(|frame| {
             for (index, area) in pane_areas(frame.area()).into_iter().enumerate() {
-                let block = Block::bordered()
-                    .title(format!(" model-{index} · streaming "))
-                    .border_style(theme.border(index == 0));
                 let paragraph = Paragraph::new(text)
-                    .block(block)
+                    .block(pane_block(index, theme))
                     .wrap(Wrap { trim: false })
                     .scroll((scroll_rows, 0));
                 frame.render_widget(paragraph, area);
@@ -265,10 +267,7 @@ fn draw_borders(terminal: &mut Terminal<TestBackend>, theme: &Theme) {
     terminal
         .draw(|frame| {
             for (index, area) in pane_areas(frame.area()).into_iter().enumerate() {
-                let block = Block::bordered()
-                    .title(format!(" model-{index} · streaming "))
-                    .border_style(theme.border(index == 0));
-                frame.render_widget(block, area);
+                frame.render_widget(pane_block(index, theme), area);
             }
         })
         .expect("draw");

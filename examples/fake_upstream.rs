@@ -12,7 +12,7 @@ mod fake_upstream;
 use std::time::Duration;
 
 use clap::Parser;
-use fake_upstream::{FakeUpstream, Piece, Reply, StreamReply, chunk, usage_chunk};
+use fake_upstream::{FakeUpstream, Reply, StreamReply};
 use serde_json::json;
 
 #[derive(Parser)]
@@ -35,41 +35,29 @@ struct Args {
 
 /// An answer with Markdown in it, ending in a marker the load run looks for.
 fn answer(model: &str, args: &Args) -> Reply {
-    let mut pieces = vec![Piece::Comment("OPENROUTER PROCESSING".into())];
-    pieces.push(Piece::Pause(Duration::from_millis(args.ttft_ms)));
-    for i in 0..args.reasoning {
-        pieces.push(Piece::Data(chunk(
-            model,
-            json!({"reasoning": format!("thought{i} ")}),
-            None,
-        )));
-    }
-    pieces.push(Piece::Data(chunk(
-        model,
-        json!({"content": format!("## Answer from {model}\n\n")}),
-        None,
-    )));
-    for i in 0..args.tokens {
+    let reasoning = (0..args.reasoning).map(|i| json!({"reasoning": format!("thought{i} ")}));
+    let heading = json!({"content": format!("## Answer from {model}\n\n")});
+    let words = (0..args.tokens).map(|i| {
         let word = match i % 40 {
             39 => format!("w{i}.\n\n"),
             7 => format!("**w{i}** "),
             _ => format!("w{i} "),
         };
-        pieces.push(Piece::Data(chunk(model, json!({"content": word}), None)));
-    }
-    pieces.push(Piece::Data(chunk(
-        model,
-        json!({"content": format!("END-{model}")}),
-        Some("stop"),
-    )));
+        json!({"content": word})
+    });
     let completion = (args.tokens + args.reasoning + 2) as u64;
-    pieces.push(Piece::Data(usage_chunk(
+    let stream = StreamReply::words(
         model,
+        reasoning.chain([heading]).chain(words),
+        &format!("END-{model}"),
         24,
-        completion,
         Some(completion as f64 * 1e-6),
-    )));
-    Reply::Stream(StreamReply::new(pieces).rate(args.rate))
+    );
+    Reply::Stream(
+        stream
+            .first_token_delay(Duration::from_millis(args.ttft_ms))
+            .rate(args.rate),
+    )
 }
 
 #[tokio::main]
@@ -78,19 +66,7 @@ async fn main() -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port)).await?;
     let fake = FakeUpstream::serve(listener);
     fake.catalog(include_str!("../assets/catalog/openrouter-models.json"));
-    let (tokens, rate, ttft_ms, reasoning) = (args.tokens, args.rate, args.ttft_ms, args.reasoning);
-    fake.any_model(move |model| {
-        answer(
-            model,
-            &Args {
-                port: 0,
-                tokens,
-                rate,
-                ttft_ms,
-                reasoning,
-            },
-        )
-    });
+    fake.any_model(move |model| answer(model, &args));
     eprintln!("fake upstream on {}", fake.base_url());
     tokio::signal::ctrl_c().await?;
     Ok(())

@@ -8,13 +8,15 @@
 
 #[path = "../tests/support/fake_upstream.rs"]
 mod fake_upstream;
+#[path = "../tests/support/tmux.rs"]
+mod tmux;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use fake_upstream::{FakeUpstream, Piece, Reply, StreamReply, chunk, usage_chunk};
+use fake_upstream::{FakeUpstream, Reply, StreamReply};
 use serde_json::json;
+use tmux::Tmux;
 
 #[derive(Parser)]
 struct Args {
@@ -38,42 +40,21 @@ struct Args {
 }
 
 fn reply(model: &str, tokens: usize, rate: f64, write_each: bool) -> Reply {
-    let mut pieces = vec![Piece::Comment("OPENROUTER PROCESSING".into())];
-    for i in 0..tokens {
+    let words = (0..tokens).map(|i| {
         let word = if i % 50 == 49 {
             format!("w{i}\n\n")
         } else {
             format!("w{i} ")
         };
-        pieces.push(Piece::Data(chunk(model, json!({"content": word}), None)));
-    }
-    pieces.push(Piece::Data(chunk(
-        model,
-        json!({"content": format!(" END-{model}")}),
-        Some("stop"),
-    )));
-    pieces.push(Piece::Data(usage_chunk(
-        model,
-        20,
-        tokens as u64 + 1,
-        Some(0.001),
-    )));
-    let stream = StreamReply::new(pieces).rate(rate);
+        json!({"content": word})
+    });
+    let stream =
+        StreamReply::words(model, words, &format!(" END-{model}"), 20, Some(0.001)).rate(rate);
     Reply::Stream(if write_each {
         stream.write_each()
     } else {
         stream
     })
-}
-
-fn tmux(socket: &str, args: &[&str]) -> String {
-    let out = Command::new("tmux")
-        .arg("-L")
-        .arg(socket)
-        .args(args)
-        .output();
-    out.map(|o| String::from_utf8_lossy(&o.stdout).to_string())
-        .unwrap_or_default()
 }
 
 /// (user, system) CPU time of a process in seconds, from /proc/PID/stat
@@ -101,7 +82,6 @@ async fn main() {
 
     let home = std::env::temp_dir().join(format!("prism-load-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&home);
-    let socket = format!("prism-load-{}", std::process::id());
     let models: Vec<String> = (1..=args.panes).map(|i| format!("load/m{i}")).collect();
     let mut command = format!(
         "cd {home} && XDG_CONFIG_HOME={home}/c XDG_CACHE_HOME={home}/k XDG_DATA_HOME={home}/d {prism} --base-url {url}",
@@ -115,21 +95,10 @@ async fn main() {
         command.push_str(&format!(" -m {model}"));
     }
     command.push_str("; sleep 30");
-    tmux(
-        &socket,
-        &[
-            "new-session",
-            "-d",
-            "-x",
-            &args.width.to_string(),
-            "-y",
-            &args.height.to_string(),
-            &command,
-        ],
-    );
+    let tmux = Tmux::start("prism-load", (args.width, args.height), &command);
 
-    let outcome = tokio::task::block_in_place(|| run(&socket, &fake, &models, &args));
-    tmux(&socket, &["kill-server"]);
+    let outcome = tokio::task::block_in_place(|| run(&tmux, &fake, &models, &args));
+    drop(tmux);
     let _ = std::fs::remove_dir_all(&home);
     if let Err(message) = outcome {
         eprintln!("load run failed: {message}");
@@ -137,35 +106,20 @@ async fn main() {
     }
 }
 
-fn run(socket: &str, fake: &FakeUpstream, models: &[String], args: &Args) -> Result<(), String> {
-    let started = Instant::now();
-    while !tmux(socket, &["capture-pane", "-p"]).contains("Prompt") {
-        if started.elapsed() > Duration::from_secs(15) {
-            return Err("the workbench did not open".into());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let shell = tmux(socket, &["list-panes", "-F", "#{pane_pid}"]);
-    let children = Command::new("pgrep")
-        .args(["-P", shell.trim()])
-        .output()
-        .map_err(|e| e.to_string())?;
-    let pid = String::from_utf8_lossy(&children.stdout)
-        .lines()
-        .next()
-        .map(|l| l.trim().to_string())
-        .ok_or("prism's pid not found")?;
+fn run(tmux: &Tmux, fake: &FakeUpstream, models: &[String], args: &Args) -> Result<(), String> {
+    tmux.try_wait_for(Duration::from_secs(15), |s| s.contains("Prompt"))
+        .map_err(|_| "the workbench did not open")?;
+    let pid = tmux.prism_pid().ok_or("prism's pid not found")?;
 
     let cpu_before = cpu_secs(&pid);
-    tmux(socket, &["send-keys", "-l", "stream please"]);
-    tmux(socket, &["send-keys", "Enter"]);
+    tmux.send_prompt("stream please");
     let sent = Instant::now();
     let mut seen: Vec<Option<Instant>> = vec![None; models.len()];
     while seen.iter().any(Option::is_none) {
         if sent.elapsed() > Duration::from_secs(120) {
             return Err(format!("not every pane finished on screen: {seen:?}"));
         }
-        let screen = tmux(socket, &["capture-pane", "-p"]);
+        let screen = tmux.screen();
         let now = Instant::now();
         for (i, model) in models.iter().enumerate() {
             if seen[i].is_none() && screen.contains(&format!("END-{model}")) {

@@ -8,31 +8,16 @@ mod support;
 use std::time::{Duration, Instant};
 
 use pretty_assertions::assert_eq;
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use prism::router::{
-    ChatMessage, ChatParams, ErrorKind, MaxPrice, ModelRef, ProviderKind, ProviderPrefs,
-    ProviderSort, Router, RouterSettings, RunResult, StreamEvent, Target, Variant,
+    ChatParams, ErrorKind, MaxPrice, ProviderKind, ProviderPrefs, ProviderSort, Router,
+    RouterSettings, RunResult, StreamEvent, Target, Variant,
 };
 use support::fake_upstream::{FakeUpstream, Reply, StreamReply};
-use support::{TEST_KEY, fast_settings, router_for};
-
-fn target(provider: &str, models: &[&str]) -> Target {
-    Target {
-        label: models.join(","),
-        chain: models.iter().map(|m| ModelRef::new(provider, *m)).collect(),
-        router: None,
-    }
-}
-
-fn messages() -> Vec<ChatMessage> {
-    vec![
-        ChatMessage::system("be brief"),
-        ChatMessage::user("Say hello"),
-    ]
-}
+use support::{TEST_KEY, fast_settings, messages, router_for, target};
 
 fn prefs() -> ProviderPrefs {
     ProviderPrefs {
@@ -136,7 +121,7 @@ async fn the_privacy_switch_denies_data_collection_on_every_openrouter_request()
     run(&router, &target("openrouter", &["a/one"]), &plain).await;
     run(&router, &target("openrouter", &["a/two"]), &sorted).await;
     run(&router, &target("local", &["a/three"]), &plain).await;
-    let bodies: Vec<Value> = fake.chat_requests().iter().map(|r| r.json()).collect();
+    let bodies = fake.chat_bodies();
     assert_eq!(bodies[0]["provider"], json!({"data_collection": "deny"}));
     assert_eq!(
         bodies[1]["provider"],

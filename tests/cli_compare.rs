@@ -5,61 +5,19 @@
 mod support;
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
-use serde_json::{Value, json};
-use tokio::io::AsyncWriteExt;
-use tokio::process::Command;
+use serde_json::json;
 
 use support::TEST_KEY;
+use support::cli::{Output, openrouter_config, prism_cmd, run, write_config};
 use support::fake_upstream::{FakeUpstream, Reply, StreamReply};
-
-struct Output {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
 
 /// Runs prism with isolated config/cache/data dirs and the test key in `PRISM_TEST_KEY`.
 async fn prism(home: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_prism"));
-    command
-        .args(args)
-        .current_dir(home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("PRISM_TEST_KEY", TEST_KEY)
-        .env_remove("OPENROUTER_API_KEY")
-        .env("NO_COLOR", "1")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().expect("spawn prism");
-    if let Some(text) = stdin {
-        let mut pipe = child.stdin.take().expect("stdin");
-        pipe.write_all(text.as_bytes()).await.expect("write stdin");
-        drop(pipe);
-    }
-    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("prism finished in time")
-        .expect("prism ran");
-    let result = Output {
-        status: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).to_string(),
-        stderr: String::from_utf8_lossy(&output.stderr).to_string(),
-    };
-    assert!(
-        !result.stdout.contains(TEST_KEY) && !result.stderr.contains(TEST_KEY),
-        "the key leaked"
-    );
-    result
+    let mut command = prism_cmd(home);
+    command.args(args);
+    run(command, stdin).await
 }
 
 fn base_args(fake: &FakeUpstream) -> Vec<String> {
@@ -130,7 +88,7 @@ async fn json_results_in_order_with_a_failure_kept_apart() {
     )
     .await;
     assert_eq!(out.status, 1, "one column failed: {}", out.stderr);
-    let value: Value = serde_json::from_str(&out.stdout).expect("one JSON object");
+    let value = out.json();
     assert_eq!(value["prompt"], json!("Hello?"));
     let results = value["results"].as_array().expect("results");
     let models: Vec<&str> = results
@@ -248,7 +206,7 @@ async fn the_prompt_can_come_from_stdin() {
     )
     .await;
     assert_eq!(out.status, 0, "{}", out.stderr);
-    let value: Value = serde_json::from_str(&out.stdout).expect("json");
+    let value = out.json();
     assert_eq!(value["prompt"], json!("Piped prompt\nwith two lines"));
     let body = fake.chat_requests()[0].json();
     assert_eq!(
@@ -402,7 +360,7 @@ async fn models_come_from_the_server_then_the_cache() {
         None,
     )
     .await;
-    let value: Value = serde_json::from_str(&out.stdout).expect("json");
+    let value = out.json();
     assert_eq!(value["source"], json!("cache"));
     assert_eq!(value["count"], json!(1));
     assert_eq!(
@@ -410,14 +368,7 @@ async fn models_come_from_the_server_then_the_cache() {
         json!("meta-llama/llama-3.1-8b-instruct:free")
     );
     assert_eq!(value["models"][0]["usd_per_1m_input"], json!("0"));
-    assert_eq!(
-        fake.requests()
-            .iter()
-            .filter(|r| r.path.ends_with("/models"))
-            .count(),
-        1,
-        "fresh cache used"
-    );
+    assert_eq!(fake.requests_to("/models").len(), 1, "fresh cache used");
 
     let out = prism(
         home.path(),
@@ -432,7 +383,7 @@ async fn models_come_from_the_server_then_the_cache() {
         None,
     )
     .await;
-    let value: Value = serde_json::from_str(&out.stdout).expect("json");
+    let value = out.json();
     assert_eq!(value["models"][0]["usd_per_1m_output"], json!("0.6"));
     assert_eq!(value["count"], json!(1));
 
@@ -483,7 +434,7 @@ async fn unknown_models_get_suggestions_and_unpriced_answers_get_computed_costs(
     )
     .await;
     assert_eq!(out.status, 1);
-    let value: Value = serde_json::from_str(&out.stdout).expect("json");
+    let value = out.json();
     let error = &value["results"][0]["error"];
     assert_eq!(error["kind"], json!("unknown_model"));
     let message = error["message"].as_str().unwrap_or("");
@@ -512,7 +463,7 @@ async fn a_server_without_prices_gives_unknown_cost_not_zero() {
     )
     .await;
     assert_eq!(out.status, 0, "{}", out.stderr);
-    let value: Value = serde_json::from_str(&out.stdout).expect("json");
+    let value = out.json();
     assert!(value["results"][0]["cost_usd"].is_null());
     assert!(value["results"][0]["cost_source"].is_null());
     assert!(value["total_cost_usd"].is_null());
@@ -530,15 +481,10 @@ async fn openrouter_kind_from_the_config_sends_chains_server_side() {
         "b/up",
         vec![Reply::Stream(StreamReply::tokens("b/up", &["from b"]))],
     );
-    let config = home.path().join("prism.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[providers.openrouter]\nbase_url = \"{}\"\nkind = \"openrouter\"\napi_key_env = \"PRISM_TEST_KEY\"\n",
-            fake.base_url()
-        ),
-    )
-    .expect("config");
+    let config = write_config(
+        home.path(),
+        &openrouter_config(&fake.base_url(), Some("PRISM_TEST_KEY")),
+    );
     let config = config.to_string_lossy().to_string();
     let out = prism(
         home.path(),
@@ -556,7 +502,7 @@ async fn openrouter_kind_from_the_config_sends_chains_server_side() {
     )
     .await;
     assert_eq!(out.status, 0, "{}", out.stderr);
-    let value: Value = serde_json::from_str(&out.stdout).expect("json");
+    let value = out.json();
     assert_eq!(value["results"][0]["model"], json!("a/down,b/up"));
     assert_eq!(value["results"][0]["served_model"], json!("b/up"));
     let requests = fake.chat_requests();
@@ -583,7 +529,7 @@ async fn reported_ttft_tracks_the_upstream_delay() {
         None,
     )
     .await;
-    let value: Value = serde_json::from_str(&out.stdout).expect("json");
+    let value = out.json();
     let ttft = value["results"][0]["ttft_ms"].as_u64().expect("ttft");
     assert!(
         (400..700).contains(&ttft),
@@ -595,16 +541,8 @@ async fn reported_ttft_tracks_the_upstream_delay() {
 async fn a_missing_key_says_what_to_set() {
     let home = tempfile::tempdir().expect("home");
     let fake = FakeUpstream::start().await;
-    let config = home.path().join("prism.toml");
     // OpenRouter as configured by default, but at the fake's address.
-    std::fs::write(
-        &config,
-        format!(
-            "[providers.openrouter]\nbase_url = \"{}\"\nkind = \"openrouter\"\n",
-            fake.base_url()
-        ),
-    )
-    .expect("config");
+    let config = write_config(home.path(), &openrouter_config(&fake.base_url(), None));
     let config = config.to_string_lossy().to_string();
     let out = prism(
         home.path(),
@@ -622,7 +560,7 @@ async fn a_missing_key_says_what_to_set() {
     )
     .await;
     assert_eq!(out.status, 1);
-    let value: Value = serde_json::from_str(&out.stdout).expect("json");
+    let value = out.json();
     let error = &value["results"][0]["error"];
     assert_eq!(error["kind"], json!("missing_api_key"));
     assert!(

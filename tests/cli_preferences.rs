@@ -6,66 +6,32 @@
 mod support;
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use pretty_assertions::assert_eq;
 use serde_json::{Value, json};
-use tokio::process::Command;
 
-use support::TEST_KEY;
+use support::cli::{Output, openrouter_config, prism_cmd, run, write_config};
 use support::fake_upstream::{FakeUpstream, Reply, StreamReply};
-
-struct Output {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
 
 /// Runs prism with isolated dirs, the test key in `PRISM_TEST_KEY`, and a
 /// config making "openrouter" the fake (OpenRouter kind) plus `extra_config`.
 async fn prism(home: &Path, fake: &FakeUpstream, extra_config: &str, args: &[&str]) -> Output {
-    let config = home.join("prism.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[providers.openrouter]\nbase_url = \"{}\"\nkind = \"openrouter\"\napi_key_env = \"PRISM_TEST_KEY\"\n\n\
-             [providers.plain]\nbase_url = \"{}\"\nkind = \"openai\"\n\n[discovery]\nenabled = false\n\n{extra_config}",
-            fake.base_url(),
+    let config = write_config(
+        home,
+        &format!(
+            "{}\n[providers.plain]\nbase_url = \"{}\"\nkind = \"openai\"\n\n[discovery]\nenabled = false\n\n{extra_config}",
+            openrouter_config(&fake.base_url(), Some("PRISM_TEST_KEY")),
             fake.base_url()
         ),
-    )
-    .expect("config");
-    let output = Command::new(env!("CARGO_BIN_EXE_prism"))
+    );
+    let mut command = prism_cmd(home);
+    command
         .arg("--config")
         .arg(&config)
         .args(["compare", "--max-retries", "0"])
-        .args(args)
-        .current_dir(home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("PRISM_TEST_KEY", TEST_KEY)
-        .env_remove("OPENROUTER_API_KEY")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output();
-    let output = tokio::time::timeout(Duration::from_secs(60), output)
-        .await
-        .expect("prism finished in time")
-        .expect("prism ran");
-    let result = Output {
-        status: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).to_string(),
-        stderr: String::from_utf8_lossy(&output.stderr).to_string(),
-    };
-    assert!(
-        !result.stdout.contains(TEST_KEY) && !result.stderr.contains(TEST_KEY),
-        "the key leaked"
-    );
-    result
+        .args(args);
+    run(command, None).await
 }
 
 async fn answering_fake() -> FakeUpstream {
@@ -75,9 +41,8 @@ async fn answering_fake() -> FakeUpstream {
 }
 
 fn body_for(fake: &FakeUpstream, model: &str) -> Value {
-    fake.chat_requests()
-        .iter()
-        .map(|r| r.json())
+    fake.chat_bodies()
+        .into_iter()
         .find(|b| b["model"] == json!(model))
         .unwrap_or_else(|| panic!("no request for {model}"))
 }
@@ -135,7 +100,7 @@ async fn every_flag_reaches_every_openrouter_column() {
     let plain = body_for(&fake, "local-model");
     assert!(plain.get("provider").is_none(), "{plain}");
 
-    let value: Value = serde_json::from_str(&out.stdout).expect("json");
+    let value = out.json();
     let request = &value["results"][0]["request"];
     assert_eq!(request["messages"], json!(1));
     assert_eq!(request["model"], json!("openai/gpt-4o:floor"));
@@ -196,11 +161,8 @@ async fn the_privacy_switch_in_the_config_covers_every_request() {
     )
     .await;
     assert_eq!(out.status, 0, "{}", out.stderr);
-    for request in fake.chat_requests() {
-        assert_eq!(
-            request.json()["provider"],
-            json!({"data_collection": "deny"})
-        );
+    for body in fake.chat_bodies() {
+        assert_eq!(body["provider"], json!({"data_collection": "deny"}));
     }
 }
 
@@ -231,7 +193,7 @@ async fn json_results_carry_the_exact_record_and_the_overhead() {
     )
     .await;
     assert_eq!(out.status, 0, "{}", out.stderr);
-    let value: Value = serde_json::from_str(&out.stdout).expect("json");
+    let value = out.json();
     let result = &value["results"][0];
     assert_eq!(result["generation_id"], json!("gen-cli-1"));
     assert_eq!(result["generation"]["provider_name"], json!("Azure"));

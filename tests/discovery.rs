@@ -15,6 +15,7 @@ use prism::config::{CliOverrides, Config, Paths, Secrets};
 use prism::router::catalog::{Catalog, CatalogSource};
 use prism::router::discovery::{discover, price_as_free};
 use prism::router::{ChatMessage, ChatParams, ModelRef, Router, RouterSettings, Target};
+use support::cli::{prism_cmd, run};
 use support::fake_upstream::{FakeUpstream, Reply, StreamReply};
 
 fn config(text: &str) -> Config {
@@ -162,7 +163,7 @@ async fn models_local_lists_what_the_found_servers_serve() {
     let ollama = ollama().await;
     let closed = closed_port().await;
     let home = tempfile::tempdir().expect("home");
-    let run = |free: bool| {
+    let models_local = |free: bool| {
         let config = home.path().join(format!("prism-{free}.toml"));
         std::fs::write(
             &config,
@@ -172,18 +173,16 @@ async fn models_local_lists_what_the_found_servers_serve() {
             ),
         )
         .expect("config");
-        tokio::process::Command::new(env!("CARGO_BIN_EXE_prism"))
+        let mut command = prism_cmd(home.path());
+        command
             .arg("--config")
             .arg(config)
-            .args(["models", "--local"])
-            .env("XDG_CACHE_HOME", home.path().join("cache"))
-            .env("XDG_DATA_HOME", home.path().join("data"))
-            .output()
+            .args(["models", "--local"]);
+        run(command, None)
     };
-    let out = run(false).await.expect("prism ran");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    let out = models_local(false).await;
+    let (stdout, stderr) = (&out.stdout, &out.stderr);
+    assert_eq!(out.status, 0, "{stderr}");
     let row = stdout
         .lines()
         .find(|l| l.starts_with("ollama:llama3.2:3b"))
@@ -193,8 +192,7 @@ async fn models_local_lists_what_the_found_servers_serve() {
         stderr.contains("1 of 4 local servers found: ollama at http://127.0.0.1:"),
         "{stderr}"
     );
-    let out = run(true).await.expect("prism ran");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = models_local(true).await.stdout;
     assert!(
         stdout
             .lines()

@@ -10,31 +10,11 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use prism::router::events::CostSource;
-use prism::router::{
-    ChatMessage, ChatParams, ErrorKind, ModelRef, ProviderKind, RunResult, StreamEvent, Target,
-};
+use prism::router::{ChatParams, ErrorKind, ProviderKind, RunResult, StreamEvent};
 use support::fake_upstream::{End, FakeUpstream, Piece, Reply, StreamReply, chunk, usage_chunk};
-use support::{TEST_KEY, fast_settings, router_for};
+use support::{TEST_KEY, fast_settings, messages, router_for, target};
 
 const MODEL: &str = "openai/gpt-4o";
-
-fn target(models: &[&str]) -> Target {
-    Target {
-        label: models.join(","),
-        chain: models
-            .iter()
-            .map(|m| ModelRef::new("openrouter", *m))
-            .collect(),
-        router: None,
-    }
-}
-
-fn messages() -> Vec<ChatMessage> {
-    vec![
-        ChatMessage::system("be brief"),
-        ChatMessage::user("Say hello"),
-    ]
-}
 
 async fn run_with(
     fake: &FakeUpstream,
@@ -45,7 +25,7 @@ async fn run_with(
     let router = router_for(&fake.base_url(), kind, settings);
     router
         .run(
-            &target(models),
+            &target("openrouter", models),
             &messages(),
             &ChatParams::default(),
             None,
@@ -665,7 +645,7 @@ async fn connection_refused_names_the_url() {
     let router = router_for(&base, ProviderKind::OpenAi, fast_settings());
     let result = router
         .run(
-            &target(&[MODEL]),
+            &target("openrouter", &[MODEL]),
             &messages(),
             &ChatParams::default(),
             None,
@@ -689,7 +669,7 @@ async fn a_missing_key_fails_before_any_request() {
     .expect("router");
     let result = router
         .run(
-            &target(&[MODEL]),
+            &target("openrouter", &[MODEL]),
             &messages(),
             &ChatParams::default(),
             None,
@@ -718,7 +698,7 @@ async fn cancelling_stops_at_once_and_keeps_the_text() {
     let (tx, mut rx) = mpsc::channel(16);
     let task = {
         let cancel = cancel.clone();
-        let target = target(&[MODEL]);
+        let target = target("openrouter", &[MODEL]);
         tokio::spawn(async move {
             router
                 .run(
@@ -786,7 +766,7 @@ async fn concurrent_columns_do_not_disturb_each_other() {
         tasks.push(tokio::spawn(async move {
             router
                 .run(
-                    &target(&[model]),
+                    &target("openrouter", &[model]),
                     &messages(),
                     &ChatParams::default(),
                     None,
@@ -829,7 +809,7 @@ async fn a_wrong_base_url_is_named() {
     let router = router_for(&base, ProviderKind::OpenAi, fast_settings());
     let result = router
         .run(
-            &target(&[MODEL]),
+            &target("openrouter", &[MODEL]),
             &messages(),
             &ChatParams::default(),
             None,

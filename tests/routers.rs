@@ -6,14 +6,11 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::time::Duration;
+use std::path::Path;
 
-use serde_json::{Value, json};
-use tokio::process::Command;
+use serde_json::json;
 
-use support::TEST_KEY;
+use support::cli::{Output, prism_cmd, run, write_config};
 use support::fake_upstream::{FakeUpstream, Reply, StreamReply};
 
 const CHEAP: &str = "cheap/small";
@@ -39,23 +36,10 @@ max_price_per_million = 1.0
 models = ["premium/big", "cheap/small"]
 "#;
 
-struct Output {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Writes the router config into `home` and returns its path.
-fn write_config(home: &Path, text: &str) -> PathBuf {
-    let path = home.join("prism.toml");
-    std::fs::write(&path, text).expect("write config");
-    path
-}
-
 /// Runs prism with isolated dirs, `--config` and (when given) the fake as the default provider.
 async fn prism(home: &Path, fake: Option<&FakeUpstream>, args: &[&str]) -> Output {
     let config = write_config(home, CONFIG);
-    let mut command = Command::new(env!("CARGO_BIN_EXE_prism"));
+    let mut command = prism_cmd(home);
     command.args(args).arg("--config").arg(&config);
     if let Some(fake) = fake {
         command.args([
@@ -65,26 +49,7 @@ async fn prism(home: &Path, fake: Option<&FakeUpstream>, args: &[&str]) -> Outpu
             "PRISM_TEST_KEY",
         ]);
     }
-    command
-        .current_dir(home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("PRISM_TEST_KEY", TEST_KEY)
-        .env_remove("OPENROUTER_API_KEY")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let output = tokio::time::timeout(Duration::from_secs(60), command.output())
-        .await
-        .expect("prism finished in time")
-        .expect("prism ran");
-    Output {
-        status: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).to_string(),
-        stderr: String::from_utf8_lossy(&output.stderr).to_string(),
-    }
+    run(command, None).await
 }
 
 async fn fake_with_both_models() -> FakeUpstream {
@@ -105,15 +70,10 @@ async fn fake_with_both_models() -> FakeUpstream {
 
 /// The model ids the fake was asked for, in the order the requests arrived.
 fn asked(fake: &FakeUpstream) -> Vec<String> {
-    fake.chat_requests()
+    fake.chat_bodies()
         .iter()
-        .map(|r| r.json()["model"].as_str().unwrap_or_default().to_string())
+        .map(|body| body["model"].as_str().unwrap_or_default().to_string())
         .collect()
-}
-
-fn json_of(out: &Output) -> Value {
-    serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("one JSON object ({e}): {}\n{}", out.stdout, out.stderr))
 }
 
 #[tokio::test]
@@ -138,7 +98,7 @@ async fn a_router_column_beside_a_fixed_one_picks_per_prompt() {
     )
     .await;
     assert_eq!(out.status, 0, "{}", out.stderr);
-    let value = json_of(&out);
+    let value = out.json();
     let results = value["results"].as_array().expect("results");
     assert_eq!(results[0]["model"], json!("router:saver"));
     assert_eq!(results[0]["served_model"], json!(CHEAP));
@@ -184,7 +144,7 @@ async fn a_router_column_beside_a_fixed_one_picks_per_prompt() {
     )
     .await;
     assert_eq!(out.status, 0, "{}", out.stderr);
-    let value = json_of(&out);
+    let value = out.json();
     let results = value["results"].as_array().expect("results");
     assert_eq!(results[0]["model"], json!(PREMIUM));
     assert_eq!(results[1]["model"], json!("router:saver"));
@@ -251,7 +211,7 @@ async fn route_prints_the_decision_without_sending() {
     )
     .await;
     assert_eq!(out.status, 0, "{}", out.stderr);
-    let decision = json_of(&out);
+    let decision = out.json();
     assert_eq!(decision["router"], json!("saver"));
     assert_eq!(decision["model"], json!(CHEAP));
     assert_eq!(decision["rule"], json!("short classification"));
@@ -308,16 +268,13 @@ async fn unknown_routers_and_broken_rules_exit_2() {
         home.path(),
         "[routers.bad]\ndefault = 'a'\n[[routers.bad.rules]]\npattern = '(oops'\nmodel = 'b'\n",
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_prism"))
+    let mut command = prism_cmd(home.path());
+    command
         .args(["route", "bad", "hi", "--config"])
-        .arg(&config)
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .output()
-        .await
-        .expect("prism ran");
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+        .arg(&config);
+    let out = run(command, None).await;
+    assert_eq!(out.status, 2);
+    let stderr = out.stderr;
     assert!(
         stderr.contains("router 'bad', rule 1: pattern \"(oops\" is not a valid regex"),
         "{stderr}"
@@ -349,7 +306,7 @@ async fn a_price_ceiling_uses_the_catalog() {
     )
     .await;
     assert_eq!(out.status, 0, "{}", out.stderr);
-    let value = json_of(&out);
+    let value = out.json();
     let route = &value["results"][0]["route"];
     assert_eq!(route["model"], json!(CHEAP));
     assert_eq!(route["rule"], json!("under a dollar"));
@@ -358,12 +315,11 @@ async fn a_price_ceiling_uses_the_catalog() {
         json!("cheap/small $0.1/$0.2 per 1M ≤ $1 (passed over premium/big $2.5/$10 per 1M > $1)")
     );
     assert_eq!(asked(&fake), vec![CHEAP.to_string()]);
-    let catalog_fetches = fake
-        .requests()
-        .iter()
-        .filter(|r| r.path.ends_with("/models"))
-        .count();
-    assert_eq!(catalog_fetches, 1, "fetched once, then reused for pricing");
+    assert_eq!(
+        fake.requests_to("/models").len(),
+        1,
+        "fetched once, then reused for pricing"
+    );
 
     // A price the catalog does not know fails the ceiling: the default, and the reason says so.
     let home = tempfile::tempdir().expect("home");
@@ -375,7 +331,7 @@ async fn a_price_ceiling_uses_the_catalog() {
     )
     .await;
     assert_eq!(out.status, 0, "{}", out.stderr);
-    let decision = json_of(&out);
+    let decision = out.json();
     assert_eq!(decision["model"], json!(PREMIUM));
     assert_eq!(decision["rule"], json!("default"));
     assert_eq!(

@@ -2,9 +2,10 @@
 //! the `sessions` and `leaderboard` contracts (output, JSON shapes, exit
 //! statuses), and that unreadable files are reported and never touched.
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use pretty_assertions::assert_eq;
 use rust_decimal::Decimal;
@@ -17,12 +18,7 @@ use prism::session::{
     Answer, Column, SCHEMA_VERSION, Session, SessionParams, SessionStore, StoreError, Turn,
     Verdict, Vote,
 };
-
-struct Output {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
+use support::cli::{Output, prism_cmd, run_blocking};
 
 /// A home with isolated XDG dirs; sessions live in `data/prism/sessions`.
 struct Home {
@@ -49,22 +45,9 @@ impl Home {
     }
 
     fn prism(&self, args: &[&str]) -> Output {
-        let output = Command::new(env!("CARGO_BIN_EXE_prism"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
-            .env("XDG_DATA_HOME", self.dir.path().join("data"))
-            .env_remove("OPENROUTER_API_KEY")
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .output()
-            .expect("prism ran");
-        Output {
-            status: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        let mut command = prism_cmd(self.dir.path());
+        command.args(args);
+        run_blocking(command)
     }
 }
 
@@ -143,11 +126,6 @@ fn session(id: &str, updated_at_unix: i64, votes: &[Option<(u64, bool)>]) -> Ses
 /// Day 2026-11-24 at 15:30 UTC.
 const T0: i64 = 1_795_534_200;
 
-fn json_of(output: &Output) -> Value {
-    serde_json::from_str(&output.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", output.stdout))
-}
-
 fn one_prism_line(stderr: &str) {
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{stderr}");
@@ -186,7 +164,7 @@ fn list_shows_newest_first_as_a_table_and_as_json() {
 
     let out = home.prism(&["sessions", "list", "--json"]);
     assert_eq!(out.status, 0);
-    let value = json_of(&out);
+    let value = out.json();
     assert_eq!(value["unreadable"], json!([]));
     assert_eq!(
         value["dir"],
@@ -221,7 +199,7 @@ fn an_empty_store_lists_nothing_and_says_so() {
     assert_eq!(out.status, 0);
     assert!(out.stdout.starts_with("no sessions yet"), "{}", out.stdout);
     let out = home.prism(&["sessions", "list", "--json"]);
-    assert_eq!(json_of(&out)["sessions"], json!([]));
+    assert_eq!(out.json()["sessions"], json!([]));
 }
 
 #[test]
@@ -264,7 +242,7 @@ fn unreadable_files_are_reported_and_never_touched() {
     assert!(errors[1].contains("schema version 999"));
     untouched();
 
-    let value = json_of(&home.prism(&["sessions", "list", "--json"]));
+    let value = home.prism(&["sessions", "list", "--json"]).json();
     assert_eq!(value["sessions"].as_array().map(Vec::len), Some(1));
     assert_eq!(
         value["unreadable"][0]["path"],
@@ -405,7 +383,7 @@ fn export_markdown_and_json_to_stdout_or_a_file() {
     assert_eq!(out.status, 0, "{}", out.stderr);
     let back: Session = serde_json::from_str(&out.stdout).expect("the JSON is a session");
     assert_eq!(back, saved);
-    assert_eq!(json_of(&out)["schema_version"], json!(SCHEMA_VERSION));
+    assert_eq!(out.json()["schema_version"], json!(SCHEMA_VERSION));
 
     let target_dir = home.dir.path().join("reports");
     fs::create_dir_all(&target_dir).expect("mkdir");
@@ -469,7 +447,7 @@ fn a_blind_session_shows_labels_until_revealed() {
                 .contains("blind session, names hidden until you vote")
         );
     }
-    let listed = json_of(&home.prism(&["sessions", "list", "--json"]));
+    let listed = home.prism(&["sessions", "list", "--json"]).json();
     assert_eq!(listed["sessions"][0]["cost_usd"], Value::Null);
     assert_eq!(
         listed["sessions"][0]["models"],
@@ -549,7 +527,7 @@ fn leaderboard_ranks_by_votes_with_figures() {
     );
     assert!(out.stderr.contains("Bradley-Terry"));
 
-    let value = json_of(&home.prism(&["leaderboard", "--json"]));
+    let value = home.prism(&["leaderboard", "--json"]).json();
     assert_eq!(value["filter"], json!("all"));
     assert_eq!(value["votes"], json!(4));
     let row = &value["rows"][0];
@@ -578,12 +556,12 @@ fn leaderboard_ranks_by_votes_with_figures() {
     );
     assert!(low <= rating && rating <= high && rating > 1000.0);
 
-    let blind = json_of(&home.prism(&["leaderboard", "--json", "--blind"]));
+    let blind = home.prism(&["leaderboard", "--json", "--blind"]).json();
     assert_eq!(
         (blind["filter"].clone(), blind["votes"].clone()),
         (json!("blind"), json!(2))
     );
-    let sighted = json_of(&home.prism(&["leaderboard", "--json", "--sighted"]));
+    let sighted = home.prism(&["leaderboard", "--json", "--sighted"]).json();
     assert_eq!(sighted["votes"], json!(2));
     assert_eq!(sighted["rows"][0]["wins"], json!(1));
 }
@@ -606,7 +584,7 @@ fn leaderboard_without_votes_says_how_to_vote() {
         "{}",
         out.stdout
     );
-    let value = json_of(&home.prism(&["leaderboard", "--json"]));
+    let value = home.prism(&["leaderboard", "--json"]).json();
     assert_eq!(value["rows"], json!([]));
     assert_eq!(
         home.prism(&["leaderboard", "--blind", "--sighted"]).status,

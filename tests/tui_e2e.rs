@@ -6,90 +6,21 @@ mod support;
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use support::cli::{openrouter_config, write_config};
 use support::fake_upstream::{FakeUpstream, Reply, StreamReply};
+use support::tmux::Tmux;
 
-/// A tmux server of our own; dropped, it is killed.
-struct Tmux {
-    socket: String,
-}
-
-static NEXT: AtomicU32 = AtomicU32::new(0);
-
-impl Tmux {
-    fn start(home: &Path, command: &str) -> Tmux {
-        let socket = format!(
-            "prism-e2e-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::SeqCst)
-        );
-        let tmux = Tmux { socket };
-        // `exec env` keeps the environment explicit; the trailing echo shows the exit status.
-        let script = format!(
-            "cd {home} && env -u OPENROUTER_API_KEY XDG_CONFIG_HOME={home}/config XDG_CACHE_HOME={home}/cache XDG_DATA_HOME={home}/data PRISM_TEST_KEY=sk-e2e-key TERM=xterm-256color {command}; echo PRISM-EXITED-$?; sleep 30",
-            home = home.display()
-        );
-        tmux.run(&["new-session", "-d", "-x", "160", "-y", "48", &script]);
-        tmux
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let output = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs (it is part of the machine image)");
-        String::from_utf8_lossy(&output.stdout).to_string()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys"];
-        args.extend_from_slice(keys);
-        self.run(&args);
-    }
-
-    fn type_text(&self, text: &str) {
-        self.run(&["send-keys", "-l", text]);
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p"])
-    }
-
-    /// Waits until `done` holds for the screen, or fails showing the screen.
-    fn wait_for(&self, what: &str, timeout: Duration, done: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if done(&screen) {
-                return screen;
-            }
-            if start.elapsed() > timeout {
-                panic!("timed out waiting for {what}; the screen shows:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn pane_pid(&self) -> Option<u32> {
-        self.run(&["list-panes", "-F", "#{pane_pid}"])
-            .trim()
-            .parse()
-            .ok()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .output();
-    }
+/// prism's `command` in a 160×48 terminal, in `home` with its own dirs and
+/// key; the script echoes prism's exit status as `PRISM-EXITED-n`.
+fn start(home: &Path, command: &str) -> Tmux {
+    // `exec env` keeps the environment explicit; the trailing echo shows the exit status.
+    let script = format!(
+        "cd {home} && env -u OPENROUTER_API_KEY XDG_CONFIG_HOME={home}/config XDG_CACHE_HOME={home}/cache XDG_DATA_HOME={home}/data PRISM_TEST_KEY=sk-e2e-key TERM=xterm-256color {command}; echo PRISM-EXITED-$?; sleep 30",
+        home = home.display()
+    );
+    Tmux::start("prism-e2e", (160, 48), &script)
 }
 
 /// Every file under `dir`, recursively.
@@ -142,7 +73,7 @@ async fn type_a_prompt_send_it_and_see_both_answers_complete() {
     let fake = FakeUpstream::start().await;
     fake.script("alpha/model", vec![answer("alpha/model", 60)]);
     fake.script("beta/model", vec![answer("beta/model", 80)]);
-    let tmux = Tmux::start(
+    let tmux = start(
         home.path(),
         &prism_command(&fake, &["alpha/model", "beta/model"]),
     );
@@ -151,8 +82,7 @@ async fn type_a_prompt_send_it_and_see_both_answers_complete() {
         tmux.wait_for("the workbench", Duration::from_secs(15), |s| {
             s.contains("1 alpha/model") && s.contains("2 beta/model") && s.contains("Prompt")
         });
-        tmux.type_text("What is backpressure?");
-        tmux.keys(&["Enter"]);
+        tmux.send_prompt("What is backpressure?");
         let screen = tmux.wait_for("both answers", Duration::from_secs(20), |s| {
             s.contains("FINAL-alpha-model")
                 && s.contains("FINAL-beta-model")
@@ -170,22 +100,18 @@ async fn type_a_prompt_send_it_and_see_both_answers_complete() {
         );
 
         // The conversation continues: the second prompt carries the first answer.
-        tmux.type_text("And in one word?");
-        tmux.keys(&["Enter"]);
+        tmux.send_prompt("And in one word?");
         tmux.wait_for("the second turn", Duration::from_secs(20), |s| {
             s.contains("› And in one word?") && s.matches("· done").count() == 2
         });
-        tmux.keys(&["C-c"]);
-        tmux.wait_for("a clean exit", Duration::from_secs(10), |s| {
-            s.contains("PRISM-EXITED-0")
-        });
+        tmux.quit("C-c");
     });
 
     let requests = fake.chat_requests();
     assert_eq!(requests.len(), 4);
-    let second = requests
-        .iter()
-        .map(|r| r.json())
+    let second = fake
+        .chat_bodies()
+        .into_iter()
         .find(|body| {
             body["model"] == "alpha/model"
                 && body["messages"].as_array().is_some_and(|m| m.len() == 3)
@@ -210,27 +136,16 @@ async fn sigterm_mid_stream_restores_the_terminal() {
                 .piece_delay(Duration::from_millis(50)),
         )],
     );
-    let tmux = Tmux::start(home.path(), &prism_command(&fake, &["slow/model"]));
+    let tmux = start(home.path(), &prism_command(&fake, &["slow/model"]));
     tokio::task::block_in_place(|| {
         tmux.wait_for("the workbench", Duration::from_secs(15), |s| {
             s.contains("1 slow/model")
         });
-        tmux.type_text("go");
-        tmux.keys(&["Enter"]);
+        tmux.send_prompt("go");
         tmux.wait_for("streaming", Duration::from_secs(15), |s| {
             s.contains("· streaming")
         });
-        let shell = tmux.pane_pid().expect("pane pid");
-        let children = Command::new("pgrep")
-            .args(["-P", &shell.to_string()])
-            .output()
-            .expect("pgrep");
-        let prism_pid = String::from_utf8_lossy(&children.stdout)
-            .lines()
-            .next()
-            .map(str::trim)
-            .map(str::to_string)
-            .expect("prism runs under the shell");
+        let prism_pid = tmux.prism_pid().expect("prism runs under the shell");
         Command::new("kill")
             .args(["-TERM", &prism_pid])
             .status()
@@ -252,30 +167,19 @@ async fn sigterm_mid_stream_restores_the_terminal() {
 async fn no_key_still_opens_and_says_what_to_set() {
     let home = tempfile::tempdir().expect("home");
     let fake = FakeUpstream::start().await;
-    let config = home.path().join("prism.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[providers.openrouter]\nbase_url = \"{}\"\nkind = \"openrouter\"\n",
-            fake.base_url()
-        ),
-    )
-    .expect("config");
+    let config = write_config(home.path(), &openrouter_config(&fake.base_url(), None));
     let command = format!(
         "{} --config {} -m openai/gpt-4o",
         env!("CARGO_BIN_EXE_prism"),
         config.display()
     );
-    let tmux = Tmux::start(home.path(), &command);
+    let tmux = start(home.path(), &command);
     tokio::task::block_in_place(|| {
         let screen = tmux.wait_for("the key hint", Duration::from_secs(15), |s| {
             s.contains("OPENROUTER_API_KEY")
         });
         assert!(screen.contains(".env"), "{screen}");
-        tmux.keys(&["C-q"]);
-        tmux.wait_for("exit", Duration::from_secs(10), |s| {
-            s.contains("PRISM-EXITED-0")
-        });
+        tmux.quit("C-q");
     });
 }
 
@@ -292,28 +196,18 @@ async fn kill_9_mid_stream_loses_at_most_the_last_second() {
             StreamReply::tokens("slow/model", &words).rate(20.0),
         )],
     );
-    let tmux = Tmux::start(home.path(), &prism_command(&fake, &["slow/model"]));
+    let tmux = start(home.path(), &prism_command(&fake, &["slow/model"]));
     let data = home.path().join("data");
     tokio::task::block_in_place(|| {
         tmux.wait_for("the workbench", Duration::from_secs(15), |s| {
             s.contains("1 slow/model")
         });
-        tmux.type_text("count slowly");
-        tmux.keys(&["Enter"]);
+        tmux.send_prompt("count slowly");
         let screen = tmux.wait_for("three seconds of tokens", Duration::from_secs(20), |s| {
             last_token(s).is_some_and(|n| n >= 60)
         });
         let shown = last_token(&screen).expect("tokens on screen");
-        let shell = tmux.pane_pid().expect("pane pid");
-        let children = Command::new("pgrep")
-            .args(["-P", &shell.to_string()])
-            .output()
-            .expect("pgrep");
-        let pid = String::from_utf8_lossy(&children.stdout)
-            .lines()
-            .next()
-            .map(|l| l.trim().to_string())
-            .expect("prism's pid");
+        let pid = tmux.prism_pid().expect("prism's pid");
         Command::new("kill")
             .args(["-KILL", &pid])
             .status()
@@ -343,15 +237,12 @@ async fn kill_9_mid_stream_loses_at_most_the_last_second() {
         );
         // Reopened, the session continues where it stopped.
         let resume = format!("{} --resume", prism_command(&fake, &[]));
-        let tmux2 = Tmux::start(home.path(), &resume);
+        let tmux2 = start(home.path(), &resume);
         let screen = tmux2.wait_for("the resumed session", Duration::from_secs(15), |s| {
             s.contains("interrupted")
         });
         assert!(screen.contains("1 slow/model"), "{screen}");
-        tmux2.keys(&["C-q"]);
-        tmux2.wait_for("exit", Duration::from_secs(10), |s| {
-            s.contains("PRISM-EXITED-0")
-        });
+        tmux2.quit("C-q");
         // A write cut by the kill may have left a temp file; the next save of
         // the session (the resumed run saves on quit) removes it.
         let sessions_dir = sessions[0].parent().expect("sessions dir");
@@ -370,23 +261,19 @@ async fn no_saved_file_holds_the_api_key() {
     let home = tempfile::tempdir().expect("home");
     let fake = FakeUpstream::start().await;
     fake.script("alpha/model", vec![answer("alpha/model", 10)]);
-    let tmux = Tmux::start(home.path(), &prism_command(&fake, &["alpha/model"]));
+    let tmux = start(home.path(), &prism_command(&fake, &["alpha/model"]));
     tokio::task::block_in_place(|| {
         tmux.wait_for("the workbench", Duration::from_secs(15), |s| {
             s.contains("1 alpha/model")
         });
-        tmux.type_text("hello");
-        tmux.keys(&["Enter"]);
+        tmux.send_prompt("hello");
         tmux.wait_for("the answer", Duration::from_secs(15), |s| {
             s.contains("FINAL-alpha-model")
         });
         tmux.keys(&["C-v"]);
         tmux.keys(&["1"]);
         tmux.wait_for("the vote", Duration::from_secs(5), |s| s.contains("★ best"));
-        tmux.keys(&["C-q"]);
-        tmux.wait_for("exit", Duration::from_secs(10), |s| {
-            s.contains("PRISM-EXITED-0")
-        });
+        tmux.quit("C-q");
     });
     assert_eq!(
         fake.chat_requests()[0].header("authorization"),
@@ -426,22 +313,20 @@ async fn local_servers_are_found_in_the_background() {
             .to_string(),
     );
     local.script("llama3.2:3b", vec![answer("llama3.2:3b", 5)]);
-    let config = home.path().join("prism.toml");
     // Discovery probes "ollama" on the local fake's port instead of 11434.
-    std::fs::write(
-        &config,
-        format!(
+    let config = write_config(
+        home.path(),
+        &format!(
             "[discovery]\nports = {{ ollama = {}, lmstudio = 0, llamacpp = 0, vllm = 0 }}\nfree = true\n",
             local.addr.port()
         ),
-    )
-    .expect("config");
+    );
     let command = format!(
         "{} --config {} -m alpha/model",
         prism_command(&fake, &[]),
         config.display()
     );
-    let tmux = Tmux::start(home.path(), &command);
+    let tmux = start(home.path(), &command);
     tokio::task::block_in_place(|| {
         tmux.wait_for("the local server", Duration::from_secs(15), |s| {
             s.contains("found local ollama (1 models)")
@@ -453,15 +338,11 @@ async fn local_servers_are_found_in_the_background() {
         tmux.wait_for("its pane", Duration::from_secs(5), |s| {
             s.contains("ollama:llama3.2:3b")
         });
-        tmux.type_text("hi");
-        tmux.keys(&["Enter"]);
+        tmux.send_prompt("hi");
         tmux.wait_for("its answer", Duration::from_secs(15), |s| {
             s.contains("FINAL-llama3.2:3b")
         });
-        tmux.keys(&["C-q"]);
-        tmux.wait_for("exit", Duration::from_secs(10), |s| {
-            s.contains("PRISM-EXITED-0")
-        });
+        tmux.quit("C-q");
     });
     assert_eq!(local.chat_requests().len(), 1, "the local model was asked");
 }

@@ -98,6 +98,38 @@ impl StreamReply {
         StreamReply::new(pieces)
     }
 
+    /// A long answer as the demo server and the load run stream it: the
+    /// processing comment, one chunk per delta (`{"content": ...}` or
+    /// `{"reasoning": ...}`), `last` as content with the stop reason, and a
+    /// usage chunk counting one completion token per chunk.
+    pub fn words(
+        model: &str,
+        deltas: impl IntoIterator<Item = Value>,
+        last: &str,
+        prompt_tokens: u64,
+        cost: Option<f64>,
+    ) -> StreamReply {
+        let mut pieces = vec![Piece::Comment("OPENROUTER PROCESSING".into())];
+        pieces.extend(
+            deltas
+                .into_iter()
+                .map(|delta| Piece::Data(chunk(model, delta, None))),
+        );
+        pieces.push(Piece::Data(chunk(
+            model,
+            json!({"content": last}),
+            Some("stop"),
+        )));
+        let completion = pieces.len() as u64 - 1;
+        pieces.push(Piece::Data(usage_chunk(
+            model,
+            prompt_tokens,
+            completion,
+            cost,
+        )));
+        StreamReply::new(pieces)
+    }
+
     pub fn header_delay(mut self, delay: Duration) -> Self {
         self.header_delay = delay;
         self
@@ -431,6 +463,14 @@ impl FakeUpstream {
         self.requests()
             .into_iter()
             .filter(|r| r.path.ends_with("/chat/completions"))
+            .collect()
+    }
+
+    /// The JSON bodies of the chat requests, in the order they came.
+    pub fn chat_bodies(&self) -> Vec<Value> {
+        self.chat_requests()
+            .iter()
+            .map(RecordedRequest::json)
             .collect()
     }
 }

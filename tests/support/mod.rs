@@ -1,12 +1,16 @@
 //! Shared pieces of the integration tests.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod fake_upstream;
+pub mod tmux;
 
 use std::time::Duration;
 
 use prism::router::provider::ApiKey;
-use prism::router::{Provider, ProviderKind, Providers, Router, RouterSettings};
+use prism::router::{
+    ChatMessage, ModelRef, Provider, ProviderKind, Providers, Router, RouterSettings, Target,
+};
 
 pub const TEST_KEY: &str = "sk-or-v1-PRISM-TEST-KEY-7f3a9c";
 
@@ -32,4 +36,21 @@ pub fn fast_settings() -> RouterSettings {
     settings.retry.max_delay = Duration::from_millis(200);
     settings.idle_timeout = Duration::from_secs(5);
     settings
+}
+
+/// A fallback chain of `models`, all on `provider`.
+pub fn target(provider: &str, models: &[&str]) -> Target {
+    Target {
+        label: models.join(","),
+        chain: models.iter().map(|m| ModelRef::new(provider, *m)).collect(),
+        router: None,
+    }
+}
+
+/// A short system message and a user prompt.
+pub fn messages() -> Vec<ChatMessage> {
+    vec![
+        ChatMessage::system("be brief"),
+        ChatMessage::user("Say hello"),
+    ]
 }

@@ -65,6 +65,20 @@ pub(crate) fn catalog() -> Arc<Catalog> {
     ))
 }
 
+/// The catalog as loaded for "openrouter" (`refreshed`: fetched from the server).
+pub(crate) fn catalog_loaded(refreshed: bool) -> Msg {
+    Msg::CatalogLoaded {
+        provider: "openrouter".into(),
+        catalog: Some(catalog()),
+        warnings: vec![],
+        refreshed,
+    }
+}
+
+pub(crate) fn with_catalog(state: &mut AppState) {
+    update(state, catalog_loaded(true));
+}
+
 pub(crate) fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
@@ -89,14 +103,23 @@ pub(crate) fn runs_of(effects: &[Effect]) -> Vec<(PaneId, RunId)> {
         .collect()
 }
 
-pub(crate) fn stream(pane: PaneId, run: RunId, events: Vec<StreamEvent>, at: Instant) -> Msg {
-    Msg::Stream {
-        pane,
-        run,
-        events,
-        merged: 0,
-        at,
-    }
+/// Feeds one batch of a run's stream events to the reducer.
+pub(crate) fn feed(
+    state: &mut AppState,
+    (pane, run): (PaneId, RunId),
+    events: Vec<StreamEvent>,
+    at: Instant,
+) -> Vec<Effect> {
+    update(
+        state,
+        Msg::Stream {
+            pane,
+            run,
+            events,
+            merged: 0,
+            at,
+        },
+    )
 }
 
 pub(crate) fn finished(pane: PaneId, run: RunId, result: RunResult, at: Instant) -> Msg {
@@ -282,44 +305,35 @@ fn events_fold_into_states_documents_and_figures() {
     let runs = send(&mut state, "Why?");
     let t0 = Instant::now();
     let (pane, run) = runs[0];
-    update(
+    feed(
         &mut state,
-        stream(
-            pane,
-            run,
-            vec![StreamEvent::Attempting {
-                attempt: 1,
-                model: "a/model".into(),
-            }],
-            t0,
-        ),
+        (pane, run),
+        vec![StreamEvent::Attempting {
+            attempt: 1,
+            model: "a/model".into(),
+        }],
+        t0,
     );
     assert_eq!(state.panes[0].status, PaneStatus::Waiting);
-    update(
+    feed(
         &mut state,
-        stream(
-            pane,
-            run,
-            vec![
-                StreamEvent::Started {
-                    served_model: "a/model-2024".into(),
-                    provider: "Prov".into(),
-                },
-                StreamEvent::FirstToken { ttft_ms: 250 },
-                StreamEvent::Reasoning("Let me think.".into()),
-            ],
-            t0 + Duration::from_millis(250),
-        ),
+        (pane, run),
+        vec![
+            StreamEvent::Started {
+                served_model: "a/model-2024".into(),
+                provider: "Prov".into(),
+            },
+            StreamEvent::FirstToken { ttft_ms: 250 },
+            StreamEvent::Reasoning("Let me think.".into()),
+        ],
+        t0 + Duration::from_millis(250),
     );
     assert_eq!(state.panes[0].status, PaneStatus::Thinking);
-    update(
+    feed(
         &mut state,
-        stream(
-            pane,
-            run,
-            vec![StreamEvent::Content("Because.".into())],
-            t0 + Duration::from_millis(400),
-        ),
+        (pane, run),
+        vec![StreamEvent::Content("Because.".into())],
+        t0 + Duration::from_millis(400),
     );
     assert_eq!(state.panes[0].status, PaneStatus::Streaming);
     assert_eq!(
@@ -339,16 +353,13 @@ fn events_fold_into_states_documents_and_figures() {
         Some("a/model-2024")
     );
 
-    update(
+    feed(
         &mut state,
-        stream(
-            pane,
-            run,
-            vec![StreamEvent::Finished {
-                finish_reason: Some("stop".into()),
-            }],
-            t0 + Duration::from_millis(500),
-        ),
+        (pane, run),
+        vec![StreamEvent::Finished {
+            finish_reason: Some("stop".into()),
+        }],
+        t0 + Duration::from_millis(500),
     );
     assert_eq!(state.panes[0].status, PaneStatus::Done);
     update(
@@ -381,26 +392,20 @@ fn a_failure_stays_in_its_pane() {
         ErrorKind::RateLimited,
         "rate limited by openrouter (429): slow down",
     );
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[0].0,
-            runs[0].1,
-            vec![
-                StreamEvent::Content("partial".into()),
-                StreamEvent::Failed(error.clone()),
-            ],
-            t0,
-        ),
+        runs[0],
+        vec![
+            StreamEvent::Content("partial".into()),
+            StreamEvent::Failed(error.clone()),
+        ],
+        t0,
     );
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[1].0,
-            runs[1].1,
-            vec![StreamEvent::Content("fine".into())],
-            t0,
-        ),
+        runs[1],
+        vec![StreamEvent::Content("fine".into())],
+        t0,
     );
     assert_eq!(state.panes[0].status, PaneStatus::Failed);
     assert_eq!(state.panes[0].error_kind(), Some(ErrorKind::RateLimited));
@@ -426,14 +431,11 @@ fn stale_runs_are_ignored() {
     let mut state = state_with(&["a/model"], (120, 40));
     let runs = send(&mut state, "Q");
     let t0 = Instant::now();
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[0].0,
-            RunId(99),
-            vec![StreamEvent::Content("ghost".into())],
-            t0,
-        ),
+        (runs[0].0, RunId(99)),
+        vec![StreamEvent::Content("ghost".into())],
+        t0,
     );
     assert_eq!(state.panes[0].status, PaneStatus::Queued);
     assert!(
@@ -487,14 +489,11 @@ fn cancel_retry_and_new_conversation() {
     );
     let mut cancelled = RunResult::new("a/model");
     cancelled.error = Some(RouterError::cancelled());
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[0].0,
-            runs[0].1,
-            vec![StreamEvent::Failed(RouterError::cancelled())],
-            t0,
-        ),
+        runs[0],
+        vec![StreamEvent::Failed(RouterError::cancelled())],
+        t0,
     );
     update(&mut state, finished(runs[0].0, runs[0].1, cancelled, t0));
     assert_eq!(state.panes[0].status, PaneStatus::Cancelled);
@@ -547,14 +546,11 @@ fn focus_zoom_and_scrolling() {
     assert_eq!(state.focus, Focus::Editor);
     let runs = send(&mut state, "long");
     let long: String = (0..200).map(|i| format!("line {i}\n")).collect();
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[2].0,
-            runs[2].1,
-            vec![StreamEvent::Content(long)],
-            Instant::now(),
-        ),
+        runs[2],
+        vec![StreamEvent::Content(long)],
+        Instant::now(),
     );
     update(
         &mut state,
@@ -574,14 +570,11 @@ fn focus_zoom_and_scrolling() {
 
     // The wheel scrolls the pane under the pointer, not the focused one.
     let rect = state.layout.panes[0];
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[0].0,
-            runs[0].1,
-            vec![StreamEvent::Content("x\n".repeat(100))],
-            Instant::now(),
-        ),
+        runs[0],
+        vec![StreamEvent::Content("x\n".repeat(100))],
+        Instant::now(),
     );
     update(
         &mut state,
@@ -599,15 +592,7 @@ fn focus_zoom_and_scrolling() {
 #[test]
 fn the_picker_adds_and_removes_panes() {
     let mut state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (120, 40));
-    update(
-        &mut state,
-        Msg::CatalogLoaded {
-            provider: "openrouter".into(),
-            catalog: Some(catalog()),
-            warnings: vec![],
-            refreshed: true,
-        },
-    );
+    with_catalog(&mut state);
     let effects = update(&mut state, ctrl('p'));
     assert_eq!(
         effects,
@@ -743,15 +728,7 @@ fn the_estimate_prices_the_prompt_per_model() {
         ],
         (120, 40),
     );
-    update(
-        &mut state,
-        Msg::CatalogLoaded {
-            provider: "openrouter".into(),
-            catalog: Some(catalog()),
-            warnings: vec![],
-            refreshed: false,
-        },
-    );
+    update(&mut state, catalog_loaded(false));
     type_text(&mut state, &"x".repeat(400));
     // 401 chars (with the line end) ≈ 101 tokens + 4 framing = 105 tokens.
     assert_eq!(state.estimate_tokens, 105);
@@ -764,15 +741,7 @@ fn the_estimate_prices_the_prompt_per_model() {
 #[test]
 fn computed_costs_come_from_the_catalog() {
     let mut state = state_with(&["openai/gpt-4o"], (120, 40));
-    update(
-        &mut state,
-        Msg::CatalogLoaded {
-            provider: "openrouter".into(),
-            catalog: Some(catalog()),
-            warnings: vec![],
-            refreshed: false,
-        },
-    );
+    update(&mut state, catalog_loaded(false));
     let runs = send(&mut state, "Q");
     update(
         &mut state,
@@ -798,14 +767,11 @@ fn pastes_are_sanitised_and_copies_go_out() {
     update(&mut state, Msg::Paste("evil\x1b[2J text".into()));
     assert_eq!(state.editor_text(), "evil␛[2J text");
     let runs = send(&mut state, "");
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[0].0,
-            runs[0].1,
-            vec![StreamEvent::Content("the answer".into())],
-            Instant::now(),
-        ),
+        runs[0],
+        vec![StreamEvent::Content("the answer".into())],
+        Instant::now(),
     );
     update(&mut state, key(KeyCode::Tab));
     assert_eq!(

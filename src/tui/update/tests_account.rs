@@ -8,7 +8,7 @@ use crossterm::event::KeyCode;
 use pretty_assertions::assert_eq;
 use rust_decimal::Decimal;
 
-use super::tests::{catalog, finished, key, send, state_with, stream, type_text};
+use super::tests::{feed, finished, key, send, state_with, type_text, with_catalog};
 use super::*;
 use crate::router::account::{GenerationRecord, KeyInfo};
 use crate::router::events::{RunResult, StreamEvent};
@@ -62,31 +62,25 @@ fn pacing_counts_down_in_the_title() {
     let mut state = state_with(&["meta-llama/llama-3.3-70b-instruct:free"], (120, 40));
     let runs = send(&mut state, "Q");
     let t0 = Instant::now();
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[0].0,
-            runs[0].1,
-            vec![StreamEvent::Queued { wait_ms: 12_000 }],
-            t0,
-        ),
+        runs[0],
+        vec![StreamEvent::Queued { wait_ms: 12_000 }],
+        t0,
     );
     assert_eq!(state.panes[0].status, PaneStatus::Queued);
     assert_eq!(
         state.panes[0].run.as_ref().and_then(|r| r.queued_until),
         Some(t0 + Duration::from_secs(12))
     );
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[0].0,
-            runs[0].1,
-            vec![StreamEvent::Attempting {
-                attempt: 1,
-                model: "m".into(),
-            }],
-            t0 + Duration::from_secs(12),
-        ),
+        runs[0],
+        vec![StreamEvent::Attempting {
+            attempt: 1,
+            model: "m".into(),
+        }],
+        t0 + Duration::from_secs(12),
     );
     assert_eq!(state.panes[0].status, PaneStatus::Waiting);
     assert_eq!(
@@ -186,15 +180,7 @@ fn local_servers_found_join_the_catalogs() {
 #[test]
 fn a_costly_turn_needs_a_second_enter() {
     let mut state = state_with(&["openai/gpt-4o"], (120, 40));
-    update(
-        &mut state,
-        Msg::CatalogLoaded {
-            provider: "openrouter".into(),
-            catalog: Some(catalog()),
-            warnings: vec![],
-            refreshed: true,
-        },
-    );
+    with_catalog(&mut state);
     state.warn_turn_cost_usd = Some(0.0001);
     type_text(&mut state, &"long prompt ".repeat(40));
     assert!(

@@ -6,7 +6,7 @@ use std::time::Instant;
 use crossterm::event::KeyCode;
 use pretty_assertions::assert_eq;
 
-use super::tests::{catalog, finished, key, state_with, type_text};
+use super::tests::{finished, key, state_with, type_text, with_catalog};
 use super::*;
 use crate::router::events::RunResult;
 use crate::router::policy::{Policy, RouterConfig, RuleConfig, router_target};
@@ -33,15 +33,7 @@ fn with_router() -> crate::tui::state::AppState {
     state.policies = vec![saver()];
     state.panes[0].target = router_target("saver");
     record::sync_columns(&mut state);
-    update(
-        &mut state,
-        Msg::CatalogLoaded {
-            provider: "openrouter".into(),
-            catalog: Some(catalog()),
-            warnings: vec![],
-            refreshed: true,
-        },
-    );
+    with_catalog(&mut state);
     state
 }
 

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::KeyCode;
 use pretty_assertions::assert_eq;
 
-use super::tests::{ctrl, finished, key, send, state_with, stream, type_text};
+use super::tests::{ctrl, feed, finished, key, send, state_with, type_text};
 use super::*;
 use crate::router::events::{RunResult, StreamEvent};
 use crate::router::{ChatMessage, ErrorKind, RouterError};
@@ -55,14 +55,11 @@ fn a_turn_is_saved_as_it_starts_streams_and_ends() {
     let at = |ms: u64| t0 + Duration::from_millis(ms);
     let mut saves = Vec::new();
     for ms in [0, 100, 200, 300, 400, 550, 700, 1200] {
-        saves.extend(saved(&update(
+        saves.extend(saved(&feed(
             &mut state,
-            stream(
-                runs[0].0,
-                runs[0].1,
-                vec![StreamEvent::Content("x".into())],
-                at(ms),
-            ),
+            runs[0],
+            vec![StreamEvent::Content("x".into())],
+            at(ms),
         )));
     }
     assert_eq!(saves.len(), 3, "saves at 0, 550 and 1200 ms");
@@ -96,14 +93,11 @@ fn a_turn_is_saved_as_it_starts_streams_and_ends() {
 fn quitting_saves_the_latest_state_first() {
     let mut state = state_with(&["a/model"], (120, 40));
     let runs = send(&mut state, "Q");
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[0].0,
-            runs[0].1,
-            vec![StreamEvent::Content("partial".into())],
-            Instant::now(),
-        ),
+        runs[0],
+        vec![StreamEvent::Content("partial".into())],
+        Instant::now(),
     );
     let effects = update(&mut state, ctrl('c'));
     assert!(matches!(effects.last(), Some(Effect::Quit)));
@@ -248,14 +242,11 @@ fn a_saved_session_reopens_ready_to_continue() {
 fn an_interrupted_answer_reopens_as_interrupted() {
     let mut state = state_with(&["a/model"], (120, 40));
     let runs = send(&mut state, "Q");
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[0].0,
-            runs[0].1,
-            vec![StreamEvent::Content("half".into())],
-            Instant::now(),
-        ),
+        runs[0],
+        vec![StreamEvent::Content("half".into())],
+        Instant::now(),
     );
     let snapshot = record::snapshot(&state);
     let mut fresh = state_with(&["a/model"], (120, 40));
@@ -314,23 +305,17 @@ fn the_session_browser_lists_opens_and_deletes() {
 fn rename_and_diff() {
     let mut state = state_with(&["a/model", "b/model"], (120, 40));
     let runs = send(&mut state, "Q");
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[0].0,
-            runs[0].1,
-            vec![StreamEvent::Content("the quick fox".into())],
-            Instant::now(),
-        ),
+        runs[0],
+        vec![StreamEvent::Content("the quick fox".into())],
+        Instant::now(),
     );
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[1].0,
-            runs[1].1,
-            vec![StreamEvent::Content("the slow fox".into())],
-            Instant::now(),
-        ),
+        runs[1],
+        vec![StreamEvent::Content("the slow fox".into())],
+        Instant::now(),
     );
     update(&mut state, key(KeyCode::F(2)));
     type_text(&mut state, "Foxes");

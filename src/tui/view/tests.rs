@@ -14,9 +14,9 @@ use crate::router::events::{RunResult, StreamEvent};
 use crate::router::usage::Usage;
 use crate::router::{CostSource, ErrorKind, RouterError};
 use crate::tui::msg::Msg;
-use crate::tui::state::AppState;
+use crate::tui::state::{AppState, PaneId, RunId};
 use crate::tui::update::tests::{
-    catalog, ctrl, finished, key, send, state_with, stream, type_text,
+    ctrl, feed, finished, key, send, state_with, type_text, with_catalog,
 };
 use crate::tui::update::update;
 
@@ -27,18 +27,6 @@ fn frame(state: &AppState) -> String {
         .draw(|frame| super::draw(frame, state))
         .expect("draw");
     terminal.backend().to_string()
-}
-
-fn with_catalog(state: &mut AppState) {
-    update(
-        state,
-        Msg::CatalogLoaded {
-            provider: "openrouter".into(),
-            catalog: Some(catalog()),
-            warnings: vec![],
-            refreshed: true,
-        },
-    );
 }
 
 fn answer(model: &str, text: &str, cost: &str) -> RunResult {
@@ -59,6 +47,18 @@ fn answer(model: &str, text: &str, cost: &str) -> RunResult {
     result.total_ms = Some(1650);
     result.tokens_per_s = Some(33.1);
     result
+}
+
+/// Streams `result`'s text to a run, finishes the stream, then the run with `result`.
+fn stream_answer(state: &mut AppState, run: (PaneId, RunId), result: RunResult, at: Instant) {
+    let events = vec![
+        StreamEvent::Content(result.text.clone()),
+        StreamEvent::Finished {
+            finish_reason: Some("stop".into()),
+        },
+    ];
+    feed(state, run, events, at);
+    update(state, finished(run.0, run.1, result, at));
 }
 
 #[test]
@@ -82,60 +82,46 @@ fn three_panes_streaming() {
     let runs = send(&mut state, "Explain backpressure in two short paragraphs.");
     let t0 = Instant::now();
     let at = |ms: u64| t0 + Duration::from_millis(ms);
-    for (pane, run) in &runs {
-        update(
+    for &run in &runs {
+        feed(
             &mut state,
-            stream(
-                *pane,
-                *run,
-                vec![StreamEvent::Attempting {
-                    attempt: 1,
-                    model: "m".into(),
-                }],
-                at(0),
-            ),
+            run,
+            vec![StreamEvent::Attempting {
+                attempt: 1,
+                model: "m".into(),
+            }],
+            at(0),
         );
     }
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[0].0,
-            runs[0].1,
-            vec![
-                StreamEvent::Started { served_model: "openai/gpt-4o".into(), provider: "OpenAI".into() },
-                StreamEvent::FirstToken { ttft_ms: 380 },
-                StreamEvent::Content("## Backpressure\n\nWhen a **consumer** is slower than its producer, the producer must *wait*:\n\n- bounded queues\n- `send().await`\n".into()),
-            ],
-            at(900),
-        ),
+        runs[0],
+        vec![
+            StreamEvent::Started { served_model: "openai/gpt-4o".into(), provider: "OpenAI".into() },
+            StreamEvent::FirstToken { ttft_ms: 380 },
+            StreamEvent::Content("## Backpressure\n\nWhen a **consumer** is slower than its producer, the producer must *wait*:\n\n- bounded queues\n- `send().await`\n".into()),
+        ],
+        at(900),
     );
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[1].0,
-            runs[1].1,
-            vec![
-                StreamEvent::FirstToken { ttft_ms: 210 },
-                StreamEvent::Content(
-                    "Backpressure is how a slow reader tells a fast writer to slow down.".into(),
-                ),
-            ],
-            at(900),
-        ),
+        runs[1],
+        vec![
+            StreamEvent::FirstToken { ttft_ms: 210 },
+            StreamEvent::Content(
+                "Backpressure is how a slow reader tells a fast writer to slow down.".into(),
+            ),
+        ],
+        at(900),
     );
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[2].0,
-            runs[2].1,
-            vec![
-                StreamEvent::FirstToken { ttft_ms: 600 },
-                StreamEvent::Reasoning(
-                    "The user wants two paragraphs. Start with the idea,".into(),
-                ),
-            ],
-            at(900),
-        ),
+        runs[2],
+        vec![
+            StreamEvent::FirstToken { ttft_ms: 600 },
+            StreamEvent::Reasoning("The user wants two paragraphs. Start with the idea,".into()),
+        ],
+        at(900),
     );
     let unix = state.now_unix;
     update(&mut state, Msg::Tick { at: at(1000), unix });
@@ -153,40 +139,20 @@ fn one_pane_failed() {
         "insufficient credits on openrouter (402): add credits at openrouter.ai/credits",
     )
     .with_status(402);
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[0].0,
-            runs[0].1,
-            vec![StreamEvent::Failed(error.clone())],
-            t0,
-        ),
+        runs[0],
+        vec![StreamEvent::Failed(error.clone())],
+        t0,
     );
     let mut failed = RunResult::new("openai/gpt-4o");
     failed.error = Some(error);
     update(&mut state, finished(runs[0].0, runs[0].1, failed, t0));
-    update(
+    stream_answer(
         &mut state,
-        stream(
-            runs[1].0,
-            runs[1].1,
-            vec![
-                StreamEvent::Content("Hello! How can I help?".into()),
-                StreamEvent::Finished {
-                    finish_reason: Some("stop".into()),
-                },
-            ],
-            t0,
-        ),
-    );
-    update(
-        &mut state,
-        finished(
-            runs[1].0,
-            runs[1].1,
-            answer("openai/gpt-4o-mini", "Hello! How can I help?", "0.0000273"),
-            t0,
-        ),
+        runs[1],
+        answer("openai/gpt-4o-mini", "Hello! How can I help?", "0.0000273"),
+        t0,
     );
     assert_snapshot!(frame(&state));
 }
@@ -196,32 +162,15 @@ fn zoomed_pane() {
     let mut state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (80, 24));
     let runs = send(&mut state, "List three colours");
     let t0 = Instant::now();
-    update(
+    stream_answer(
         &mut state,
-        stream(
-            runs[1].0,
-            runs[1].1,
-            vec![
-                StreamEvent::Content("1. red\n2. green\n3. blue\n".into()),
-                StreamEvent::Finished {
-                    finish_reason: Some("stop".into()),
-                },
-            ],
-            t0,
+        runs[1],
+        answer(
+            "openai/gpt-4o-mini",
+            "1. red\n2. green\n3. blue\n",
+            "0.00002",
         ),
-    );
-    update(
-        &mut state,
-        finished(
-            runs[1].0,
-            runs[1].1,
-            answer(
-                "openai/gpt-4o-mini",
-                "1. red\n2. green\n3. blue\n",
-                "0.00002",
-            ),
-            t0,
-        ),
+        t0,
     );
     update(
         &mut state,
@@ -280,25 +229,8 @@ fn blind_session_hides_names_and_costs() {
     }
     let runs = send(&mut state, "Hi");
     let t0 = Instant::now();
-    for (pane, run) in &runs {
-        update(
-            &mut state,
-            stream(
-                *pane,
-                *run,
-                vec![
-                    StreamEvent::Content("Hello!".into()),
-                    StreamEvent::Finished {
-                        finish_reason: Some("stop".into()),
-                    },
-                ],
-                t0,
-            ),
-        );
-        update(
-            &mut state,
-            finished(*pane, *run, answer("m", "Hello!", "0.00002"), t0),
-        );
+    for &run in &runs {
+        stream_answer(&mut state, run, answer("m", "Hello!", "0.00002"), t0);
     }
     update(&mut state, ctrl('v'));
     assert_snapshot!(frame(&state));
@@ -327,27 +259,21 @@ fn word_diff_overlay() {
     let mut state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (80, 20));
     let runs = send(&mut state, "Describe a fox");
     let t0 = Instant::now();
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[0].0,
-            runs[0].1,
-            vec![StreamEvent::Content(
-                "The quick brown fox jumps over the lazy dog.".into(),
-            )],
-            t0,
-        ),
+        runs[0],
+        vec![StreamEvent::Content(
+            "The quick brown fox jumps over the lazy dog.".into(),
+        )],
+        t0,
     );
-    update(
+    feed(
         &mut state,
-        stream(
-            runs[1].0,
-            runs[1].1,
-            vec![StreamEvent::Content(
-                "The slow brown fox walks over the lazy dog.".into(),
-            )],
-            t0,
-        ),
+        runs[1],
+        vec![StreamEvent::Content(
+            "The slow brown fox walks over the lazy dog.".into(),
+        )],
+        t0,
     );
     update(&mut state, key(KeyCode::Tab));
     update(&mut state, key(KeyCode::Char('D')));

@@ -1,0 +1,132 @@
+//! A tmux server of our own, on a private socket: started with a script,
+//! driven with send-keys, read with capture-pane; dropped, it is killed, and
+//! only that server ever is. The end-to-end tests and the load run share it.
+#![allow(dead_code)]
+
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+pub struct Tmux {
+    socket: String,
+}
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+impl Tmux {
+    /// Runs `script` in a detached `width`×`height` session on a socket
+    /// named `{prefix}-{our pid}-{n}`.
+    pub fn start(prefix: &str, (width, height): (u16, u16), script: &str) -> Tmux {
+        let socket = format!(
+            "{prefix}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        );
+        let tmux = Tmux { socket };
+        tmux.run(&[
+            "new-session",
+            "-d",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            script,
+        ]);
+        tmux
+    }
+
+    pub fn run(&self, args: &[&str]) -> String {
+        let output = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs (it is part of the machine image)");
+        String::from_utf8_lossy(&output.stdout).to_string()
+    }
+
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    pub fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-l", text]);
+    }
+
+    /// Types `text` into the editor and sends it with Enter.
+    pub fn send_prompt(&self, text: &str) {
+        self.type_text(text);
+        self.keys(&["Enter"]);
+    }
+
+    pub fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p"])
+    }
+
+    /// Waits until `done` holds for the screen; on timeout, the screen.
+    pub fn try_wait_for(
+        &self,
+        timeout: Duration,
+        done: impl Fn(&str) -> bool,
+    ) -> Result<String, String> {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return Ok(screen);
+            }
+            if start.elapsed() > timeout {
+                return Err(screen);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until `done` holds for the screen, or fails showing the screen.
+    pub fn wait_for(&self, what: &str, timeout: Duration, done: impl Fn(&str) -> bool) -> String {
+        self.try_wait_for(timeout, done).unwrap_or_else(|screen| {
+            panic!("timed out waiting for {what}; the screen shows:\n{screen}")
+        })
+    }
+
+    /// Sends `key` and waits for a clean exit: for scripts that follow prism
+    /// with `echo PRISM-EXITED-$?`.
+    pub fn quit(&self, key: &str) {
+        self.keys(&[key]);
+        self.wait_for("a clean exit", Duration::from_secs(10), |s| {
+            s.contains("PRISM-EXITED-0")
+        });
+    }
+
+    pub fn pane_pid(&self) -> Option<u32> {
+        self.run(&["list-panes", "-F", "#{pane_pid}"])
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    /// The pid of prism: the first child of the pane's shell.
+    pub fn prism_pid(&self) -> Option<String> {
+        let shell = self.pane_pid()?;
+        let children = Command::new("pgrep")
+            .args(["-P", &shell.to_string()])
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&children.stdout)
+            .lines()
+            .next()
+            .map(|l| l.trim().to_string())
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}

@@ -94,10 +94,14 @@ async fn main() {
     for model in &models {
         command.push_str(&format!(" -m {model}"));
     }
-    command.push_str("; sleep 30");
+    command.push_str("; echo PRISM-EXITED-$?; sleep 30");
     let tmux = Tmux::start("prism-load", (args.width, args.height), &command);
 
     let outcome = tokio::task::block_in_place(|| run(&tmux, &fake, &models, &args));
+    // Quit prism first: killed with its terminal, it would save the session
+    // again after the home below is gone, and leave it behind.
+    tmux.keys(&["C-c"]);
+    let _ = tmux.try_wait_for(Duration::from_secs(10), |s| s.contains("PRISM-EXITED"));
     drop(tmux);
     let _ = std::fs::remove_dir_all(&home);
     if let Err(message) = outcome {

@@ -6,10 +6,12 @@
 //! - [`session`]: sessions on disk, votes, the leaderboard, exports.
 //! - [`tui`]: the workbench (state, reducer, views, event loop); drives the router.
 //! - [`sanitize`]: neutralises terminal escape sequences in untrusted model output.
+//! - [`clock`]: the wall clock and a `Clock` that waits, for code that must be tested without waiting.
 //! - [`units`]: durations and counts for people.
 //! - [`logging`]: logs to a file, never to the terminal.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod logging;
 pub mod router;

@@ -4,7 +4,7 @@
 //! columns are decided for the prompt before anything is sent.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use futures_util::future::join_all;
@@ -21,6 +21,7 @@ use crate::router::pricing;
 use crate::router::{ChatMessage, ChatParams, ErrorKind, Providers, Router, Target};
 use crate::sanitize::sanitize;
 
+use super::prompt::read_prompt;
 use super::{CliError, ColumnArg, CompareArgs, EXIT_FAILED, EXIT_OK, Format, GlobalArgs, Setup};
 use super::{report, route};
 
@@ -206,30 +207,6 @@ async fn fetch_generations(router: &Router, results: &mut [RunResult]) {
     }
 }
 
-pub(super) fn read_prompt(arg: Option<&str>) -> Result<String, CliError> {
-    let prompt = match arg {
-        Some(text) if text != "-" => text.to_string(),
-        _ => {
-            let mut stdin = std::io::stdin();
-            if stdin.is_terminal() && arg.is_none() {
-                return Err(CliError::Usage(
-                    "no prompt: pass it as an argument, or pipe it on stdin (use - to type it)"
-                        .into(),
-                ));
-            }
-            let mut text = String::new();
-            stdin
-                .read_to_string(&mut text)
-                .map_err(|e| CliError::Usage(format!("cannot read the prompt from stdin: {e}")))?;
-            text
-        }
-    };
-    if prompt.trim().is_empty() {
-        return Err(CliError::Usage("the prompt is empty".into()));
-    }
-    Ok(prompt)
-}
-
 /// Adds what only the catalog knows: computed costs and, for unknown
 /// models, the closest ids it lists.
 fn finish_result(
@@ -238,18 +215,9 @@ fn finish_result(
     catalogs: &BTreeMap<String, Catalog>,
     providers: &Providers,
 ) {
-    let served_provider = result
-        .via
-        .clone()
-        .or_else(|| target.chain.first().map(|m| m.provider.clone()));
-    if let Some(catalog) = served_provider.as_ref().and_then(|p| catalogs.get(p))
-        && let Some(model) = catalog.get(result.priced_model()).or_else(|| {
-            // A served id may carry a date suffix the catalog lists without.
-            target.chain.iter().find_map(|m| catalog.get(&m.model))
-        })
-    {
-        result.apply_pricing(&model.pricing);
-    }
+    result.price_from_catalog(&target.chain, |provider, model| {
+        catalogs.get(provider)?.get(model)
+    });
     if let Some(error) = result.error.as_mut()
         && error.kind == ErrorKind::UnknownModel
     {

@@ -6,6 +6,7 @@ mod compare;
 mod leaderboard;
 mod models;
 pub mod preference_args;
+mod prompt;
 mod report;
 mod route;
 mod sessions;

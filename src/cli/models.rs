@@ -5,9 +5,10 @@ use std::io::Write;
 
 use serde_json::json;
 
+use crate::clock::now_unix;
 use crate::config::CliOverrides;
 use crate::router::catalog::{self, Catalog, ModelInfo};
-use crate::router::catalog_load::{Refresh, now_unix};
+use crate::router::catalog_load::Refresh;
 use crate::router::discovery;
 use crate::router::pricing::{self, format_per_million};
 

@@ -21,6 +21,7 @@ pub mod pricing;
 pub mod provider;
 pub mod retry;
 pub mod sse;
+pub mod tokens;
 pub mod usage;
 pub mod wire;
 

@@ -9,7 +9,7 @@
 //! earlier turns):
 //!
 //! - `min_prompt_tokens` / `max_prompt_tokens`: the estimated prompt tokens,
-//!   ⌈characters / 4⌉ (the workbench's own estimate), bounds inclusive.
+//!   ⌈characters / 4⌉ of the prompt alone (`tokens::prompt_tokens`), bounds inclusive.
 //! - `pattern`: a regex (Rust `regex` syntax; `(?i)` for case-insensitive)
 //!   found anywhere in the prompt.
 //! - `min_complexity` / `max_complexity`: the complexity estimate below,
@@ -45,7 +45,8 @@ use super::provider::Providers;
 
 mod error;
 
-pub use super::complexity::{complexity, estimate_prompt_tokens};
+pub use super::complexity::complexity;
+use super::tokens::prompt_tokens;
 pub use error::{PolicyError, RuleProblem};
 
 /// What a model reference `router:NAME` starts with.
@@ -266,7 +267,7 @@ pub type PriceOf<'a> = &'a dyn Fn(&str) -> Option<(f64, f64)>;
 /// Picks the model for `prompt`: the first rule whose conditions all hold,
 /// else the default.
 pub fn decide(policy: &Policy, prompt: &str, price_of: PriceOf<'_>) -> RouteDecision {
-    let prompt_tokens = estimate_prompt_tokens(prompt);
+    let prompt_tokens = prompt_tokens(prompt);
     let complexity = complexity(prompt);
     let facts = Facts {
         prompt,

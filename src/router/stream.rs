@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::RouterSettings;
 use super::error::{self, ErrorContext, ErrorKind, RouterError};
 use super::events::{RunResult, StreamEvent, ToolCallDelta};
+use super::pricing;
 use super::provider::{Provider, ProviderKind};
 use super::sse::{Frame, SseDecoder};
 use super::wire::{self, Chunk};
@@ -379,7 +380,8 @@ impl<'a> ChunkReader<'a> {
         if let Some(usage) = &chunk.usage {
             out.emit(StreamEvent::Usage {
                 usage: usage.to_usage(),
-                reported_cost_usd: usage.reported_cost_usd(),
+                // The server's own charge, read back into an exact decimal.
+                reported_cost_usd: usage.cost.and_then(pricing::from_f64),
             })
             .await;
         }

@@ -2,10 +2,7 @@
 //! disagree on the shape (OpenRouter, OpenAI, Ollama, llama.cpp, vLLM), so the
 //! wire form is all optional and flattens into one plain `Usage`.
 
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-
-use super::pricing;
 
 /// Token counts as the server reported them. Cached and cache-write tokens are
 /// part of `prompt_tokens`; reasoning tokens are part of `completion_tokens`.
@@ -75,11 +72,6 @@ impl WireUsage {
                 .unwrap_or(0),
         }
     }
-
-    /// The server's own cost for this answer, when it reports one.
-    pub fn reported_cost_usd(&self) -> Option<Decimal> {
-        self.cost.and_then(pricing::from_f64)
-    }
 }
 
 #[cfg(test)]
@@ -106,10 +98,7 @@ mod tests {
                 cache_write_tokens: 7,
             }
         );
-        assert_eq!(
-            wire.reported_cost_usd().map(|c| c.to_string()),
-            Some("0.000837".to_string())
-        );
+        assert_eq!(wire.cost, Some(0.000837));
     }
 
     #[test]
@@ -121,6 +110,6 @@ mod tests {
         let usage = wire.to_usage();
         assert_eq!(usage.total_tokens, 6);
         assert_eq!(usage.cached_tokens, 0);
-        assert_eq!(wire.reported_cost_usd(), None);
+        assert_eq!(wire.cost, None);
     }
 }

@@ -1,9 +1,9 @@
 //! The model picker overlay: fuzzy search over every catalog the routing core
 //! loaded, sorting, free-only filtering and multi-select, for choosing the
 //! columns or one pane's fallback chain. A pure component: actions in, an
-//! outcome out; no I/O, no clock. The app's reducer owns it, its view draws it.
+//! outcome out; no I/O, no clock. The app's reducer owns it and tells it how
+//! many rows its list shows (from the layout); its view only reads it.
 
-mod keys;
 #[cfg(test)]
 mod marks_tests;
 mod table;
@@ -13,7 +13,6 @@ mod view;
 #[cfg(test)]
 mod view_tests;
 
-use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
@@ -22,7 +21,8 @@ use nucleo_matcher::{Config, Matcher, Utf32String};
 use crate::router::catalog::{ModelInfo, SortKey, compare_models};
 use crate::tui::theme::Theme;
 
-pub use keys::{BINDINGS, action_for_key};
+pub use crate::tui::keymap::PickerAction;
+pub use view::list_rows;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PickerEntry {
@@ -41,31 +41,6 @@ pub enum PickerPurpose {
     Fallback,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PickerAction {
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    /// Mark/unmark the row under the cursor.
-    Toggle,
-    /// Finish: see PickerOutcome::Apply.
-    Apply,
-    Cancel,
-    /// Price → Context → Name → Newest → Price.
-    CycleSort,
-    /// Only free models on/off.
-    ToggleFree,
-    Input(char),
-    Backspace,
-    /// Ctrl+W: delete the last word of the query.
-    DeleteWord,
-    /// Ctrl+U: clear the query.
-    ClearQuery,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PickerOutcome {
     /// Keep the picker open (redraw).
@@ -78,7 +53,7 @@ pub enum PickerOutcome {
     Apply(Vec<String>),
 }
 
-/// Rows the list shows per page until the first render measures it.
+/// Rows the list shows per page until the reducer says how many fit.
 const DEFAULT_PAGE_ROWS: u16 = 10;
 
 /// One row of the picker: a catalog entry, or a chosen reference the catalog
@@ -160,8 +135,8 @@ pub struct PickerState {
     visible: Vec<usize>,
     query: String,
     pattern: Pattern,
-    /// Scores rows in `refilter` and finds matched letters in `render`.
-    matcher: RefCell<Matcher>,
+    /// Scores rows and finds their matched letters.
+    matcher: Matcher,
     sort: SortKey,
     free_only: bool,
     /// References chosen when the picker opened, in their order.
@@ -171,10 +146,12 @@ pub struct PickerState {
     /// Index into `visible`.
     cursor: usize,
     status: String,
-    /// First visible list row, kept by `render` so the cursor stays in view.
-    scroll_offset: Cell<usize>,
-    /// List rows the last render showed; the PageUp/PageDown step.
-    page_rows: Cell<u16>,
+    /// The first list row shown; the cursor is always on the page.
+    scroll_offset: usize,
+    /// List rows on screen (from the layout); the PageUp/PageDown step.
+    page_rows: u16,
+    /// The matched letters of each row on the page, sorted (empty without a query).
+    highlights: Vec<Vec<u32>>,
 }
 
 impl PickerState {
@@ -199,15 +176,16 @@ impl PickerState {
             visible: Vec::new(),
             query: String::new(),
             pattern: Pattern::default(),
-            matcher: RefCell::new(Matcher::new(Config::DEFAULT)),
+            matcher: Matcher::new(Config::DEFAULT),
             sort,
             free_only: false,
             marks: chosen.clone(),
             chosen,
             cursor: 0,
             status: String::new(),
-            scroll_offset: Cell::new(0),
-            page_rows: Cell::new(DEFAULT_PAGE_ROWS),
+            scroll_offset: 0,
+            page_rows: DEFAULT_PAGE_ROWS,
+            highlights: Vec::new(),
         };
         state.set_entries(entries);
         state
@@ -236,6 +214,15 @@ impl PickerState {
         self.refilter();
         self.cursor = old_cursor;
         self.restore_cursor(kept.as_deref());
+        self.follow_cursor();
+    }
+
+    /// How many list rows the screen shows (see `list_rows`).
+    pub fn set_page_rows(&mut self, rows: u16) {
+        if rows != self.page_rows {
+            self.page_rows = rows;
+            self.follow_cursor();
+        }
     }
 
     /// One line shown under the list, e.g. "openrouter: cache, fetched 2h ago · refreshing…" or a load error.
@@ -244,7 +231,13 @@ impl PickerState {
     }
 
     pub fn apply(&mut self, action: PickerAction) -> PickerOutcome {
-        let page = usize::from(self.page_rows.get().max(1));
+        let outcome = self.step(action);
+        self.follow_cursor();
+        outcome
+    }
+
+    fn step(&mut self, action: PickerAction) -> PickerOutcome {
+        let page = usize::from(self.page_rows.max(1));
         let last = self.visible.len().saturating_sub(1);
         match action {
             PickerAction::Up => self.cursor = self.cursor.saturating_sub(1),
@@ -301,6 +294,7 @@ impl PickerState {
         self.query.extend(text.chars().filter(|c| !c.is_control()));
         if self.query.len() != before {
             self.query_changed();
+            self.follow_cursor();
         }
     }
 
@@ -381,7 +375,35 @@ impl PickerState {
         self.pattern = Pattern::parse(&self.query, CaseMatching::Smart, Normalization::Smart);
         self.refilter();
         self.cursor = 0;
-        self.scroll_offset.set(0);
+        self.scroll_offset = 0;
+    }
+
+    /// Scrolls the list so the cursor is on the page, then finds the
+    /// matched letters of the rows shown.
+    fn follow_cursor(&mut self) {
+        let height = usize::from(self.page_rows.max(1));
+        let mut offset = self.scroll_offset;
+        if self.cursor < offset {
+            offset = self.cursor;
+        } else if self.cursor >= offset + height {
+            offset = self.cursor + 1 - height;
+        }
+        self.scroll_offset = offset.min(self.visible.len().saturating_sub(height));
+        self.highlights.clear();
+        if self.query.is_empty() {
+            return;
+        }
+        let shown = self.visible.iter().skip(self.scroll_offset).take(height);
+        for &row in shown {
+            let mut indices = Vec::new();
+            match_indices(
+                &self.pattern,
+                &self.rows[row],
+                &mut self.matcher,
+                &mut indices,
+            );
+            self.highlights.push(indices);
+        }
     }
 
     /// Runs `change`, then puts the cursor back on the row it was on if that
@@ -439,7 +461,7 @@ impl PickerState {
             let candidate = &rows[row];
             let Some(score) = self
                 .pattern
-                .score(candidate.haystack.slice(..), self.matcher.get_mut())
+                .score(candidate.haystack.slice(..), &mut self.matcher)
             else {
                 continue;
             };
@@ -452,6 +474,21 @@ impl PickerState {
         scored.sort_by(|left, right| right.0.cmp(&left.0).then(right.1.cmp(&left.1)));
         self.visible = scored.into_iter().map(|(_, _, row)| row).collect();
     }
+}
+
+/// The haystack characters the query matched, sorted: in the reference alone
+/// when it matches there (that is what people type), else anywhere.
+fn match_indices(pattern: &Pattern, row: &Row, matcher: &mut Matcher, indices: &mut Vec<u32>) {
+    let reference_chars = row.entry.reference.chars().count();
+    let in_reference = row
+        .haystack
+        .slice(..reference_chars.min(row.haystack.len()));
+    if pattern.indices(in_reference, matcher, indices).is_none() {
+        indices.clear();
+        pattern.indices(row.haystack.slice(..), matcher, indices);
+    }
+    indices.sort_unstable();
+    indices.dedup();
 }
 
 fn next_sort(sort: SortKey) -> SortKey {

@@ -1,5 +1,6 @@
 //! Reducer tests: sequences of messages in, whole states and effect lists
-//! out. No terminal, no runtime, no clock.
+//! out. No terminal, no runtime, no clock: every message is stamped with a
+//! time the test chooses.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,7 +19,7 @@ use crate::router::{
     ChatMessage, ChatParams, ErrorKind, ModelRef, Provider, Providers, RouterError, Target,
 };
 use crate::tui::document::BlockKind;
-use crate::tui::msg::{Effect, Msg};
+use crate::tui::msg::{Effect, Msg, Now, Stamped};
 use crate::tui::params::Params;
 use crate::tui::picker::PickerOutcome;
 use crate::tui::state::{AppState, Focus, NoticeLevel, Overlay, PaneId, PaneStatus, RunId};
@@ -38,14 +39,73 @@ pub(crate) fn target(label: &str) -> Target {
     Target::single(label, ModelRef::new("openrouter", label))
 }
 
-pub(crate) fn state_with(models: &[&str], size: (u16, u16)) -> AppState {
-    new_state(
-        providers(true),
-        models.iter().map(|m| target(m)).collect(),
-        Params::default(),
-        Theme::monochrome(),
+/// The wall clock at the tests' start: a day after the bundled catalog.
+pub(crate) const START_UNIX: i64 = 1_787_011_200 + 86_400;
+
+/// A workbench with a fixed seed and clock, so every test sees the same state.
+pub(crate) fn startup(providers: Providers, models: &[&str], size: (u16, u16)) -> Startup {
+    Startup {
+        providers,
+        targets: models.iter().map(|m| target(m)).collect(),
+        params: Params::default(),
+        theme: Theme::monochrome(),
         size,
-        1_787_011_200 + 86_400,
+        now: Now {
+            at: Instant::now(),
+            unix: START_UNIX,
+        },
+        seed: 7,
+    }
+}
+
+pub(crate) fn state_with(models: &[&str], size: (u16, u16)) -> AppState {
+    new_state(startup(providers(true), models, size))
+}
+
+/// A message as the runtime hands it in: stamped with a time.
+pub(crate) trait IntoStamped {
+    fn stamped(self, state: &AppState) -> Stamped;
+}
+
+/// A bare message happens at the state's own time (nothing passed).
+impl IntoStamped for Msg {
+    fn stamped(self, state: &AppState) -> Stamped {
+        Stamped::new(self, state.now)
+    }
+}
+
+impl IntoStamped for Stamped {
+    fn stamped(self, _: &AppState) -> Stamped {
+        self
+    }
+}
+
+/// Runs the reducer on one message.
+pub(crate) fn update(state: &mut AppState, msg: impl IntoStamped) -> Vec<Effect> {
+    let stamped = msg.stamped(state);
+    super::update(state, stamped)
+}
+
+/// `msg` happening at `at` (the wall clock as far as the state knows).
+pub(crate) fn at(state: &AppState, msg: Msg, at: Instant) -> Stamped {
+    Stamped::new(
+        msg,
+        Now {
+            at,
+            unix: state.now.unix,
+        },
+    )
+}
+
+/// `msg` happening `later` after the state's latest time, on both clocks.
+pub(crate) fn after(state: &AppState, later: Duration, msg: Msg) -> Stamped {
+    let secs = i64::try_from(later.as_secs()).unwrap_or(i64::MAX);
+    Stamped::new(
+        msg,
+        Now {
+            at: state.now.at + later,
+            unix: state.now.unix + secs,
+        },
     )
 }
 
@@ -103,32 +163,31 @@ pub(crate) fn runs_of(effects: &[Effect]) -> Vec<(PaneId, RunId)> {
         .collect()
 }
 
-/// Feeds one batch of a run's stream events to the reducer.
+/// Feeds one batch of a run's stream events to the reducer, arriving `when`.
 pub(crate) fn feed(
     state: &mut AppState,
     (pane, run): (PaneId, RunId),
     events: Vec<StreamEvent>,
-    at: Instant,
+    when: Instant,
 ) -> Vec<Effect> {
-    update(
-        state,
-        Msg::Stream {
-            pane,
-            run,
-            events,
-            merged: 0,
-            at,
-        },
-    )
+    let msg = Msg::Stream {
+        pane,
+        run,
+        events,
+        merged: 0,
+    };
+    let stamped = at(state, msg, when);
+    update(state, stamped)
 }
 
-pub(crate) fn finished(pane: PaneId, run: RunId, result: RunResult, at: Instant) -> Msg {
-    Msg::RunFinished {
+/// The end of a run, arriving `when`.
+pub(crate) fn finished(pane: PaneId, run: RunId, result: RunResult, when: Instant) -> Stamped {
+    let msg = Msg::RunFinished {
         pane,
         run,
         result: Box::new(result),
-        at,
-    }
+    };
+    Stamped::new(msg, Now { at: when, unix: 0 })
 }
 
 fn ok_result(model: &str, text: &str, cost: Option<Decimal>) -> RunResult {
@@ -159,25 +218,24 @@ pub(crate) fn send(state: &mut AppState, prompt: &str) -> Vec<(PaneId, RunId)> {
 #[test]
 fn starts_idle_with_the_editor_focused() {
     let state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (120, 40));
-    assert_eq!(state.panes.len(), 2);
-    assert!(state.panes.iter().all(|p| p.status == PaneStatus::Idle));
-    assert_eq!(state.focus, Focus::Editor);
-    assert_eq!(state.notice, None);
-    assert!(!state.layout.too_small);
-    assert_eq!(state.panes[0].document.width(), 58);
+    assert_eq!(state.workspace.panes.len(), 2);
+    assert!(
+        state
+            .workspace
+            .panes
+            .iter()
+            .all(|p| p.status == PaneStatus::Idle)
+    );
+    assert_eq!(state.workspace.focus, Focus::Editor);
+    assert_eq!(state.ui.notice, None);
+    assert!(!state.workspace.layout.too_small);
+    assert_eq!(state.workspace.panes[0].document.width(), 58);
 }
 
 #[test]
 fn a_missing_key_is_named_at_start() {
-    let state = new_state(
-        providers(false),
-        vec![target("openai/gpt-4o")],
-        Params::default(),
-        Theme::monochrome(),
-        (120, 40),
-        0,
-    );
-    let notice = state.notice.expect("a notice");
+    let state = new_state(startup(providers(false), &["openai/gpt-4o"], (120, 40)));
+    let notice = state.ui.notice.expect("a notice");
     assert_eq!(notice.level, NoticeLevel::Warning);
     assert!(
         notice.text.contains("OPENROUTER_API_KEY"),
@@ -190,7 +248,8 @@ fn a_missing_key_is_named_at_start() {
 #[test]
 fn catalogs_load_offline_first_then_refresh() {
     let mut state = state_with(&["openai/gpt-4o", "ollama:llama3.2"], (120, 40));
-    state.panes[1].target = Target::single("ollama:llama3.2", ModelRef::new("ollama", "llama3.2"));
+    state.workspace.panes[1].target =
+        Target::single("ollama:llama3.2", ModelRef::new("ollama", "llama3.2"));
     let effects = catalog_effects(&state);
     assert_eq!(
         effects,
@@ -218,8 +277,8 @@ fn catalogs_load_offline_first_then_refresh() {
 #[test]
 fn enter_sends_the_prompt_to_every_pane() {
     let mut state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (120, 40));
-    state.params.system = Some("Be brief.".into());
-    state.params.temperature = Some(0.2);
+    state.settings.params.system = Some("Be brief.".into());
+    state.settings.params.temperature = Some(0.2);
     type_text(&mut state, "Hello");
     let mut effects = update(&mut state, key(KeyCode::Enter));
     // The new turn is saved at once.
@@ -249,13 +308,23 @@ fn enter_sends_the_prompt_to_every_pane() {
             },
         ]
     );
-    assert!(state.editor.is_empty());
-    assert_eq!(state.turns(), 1);
-    assert!(state.panes.iter().all(|p| p.status == PaneStatus::Queued));
+    assert!(state.workspace.editor.is_empty());
+    assert_eq!(state.record.turns(), 1);
+    assert!(
+        state
+            .workspace
+            .panes
+            .iter()
+            .all(|p| p.status == PaneStatus::Queued)
+    );
     assert_eq!(
-        state.panes[0]
-            .document
-            .kind(state.panes[0].document.blocks().next().expect("block")),
+        state.workspace.panes[0].document.kind(
+            state.workspace.panes[0]
+                .document
+                .blocks()
+                .next()
+                .expect("block")
+        ),
         BlockKind::Prompt
     );
 }
@@ -274,9 +343,9 @@ fn newline_keys_do_not_send() {
     type_text(&mut state, "two");
     assert!(update(&mut state, ctrl('j')).is_empty());
     type_text(&mut state, "three");
-    assert_eq!(state.editor_text(), "one\ntwo\nthree");
-    assert_eq!(state.editor_lines, 3);
-    assert_eq!(state.layout.editor.height, 5);
+    assert_eq!(state.workspace.editor_text(), "one\ntwo\nthree");
+    assert_eq!(state.workspace.editor_lines, 3);
+    assert_eq!(state.workspace.layout.editor.height, 5);
 }
 
 #[test]
@@ -284,7 +353,7 @@ fn an_empty_prompt_or_a_busy_workbench_sends_nothing() {
     let mut state = state_with(&["a/b"], (120, 40));
     assert!(update(&mut state, key(KeyCode::Enter)).is_empty());
     assert_eq!(
-        state.notice.as_ref().map(|n| n.text.as_str()),
+        state.ui.notice.as_ref().map(|n| n.text.as_str()),
         Some("type a prompt first")
     );
     send(&mut state, "first");
@@ -292,11 +361,16 @@ fn an_empty_prompt_or_a_busy_workbench_sends_nothing() {
     assert!(update(&mut state, key(KeyCode::Enter)).is_empty());
     assert!(
         state
+            .ui
             .notice
             .as_ref()
             .is_some_and(|n| n.text.contains("still answering"))
     );
-    assert_eq!(state.editor_text(), "second", "the prompt is kept");
+    assert_eq!(
+        state.workspace.editor_text(),
+        "second",
+        "the prompt is kept"
+    );
 }
 
 #[test]
@@ -314,7 +388,7 @@ fn events_fold_into_states_documents_and_figures() {
         }],
         t0,
     );
-    assert_eq!(state.panes[0].status, PaneStatus::Waiting);
+    assert_eq!(state.workspace.panes[0].status, PaneStatus::Waiting);
     feed(
         &mut state,
         (pane, run),
@@ -328,20 +402,20 @@ fn events_fold_into_states_documents_and_figures() {
         ],
         t0 + Duration::from_millis(250),
     );
-    assert_eq!(state.panes[0].status, PaneStatus::Thinking);
+    assert_eq!(state.workspace.panes[0].status, PaneStatus::Thinking);
     feed(
         &mut state,
         (pane, run),
         vec![StreamEvent::Content("Because.".into())],
         t0 + Duration::from_millis(400),
     );
-    assert_eq!(state.panes[0].status, PaneStatus::Streaming);
+    assert_eq!(state.workspace.panes[0].status, PaneStatus::Streaming);
     assert_eq!(
-        state.panes[1].status,
+        state.workspace.panes[1].status,
         PaneStatus::Queued,
         "the other pane is untouched"
     );
-    let pane_state = &state.panes[0];
+    let pane_state = &state.workspace.panes[0];
     let run_state = pane_state.run.as_ref().expect("run");
     let reasoning = run_state.reasoning_block.expect("reasoning block");
     let answer = run_state.answer_block.expect("answer block");
@@ -361,7 +435,7 @@ fn events_fold_into_states_documents_and_figures() {
         }],
         t0 + Duration::from_millis(500),
     );
-    assert_eq!(state.panes[0].status, PaneStatus::Done);
+    assert_eq!(state.workspace.panes[0].status, PaneStatus::Done);
     update(
         &mut state,
         finished(
@@ -372,15 +446,15 @@ fn events_fold_into_states_documents_and_figures() {
         ),
     );
     assert_eq!(
-        state.panes[0].history,
+        state.workspace.panes[0].history(),
         vec![
             ChatMessage::user("Why?"),
             ChatMessage::assistant("Because.")
         ]
     );
-    assert_eq!(state.session_cost_usd, Decimal::new(12, 4));
-    assert_eq!(state.turn_cost_usd, Decimal::new(12, 4));
-    assert_eq!(state.session_tokens, 15);
+    assert_eq!(state.record.totals().session_cost_usd, Decimal::new(12, 4));
+    assert_eq!(state.record.totals().turn_cost_usd, Decimal::new(12, 4));
+    assert_eq!(state.record.totals().session_tokens, 15);
 }
 
 #[test]
@@ -407,23 +481,29 @@ fn a_failure_stays_in_its_pane() {
         vec![StreamEvent::Content("fine".into())],
         t0,
     );
-    assert_eq!(state.panes[0].status, PaneStatus::Failed);
-    assert_eq!(state.panes[0].error_kind(), Some(ErrorKind::RateLimited));
-    let blocks: Vec<_> = state.panes[0].document.blocks().collect();
-    let last = *blocks.last().expect("blocks");
-    assert_eq!(state.panes[0].document.kind(last), BlockKind::Error);
+    assert_eq!(state.workspace.panes[0].status, PaneStatus::Failed);
     assert_eq!(
-        state.panes[0].document.text(last),
+        state.workspace.panes[0].error_kind(),
+        Some(ErrorKind::RateLimited)
+    );
+    let blocks: Vec<_> = state.workspace.panes[0].document.blocks().collect();
+    let last = *blocks.last().expect("blocks");
+    assert_eq!(
+        state.workspace.panes[0].document.kind(last),
+        BlockKind::Error
+    );
+    assert_eq!(
+        state.workspace.panes[0].document.text(last),
         "✗ rate limited by openrouter (429): slow down"
     );
-    assert_eq!(state.panes[1].status, PaneStatus::Streaming);
+    assert_eq!(state.workspace.panes[1].status, PaneStatus::Streaming);
 
     // The failed turn with partial text still joins the conversation.
     let mut failed = RunResult::new("a/model");
     failed.text = "partial".into();
     failed.error = Some(error);
     update(&mut state, finished(runs[0].0, runs[0].1, failed, t0));
-    assert_eq!(state.panes[0].history.len(), 2);
+    assert_eq!(state.workspace.panes[0].history().len(), 2);
 }
 
 #[test]
@@ -437,9 +517,9 @@ fn stale_runs_are_ignored() {
         vec![StreamEvent::Content("ghost".into())],
         t0,
     );
-    assert_eq!(state.panes[0].status, PaneStatus::Queued);
+    assert_eq!(state.workspace.panes[0].status, PaneStatus::Queued);
     assert!(
-        state.panes[0]
+        state.workspace.panes[0]
             .run
             .as_ref()
             .and_then(|r| r.answer_block)
@@ -469,7 +549,10 @@ fn the_next_prompt_continues_each_conversation() {
             ChatMessage::user("Q2")
         ]
     );
-    assert!(!state.turn_cost_complete || state.session_cost_usd.is_zero());
+    assert!(
+        !state.record.totals().turn_cost_complete
+            || state.record.totals().session_cost_usd.is_zero()
+    );
 }
 
 #[test]
@@ -478,7 +561,7 @@ fn cancel_retry_and_new_conversation() {
     let t0 = Instant::now();
     let runs = send(&mut state, "Q");
     update(&mut state, key(KeyCode::Tab));
-    assert_eq!(state.focus, Focus::Pane(0));
+    assert_eq!(state.workspace.focus, Focus::Pane(0));
     assert_eq!(
         update(&mut state, key(KeyCode::Char('c'))),
         vec![Effect::CancelRun(runs[0].1)]
@@ -496,8 +579,11 @@ fn cancel_retry_and_new_conversation() {
         t0,
     );
     update(&mut state, finished(runs[0].0, runs[0].1, cancelled, t0));
-    assert_eq!(state.panes[0].status, PaneStatus::Cancelled);
-    assert!(state.panes[0].history.is_empty(), "no answer, no history");
+    assert_eq!(state.workspace.panes[0].status, PaneStatus::Cancelled);
+    assert!(
+        state.workspace.panes[0].history().is_empty(),
+        "no answer, no history"
+    );
 
     let effects = update(&mut state, key(KeyCode::Char('r')));
     let Some(Effect::StartRun { messages, pane, .. }) = effects.first() else {
@@ -521,11 +607,18 @@ fn cancel_retry_and_new_conversation() {
     );
     assert!(
         state
+            .workspace
             .panes
             .iter()
-            .all(|p| p.document.is_empty() && p.history.is_empty())
+            .all(|p| p.document.is_empty() && p.history().is_empty())
     );
-    assert!(state.panes.iter().all(|p| p.status == PaneStatus::Idle));
+    assert!(
+        state
+            .workspace
+            .panes
+            .iter()
+            .all(|p| p.status == PaneStatus::Idle)
+    );
 }
 
 #[test]
@@ -535,15 +628,15 @@ fn focus_zoom_and_scrolling() {
         &mut state,
         Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)),
     );
-    assert_eq!(state.focus, Focus::Pane(2));
+    assert_eq!(state.workspace.focus, Focus::Pane(2));
     update(&mut state, key(KeyCode::Char('z')));
-    assert_eq!(state.zoom, Some(PaneId(2)));
-    assert_eq!(state.layout.panes[2].width, 120);
+    assert_eq!(state.workspace.zoom, Some(PaneId(2)));
+    assert_eq!(state.workspace.layout.panes[2].width, 120);
     update(&mut state, key(KeyCode::Char('z')));
-    assert_eq!(state.zoom, None);
+    assert_eq!(state.workspace.zoom, None);
 
     update(&mut state, key(KeyCode::Char('i')));
-    assert_eq!(state.focus, Focus::Editor);
+    assert_eq!(state.workspace.focus, Focus::Editor);
     let runs = send(&mut state, "long");
     let long: String = (0..200).map(|i| format!("line {i}\n")).collect();
     feed(
@@ -556,20 +649,20 @@ fn focus_zoom_and_scrolling() {
         &mut state,
         Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)),
     );
-    let pane = &state.panes[2];
+    let pane = &state.workspace.panes[2];
     assert!(pane.scroll.follow);
     let bottom = pane.first_row();
     assert!(bottom > 100);
     update(&mut state, key(KeyCode::Up));
-    assert!(!state.panes[2].scroll.follow);
-    assert_eq!(state.panes[2].first_row(), bottom - 1);
+    assert!(!state.workspace.panes[2].scroll.follow);
+    assert_eq!(state.workspace.panes[2].first_row(), bottom - 1);
     update(&mut state, key(KeyCode::Char('g')));
-    assert_eq!(state.panes[2].first_row(), 0);
+    assert_eq!(state.workspace.panes[2].first_row(), 0);
     update(&mut state, key(KeyCode::End));
-    assert!(state.panes[2].scroll.follow);
+    assert!(state.workspace.panes[2].scroll.follow);
 
     // The wheel scrolls the pane under the pointer, not the focused one.
-    let rect = state.layout.panes[0];
+    let rect = state.workspace.layout.panes[0];
     feed(
         &mut state,
         runs[0],
@@ -585,8 +678,8 @@ fn focus_zoom_and_scrolling() {
             modifiers: KeyModifiers::NONE,
         }),
     );
-    assert!(!state.panes[0].scroll.follow);
-    assert!(state.panes[2].scroll.follow);
+    assert!(!state.workspace.panes[0].scroll.follow);
+    assert!(state.workspace.panes[2].scroll.follow);
 }
 
 #[test]
@@ -601,9 +694,9 @@ fn the_picker_adds_and_removes_panes() {
             refresh: Refresh::IfStale
         }]
     );
-    assert!(matches!(state.overlay, Some(Overlay::Picker(..))));
+    assert!(matches!(state.ui.overlay, Some(Overlay::Picker(..))));
     // Unmark the mini (second row by price), mark the free llama.
-    let Some(Overlay::Picker(picker, target)) = state.overlay.take() else {
+    let Some(Overlay::Picker(picker, target)) = state.ui.overlay.take() else {
         panic!("picker");
     };
     let mut picker = picker;
@@ -636,6 +729,7 @@ fn the_picker_adds_and_removes_panes() {
     let mut effects = Vec::new();
     panes::apply_picker(&mut state, target, references, &mut effects);
     let labels: Vec<&str> = state
+        .workspace
         .panes
         .iter()
         .map(|p| p.target.label.as_str())
@@ -645,7 +739,7 @@ fn the_picker_adds_and_removes_panes() {
         vec!["openai/gpt-4o", "meta-llama/llama-3.1-8b-instruct:free"]
     );
     assert_eq!(
-        state.panes[0].id,
+        state.workspace.panes[0].id,
         PaneId(0),
         "a kept pane keeps its identity"
     );
@@ -662,7 +756,7 @@ fn a_fallback_chain_replaces_a_panes_target() {
         &mut effects,
     );
     assert_eq!(
-        state.panes[0].target,
+        state.workspace.panes[0].target,
         Target {
             label: "openai/gpt-4o,ollama:llama3.2:3b".into(),
             chain: vec![
@@ -682,8 +776,8 @@ fn pane_parameters_override_shared_ones() {
     update(&mut state, key(KeyCode::Tab));
     type_text(&mut state, "0.5");
     update(&mut state, key(KeyCode::Enter));
-    assert_eq!(state.params.temperature, Some(0.5));
-    assert!(state.overlay.is_none());
+    assert_eq!(state.settings.params.temperature, Some(0.5));
+    assert!(state.ui.overlay.is_none());
 
     update(&mut state, key(KeyCode::Tab));
     update(&mut state, key(KeyCode::Char('s')));
@@ -731,9 +825,15 @@ fn the_estimate_prices_the_prompt_per_model() {
     update(&mut state, catalog_loaded(false));
     type_text(&mut state, &"x".repeat(400));
     // 401 chars (with the line end) ≈ 101 tokens + 4 framing = 105 tokens.
-    assert_eq!(state.estimate_tokens, 105);
+    assert_eq!(state.workspace.estimate_tokens(), Some(105));
+    let costs: Vec<Option<Decimal>> = state
+        .workspace
+        .panes
+        .iter()
+        .map(|p| p.estimate.and_then(|e| e.cost_usd))
+        .collect();
     assert_eq!(
-        state.estimate,
+        costs,
         vec![Some(Decimal::new(2625, 7)), Some(Decimal::ZERO), None]
     );
 }
@@ -753,8 +853,8 @@ fn computed_costs_come_from_the_catalog() {
         ),
     );
     // 10 × $2.5/M + 5 × $10/M
-    assert_eq!(state.session_cost_usd, Decimal::new(75, 6));
-    let run = state.panes[0].run.as_ref().expect("run");
+    assert_eq!(state.record.totals().session_cost_usd, Decimal::new(75, 6));
+    let run = state.workspace.panes[0].run.as_ref().expect("run");
     assert_eq!(
         run.result.cost_source,
         Some(crate::router::CostSource::Computed)
@@ -765,7 +865,7 @@ fn computed_costs_come_from_the_catalog() {
 fn pastes_are_sanitised_and_copies_go_out() {
     let mut state = state_with(&["a/model"], (120, 40));
     update(&mut state, Msg::Paste("evil\x1b[2J text".into()));
-    assert_eq!(state.editor_text(), "evil␛[2J text");
+    assert_eq!(state.workspace.editor_text(), "evil␛[2J text");
     let runs = send(&mut state, "");
     feed(
         &mut state,
@@ -784,25 +884,25 @@ fn pastes_are_sanitised_and_copies_go_out() {
 fn resizing_reflows_and_tiny_terminals_say_so() {
     let mut state = state_with(&["a/model", "b/model"], (120, 40));
     update(&mut state, Msg::Resize(30, 10));
-    assert!(state.layout.too_small);
+    assert!(state.workspace.layout.too_small);
     update(&mut state, Msg::Resize(200, 50));
-    assert!(!state.layout.too_small);
-    assert_eq!(state.panes[0].document.width(), 98);
+    assert!(!state.workspace.layout.too_small);
+    assert_eq!(state.workspace.panes[0].document.width(), 98);
 }
 
 #[test]
 fn quitting_and_signals() {
     let mut state = state_with(&["a/model"], (120, 40));
     assert_eq!(update(&mut state, ctrl('c')), vec![Effect::Quit]);
-    assert!(state.quit);
+    assert!(state.ui.quit);
     let mut state = state_with(&["a/model"], (120, 40));
     assert_eq!(update(&mut state, Msg::Signal), vec![Effect::Quit]);
     let mut state = state_with(&["a/model"], (120, 40));
     update(&mut state, key(KeyCode::F(1)));
-    assert!(matches!(state.overlay, Some(Overlay::Help { scroll: 0 })));
+    assert!(matches!(state.ui.overlay, Some(Overlay::Help(view)) if view.offset() == 0));
     update(&mut state, key(KeyCode::Down));
-    assert!(matches!(state.overlay, Some(Overlay::Help { scroll: 1 })));
+    assert!(matches!(state.ui.overlay, Some(Overlay::Help(view)) if view.offset() == 1));
     update(&mut state, key(KeyCode::Char('q')));
-    assert!(state.overlay.is_none(), "any key closes help");
-    assert!(!state.quit);
+    assert!(state.ui.overlay.is_none(), "any key closes help");
+    assert!(!state.ui.quit);
 }

@@ -16,12 +16,11 @@ use crate::router::{CostSource, ErrorKind, RouterError};
 use crate::tui::msg::Msg;
 use crate::tui::state::{AppState, PaneId, RunId};
 use crate::tui::update::tests::{
-    ctrl, feed, finished, key, send, state_with, type_text, with_catalog,
+    ctrl, feed, finished, key, send, state_with, type_text, update, with_catalog,
 };
-use crate::tui::update::update;
 
 fn frame(state: &AppState) -> String {
-    let (width, height) = state.size;
+    let (width, height) = state.workspace.size;
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
         .draw(|frame| super::draw(frame, state))
@@ -123,8 +122,8 @@ fn three_panes_streaming() {
         ],
         at(900),
     );
-    let unix = state.now_unix;
-    update(&mut state, Msg::Tick { at: at(1000), unix });
+    let tick = crate::tui::update::tests::at(&state, Msg::Tick, at(1000));
+    update(&mut state, tick);
     assert_snapshot!(frame(&state));
 }
 
@@ -224,7 +223,13 @@ fn blind_session_hides_names_and_costs() {
     with_catalog(&mut state);
     crate::tui::update::start_session(&mut state, true);
     // Fixed labels so the snapshot does not depend on the shuffle.
-    for (column, label) in state.session.columns.iter_mut().zip(["Model B", "Model A"]) {
+    for (column, label) in state
+        .record
+        .session
+        .columns
+        .iter_mut()
+        .zip(["Model B", "Model A"])
+    {
         column.blind_label = Some(label.into());
     }
     let runs = send(&mut state, "Hi");
@@ -283,8 +288,8 @@ fn word_diff_overlay() {
 #[test]
 fn parameters_form() {
     let mut state = state_with(&["openai/gpt-4o"], (100, 30));
-    state.params.temperature = Some(0.3);
-    state.params.prefs.only = vec!["openai".into(), "azure".into()];
+    state.settings.params.temperature = Some(0.3);
+    state.settings.params.prefs.only = vec!["openai".into(), "azure".into()];
     update(&mut state, ctrl('s'));
     assert_snapshot!(frame(&state));
 }

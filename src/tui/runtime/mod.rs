@@ -1,9 +1,15 @@
 //! The event loop: one task owns the terminal and selects over messages
 //! (terminal events from crossterm's `EventStream`, stream batches, catalogs),
 //! signals, a frame deadline that exists only while something changed, and a
-//! clock that ticks only while answers are live. Idle, it waits and draws nothing.
+//! clock that ticks only while answers are live. Idle, it waits and draws
+//! nothing. Every message is stamped with the time it was sent; the effects
+//! the reducer asks for (streams, disk, the network, parsing) run here.
+
+mod batch;
+mod frames;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -20,10 +26,13 @@ use crate::session::leaderboard::{self, VoteFilter};
 use crate::session::store::SessionStore;
 use crate::session::writer::SessionWriter;
 
-use super::msg::{Effect, Msg};
+use super::msg::{EditorError, Effect, Msg, Now, SessionIoError, Stamped, TerminalError};
 use super::state::{AppState, PaneId, RunId};
 use super::terminal::Tty;
 use super::update::update;
+
+use batch::StreamBatcher;
+use frames::{FrameScheduler, Ticker};
 
 /// About 60 frames a second at most.
 const FRAME_INTERVAL: Duration = Duration::from_millis(16);
@@ -42,20 +51,39 @@ pub struct Services {
     pub store: SessionStore,
 }
 
+/// Sends messages to the loop, each stamped with the time it was sent.
+#[derive(Clone)]
+struct Outbox {
+    tx: mpsc::Sender<Stamped>,
+}
+
+impl Outbox {
+    /// Waits while the loop is behind (backpressure); false once it is gone.
+    async fn send(&self, msg: Msg) -> bool {
+        self.tx.send(stamp(msg)).await.is_ok()
+    }
+}
+
+/// A message stamped with the time now.
+fn stamp(msg: Msg) -> Stamped {
+    Stamped::new(msg, Now::current())
+}
+
 pub async fn run(
     mut tty: Tty,
     mut state: AppState,
     services: Services,
     initial: Vec<Effect>,
 ) -> std::io::Result<()> {
-    let (tx, mut rx) = mpsc::channel::<Msg>(1024);
+    let (tx, mut rx) = mpsc::channel::<Stamped>(1024);
+    let outbox = Outbox { tx };
     let writer = SessionWriter::spawn(services.store.clone());
     // A failed save becomes a notice in the footer; the session stays in memory.
     if let Some(mut errors) = writer.errors() {
-        let notices = tx.clone();
+        let notices = outbox.clone();
         tokio::spawn(async move {
             while let Some(error) = errors.recv().await {
-                if notices.send(Msg::SaveFailed(error)).await.is_err() {
+                if !notices.send(Msg::SaveFailed(error)).await {
                     break;
                 }
             }
@@ -64,36 +92,31 @@ pub async fn run(
     let mut runner = EffectRunner {
         services,
         writer,
-        tx: tx.clone(),
+        outbox: outbox.clone(),
         runs: HashMap::new(),
     };
-    let mut input = spawn_input(tx.clone());
+    let mut input = spawn_input(outbox.clone());
     let mut signals = Signals::new();
-    let mut last_draw: Option<Instant> = None;
-    let mut next_tick = Instant::now() + CLOCK_INTERVAL;
+    let mut frames = FrameScheduler::new(FRAME_INTERVAL);
+    let mut ticker = Ticker::new(CLOCK_INTERVAL, Instant::now());
 
     for effect in initial {
         runner.run(effect, &mut tty, &mut input).await;
     }
 
-    while !state.quit {
+    while !state.ui.quit {
         let now = Instant::now();
-        let draw_at = state
-            .dirty
-            .then(|| last_draw.map_or(now, |at| at + FRAME_INTERVAL));
-        let live = state.any_live();
-        if !live {
-            next_tick = now + CLOCK_INTERVAL;
-        }
-        let mut inbox: Vec<Msg> = Vec::new();
+        let draw_at = frames.deadline(state.ui.dirty, now);
+        let tick_at = ticker.deadline(state.workspace.any_live(), now);
+        let mut inbox: Vec<Stamped> = Vec::new();
         tokio::select! {
             biased;
-            _ = sleep_until(draw_at), if draw_at.is_some() => {
+            _ = sleep_until(draw_at) => {
                 if let Err(err) = tty.draw(&state) {
-                    inbox.push(Msg::TerminalError(format!("cannot draw: {err}")));
+                    inbox.push(stamp(Msg::TerminalError(TerminalError::Draw(err))));
                 }
-                state.dirty = false;
-                last_draw = Some(Instant::now());
+                state.ui.dirty = false;
+                frames.drawn(Instant::now());
             }
             Some(msg) = rx.recv() => {
                 inbox.push(msg);
@@ -104,14 +127,11 @@ pub async fn run(
                     }
                 }
             }
-            _ = tokio::time::sleep_until(next_tick), if live => {
-                next_tick = Instant::now() + CLOCK_INTERVAL;
-                inbox.push(Msg::Tick {
-                    at: std::time::Instant::now(),
-                    unix: crate::router::catalog_load::now_unix(),
-                });
+            _ = sleep_until(tick_at) => {
+                ticker.ticked(Instant::now());
+                inbox.push(stamp(Msg::Tick));
             }
-            _ = signals.next() => inbox.push(Msg::Signal),
+            _ = signals.next() => inbox.push(stamp(Msg::Signal)),
         }
         for msg in inbox {
             for effect in update(&mut state, msg) {
@@ -129,18 +149,16 @@ pub async fn run(
 /// Terminal input as a task of its own: it is polled only when crossterm's
 /// `EventStream` wakes it, so streaming traffic never makes the loop poll the
 /// terminal (crossterm's reader lock is contended on every poll).
-fn spawn_input(tx: mpsc::Sender<Msg>) -> tokio::task::JoinHandle<()> {
+fn spawn_input(outbox: Outbox) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut events = EventStream::new();
         while let Some(event) = events.next().await {
             let msg = match event {
                 Ok(event) => terminal_msg(event),
-                Err(err) => Some(Msg::TerminalError(format!(
-                    "cannot read the terminal: {err}"
-                ))),
+                Err(err) => Some(Msg::TerminalError(TerminalError::Read(err))),
             };
             if let Some(msg) = msg
-                && tx.send(msg).await.is_err()
+                && !outbox.send(msg).await
             {
                 break;
             }
@@ -148,6 +166,7 @@ fn spawn_input(tx: mpsc::Sender<Msg>) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// Resolves at `at`; never without one.
 async fn sleep_until(at: Option<Instant>) {
     match at {
         Some(at) => tokio::time::sleep_until(at).await,
@@ -168,7 +187,7 @@ fn terminal_msg(event: Event) -> Option<Msg> {
 struct EffectRunner {
     services: Services,
     writer: SessionWriter,
-    tx: mpsc::Sender<Msg>,
+    outbox: Outbox,
     runs: HashMap<RunId, CancellationToken>,
 }
 
@@ -189,17 +208,14 @@ impl EffectRunner {
                 messages,
                 params,
             } => {
-                let token = spawn_run(
-                    self.services.router.clone(),
-                    self.tx.clone(),
-                    Job {
-                        pane,
-                        run,
-                        target,
-                        messages,
-                        params,
-                    },
-                );
+                let job = Job {
+                    pane,
+                    run,
+                    target,
+                    messages,
+                    params,
+                };
+                let token = spawn_run(self.services.router.clone(), self.outbox.clone(), job);
                 self.runs.insert(run, token);
             }
             Effect::CancelRun(run) => {
@@ -209,13 +225,13 @@ impl EffectRunner {
             }
             Effect::LoadCatalog { provider, refresh } => {
                 let loader = self.services.loader.clone();
-                let tx = self.tx.clone();
+                let outbox = self.outbox.clone();
                 tokio::spawn(async move {
                     let outcome = loader.load(&provider, refresh).await;
-                    let _ = tx
+                    outbox
                         .send(Msg::CatalogLoaded {
                             provider,
-                            catalog: outcome.catalog.map(std::sync::Arc::new),
+                            catalog: outcome.catalog.map(Arc::new),
                             warnings: outcome.warnings,
                             refreshed: refresh != Refresh::Offline,
                         })
@@ -224,9 +240,8 @@ impl EffectRunner {
             }
             Effect::CopyToClipboard(text) => {
                 if let Err(err) = tty.copy_to_clipboard(&text) {
-                    let _ = self
-                        .tx
-                        .send(Msg::TerminalError(format!("cannot copy: {err}")))
+                    self.outbox
+                        .send(Msg::TerminalError(TerminalError::Copy(err)))
                         .await;
                 }
             }
@@ -235,42 +250,37 @@ impl EffectRunner {
                 input.abort();
                 let _ = (&mut *input).await;
                 let outcome = edit_externally(tty, &text);
-                *input = spawn_input(self.tx.clone());
-                let _ = self.tx.send(Msg::EditorClosed(outcome)).await;
+                *input = spawn_input(self.outbox.clone());
+                self.outbox.send(Msg::EditorClosed(outcome)).await;
             }
             Effect::SaveSession(session) => self.writer.save(session),
             Effect::DeleteSession(id) => self.writer.delete(id),
             Effect::ListSessions => {
-                let (store, writer, tx) = self.session_io();
+                let (store, writer, outbox) = self.session_io();
                 tokio::spawn(async move {
                     // List what is on disk after every queued save landed.
                     writer.flush().await;
-                    let listed = tokio::task::spawn_blocking(move || store.list()).await;
-                    let msg = match listed {
-                        Ok((items, problems)) => Msg::SessionsListed {
-                            items,
-                            problems: problems.iter().map(ToString::to_string).collect(),
-                        },
-                        Err(err) => Msg::SaveFailed(format!("listing sessions failed: {err}")),
-                    };
-                    let _ = tx.send(msg).await;
+                    match tokio::task::spawn_blocking(move || store.list()).await {
+                        Ok((items, problems)) => {
+                            outbox.send(Msg::SessionsListed { items, problems }).await;
+                        }
+                        Err(err) => tracing::error!(error = %err, "listing sessions stopped"),
+                    }
                 });
             }
             Effect::OpenSession(id) => {
-                let (store, writer, tx) = self.session_io();
+                let (store, writer, outbox) = self.session_io();
                 tokio::spawn(async move {
                     writer.flush().await;
-                    let loaded = tokio::task::spawn_blocking(move || store.load(&id)).await;
-                    let msg = match loaded {
-                        Ok(Ok(session)) => Msg::SessionOpened(Ok(Box::new(session))),
-                        Ok(Err(err)) => Msg::SessionOpened(Err(err.to_string())),
-                        Err(err) => Msg::SessionOpened(Err(format!("opening failed: {err}"))),
+                    let loaded = match tokio::task::spawn_blocking(move || store.load(&id)).await {
+                        Ok(loaded) => loaded.map(Box::new).map_err(SessionIoError::Store),
+                        Err(err) => Err(SessionIoError::Task(err)),
                     };
-                    let _ = tx.send(msg).await;
+                    outbox.send(Msg::SessionOpened(loaded)).await;
                 });
             }
             Effect::LoadLeaderboard => {
-                let (store, writer, tx) = self.session_io();
+                let (store, writer, outbox) = self.session_io();
                 tokio::spawn(async move {
                     writer.flush().await;
                     let computed = tokio::task::spawn_blocking(move || {
@@ -279,11 +289,16 @@ impl EffectRunner {
                             .into_iter()
                             .map(|filter| leaderboard::compute(&sessions, filter))
                             .collect();
-                        (boards, problems.iter().map(ToString::to_string).collect())
+                        (boards, problems)
                     })
                     .await;
-                    if let Ok((boards, problems)) = computed {
-                        let _ = tx.send(Msg::LeaderboardLoaded { boards, problems }).await;
+                    match computed {
+                        Ok((boards, problems)) => {
+                            outbox
+                                .send(Msg::LeaderboardLoaded { boards, problems })
+                                .await;
+                        }
+                        Err(err) => tracing::error!(error = %err, "the leaderboard stopped"),
                     }
                 });
             }
@@ -294,33 +309,34 @@ impl EffectRunner {
                 id,
             } => {
                 let router = self.services.router.clone();
-                let tx = self.tx.clone();
+                let outbox = self.outbox.clone();
                 tokio::spawn(async move {
-                    let record = router
-                        .fetch_generation(&provider, &id)
-                        .await
-                        .map_err(|e| e.to_string());
-                    let _ = tx.send(Msg::GenerationFetched { pane, run, record }).await;
+                    let record = router.fetch_generation(&provider, &id).await;
+                    outbox
+                        .send(Msg::GenerationFetched { pane, run, record })
+                        .await;
                 });
             }
             Effect::FetchKey(provider) => {
                 let router = self.services.router.clone();
-                let tx = self.tx.clone();
+                let outbox = self.outbox.clone();
                 tokio::spawn(async move {
-                    let info = router.fetch_key(&provider).await.map_err(|e| e.to_string());
-                    let _ = tx.send(Msg::KeyFetched(info)).await;
+                    let info = router.fetch_key(&provider).await;
+                    outbox.send(Msg::KeyFetched(info)).await;
                 });
             }
             Effect::Discover {
                 candidates,
                 timeout,
+                free,
             } => {
-                let tx = self.tx.clone();
+                let outbox = self.outbox.clone();
                 // In the background: the first frame never waits for it.
                 tokio::spawn(async move {
                     let found = crate::router::discovery::discover(&candidates, timeout).await;
-                    if !found.is_empty() {
-                        let _ = tx.send(Msg::LocalFound(found)).await;
+                    let catalogs = local_catalogs(&found, free);
+                    if !catalogs.is_empty() {
+                        outbox.send(Msg::LocalFound(catalogs)).await;
                     }
                 });
             }
@@ -328,11 +344,11 @@ impl EffectRunner {
         }
     }
 
-    fn session_io(&self) -> (SessionStore, SessionWriter, mpsc::Sender<Msg>) {
+    fn session_io(&self) -> (SessionStore, SessionWriter, Outbox) {
         (
             self.services.store.clone(),
             self.writer.clone(),
-            self.tx.clone(),
+            self.outbox.clone(),
         )
     }
 
@@ -343,6 +359,25 @@ impl EffectRunner {
     }
 }
 
+/// The found servers' model lists as catalogs of now, priced at zero when
+/// `free`; a list that does not parse is logged and left out.
+fn local_catalogs(
+    found: &[crate::router::discovery::Found],
+    free: bool,
+) -> Vec<Arc<crate::router::catalog::Catalog>> {
+    let now_unix = crate::clock::now_unix();
+    found
+        .iter()
+        .filter_map(|server| match server.catalog(now_unix, free) {
+            Ok(catalog) => Some(Arc::new(catalog)),
+            Err(error) => {
+                tracing::warn!(provider = %server.provider, %error, "a local model list does not parse");
+                None
+            }
+        })
+        .collect()
+}
+
 struct Job {
     pane: PaneId,
     run: RunId,
@@ -351,48 +386,30 @@ struct Job {
     params: ChatParams,
 }
 
-/// One task per run: the router streams into a channel; this task batches
-/// what arrives (merging consecutive deltas) and hands it to the loop. Its
-/// sends wait when the loop is behind, which slows the socket reader, never
-/// the UI, and loses no text.
-fn spawn_run(router: Router, app: mpsc::Sender<Msg>, job: Job) -> CancellationToken {
+/// One task per run: the router streams into a channel; the batcher
+/// gathers what arrives and this task hands it to the loop. Its sends wait
+/// when the loop is behind, which slows the socket reader, never the UI,
+/// and loses no text.
+fn spawn_run(router: Router, app: Outbox, job: Job) -> CancellationToken {
     let cancel = CancellationToken::new();
     let token = cancel.clone();
     tokio::spawn(async move {
         // Cancelled once the task ends, so the runner's `retain` forgets it.
         let _forget = token.clone().drop_guard();
-        let (tx, mut rx) = mpsc::channel::<StreamEvent>(1024);
+        let (tx, rx) = mpsc::channel::<StreamEvent>(1024);
         let (pane, run) = (job.pane, job.run);
         let forward = {
             let app = app.clone();
             async move {
-                while let Some(first) = rx.recv().await {
-                    let mut batch = Batch::default();
-                    batch.push(first);
-                    // One timer per batch, then take whatever arrived: no
-                    // wake-up and no timer per token while tokens pour in.
-                    let deadline = Instant::now() + BATCH_INTERVAL;
-                    let mut open = true;
-                    while open && batch.bytes < BATCH_BYTES {
-                        match rx.try_recv() {
-                            Ok(event) => batch.push(event),
-                            Err(mpsc::error::TryRecvError::Disconnected) => open = false,
-                            Err(mpsc::error::TryRecvError::Empty) => {
-                                if Instant::now() >= deadline {
-                                    break;
-                                }
-                                tokio::time::sleep_until(deadline).await;
-                            }
-                        }
-                    }
+                let mut batcher = StreamBatcher::new(rx, BATCH_INTERVAL, BATCH_BYTES);
+                while let Some(batch) = batcher.next().await {
                     let msg = Msg::Stream {
                         pane,
                         run,
                         events: batch.events,
                         merged: batch.merged,
-                        at: std::time::Instant::now(),
                     };
-                    if app.send(msg).await.is_err() {
+                    if !app.send(msg).await {
                         break;
                     }
                 }
@@ -400,50 +417,20 @@ fn spawn_run(router: Router, app: mpsc::Sender<Msg>, job: Job) -> CancellationTo
         };
         let stream = router.run(&job.target, &job.messages, &job.params, Some(tx), token);
         let (result, ()) = tokio::join!(stream, forward);
-        let _ = app
-            .send(Msg::RunFinished {
-                pane,
-                run,
-                result: Box::new(result),
-                at: std::time::Instant::now(),
-            })
-            .await;
+        app.send(Msg::RunFinished {
+            pane,
+            run,
+            result: Box::new(result),
+        })
+        .await;
     });
     cancel
-}
-
-/// Events waiting to go to the loop, with consecutive deltas merged.
-#[derive(Default)]
-struct Batch {
-    events: Vec<StreamEvent>,
-    bytes: usize,
-    /// Deltas merged into an earlier one (each still counts as a token).
-    merged: u64,
-}
-
-impl Batch {
-    fn push(&mut self, event: StreamEvent) {
-        match (self.events.last_mut(), event) {
-            (Some(StreamEvent::Content(text)), StreamEvent::Content(more))
-            | (Some(StreamEvent::Reasoning(text)), StreamEvent::Reasoning(more)) => {
-                self.bytes += more.len();
-                self.merged += 1;
-                text.push_str(&more);
-            }
-            (_, event) => {
-                if let StreamEvent::Content(text) | StreamEvent::Reasoning(text) = &event {
-                    self.bytes += text.len();
-                }
-                self.events.push(event);
-            }
-        }
-    }
 }
 
 /// Hands the terminal to `$VISUAL`/`$EDITOR` (default `vi`) on a temp file
 /// holding the prompt, and takes it back. The caller stops the input task
 /// first, so keystrokes go to the editor.
-fn edit_externally(tty: &mut Tty, text: &str) -> Result<String, String> {
+fn edit_externally(tty: &mut Tty, text: &str) -> Result<String, EditorError> {
     let command = std::env::var("VISUAL")
         .or_else(|_| std::env::var("EDITOR"))
         .unwrap_or_else(|_| "vi".to_string());
@@ -451,7 +438,10 @@ fn edit_externally(tty: &mut Tty, text: &str) -> Result<String, String> {
     let program = words.next().unwrap_or("vi").to_string();
     let args: Vec<String> = words.map(str::to_string).collect();
     let path = std::env::temp_dir().join(format!("prism-prompt-{}.md", std::process::id()));
-    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    std::fs::write(&path, text).map_err(|source| EditorError::Write {
+        path: path.clone(),
+        source,
+    })?;
 
     let suspended = tty.suspend();
     // Blocking on purpose: the editor owns the terminal until it exits, and
@@ -464,18 +454,12 @@ fn edit_externally(tty: &mut Tty, text: &str) -> Result<String, String> {
     let edited = std::fs::read_to_string(&path);
     let _ = std::fs::remove_file(&path);
 
-    suspended.map_err(|e| format!("cannot leave the screen for the editor: {e}"))?;
-    resumed.map_err(|e| format!("cannot take the screen back: {e}"))?;
+    suspended.map_err(EditorError::Suspend)?;
+    resumed.map_err(EditorError::Resume)?;
     match status {
-        Ok(status) if status.success() => {
-            edited.map_err(|e| format!("cannot read the edited prompt: {e}"))
-        }
-        Ok(status) => Err(format!(
-            "{program} exited with {status}; the prompt is unchanged"
-        )),
-        Err(err) => Err(format!(
-            "cannot run {program} ({err}); set $EDITOR to your editor"
-        )),
+        Ok(status) if status.success() => edited.map_err(EditorError::Read),
+        Ok(status) => Err(EditorError::Exited { program, status }),
+        Err(source) => Err(EditorError::Spawn { program, source }),
     }
 }
 
@@ -517,39 +501,5 @@ impl Signals {
         {
             let _ = tokio::signal::ctrl_c().await;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn batches_merge_deltas_but_keep_their_count() {
-        let mut batch = Batch::default();
-        for event in [
-            StreamEvent::Reasoning("a".into()),
-            StreamEvent::Reasoning("b".into()),
-            StreamEvent::Content("c".into()),
-            StreamEvent::Content("d".into()),
-            StreamEvent::Content("e".into()),
-            StreamEvent::Finished {
-                finish_reason: None,
-            },
-        ] {
-            batch.push(event);
-        }
-        assert_eq!(
-            batch.events,
-            vec![
-                StreamEvent::Reasoning("ab".into()),
-                StreamEvent::Content("cde".into()),
-                StreamEvent::Finished {
-                    finish_reason: None
-                },
-            ]
-        );
-        assert_eq!(batch.merged, 3);
-        assert_eq!(batch.bytes, 5);
     }
 }

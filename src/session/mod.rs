@@ -14,7 +14,7 @@ pub mod types;
 pub mod writer;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 
 pub use leaderboard::{Leaderboard, Row, VoteFilter};
 pub use store::{SessionStore, StoreError};

@@ -69,7 +69,7 @@ async fn finds_only_servers_that_list_models_within_the_timeout() {
     // An HTTP server without an OpenAI model list (404 on /v1/models).
     let other = FakeUpstream::start().await;
     let config = config(&format!(
-        "[discovery]\ntimeout_ms = 300\nports = {{ ollama = {}, lmstudio = {closed}, llamacpp = {silent}, vllm = {} }}\n",
+        "[discovery]\ntimeout_ms = 2000\nports = {{ ollama = {}, lmstudio = {closed}, llamacpp = {silent}, vllm = {} }}\n",
         ollama.addr.port(),
         other.addr.port()
     ));
@@ -78,13 +78,15 @@ async fn finds_only_servers_that_list_models_within_the_timeout() {
     let started = Instant::now();
     let found = discover(&candidates, config.discovery_timeout()).await;
     let elapsed = started.elapsed();
+    // The silent server holds its probe until the timeout, never longer: a
+    // lower bound, and a failure guard far from "forever" on a loaded machine.
     assert!(
-        elapsed < Duration::from_millis(800),
-        "probes run at once, each bounded: {elapsed:?}"
+        elapsed >= Duration::from_millis(2000),
+        "the silent server is waited for: {elapsed:?}"
     );
     assert!(
-        elapsed >= Duration::from_millis(250),
-        "the silent server is waited for: {elapsed:?}"
+        elapsed < Duration::from_secs(30),
+        "each probe is bounded: {elapsed:?}"
     );
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].provider, "ollama");
@@ -118,7 +120,7 @@ async fn the_off_switch_probes_nothing() {
 async fn a_found_server_is_a_provider_with_unknown_or_free_prices() {
     let ollama = ollama().await;
     let config = config(&format!(
-        "[discovery]\nfree = true\nports = {{ ollama = {} }}\n",
+        "[discovery]\nfree = true\ntimeout_ms = 5000\nports = {{ ollama = {} }}\n",
         ollama.addr.port()
     ));
     let found = discover(&config.discovery_candidates(), config.discovery_timeout()).await;

@@ -3,16 +3,18 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use prism::clock::ManualClock;
 use prism::router::events::CostSource;
 use prism::router::{ChatParams, ErrorKind, ProviderKind, RunResult, StreamEvent};
 use support::fake_upstream::{End, FakeUpstream, Piece, Reply, StreamReply, chunk, usage_chunk};
-use support::{TEST_KEY, fast_settings, messages, router_for, target};
+use support::{TEST_KEY, fast_settings, messages, router_for, router_with_clock, target};
 
 const MODEL: &str = "openai/gpt-4o";
 
@@ -159,11 +161,9 @@ async fn ttft_measures_the_wait_for_the_first_token() {
         )],
     );
     let result = run(&fake, &[MODEL]).await;
+    // Lower bounds only: the server waits that long, a loaded machine longer.
     let ttft = result.ttft_ms.expect("ttft");
-    assert!(
-        (300..600).contains(&ttft),
-        "ttft {ttft}ms for a 300ms delay"
-    );
+    assert!(ttft >= 300, "ttft {ttft}ms for a 300ms delay");
     let total = result.total_ms.expect("total");
     assert!(total >= ttft + 60, "total {total}ms");
     assert!(result.tokens_per_s.is_some());
@@ -213,13 +213,28 @@ async fn rate_limits_are_retried_after_the_server_says() {
             Reply::Stream(StreamReply::tokens(MODEL, &["fine"])),
         ],
     );
-    let started = Instant::now();
-    let result = run(&fake, &[MODEL]).await;
+    let clock = ManualClock::new();
+    let router = router_with_clock(
+        &fake.base_url(),
+        ProviderKind::OpenRouter,
+        fast_settings(),
+        Arc::new(clock.clone()),
+    );
+    let result = router
+        .run(
+            &target("openrouter", &[MODEL]),
+            &messages(),
+            &ChatParams::default(),
+            None,
+            CancellationToken::new(),
+        )
+        .await;
     assert_eq!(result.error, None);
     assert_eq!(result.text, "fine");
-    assert!(
-        started.elapsed() >= Duration::from_millis(950),
-        "Retry-After: 1 was honoured"
+    assert_eq!(
+        clock.slept(),
+        vec![Duration::from_secs(1)],
+        "Retry-After: 1 was honoured, and only it"
     );
     assert_eq!(fake.chat_requests().len(), 2);
     assert_eq!(result.attempts.len(), 2);
@@ -388,20 +403,21 @@ async fn a_stalled_stream_fails_after_the_idle_timeout() {
     );
     let mut settings = fast_settings();
     settings.idle_timeout = Duration::from_millis(300);
-    let started = Instant::now();
     let result = run_with(&fake, ProviderKind::OpenRouter, settings, &[MODEL]).await;
+    // Stalled, not the end of the 10 s silence.
     assert_eq!(result.error.map(|e| e.kind), Some(ErrorKind::StreamStalled));
     assert_eq!(result.text, "then nothing");
-    assert!(started.elapsed() < Duration::from_secs(3));
 }
 
 #[tokio::test]
 async fn comments_do_not_count_as_stalls_but_silence_before_headers_does() {
     let fake = FakeUpstream::start().await;
+    // Six comments 300 ms apart: 1.8 s in all, well past the 1.2 s idle
+    // timeout, while no gap comes near it (room for a loaded machine).
     let mut pieces = Vec::new();
     for _ in 0..6 {
         pieces.push(Piece::Comment("OPENROUTER PROCESSING".into()));
-        pieces.push(Piece::Pause(Duration::from_millis(100)));
+        pieces.push(Piece::Pause(Duration::from_millis(300)));
     }
     pieces.push(Piece::Data(chunk(
         MODEL,
@@ -410,17 +426,17 @@ async fn comments_do_not_count_as_stalls_but_silence_before_headers_does() {
     )));
     fake.script(MODEL, vec![Reply::Stream(StreamReply::new(pieces))]);
     let mut settings = fast_settings();
-    settings.idle_timeout = Duration::from_millis(400);
+    settings.idle_timeout = Duration::from_millis(1200);
     let result = run_with(&fake, ProviderKind::OpenRouter, settings.clone(), &[MODEL]).await;
     assert_eq!(result.error, None);
     assert_eq!(result.text, "late but alive");
-    assert!(result.ttft_ms.unwrap_or(0) >= 550);
+    assert!(result.ttft_ms.unwrap_or(0) >= 1500);
 
     let fake = FakeUpstream::start().await;
     fake.script(
         MODEL,
         vec![Reply::Stream(
-            StreamReply::tokens(MODEL, &["x"]).header_delay(Duration::from_secs(3)),
+            StreamReply::tokens(MODEL, &["x"]).header_delay(Duration::from_secs(10)),
         )],
     );
     settings.retry.max_retries = 0;
@@ -720,9 +736,7 @@ async fn cancelling_stops_at_once_and_keeps_the_text() {
             }
         }
     }
-    let started = Instant::now();
     let result = task.await.expect("task");
-    assert!(started.elapsed() < Duration::from_millis(500));
     assert_eq!(result.error.map(|e| e.kind), Some(ErrorKind::Cancelled));
     assert!(
         result.text.starts_with("t0 t1 t2 t3 t4 "),

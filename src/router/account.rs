@@ -203,23 +203,27 @@ impl Router {
     ) -> Result<GenerationRecord, RouterError> {
         let provider = self.openrouter_provider(provider)?;
         let wait = self.settings().generation_wait;
-        let started = tokio::time::Instant::now();
+        let clock = self.clock();
+        let started = clock.now();
         let mut delay = wait.first_delay;
         let path = format!("/generation?id={}", query_escape(id));
         loop {
             match self.get_account(provider, &path).await {
                 Ok(body) => return parse_generation(&body),
                 Err(error)
-                    if error.status == Some(404) && started.elapsed() + delay <= wait.max_wait =>
+                    if error.status == Some(404)
+                        && clock.now().saturating_duration_since(started) + delay
+                            <= wait.max_wait =>
                 {
-                    tokio::time::sleep(delay).await;
+                    clock.sleep(delay).await;
                     delay = (delay * 2).min(Duration::from_secs(2));
                 }
                 Err(mut error) => {
                     if error.status == Some(404) {
+                        let waited = clock.now().saturating_duration_since(started);
                         error.message = format!(
                             "no generation record for {id} after {}s",
-                            started.elapsed().as_secs_f32().round()
+                            waited.as_secs_f32().round()
                         );
                     }
                     return Err(error);

@@ -12,9 +12,10 @@ use super::Router;
 use super::chat::{ChatMessage, ChatParams, Target, request_body, sent_summary};
 use super::error::{ErrorKind, RouterError};
 use super::events::{Attempt, RunResult, StreamEvent};
-use super::pacing::wait_turn;
+use super::pacing::{Turn, wait_turn};
 use super::provider::{ModelRef, ProviderKind};
 use super::stream::{AttemptRequest, Emitter, attempt};
+use crate::clock::Clock;
 
 /// A group of models sent as one request: one model, or a whole chain when
 /// OpenRouter does the fallback itself.
@@ -55,7 +56,8 @@ pub(super) async fn run_target(
     cancel: &CancellationToken,
 ) -> RunResult {
     let mut result = RunResult::new(target.label.clone());
-    let column_start = Instant::now();
+    let clock = router.clock();
+    let column_start = clock.now();
     let steps = plan(&target.chain, router);
     if steps.is_empty() {
         let error = RouterError::new(ErrorKind::BadRequest, "no model to ask");
@@ -115,16 +117,12 @@ pub(super) async fn run_target(
                 result: &mut result,
             };
             // A rate-limited model waits its turn before each attempt.
-            let pacer = router.pacer();
-            let turn = wait_turn(
-                pacer,
-                &settings.pacing,
-                provider,
-                first_ref,
-                &sent_model,
-                &mut out,
-                cancel,
-            );
+            let pacing = Turn {
+                pacer: router.pacer(),
+                settings: &settings.pacing,
+                clock,
+            };
+            let turn = wait_turn(pacing, provider, first_ref, &sent_model, &mut out, cancel);
             if !turn.await {
                 out.emit(StreamEvent::Failed(RouterError::cancelled()))
                     .await;
@@ -184,7 +182,7 @@ pub(super) async fn run_target(
                     let wait = if error.kind.is_retriable() {
                         settings.retry.delay(
                             retry,
-                            column_start.elapsed(),
+                            clock.now().saturating_duration_since(column_start),
                             error.retry_after,
                             fastrand::f64(),
                         )
@@ -205,7 +203,7 @@ pub(super) async fn run_target(
                         delay_ms: wait.as_millis() as u64,
                     })
                     .await;
-                    if !sleep_or_cancel(wait, cancel).await {
+                    if !sleep_or_cancel(clock, wait, cancel).await {
                         finish_failed(&mut result, RouterError::cancelled(), tx).await;
                         return result;
                     }
@@ -237,11 +235,11 @@ async fn finish_failed(
     out.emit(StreamEvent::Failed(error)).await;
 }
 
-/// Sleeps unless cancelled first; false when cancelled.
-async fn sleep_or_cancel(wait: Duration, cancel: &CancellationToken) -> bool {
+/// Sleeps on `clock` unless cancelled first; false when cancelled.
+async fn sleep_or_cancel(clock: &dyn Clock, wait: Duration, cancel: &CancellationToken) -> bool {
     tokio::select! {
         biased;
         _ = cancel.cancelled() => false,
-        _ = tokio::time::sleep(wait) => true,
+        _ = clock.sleep(wait) => true,
     }
 }

@@ -365,10 +365,9 @@ mod tests {
         writer.save(numbered(3));
         drop(writer);
         let id = fixtures::sample().id;
-        for _ in 0..200 {
-            if store.load(&id).is_ok() {
-                break;
-            }
+        // The writer finishes on its own; wait for it, with a generous guard.
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+        while store.load(&id).is_err() && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
         assert_eq!(on_disk(home.path(), &id), *numbered(3));

@@ -256,9 +256,11 @@ fn json_shape() {
     assert_eq!(first["model"], json!("a"));
 }
 
+/// A big history ranks every model (its speed is a benchmark's business,
+/// not a test's: `cargo bench --bench leaderboard`).
 #[test]
-fn fast_enough_for_a_big_history() {
-    // 12 models, 600 votes: the fit and 200 bootstrap refits stay well under a second.
+fn a_big_history_ranks_every_model() {
+    // 12 models, 600 votes: the fit and 200 bootstrap refits.
     let models: Vec<String> = (0..12).map(|i| format!("m{i}")).collect();
     let names: Vec<&str> = models.iter().map(String::as_str).collect();
     let mut turns = Vec::new();
@@ -273,12 +275,12 @@ fn fast_enough_for_a_big_history() {
             Some(vote(Verdict::Best { column: winner + 1 }, false)),
         ));
     }
-    let started = std::time::Instant::now();
     let board = compute(&[session(&names, turns)], VoteFilter::All);
     assert_eq!(board.rows.len(), 12);
     assert!(
-        started.elapsed().as_secs_f64() < 5.0,
-        "{:?}",
-        started.elapsed()
+        board
+            .rows
+            .iter()
+            .all(|r| r.rating_low <= r.rating && r.rating <= r.rating_high)
     );
 }

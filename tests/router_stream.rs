@@ -671,6 +671,30 @@ async fn connection_refused_names_the_url() {
     let error = result.error.expect("error");
     assert_eq!(error.kind, ErrorKind::ConnectionRefused);
     assert!(error.message.contains(&base), "{}", error.message);
+    // The cause stays attached, down to the operating system's error...
+    let mut chain = Vec::new();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(inner) = cause {
+        chain.push(inner.to_string());
+        cause = inner.source();
+    }
+    assert!(
+        chain.iter().any(|c| c.to_lowercase().contains("refused")),
+        "{chain:?}"
+    );
+    assert!(
+        result.attempts[0]
+            .error
+            .as_ref()
+            .is_some_and(|e| e.source.is_some()),
+        "and in the attempt's copy"
+    );
+    // ...while what is saved is the kind, status and line only.
+    let json = serde_json::to_value(&error).expect("serializes");
+    assert_eq!(
+        json,
+        json!({"kind": "connection_refused", "status": null, "message": error.message})
+    );
 }
 
 #[tokio::test]

@@ -155,7 +155,7 @@ fn millis(value: Option<f64>) -> Option<u64> {
 /// Parses a `/generation` body.
 pub fn parse_generation(body: &[u8]) -> Result<GenerationRecord, RouterError> {
     let wire: WireGeneration = serde_json::from_slice(body).map_err(|e| {
-        RouterError::malformed(format!("the generation record does not parse: {e}"))
+        RouterError::malformed(format!("the generation record does not parse: {e}")).caused_by(e)
     })?;
     let data = wire.data;
     Ok(GenerationRecord {
@@ -173,8 +173,9 @@ pub fn parse_generation(body: &[u8]) -> Result<GenerationRecord, RouterError> {
 
 /// Parses a `/key` body.
 pub fn parse_key(body: &[u8]) -> Result<KeyInfo, RouterError> {
-    let wire: WireKey = serde_json::from_slice(body)
-        .map_err(|e| RouterError::malformed(format!("the key record does not parse: {e}")))?;
+    let wire: WireKey = serde_json::from_slice(body).map_err(|e| {
+        RouterError::malformed(format!("the key record does not parse: {e}")).caused_by(e)
+    })?;
     let data = wire.data;
     let rate_limit = data
         .rate_limit

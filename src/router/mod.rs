@@ -218,12 +218,12 @@ impl Router {
         let response = builder
             .send()
             .await
-            .map_err(|e| error::from_transport(&e, &provider.base_url, connect_timeout))?;
+            .map_err(|e| error::from_transport(e, &provider.base_url, connect_timeout))?;
         let status = response.status().as_u16();
         let body = response
             .bytes()
             .await
-            .map_err(|e| error::from_transport(&e, &provider.base_url, connect_timeout))?;
+            .map_err(|e| error::from_transport(e, &provider.base_url, connect_timeout))?;
         if (200..300).contains(&status) {
             return Ok(body.to_vec());
         }

@@ -90,7 +90,7 @@ pub(super) async fn attempt(
                 )));
             }
             Ok(Err(err)) => {
-                return Err(fail(error::from_transport(&err, &provider.base_url, request.settings.connect_timeout)));
+                return Err(fail(error::from_transport(err, &provider.base_url, request.settings.connect_timeout)));
             }
             Ok(Ok(response)) => response,
         },
@@ -128,9 +128,10 @@ pub(super) async fn attempt(
         let body = read_bounded(response, idle, request.cancel).await;
         let chunk: Chunk =
             serde_json::from_slice(wire::trim_leading_space(&body)).map_err(|e| {
-                fail(RouterError::malformed(format!(
-                    "the JSON body does not parse: {e}"
-                )))
+                fail(
+                    RouterError::malformed(format!("the JSON body does not parse: {e}"))
+                        .caused_by(e),
+                )
             })?;
         reader.on_chunk(chunk, out).await;
         reader.saw_done = true;
@@ -157,7 +158,8 @@ pub(super) async fn attempt(
                         "stream ended early: the connection broke ({})",
                         wire::one_line(&err.to_string())
                     ),
-                );
+                )
+                .caused_by(err);
                 return Err(reader.failure(error));
             }
             Ok(Some(Ok(bytes))) => decoder.feed(&bytes, &mut frames),
@@ -297,9 +299,12 @@ impl<'a> ChunkReader<'a> {
                     }
                     let chunk: Chunk = serde_json::from_str(&event.data).map_err(|e| {
                         let head: String = event.data.chars().take(80).collect();
-                        self.failure(RouterError::malformed(format!(
-                            "a stream event is not JSON ({e}): {head}"
-                        )))
+                        self.failure(
+                            RouterError::malformed(format!(
+                                "a stream event is not JSON ({e}): {head}"
+                            ))
+                            .caused_by(e),
+                        )
                     })?;
                     self.on_chunk(chunk, out).await;
                 }

@@ -340,7 +340,14 @@ impl LivePrinter {
                 self.done[index] = true;
                 self.advance()?;
             }
-            _ => {}
+            // Reasoning not asked for (or of a column not yet shown) and the
+            // figures: the table at the end has them.
+            StreamEvent::Reasoning(_)
+            | StreamEvent::Attempting { .. }
+            | StreamEvent::Started { .. }
+            | StreamEvent::FirstToken { .. }
+            | StreamEvent::ToolCall(_)
+            | StreamEvent::Usage { .. } => {}
         }
         Ok(())
     }

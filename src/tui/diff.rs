@@ -149,10 +149,13 @@ fn wrap(pieces: &[Piece], width: usize) -> Vec<Vec<(Change, String)>> {
     let mut rows: Vec<Vec<(Change, String)>> = vec![Vec::new()];
     let mut used = 0usize;
     let push = |rows: &mut Vec<Vec<(Change, String)>>, change: Change, text: &str| {
-        let row = rows.last_mut().expect("rows start non-empty");
+        let Some(row) = rows.last_mut() else {
+            rows.push(vec![(change, text.to_string())]);
+            return;
+        };
         match row.last_mut() {
             Some((last, existing)) if *last == change => existing.push_str(text),
-            _ => row.push((change, text.to_string())),
+            Some(_) | None => row.push((change, text.to_string())),
         }
     };
     for piece in pieces {

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyModifiers};
 
 use super::{
-    Action, Binding, BrowserAction, Context, ESSENTIAL, FormAction, Hint, Key, PickerAction,
+    Action, Binding, BrowserAction, Context, Does, ESSENTIAL, FormAction, Hint, Key, PickerAction,
 };
 use crate::tui::scroll::ScrollStep;
 
@@ -69,7 +69,25 @@ const fn bind(
     Binding {
         context,
         keys,
-        action,
+        does: Does::One(action),
+        label,
+        help,
+        hint: None,
+    }
+}
+
+/// A binding of the keys "1" to "9" whose `n`-th key does `nth(n)`.
+const fn numbered(
+    context: Context,
+    keys: &'static [Key],
+    nth: fn(usize) -> Action,
+    label: &'static str,
+    help: &'static str,
+) -> Binding {
+    Binding {
+        context,
+        keys,
+        does: Does::Nth(nth),
         label,
         help,
         hint: None,
@@ -273,7 +291,7 @@ pub static BINDINGS: &[Binding] = &[
         "back to the prompt",
     )
     .hint("i", "prompt", 9),
-    bind(Pane, DIGITS, Action::FocusPane(0), "1-9", "go to pane N"),
+    numbered(Pane, DIGITS, Action::FocusPane, "1-9", "go to pane N"),
     // The workbench, whatever has focus.
     bind(Global, &[key(KeyCode::F(1))], Action::Help, "F1", "help").hint("F1", "help", ESSENTIAL),
     bind(
@@ -372,7 +390,7 @@ pub static BINDINGS: &[Binding] = &[
         "Shift+Tab",
         "previous pane",
     ),
-    bind(
+    numbered(
         Global,
         &[
             alt(KeyCode::Char('1')),
@@ -385,7 +403,7 @@ pub static BINDINGS: &[Binding] = &[
             alt(KeyCode::Char('8')),
             alt(KeyCode::Char('9')),
         ],
-        Action::FocusPane(0),
+        Action::FocusPane,
         "Alt+1-9",
         "go to pane N, also from the prompt",
     ),
@@ -637,10 +655,10 @@ pub static BINDINGS: &[Binding] = &[
     bind(Rename, &[key(KeyCode::Esc)], Action::Close, "Esc", "cancel")
         .hint("Esc", "cancel", ESSENTIAL),
     // Voting.
-    bind(
+    numbered(
         Vote,
         DIGITS,
-        Action::VoteBest(0),
+        Action::VoteBest,
         "1-9",
         "pane N's answer is the best",
     )
@@ -657,10 +675,10 @@ pub static BINDINGS: &[Binding] = &[
     bind(Vote, &[key(KeyCode::Esc)], Action::Close, "Esc", "cancel")
         .hint("Esc", "cancel", ESSENTIAL),
     // Choosing the pane to diff against.
-    bind(
+    numbered(
         DiffPick,
         DIGITS,
-        Action::DiffWith(0),
+        Action::DiffWith,
         "1-9",
         "compare with pane N",
     )

@@ -69,18 +69,6 @@ pub enum Action {
     Form(FormAction),
 }
 
-impl Action {
-    /// The action of the `index`-th key of a numbered binding ("1-9").
-    fn numbered(self, index: usize) -> Action {
-        match self {
-            Action::FocusPane(_) => Action::FocusPane(index),
-            Action::VoteBest(_) => Action::VoteBest(index),
-            Action::DiffWith(_) => Action::DiffWith(index),
-            action => action,
-        }
-    }
-}
-
 /// What a key does in the model picker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PickerAction {
@@ -326,10 +314,18 @@ impl Hint {
     }
 }
 
+/// What a binding's keys do: one action, or for a numbered binding ("1-9")
+/// the action of its `n`-th key.
+#[derive(Clone, Copy)]
+pub enum Does {
+    One(Action),
+    Nth(fn(usize) -> Action),
+}
+
 pub struct Binding {
     pub context: Context,
     pub keys: &'static [Key],
-    pub action: Action,
+    pub does: Does,
     /// The keys as shown to people.
     pub label: &'static str,
     pub help: &'static str,
@@ -347,15 +343,17 @@ fn matches(binding_key: &Key, event: &KeyEvent) -> bool {
         }
         (a, b) => a == b,
     };
+    let is_text = matches!(event.code, KeyCode::Char(_) | KeyCode::BackTab);
     if !code_matches {
         return false;
     }
     let got = event.modifiers - KeyModifiers::SHIFT;
     let wanted_without_shift = wanted - KeyModifiers::SHIFT;
-    match event.code {
+    if is_text {
         // For characters the case already says whether Shift was held.
-        KeyCode::Char(_) | KeyCode::BackTab => got == wanted_without_shift,
-        _ => event.modifiers == wanted,
+        got == wanted_without_shift
+    } else {
+        event.modifiers == wanted
     }
 }
 
@@ -369,7 +367,10 @@ pub fn lookup(context: Context, event: &KeyEvent) -> Option<Action> {
     for wanted in context.chain() {
         for binding in bindings(*wanted) {
             if let Some(position) = binding.keys.iter().position(|k| matches(k, event)) {
-                return Some(binding.action.numbered(position));
+                return Some(match binding.does {
+                    Does::One(action) => action,
+                    Does::Nth(nth) => nth(position),
+                });
             }
         }
     }

@@ -137,15 +137,13 @@ fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
 
 /// A key no binding names, in a context with a text field: it is typed.
 fn type_key(state: &mut AppState, context: Context, key: KeyEvent) {
+    let modified = key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
     let plain_char = match key.code {
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                && !c.is_control() =>
-        {
-            Some(c)
-        }
+        KeyCode::Char(c) if !modified && !c.is_control() => Some(c),
+        // crossterm's key codes: only characters are typed.
+        #[allow(clippy::wildcard_enum_match_arm)]
         _ => None,
     };
     match (&mut state.ui.overlay, context) {

@@ -93,7 +93,18 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
 pub fn close(state: &mut AppState) {
     match &mut state.ui.overlay {
         Some(Overlay::Sessions(browser)) => browser.keep(),
-        _ => state.ui.overlay = None,
+        Some(
+            Overlay::Help(_)
+            | Overlay::Picker(..)
+            | Overlay::Params(_)
+            | Overlay::Vote
+            | Overlay::DiffPick(_)
+            | Overlay::Diff(_)
+            | Overlay::Leaderboard(_)
+            | Overlay::Rename(_)
+            | Overlay::Details(_),
+        )
+        | None => state.ui.overlay = None,
     }
 }
 

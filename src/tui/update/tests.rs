@@ -156,9 +156,11 @@ pub(crate) fn type_text(state: &mut AppState, text: &str) {
 pub(crate) fn runs_of(effects: &[Effect]) -> Vec<(PaneId, RunId)> {
     effects
         .iter()
-        .filter_map(|e| match e {
-            Effect::StartRun { pane, run, .. } => Some((*pane, *run)),
-            _ => None,
+        .filter_map(|e| {
+            let Effect::StartRun { pane, run, .. } = e else {
+                return None;
+            };
+            Some((*pane, *run))
         })
         .collect()
 }
@@ -791,9 +793,11 @@ fn pane_parameters_override_shared_ones() {
     let effects = update(&mut state, key(KeyCode::Enter));
     let params: Vec<ChatParams> = effects
         .iter()
-        .filter_map(|e| match e {
-            Effect::StartRun { params, .. } => Some(params.clone()),
-            _ => None,
+        .filter_map(|e| {
+            let Effect::StartRun { params, .. } = e else {
+                return None;
+            };
+            Some(params.clone())
         })
         .collect();
     assert_eq!(

@@ -18,9 +18,11 @@ use crate::tui::state::{Overlay, PaneStatus};
 fn prefs_sent(effects: &[Effect]) -> Vec<ProviderPrefs> {
     effects
         .iter()
-        .filter_map(|e| match e {
-            Effect::StartRun { params, .. } => Some((*params.provider_prefs).clone()),
-            _ => None,
+        .filter_map(|e| {
+            let Effect::StartRun { params, .. } = e else {
+                return None;
+            };
+            Some((*params.provider_prefs).clone())
         })
         .collect()
 }

@@ -40,9 +40,11 @@ fn with_router() -> crate::tui::state::AppState {
 fn started(effects: &[Effect]) -> Vec<Target> {
     effects
         .iter()
-        .filter_map(|e| match e {
-            Effect::StartRun { target, .. } => Some(target.clone()),
-            _ => None,
+        .filter_map(|e| {
+            let Effect::StartRun { target, .. } = e else {
+                return None;
+            };
+            Some(target.clone())
         })
         .collect()
 }

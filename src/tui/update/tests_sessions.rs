@@ -17,9 +17,11 @@ use crate::tui::state::{Overlay, PaneStatus};
 fn saved(effects: &[Effect]) -> Vec<Session> {
     effects
         .iter()
-        .filter_map(|e| match e {
-            Effect::SaveSession(session) => Some((**session).clone()),
-            _ => None,
+        .filter_map(|e| {
+            let Effect::SaveSession(session) = e else {
+                return None;
+            };
+            Some((**session).clone())
         })
         .collect()
 }

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 
 use prism::router::catalog::*;
 use prism::router::catalog_cache::{BUNDLED_SNAPSHOT_UNIX, bundled_openrouter};
+use prism::units::format_date_utc;
 use prism::router::pricing::*;
 
 const DUMPS_DIR: &str = concat!(

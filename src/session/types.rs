@@ -247,7 +247,7 @@ impl Session {
 /// the caller's generator): sortable by creation, unique in practice, safe
 /// as a file name.
 pub fn new_id(now_unix: i64, random: u16) -> String {
-    let date = crate::router::catalog::format_date_utc(now_unix).replace('-', "");
+    let date = crate::units::format_date_utc(now_unix).replace('-', "");
     let seconds = now_unix.rem_euclid(86_400);
     format!(
         "{date}-{:02}{:02}{:02}-{:04x}",

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use crate::session::Summary;
-use crate::session::export::format_datetime_utc;
+use crate::units::format_datetime_utc;
 
 use super::boxes::{centered, overlay_box};
 use super::keymap::{BrowserAction, Context};

@@ -5,11 +5,10 @@ use std::fmt::Write;
 
 use crate::router::events::CostSource;
 use crate::sanitize::sanitize;
-use crate::units;
+use crate::units::{self, format_datetime_utc};
 
 use super::{
-    column_details, column_name, cost, counts_line, error_text, format_datetime_utc, params_text,
-    served_by, vote_text,
+    column_details, column_name, cost, counts_line, error_text, params_text, served_by, vote_text,
 };
 use crate::session::types::{Answer, Session, Turn};
 

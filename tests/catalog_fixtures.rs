@@ -8,8 +8,8 @@ use rust_decimal::Decimal;
 
 use prism::router::catalog::*;
 use prism::router::catalog_cache::{BUNDLED_SNAPSHOT_UNIX, bundled_openrouter};
-use prism::units::format_date_utc;
 use prism::router::pricing::*;
+use prism::units::format_date_utc;
 
 const DUMPS_DIR: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

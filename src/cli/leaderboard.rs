@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use crate::config::Paths;
-use crate::router::pricing::{self, format_usd};
+use crate::router::pricing::format_usd;
 use crate::sanitize::sanitize;
 use crate::session::SessionStore;
 use crate::session::leaderboard::{self, Row, VoteFilter};
@@ -82,9 +82,7 @@ fn table_row(rank: usize, row: &Row) -> Vec<String> {
         format!("{:.0}–{:.0}", row.rating_low, row.rating_high),
         row.votes.to_string(),
         format!("{}/{}/{}", row.wins, row.losses, row.ties),
-        row.avg_cost_usd
-            .and_then(pricing::from_f64)
-            .map_or("-".into(), format_usd),
+        row.avg_cost_usd.map_or("-".into(), format_usd),
         crate::units::duration(row.median_ttft_ms),
         crate::units::rate(row.median_tokens_per_s),
     ]

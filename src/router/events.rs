@@ -331,7 +331,7 @@ impl RunResult {
 }
 
 /// Costs are exact decimals inside and plain JSON numbers outside.
-mod cost_serde {
+pub(crate) mod cost_serde {
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer, Serializer};
 

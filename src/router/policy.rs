@@ -36,6 +36,7 @@
 use std::collections::BTreeMap;
 
 use regex::Regex;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::catalog::{Catalog, ModelInfo};
@@ -104,9 +105,33 @@ struct Rule {
     pattern: Option<Regex>,
     min_complexity: Option<f64>,
     max_complexity: Option<f64>,
-    max_price_per_million: Option<f64>,
+    /// USD per 1M tokens, exact (the config's number read as written).
+    max_price_per_million: Option<Decimal>,
     /// One model, or candidates in order of preference; never empty.
     models: Vec<String>,
+}
+
+/// A model's prices in USD per 1M tokens, as price rules read them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PricePerMillion {
+    pub input_usd: Decimal,
+    pub output_usd: Decimal,
+}
+
+impl PricePerMillion {
+    /// Both prices at or under `ceiling_usd`.
+    fn within(self, ceiling_usd: Decimal) -> bool {
+        self.input_usd <= ceiling_usd && self.output_usd <= ceiling_usd
+    }
+
+    /// "$0.5/$1.5 per 1M".
+    fn text(self) -> String {
+        format!(
+            "${}/${} per 1M",
+            usd_text(self.input_usd),
+            usd_text(self.output_usd)
+        )
+    }
 }
 
 /// What a router chose for one prompt, and why.
@@ -255,14 +280,14 @@ fn compile_rule(index: usize, config: &RuleConfig) -> Result<Rule, RuleProblem> 
         pattern,
         min_complexity: config.min_complexity,
         max_complexity: config.max_complexity,
-        max_price_per_million: config.max_price_per_million,
+        max_price_per_million: config.max_price_per_million.and_then(pricing::from_f64),
         models,
     })
 }
 
-/// Prices in USD per 1M tokens (input, output) of a model reference as
+/// The prices per 1M tokens of a model reference as
 /// written in the config; None when the catalog does not know them.
-pub type PriceOf<'a> = &'a dyn Fn(&str) -> Option<(f64, f64)>;
+pub type PriceOf<'a> = &'a dyn Fn(&str) -> Option<PricePerMillion>;
 
 /// Picks the model for `prompt`: the first rule whose conditions all hold,
 /// else the default.
@@ -374,39 +399,39 @@ fn evaluate(rule: &Rule, facts: &Facts<'_>, price_of: PriceOf<'_>) -> Outcome {
 }
 
 /// The first candidate whose input and output prices are both at or under
-/// `ceiling`, with the reason's wording; else why none passed.
+/// `ceiling_usd`, with the reason's wording; else why none passed.
 fn pick_within(
     candidates: &[String],
-    ceiling: f64,
+    ceiling_usd: Decimal,
     price_of: PriceOf<'_>,
 ) -> Result<(String, String), String> {
-    let ceiling_shown = format_number(ceiling);
+    let ceiling = usd_text(ceiling_usd);
     let mut rejected = Vec::new();
     for model in candidates {
         match price_of(model) {
-            Some((input, output)) if input <= ceiling && output <= ceiling => {
-                let mut part = format!(
-                    "{model} ${}/${} per 1M ≤ ${ceiling_shown}",
-                    format_number(input),
-                    format_number(output)
-                );
+            Some(price) if price.within(ceiling_usd) => {
+                let mut part = format!("{model} {} ≤ ${ceiling}", price.text());
                 if !rejected.is_empty() {
                     part = format!("{part} (passed over {})", rejected.join(", "));
                 }
                 return Ok((model.clone(), part));
             }
-            Some((input, output)) => rejected.push(format!(
-                "{model} ${}/${} per 1M > ${ceiling_shown}",
-                format_number(input),
-                format_number(output)
-            )),
+            Some(price) => rejected.push(format!("{model} {} > ${ceiling}", price.text())),
             None => rejected.push(format!("price of {model} unknown")),
         }
     }
     Err(rejected.join(", "))
 }
 
-/// Up to 4 decimals, without trailing zeros: 0.3, 0.0938, 10.
+/// A dollar amount to 4 decimals, without trailing zeros: 0.5, 0.0938, 10.
+fn usd_text(amount: Decimal) -> String {
+    amount
+        .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
+        .to_string()
+}
+
+/// A complexity to 4 decimals, without trailing zeros: 0.3, 0.0938, 1.
 fn format_number(value: f64) -> String {
     let text = format!("{value:.4}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
@@ -475,7 +500,7 @@ pub fn router_target(name: &str) -> Target {
 pub fn catalog_prices<'a>(
     providers: &'a Providers,
     catalogs: &'a BTreeMap<String, Catalog>,
-) -> impl Fn(&str) -> Option<(f64, f64)> + 'a {
+) -> impl Fn(&str) -> Option<PricePerMillion> + 'a {
     move |reference| {
         let model = providers.parse_ref(reference).ok()?;
         price_per_million(catalogs.get(&model.provider)?.get(&model.model)?)
@@ -484,10 +509,11 @@ pub fn catalog_prices<'a>(
 
 /// A model's input and output prices per 1M tokens, as price rules read
 /// them; `None` when either is unknown.
-pub fn price_per_million(info: &ModelInfo) -> Option<(f64, f64)> {
-    let input = info.pricing.prompt.per_million()?;
-    let output = info.pricing.completion.per_million()?;
-    Some((pricing::to_f64(input), pricing::to_f64(output)))
+pub fn price_per_million(info: &ModelInfo) -> Option<PricePerMillion> {
+    Some(PricePerMillion {
+        input_usd: info.pricing.prompt.per_million()?,
+        output_usd: info.pricing.completion.per_million()?,
+    })
 }
 
 impl RouteDecision {

@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::router::ModelRef;
-use crate::router::pricing;
+use rust_decimal::Decimal;
 
 use super::types::{Answer, Column, Session, Verdict};
 use rating::Outcome;
@@ -86,8 +86,10 @@ pub struct Row {
     pub rating_high: f64,
     /// Every answer of the model in the sessions, voted or not.
     pub answers: usize,
-    /// Over the answers whose cost is known; None when none is.
-    pub avg_cost_usd: Option<f64>,
+    /// Over the answers whose cost is known; None when none is. Exact
+    /// inside, a plain JSON number outside.
+    #[serde(serialize_with = "crate::router::events::cost_serde::serialize")]
+    pub avg_cost_usd: Option<Decimal>,
     pub median_ttft_ms: Option<u64>,
     pub median_tokens_per_s: Option<f64>,
 }
@@ -109,7 +111,7 @@ struct Tally {
     losses: usize,
     ties: usize,
     answers: usize,
-    costs_usd: Vec<f64>,
+    costs_usd: Vec<Decimal>,
     ttfts_ms: Vec<u64>,
     rates: Vec<f64>,
 }
@@ -130,7 +132,7 @@ pub fn compute(sessions: &[Session], filter: VoteFilter) -> Leaderboard {
                 let tally = tallies.entry(name.clone()).or_default();
                 tally.answers += 1;
                 let result = &answer.result;
-                tally.costs_usd.extend(result.cost_usd.map(pricing::to_f64));
+                tally.costs_usd.extend(result.cost_usd);
                 tally.ttfts_ms.extend(result.ttft_ms);
                 tally
                     .rates
@@ -214,7 +216,7 @@ pub fn compute(sessions: &[Session], filter: VoteFilter) -> Leaderboard {
                 rating_low: low.min(rating),
                 rating_high: high.max(rating),
                 answers: tally.answers,
-                avg_cost_usd: mean(&tally.costs_usd),
+                avg_cost_usd: mean_usd(&tally.costs_usd),
                 median_ttft_ms: median_ms(&tally.ttfts_ms),
                 median_tokens_per_s: median(&tally.rates),
             }
@@ -282,8 +284,13 @@ fn served_entry(chain: &[ModelRef], served: &str, via: Option<&str>) -> ModelRef
     ModelRef::new(provider, served)
 }
 
-fn mean(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+/// The mean of exact amounts; None for none (or a sum beyond a Decimal).
+fn mean_usd(values: &[Decimal]) -> Option<Decimal> {
+    let count = Decimal::from(values.len());
+    let sum = values
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, value| sum.checked_add(*value))?;
+    sum.checked_div(count).map(|mean| mean.normalize())
 }
 
 /// The middle value; for an even count the mean of the two middle ones.

@@ -164,7 +164,7 @@ fn figures_are_means_and_medians_over_every_answer() {
     let board = compute(&[session(&["a", "b"], turns)], VoteFilter::All);
     let a = row(&board, "a");
     assert_eq!(a.answers, 4);
-    assert!((a.avg_cost_usd.expect("known") - 0.00003).abs() < 1e-12);
+    assert_eq!(a.avg_cost_usd, Some(rust_decimal::Decimal::new(3, 5)));
     assert_eq!(a.median_ttft_ms, Some(275), "(250 + 300) / 2");
     assert_eq!(a.median_tokens_per_s, Some(20.0));
     let b = row(&board, "b");

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use prism::clock::ManualClock;
 use prism::router::events::CostSource;
-use prism::router::{ChatParams, ErrorKind, ProviderKind, RunResult, StreamEvent};
+use prism::router::{ChatParams, ErrorKind, ProviderKind, Router, RunResult, StreamEvent};
 use support::fake_upstream::{End, FakeUpstream, Piece, Reply, StreamReply, chunk, usage_chunk};
 use support::{TEST_KEY, fast_settings, messages, router_for, router_with_clock, target};
 
@@ -24,7 +24,11 @@ async fn run_with(
     settings: prism::router::RouterSettings,
     models: &[&str],
 ) -> RunResult {
-    let router = router_for(&fake.base_url(), kind, settings);
+    run_on(&router_for(&fake.base_url(), kind, settings), models).await
+}
+
+/// Runs `models` as one column on `router`, without listening to events.
+async fn run_on(router: &Router, models: &[&str]) -> RunResult {
     router
         .run(
             &target("openrouter", models),
@@ -220,15 +224,7 @@ async fn rate_limits_are_retried_after_the_server_says() {
         fast_settings(),
         Arc::new(clock.clone()),
     );
-    let result = router
-        .run(
-            &target("openrouter", &[MODEL]),
-            &messages(),
-            &ChatParams::default(),
-            None,
-            CancellationToken::new(),
-        )
-        .await;
+    let result = run_on(&router, &[MODEL]).await;
     assert_eq!(result.error, None);
     assert_eq!(result.text, "fine");
     assert_eq!(
@@ -659,15 +655,7 @@ async fn connection_refused_names_the_url() {
     drop(listener);
     let base = format!("http://{addr}/v1");
     let router = router_for(&base, ProviderKind::OpenAi, fast_settings());
-    let result = router
-        .run(
-            &target("openrouter", &[MODEL]),
-            &messages(),
-            &ChatParams::default(),
-            None,
-            CancellationToken::new(),
-        )
-        .await;
+    let result = run_on(&router, &[MODEL]).await;
     let error = result.error.expect("error");
     assert_eq!(error.kind, ErrorKind::ConnectionRefused);
     assert!(error.message.contains(&base), "{}", error.message);
@@ -707,15 +695,7 @@ async fn a_missing_key_fails_before_any_request() {
         fast_settings(),
     )
     .expect("router");
-    let result = router
-        .run(
-            &target("openrouter", &[MODEL]),
-            &messages(),
-            &ChatParams::default(),
-            None,
-            CancellationToken::new(),
-        )
-        .await;
+    let result = run_on(&router, &[MODEL]).await;
     let error = result.error.expect("error");
     assert_eq!(error.kind, ErrorKind::MissingApiKey);
     assert!(error.message.contains("NO_SUCH_KEY_VAR"));
@@ -845,15 +825,7 @@ async fn a_wrong_base_url_is_named() {
     let fake = FakeUpstream::start().await;
     let base = format!("http://{}", fake.addr);
     let router = router_for(&base, ProviderKind::OpenAi, fast_settings());
-    let result = router
-        .run(
-            &target("openrouter", &[MODEL]),
-            &messages(),
-            &ChatParams::default(),
-            None,
-            CancellationToken::new(),
-        )
-        .await;
+    let result = run_on(&router, &[MODEL]).await;
     let error = result.error.expect("error");
     assert_eq!(error.kind, ErrorKind::EndpointNotFound);
     assert!(error.message.contains("/v1"), "{}", error.message);

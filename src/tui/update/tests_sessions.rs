@@ -495,3 +495,37 @@ fn the_scrolling_overlays_stay_within_their_text() {
     }
     assert_eq!(opened, 4);
 }
+
+/// Blind labels and session ids come from the state's generator, seeded by
+/// the runtime: the same seed gives the same ones, another seed others.
+#[test]
+fn the_seed_decides_blind_labels_and_session_ids() {
+    let blind_state = |seed: u64| {
+        let mut startup = super::tests::startup(
+            super::tests::providers(true),
+            &["a/1", "b/2", "c/3"],
+            (120, 40),
+        );
+        startup.seed = seed;
+        let mut state = new_state(startup);
+        start_session(&mut state, true);
+        let labels: Vec<Option<String>> = state
+            .record
+            .session
+            .columns
+            .iter()
+            .map(|c| c.blind_label.clone())
+            .collect();
+        (state.record.session.id.clone(), labels)
+    };
+    assert_eq!(blind_state(7), blind_state(7));
+    let seeds: Vec<_> = (0..8).map(blind_state).collect();
+    assert!(
+        seeds.iter().any(|other| other.0 != seeds[0].0),
+        "ids vary with the seed"
+    );
+    assert!(
+        seeds.iter().any(|other| other.1 != seeds[0].1),
+        "labels vary with the seed"
+    );
+}

@@ -4,118 +4,15 @@
 //! README's key table are all read from the same table, so what is
 //! documented is what works.
 
+mod actions;
 mod bindings;
 #[cfg(test)]
 mod tests;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::scroll::ScrollStep;
-
-pub use bindings::{BINDINGS, MOUSE};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    Quit,
-    Help,
-    OpenPicker,
-    SharedParams,
-    NewConversation,
-    CancelAll,
-    ToggleMarkdown,
-    FocusNext,
-    FocusPrev,
-    FocusPane(usize),
-    FocusEditor,
-    // The prompt editor.
-    Send,
-    Newline,
-    ExternalEditor,
-    // A pane.
-    Scroll(ScrollStep),
-    Zoom,
-    CancelPane,
-    RetryPane,
-    CopyAnswer,
-    ToggleReasoning,
-    FallbackChain,
-    PaneParams,
-    RemovePane,
-    // Sessions and judging.
-    Sessions,
-    Leaderboard,
-    Vote,
-    ToggleBlind,
-    RenameSession,
-    Diff,
-    Details,
-    TogglePrivacy,
-    // Overlays.
-    /// Leave the overlay (Esc).
-    Close,
-    /// The leaderboard's next and previous vote filter.
-    NextFilter,
-    PrevFilter,
-    /// The vote: pane N best, a tie, all bad.
-    VoteBest(usize),
-    VoteTie,
-    VoteAllBad,
-    /// The pane to diff against.
-    DiffWith(usize),
-    /// Keep the typed session name.
-    SaveName,
-    Picker(PickerAction),
-    Browser(BrowserAction),
-    Form(FormAction),
-}
-
-/// What a key does in the model picker.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PickerAction {
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    /// Mark/unmark the row under the cursor.
-    Toggle,
-    /// Finish: see `PickerOutcome::Apply`.
-    Apply,
-    Cancel,
-    /// Price → Context → Name → Newest → Price.
-    CycleSort,
-    /// Only free models on/off.
-    ToggleFree,
-    Input(char),
-    Backspace,
-    /// Delete the last word of the query.
-    DeleteWord,
-    /// Clear the query.
-    ClearQuery,
-}
-
-/// What a key does in the session browser.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BrowserAction {
-    Move(ScrollStep),
-    Open,
-    /// Ask whether to delete the selected session.
-    AskDelete,
-    /// The answer was yes.
-    ConfirmDelete,
-    Backspace,
-    ClearQuery,
-}
-
-/// What a key does in the parameters form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FormAction {
-    NextField,
-    PrevField,
-    Apply,
-    Cancel,
-}
+pub use actions::{Action, BrowserAction, FormAction, PickerAction};
+pub use bindings::MOUSE;
 
 /// Where a binding applies: the workbench (the prompt, a pane, both) or an
 /// overlay, which takes the keys while it is open.
@@ -379,7 +276,7 @@ pub fn lookup(context: Context, event: &KeyEvent) -> Option<Action> {
 
 /// The bindings of one context (not those it falls back to).
 pub fn bindings(context: Context) -> impl Iterator<Item = &'static Binding> {
-    BINDINGS.iter().filter(move |b| b.context == context)
+    bindings::all().filter(move |b| b.context == context)
 }
 
 /// Where hints are shown: the footer names every way out, quitting
@@ -432,15 +329,6 @@ pub fn fitted_hints(context: Context, place: HintPlace, width: usize, gap: usize
     }
     shown.extend(essential);
     shown
-}
-
-/// Hints as one line of text: "Enter send · Esc cancel".
-pub fn hint_text(hints: &[Hint], separator: &str) -> String {
-    hints
-        .iter()
-        .map(|h| format!("{} {}", h.keys, h.word))
-        .collect::<Vec<_>>()
-        .join(separator)
 }
 
 /// The rows help and the README show for a context: (keys, what they do),

@@ -256,7 +256,7 @@ fn help_lists_every_binding() {
         let sections = help_sections(focused);
         assert_eq!(sections[0].title, focused.title());
         let rows: Vec<(&str, &str)> = sections.iter().flat_map(|s| s.rows.clone()).collect();
-        for binding in BINDINGS {
+        for binding in bindings::all() {
             assert!(
                 rows.contains(&(binding.label, binding.help)),
                 "help lacks {} ({})",

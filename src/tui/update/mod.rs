@@ -297,6 +297,12 @@ pub(crate) mod tests;
 #[cfg(test)]
 mod tests_account;
 #[cfg(test)]
+mod tests_overlays;
+#[cfg(test)]
+mod tests_panes;
+#[cfg(test)]
 mod tests_routers;
+#[cfg(test)]
+mod tests_runs;
 #[cfg(test)]
 mod tests_sessions;

@@ -6,6 +6,7 @@
 
 #[cfg(test)]
 mod marks_tests;
+mod row;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -16,12 +17,13 @@ mod view_tests;
 use std::collections::HashSet;
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32String};
+use nucleo_matcher::{Config, Matcher};
 
 use crate::router::catalog::{ModelInfo, SortKey, compare_models};
 use crate::tui::theme::Theme;
 
 pub use crate::tui::keymap::PickerAction;
+use row::{Row, fold_exact, match_indices};
 pub use view::list_rows;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -55,71 +57,6 @@ pub enum PickerOutcome {
 
 /// Rows the list shows per page until the reducer says how many fit.
 const DEFAULT_PAGE_ROWS: u16 = 10;
-
-/// One row of the picker: a catalog entry, or a chosen reference the catalog
-/// does not list (shown with "?" figures so it can still be unmarked).
-#[derive(Clone, Debug)]
-struct Row {
-    entry: PickerEntry,
-    /// False for a chosen reference missing from every loaded catalog.
-    listed: bool,
-    /// What the fuzzy matcher scores: "reference name".
-    haystack: Utf32String,
-    /// The model id after its last '/', folded by `fold_exact`.
-    exact_slug: String,
-    /// The whole reference, folded by `fold_exact`.
-    exact_reference: String,
-}
-
-impl Row {
-    fn new(entry: PickerEntry, listed: bool) -> Row {
-        let haystack = if listed && entry.model.name != entry.reference {
-            format!("{} {}", entry.reference, entry.model.name)
-        } else {
-            entry.reference.clone()
-        };
-        let slug = entry
-            .model
-            .id
-            .rsplit_once('/')
-            .map_or(entry.model.id.as_str(), |(_, slug)| slug);
-        Row {
-            exact_slug: fold_exact(slug),
-            exact_reference: fold_exact(&entry.reference),
-            haystack: Utf32String::from(haystack),
-            entry,
-            listed,
-        }
-    }
-
-    /// A chosen reference with no catalog entry.
-    fn unlisted(reference: &str) -> Row {
-        let (provider, id) = split_reference(reference);
-        let entry = PickerEntry {
-            reference: reference.to_string(),
-            provider: provider.to_string(),
-            model: ModelInfo::unlisted(id, id),
-        };
-        Row::new(entry, false)
-    }
-}
-
-/// "ollama:llama3.2:3b" → ("ollama", "llama3.2:3b"); a bare id (its first ':'
-/// comes after a '/', or there is none) belongs to the default provider ("").
-fn split_reference(reference: &str) -> (&str, &str) {
-    match reference.split_once(':') {
-        Some((provider, id)) if !provider.contains('/') && !provider.is_empty() => (provider, id),
-        _ => ("", reference),
-    }
-}
-
-/// Lower-case letters and digits only, so "gpt4o" equals "gpt-4o".
-fn fold_exact(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
 
 /// The picker's whole state: rows, query, sort, filter, marks and cursor.
 #[derive(Clone, Debug)]
@@ -474,21 +411,6 @@ impl PickerState {
         scored.sort_by(|left, right| right.0.cmp(&left.0).then(right.1.cmp(&left.1)));
         self.visible = scored.into_iter().map(|(_, _, row)| row).collect();
     }
-}
-
-/// The haystack characters the query matched, sorted: in the reference alone
-/// when it matches there (that is what people type), else anywhere.
-fn match_indices(pattern: &Pattern, row: &Row, matcher: &mut Matcher, indices: &mut Vec<u32>) {
-    let reference_chars = row.entry.reference.chars().count();
-    let in_reference = row
-        .haystack
-        .slice(..reference_chars.min(row.haystack.len()));
-    if pattern.indices(in_reference, matcher, indices).is_none() {
-        indices.clear();
-        pattern.indices(row.haystack.slice(..), matcher, indices);
-    }
-    indices.sort_unstable();
-    indices.dedup();
 }
 
 fn next_sort(sort: SortKey) -> SortKey {

@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
 use crate::router::catalog::SortKey;
-use crate::router::policy::{router_name, router_target, valid_router_name};
+pub use crate::router::columns::ColumnArg;
 
 pub use setup::{Setup, SetupError};
 
@@ -350,15 +350,6 @@ impl From<std::io::Error> for CliError {
     }
 }
 
-/// A column as the user wrote it: one model, a fallback chain, or a router.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ColumnArg {
-    Model(String),
-    Chain(String),
-    /// `--router NAME` (`-m router:NAME` arrives as a `Model`).
-    Router(String),
-}
-
 /// `-m`, `--fallback` and `--router` in the order they were given on the command line.
 fn column_order(
     matches: &ArgMatches,
@@ -401,68 +392,13 @@ fn column_order(
     columns.into_iter().map(|(_, c)| c).collect()
 }
 
-/// Turns columns as written into targets, resolving provider prefixes.
-/// `router:NAME` (alone) makes a router column, whose chain is decided per
-/// prompt; a router cannot be part of a fallback chain.
+/// Turns columns as written into targets (`router::columns::targets`); a
+/// malformed column is a usage error.
 pub fn targets(
     providers: &crate::router::Providers,
     columns: &[ColumnArg],
 ) -> Result<Vec<crate::router::Target>, CliError> {
-    let parse = |text: &str| {
-        providers
-            .parse_ref(text)
-            .map_err(|e| CliError::Usage(format!("model '{text}': {e}")))
-    };
-    columns
-        .iter()
-        .map(|column| match column {
-            ColumnArg::Router(name) => router_column(name),
-            ColumnArg::Model(model) => match router_name(model) {
-                Some(name) => router_column(name),
-                None => Ok(crate::router::Target::single(model.trim(), parse(model)?)),
-            },
-            ColumnArg::Chain(chain) => {
-                let parts: Vec<&str> = chain
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .collect();
-                if parts.is_empty() {
-                    return Err(CliError::Usage(format!(
-                        "--fallback '{chain}' names no model"
-                    )));
-                }
-                if let [only] = parts[..]
-                    && let Some(name) = router_name(only)
-                {
-                    return router_column(name);
-                }
-                if parts.iter().any(|p| router_name(p).is_some()) {
-                    return Err(CliError::Usage(format!(
-                        "--fallback '{chain}': a router cannot be part of a fallback chain"
-                    )));
-                }
-                let chain = parts
-                    .iter()
-                    .map(|p| parse(p))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(crate::router::Target {
-                    label: parts.join(","),
-                    chain,
-                    router: None,
-                })
-            }
-        })
-        .collect()
-}
-
-fn router_column(name: &str) -> Result<crate::router::Target, CliError> {
-    if !valid_router_name(name) {
-        return Err(CliError::Usage(format!(
-            "router '{name}': names may use letters, digits, '-' and '_' only"
-        )));
-    }
-    Ok(router_target(name))
+    crate::router::columns::targets(providers, columns).map_err(CliError::Usage)
 }
 
 fn config_command(global: &GlobalArgs, args: &ConfigArgs) -> Result<u8, CliError> {

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod catalog_cache;
 pub mod catalog_load;
 pub mod chat;
+pub mod columns;
 pub mod complexity;
 pub mod discovery;
 pub mod error;

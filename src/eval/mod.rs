@@ -1,0 +1,12 @@
+//! `prism eval`'s engine: a suite of prompts × columns × repeats, run
+//! concurrently on the routing core with per-model backoff and a hard
+//! budget, journalled as it goes (crash-safe, resumable), checked, and
+//! summarised with intervals, costs and consistency. No terminal code: the
+//! CLI and the workbench both consume its typed events and summary.
+//!
+//! - [`suite`]: suite files (TOML, JSONL and CSV cases), validated with locations.
+//! - [`checks`]: what an answer must satisfy, each with a one-line reason.
+
+pub mod checks;
+mod schema;
+pub mod suite;

@@ -16,9 +16,10 @@ use crate::config::CliOverrides;
 use crate::router::catalog::Catalog;
 use crate::router::catalog_load::Refresh;
 use crate::router::events::{RunResult, StreamEvent};
+use crate::router::finish::finish_result;
 use crate::router::policy::RouteDecision;
 use crate::router::pricing;
-use crate::router::{ChatMessage, ChatParams, ErrorKind, Providers, Router, Target};
+use crate::router::{ChatMessage, ChatParams, ErrorKind, Router, Target};
 use crate::sanitize::sanitize;
 
 use super::{CliError, ColumnArg, CompareArgs, EXIT_FAILED, EXIT_OK, Format, GlobalArgs, Setup};
@@ -228,58 +229,6 @@ pub(super) fn read_prompt(arg: Option<&str>) -> Result<String, CliError> {
         return Err(CliError::Usage("the prompt is empty".into()));
     }
     Ok(prompt)
-}
-
-/// Adds what only the catalog knows: computed costs and, for unknown
-/// models, the closest ids it lists.
-fn finish_result(
-    result: &mut RunResult,
-    target: &Target,
-    catalogs: &BTreeMap<String, Catalog>,
-    providers: &Providers,
-) {
-    let served_provider = result
-        .via
-        .clone()
-        .or_else(|| target.chain.first().map(|m| m.provider.clone()));
-    if let Some(catalog) = served_provider.as_ref().and_then(|p| catalogs.get(p))
-        && let Some(model) = catalog.get(result.priced_model()).or_else(|| {
-            // A served id may carry a date suffix the catalog lists without.
-            target.chain.iter().find_map(|m| catalog.get(&m.model))
-        })
-    {
-        result.apply_pricing(&model.pricing);
-    }
-    if let Some(error) = result.error.as_mut()
-        && error.kind == ErrorKind::UnknownModel
-    {
-        let suggestions: Vec<String> = target
-            .chain
-            .iter()
-            .filter(|m| {
-                catalogs
-                    .get(&m.provider)
-                    .is_some_and(|c| c.get(&m.model).is_none())
-            })
-            .flat_map(|m| {
-                let catalog = &catalogs[&m.provider];
-                catalog
-                    .closest_ids(&m.model, 3)
-                    .into_iter()
-                    .map(|id| {
-                        providers.display_ref(&crate::router::ModelRef::new(m.provider.clone(), id))
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        if !suggestions.is_empty() {
-            error.message = format!(
-                "{}; did you mean {}?",
-                error.message,
-                suggestions.join(", ")
-            );
-        }
-    }
 }
 
 /// Prints text-format output as it streams: the first unfinished column

@@ -7,6 +7,14 @@
 //! - [`suite`]: suite files (TOML, JSONL and CSV cases), validated with locations.
 //! - [`checks`]: what an answer must satisfy, each with a one-line reason.
 
+pub mod budget;
 pub mod checks;
+pub mod events;
+pub mod gate;
+pub mod journal;
+pub mod record;
+pub mod scheduler;
 mod schema;
+pub mod stats;
 pub mod suite;
+pub mod summary;

@@ -7,6 +7,7 @@
 //! - [`session`]: sessions on disk, votes, the leaderboard, exports.
 //! - [`tui`]: the workbench (state, reducer, views, event loop); drives the router.
 //! - [`sanitize`]: neutralises terminal escape sequences in untrusted model output.
+//! - [`table`]: aligned text tables.
 //! - [`units`]: durations and counts for people.
 //! - [`logging`]: logs to a file, never to the terminal.
 
@@ -17,5 +18,6 @@ pub mod logging;
 pub mod router;
 pub mod sanitize;
 pub mod session;
+pub mod table;
 pub mod tui;
 pub mod units;

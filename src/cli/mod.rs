@@ -3,11 +3,14 @@
 //! the same routing core as the workbench.
 
 mod compare;
+mod eval;
+mod eval_progress;
 mod leaderboard;
 mod models;
 pub mod preference_args;
 mod report;
 mod route;
+mod runs;
 mod sessions;
 pub mod setup;
 mod workbench;
@@ -129,6 +132,125 @@ pub enum Command {
     Sessions(SessionsArgs),
     /// Rank the models by your votes across all sessions, with cost and speed.
     Leaderboard(LeaderboardArgs),
+    /// Run a suite of prompts over many models and repeats: checked, costed, journalled.
+    Eval(Box<EvalArgs>),
+    /// The eval runs: list, show, remove or compare them.
+    Runs(RunsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EvalArgs {
+    /// The suite file (TOML; see the README for its format).
+    #[arg(value_name = "SUITE.toml")]
+    pub suite: Option<PathBuf>,
+    /// Run only what a run is missing: its id (or a unique prefix), or with a suite and no id, that suite's latest run.
+    #[arg(long, value_name = "RUN", num_args = 0..=1, default_missing_value = "", conflicts_with = "repeat")]
+    pub resume: Option<String>,
+    /// Requests in flight at once (per model too; a 429 lowers a model's share).
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub concurrency: usize,
+    /// Ask every case this many times per column (over the suite's `repeat`).
+    #[arg(long, value_name = "N")]
+    pub repeat: Option<u32>,
+    /// A hard budget in USD: no request starts that could take the spending past it.
+    #[arg(long, value_name = "USD")]
+    pub max_cost: Option<f64>,
+    /// Run without asking, whatever the estimate.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Print the cost estimate and stop; nothing is sent.
+    #[arg(long)]
+    pub estimate: bool,
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+    /// Write the report to this file instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 0 when every column's pass rate is at least RATE (0.9 or 90%), instead of only when all passed.
+    #[arg(long, value_name = "RATE")]
+    pub fail_under: Option<String>,
+    /// Project each column's daily and monthly cost at this many calls a day.
+    #[arg(long, value_name = "CALLS_PER_DAY")]
+    pub volume: Option<u64>,
+    /// Retries of rate limits, server errors and dropped connections, per request.
+    #[arg(long, value_name = "N")]
+    pub max_retries: Option<u32>,
+    /// Fail a stream that sends nothing for this many seconds.
+    #[arg(long, value_name = "SECS")]
+    pub idle_timeout: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    Text,
+    Json,
+    Markdown,
+    Csv,
+}
+
+impl From<EvalFormat> for crate::eval::report::Format {
+    fn from(value: EvalFormat) -> Self {
+        match value {
+            EvalFormat::Text => crate::eval::report::Format::Text,
+            EvalFormat::Json => crate::eval::report::Format::Json,
+            EvalFormat::Markdown => crate::eval::report::Format::Markdown,
+            EvalFormat::Csv => crate::eval::report::Format::Csv,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunsArgs {
+    /// What to do (default: list).
+    #[command(subcommand)]
+    pub command: Option<RunsCommand>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum RunsCommand {
+    /// List the runs, newest first.
+    List(SessionsListArgs),
+    /// A run's report: summary, matrix and failures (or JSON, Markdown, CSV).
+    Show(RunsShowArgs),
+    /// Delete a run's journal (no confirmation: scripts use it).
+    Rm(RunIdArgs),
+    /// Compare two runs: pass-rate change per column, cases that went from pass to fail or back.
+    Diff(RunsDiffArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunIdArgs {
+    /// A run id, or a prefix naming just one.
+    #[arg(value_name = "RUN")]
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunsShowArgs {
+    /// A run id, or a prefix naming just one.
+    #[arg(value_name = "RUN")]
+    pub id: String,
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+    /// Write the report to this file instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Project each column's daily and monthly cost at this many calls a day.
+    #[arg(long, value_name = "CALLS_PER_DAY")]
+    pub volume: Option<u64>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunsDiffArgs {
+    /// The baseline run.
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// The run to compare with it.
+    #[arg(value_name = "NEW")]
+    pub new: String,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -312,6 +434,8 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
         Some(Command::Config(args)) => config_command(&cli.global, &args),
         Some(Command::Sessions(args)) => sessions::run(args),
         Some(Command::Leaderboard(args)) => leaderboard::run(&args),
+        Some(Command::Eval(args)) => eval::run(&cli.global, *args).await,
+        Some(Command::Runs(args)) => runs::run(args),
         None => {
             let order = column_order(matches, &cli.open.models, &cli.open.fallback, &[]);
             workbench::run(&cli.global, &cli.open, order).await

@@ -9,10 +9,15 @@
 
 pub mod budget;
 pub mod checks;
+pub mod diff;
 pub mod events;
+pub mod execute;
 pub mod gate;
 pub mod journal;
+pub mod plan;
 pub mod record;
+pub mod report;
+pub mod runs;
 pub mod scheduler;
 mod schema;
 pub mod stats;

@@ -149,8 +149,8 @@ fn column_summary(
 }
 
 /// Over the cases with at least two repeats: the mean number of distinct
-/// answers (an error counts as one answer of its own), and the share whose
-/// repeats disagree on pass/fail.
+/// answers among those that answered (errors are no answer), and the share
+/// whose repeats disagree on pass/fail.
 fn consistency(digests: &[&Digest]) -> (Option<f64>, Option<f64>) {
     let mut by_case: HashMap<u32, Vec<&Digest>> = HashMap::new();
     for digest in digests {
@@ -181,7 +181,7 @@ fn consistency(digests: &[&Digest]) -> (Option<f64>, Option<f64>) {
             passes != 0 && passes != repeats.len()
         })
         .count();
-    (Some(distinct as f64 / cases), Some(flaky as f64 / cases))
+    (distinct_mean, Some(flaky as f64 / cases))
 }
 
 /// Marks the best column by pass rate and every column statistically tied with it.

@@ -161,16 +161,19 @@ fn consistency(digests: &[&Digest]) -> (Option<f64>, Option<f64>) {
         return (None, None);
     }
     let cases = repeated.len() as f64;
-    let distinct: usize = repeated
+    let answered: Vec<usize> = repeated
         .iter()
         .map(|repeats| {
             repeats
                 .iter()
-                .map(|d| d.answer_hash)
+                .filter_map(|d| d.answer_hash)
                 .collect::<HashSet<_>>()
                 .len()
         })
-        .sum();
+        .filter(|&distinct| distinct > 0)
+        .collect();
+    let distinct_mean = (!answered.is_empty())
+        .then(|| answered.iter().sum::<usize>() as f64 / answered.len() as f64);
     let flaky = repeated
         .iter()
         .filter(|repeats| {

@@ -308,6 +308,8 @@ pub struct RecordedRequest {
     pub path: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// When the request was read (for tests of backoff).
+    pub received_at: std::time::Instant,
 }
 
 impl RecordedRequest {
@@ -530,6 +532,7 @@ async fn read_request(socket: &mut TcpStream) -> std::io::Result<Option<Recorded
         path,
         headers,
         body: String::from_utf8_lossy(&body).to_string(),
+        received_at: std::time::Instant::now(),
     }))
 }
 

@@ -38,7 +38,7 @@ pub struct ColumnSummary {
     pub missing: u64,
     #[serde(serialize_with = "usd")]
     pub cost_usd: Option<Decimal>,
-    /// Results whose cost is unknown (not in `cost_usd`).
+    /// Answers whose cost is unknown (not in `cost_usd`).
     pub unpriced: u64,
     #[serde(serialize_with = "usd")]
     pub cost_per_1k_calls_usd: Option<Decimal>,
@@ -108,7 +108,14 @@ fn column_summary(
     );
     let costs: Vec<Decimal> = digests.iter().filter_map(|d| d.cost_usd).collect();
     let cost_usd = costs.iter().copied().reduce(|a, b| a.saturating_add(b));
-    let mean_cost = cost_usd.and_then(|total| total.checked_div(Decimal::from(costs.len())));
+    // A call that failed without a reported cost was not charged: it counts
+    // as a $0 call; an answer without a known cost is left out (unpriced).
+    let free_errors = digests
+        .iter()
+        .filter(|d| d.outcome == Outcome::Error && d.cost_usd.is_none())
+        .count();
+    let priced_calls = costs.len() + free_errors;
+    let mean_cost = cost_usd.and_then(|total| total.checked_div(Decimal::from(priced_calls)));
     let scaled = |factor: u64| mean_cost.and_then(|m| m.checked_mul(Decimal::from(factor)));
     let figures = |pick: fn(&Digest) -> Option<f64>| -> Vec<f64> {
         digests
@@ -133,7 +140,7 @@ fn column_summary(
         failures,
         missing: expected.saturating_sub(results),
         cost_usd,
-        unpriced: results - costs.len() as u64,
+        unpriced: results - priced_calls as u64,
         cost_per_1k_calls_usd: scaled(1000),
         median_ttft_ms: median(&mut ttft),
         p90_ttft_ms: percentile(&mut ttft, 90.0),

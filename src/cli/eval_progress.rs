@@ -77,11 +77,9 @@ async fn consume(mut events: mpsc::Receiver<EvalEvent>, terminal: bool) {
                 bar.set_position(moved);
                 bar.set_message(summary(&tally));
             }
-            None if to_run > 0 => {
-                if moved * 10 >= next_tenth * to_run && moved > 0 {
-                    eprintln!("prism: {moved}/{to_run} {}", summary(&tally));
-                    next_tenth = moved * 10 / to_run + 1;
-                }
+            None if to_run > 0 && moved > 0 && moved * 10 >= next_tenth * to_run => {
+                eprintln!("prism: {moved}/{to_run} {}", summary(&tally));
+                next_tenth = moved * 10 / to_run + 1;
             }
             None => {}
         }

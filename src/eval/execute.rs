@@ -3,7 +3,6 @@
 //! reports no cost, then judged by the case's checks.
 
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -28,37 +27,35 @@ pub struct RouterExecutor {
 }
 
 impl Execute for RouterExecutor {
-    fn execute(
+    async fn execute(
         &self,
         cell: CellKey,
         control: mpsc::Sender<StreamEvent>,
         cancel: CancellationToken,
-    ) -> impl Future<Output = EvalResult> + Send {
-        async move {
-            let case = cell.case as usize;
-            let column = cell.column as usize;
-            let (target, route) = self.plan.target(cell);
-            let messages = Plan::messages(&self.suite, case);
-            let mut result = self
-                .router
-                .run_quietly(
-                    target,
-                    &messages,
-                    &self.plan.params[column],
-                    control,
-                    cancel,
-                )
-                .await;
-            result.route = route.cloned();
-            finish_result(&mut result, target, &self.catalogs, self.router.providers());
-            EvalResult::judge(
-                &self.suite.suite.cases[case].id,
-                &self.plan.labels[column],
-                cell.repeat,
-                result,
-                &self.suite.checks[case],
+    ) -> EvalResult {
+        let case = cell.case as usize;
+        let column = cell.column as usize;
+        let (target, route) = self.plan.target(cell);
+        let messages = Plan::messages(&self.suite, case);
+        let mut result = self
+            .router
+            .run_quietly(
+                target,
+                &messages,
+                &self.plan.params[column],
+                control,
+                cancel,
             )
-        }
+            .await;
+        result.route = route.cloned();
+        finish_result(&mut result, target, &self.catalogs, self.router.providers());
+        EvalResult::judge(
+            &self.suite.suite.cases[case].id,
+            &self.plan.labels[column],
+            cell.repeat,
+            result,
+            &self.suite.checks[case],
+        )
     }
 
     fn worst_usd(&self, cell: CellKey) -> Decimal {

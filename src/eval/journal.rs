@@ -40,7 +40,7 @@ pub struct Header {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum Line {
-    Run(Header),
+    Run(Box<Header>),
     Result(Box<EvalResult>),
     Resumed { at_unix: i64 },
     Ended(Ending),
@@ -151,7 +151,7 @@ pub fn read(path: &Path) -> Result<Contents, JournalError> {
                 });
             }
             match serde_json::from_value::<Line>(value) {
-                Ok(Line::Run(header)) => header,
+                Ok(Line::Run(header)) => *header,
                 Ok(_) => return Err(not_journal("the first line is not a run header".into())),
                 Err(e) => return Err(not_journal(e.to_string())),
             }
@@ -239,7 +239,7 @@ impl JournalWriter {
             options.mode(0o600);
         }
         let mut file = options.open(path).map_err(io_error)?;
-        let mut bytes = line_bytes(&Line::Run(header.clone()));
+        let mut bytes = line_bytes(&Line::Run(Box::new(header.clone())));
         file.write_all(&bytes).map_err(io_error)?;
         file.sync_all().map_err(io_error)?;
         if let Some(dir) = path.parent() {
@@ -469,7 +469,7 @@ pub fn read_header(path: &Path) -> Result<Header, JournalError> {
         .read_until(b'\n', &mut first)
         .map_err(io_error)?;
     match serde_json::from_slice::<Line>(&first) {
-        Ok(Line::Run(header)) => Ok(header),
+        Ok(Line::Run(header)) => Ok(*header),
         _ => Err(JournalError::NotAJournal {
             path: path.to_path_buf(),
             detail: "no run header".into(),

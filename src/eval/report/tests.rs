@@ -97,7 +97,7 @@ fn render(format: Format) -> String {
     let suite = suite();
     let a = "openai/gpt-4o-mini";
     let b = "openai/gpt-4o,google/gemini-2.5-flash";
-    let results = vec![
+    let results = [
         result("refund", a, 0, "We will refund you.", true, false),
         result("refund", a, 1, "we will  REFUND you.", true, false),
         result("refund", b, 0, "Sorry.", false, false),

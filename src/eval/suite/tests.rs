@@ -137,7 +137,7 @@ fn every_error_names_its_line_and_field() {
     let case = "[[cases]]\nprompt = \"hi\"\n";
     let table: Vec<(String, Option<usize>, &str, &str)> = vec![
         ("columns = [\"m/a\"\n".into(), Some(1), "", "not valid TOML"),
-        (format!("{case}"), None, "columns", "missing"),
+        (case.to_string(), None, "columns", "missing"),
         (
             format!("columns = []\n{case}"),
             Some(1),

@@ -12,7 +12,6 @@ use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::CliOverrides;
 use crate::router::catalog::Catalog;
 use crate::router::catalog_load::Refresh;
 use crate::router::events::{RunResult, StreamEvent};
@@ -33,15 +32,7 @@ pub async fn run(
     args.request.validate()?;
     // Flags first, so a malformed --max-price fails before any request.
     let flag_prefs = args.preferences.to_prefs()?;
-    let overrides = CliOverrides {
-        max_retries: args.max_retries,
-        idle_timeout_secs: args.idle_timeout,
-        ..CliOverrides::default()
-    };
-    let setup = Setup::load(global, &overrides)?;
-    for warning in &setup.warnings {
-        eprintln!("prism: warning: {warning}");
-    }
+    let setup = Setup::load_for_requests(global, args.max_retries, args.idle_timeout)?;
     let columns = if order.is_empty() {
         super::model_columns(&setup.config.file.models)
     } else {

@@ -12,7 +12,6 @@ use rust_decimal::Decimal;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::CliOverrides;
 use crate::eval::budget::Budget;
 use crate::eval::events::EvalEvent;
 use crate::eval::execute::RouterExecutor;
@@ -48,15 +47,7 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
                 .ok_or_else(|| CliError::Usage(format!("--max-cost {usd} is not an amount of USD")))
         })
         .transpose()?;
-    let overrides = CliOverrides {
-        max_retries: args.max_retries,
-        idle_timeout_secs: args.idle_timeout,
-        ..CliOverrides::default()
-    };
-    let setup = Setup::load(global, &overrides)?;
-    for warning in &setup.warnings {
-        eprintln!("prism: warning: {warning}");
-    }
+    let setup = Setup::load_for_requests(global, args.max_retries, args.idle_timeout)?;
     let store = RunStore::new(setup.config.paths.runs_dir());
 
     // The suite and the run: new, or one to finish.

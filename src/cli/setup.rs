@@ -56,6 +56,25 @@ impl Setup {
         })
     }
 
+    /// For commands that send requests (`compare`, `eval`): their retry and
+    /// stall flags over the config; warnings go to stderr, one line each.
+    pub fn load_for_requests(
+        global: &GlobalArgs,
+        max_retries: Option<u32>,
+        idle_timeout_secs: Option<u64>,
+    ) -> Result<Setup, SetupError> {
+        let overrides = CliOverrides {
+            max_retries,
+            idle_timeout_secs,
+            ..CliOverrides::default()
+        };
+        let setup = Setup::load(global, &overrides)?;
+        for warning in &setup.warnings {
+            eprintln!("prism: warning: {warning}");
+        }
+        Ok(setup)
+    }
+
     pub fn config_path_description(&self) -> String {
         match &self.config.source {
             Some(path) => path.display().to_string(),

@@ -23,8 +23,9 @@ pub struct PreferencesConfig {
     pub models: BTreeMap<String, ProviderPrefs>,
 }
 
-/// The keys of `ProviderPrefs`; any other key must be a model's table.
-const PREFERENCE_KEYS: [&str; 8] = [
+/// The keys of `ProviderPrefs` (also a suite's `[defaults]` may hold them);
+/// any other key of `[preferences]` must be a model's table.
+pub const PREFERENCE_KEYS: [&str; 8] = [
     "sort",
     "order",
     "only",

@@ -139,32 +139,9 @@ pub fn diff(old: &Side<'_>, new: &Side<'_>) -> RunDiff {
 mod tests {
     use super::*;
     use crate::eval::record::CellKey;
-    use crate::eval::suite::{Case, ColumnDef, Defaults};
 
     fn suite(columns: &[&str], cases: &[&str]) -> Suite {
-        Suite {
-            path: "s.toml".into(),
-            name: None,
-            columns: columns
-                .iter()
-                .map(|c| ColumnDef::One(c.to_string()))
-                .collect(),
-            defaults: Defaults {
-                repeat: 1,
-                ..Defaults::default()
-            },
-            cases: cases
-                .iter()
-                .map(|id| Case {
-                    id: id.to_string(),
-                    prompt: "p".into(),
-                    system: None,
-                    vars: Default::default(),
-                    checks: Vec::new(),
-                })
-                .collect(),
-            column_lines: Vec::new(),
-        }
+        crate::eval::suite::fixture(columns, cases)
     }
 
     fn digest(case: u32, column: u16, outcome: Outcome) -> Digest {

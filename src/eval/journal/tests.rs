@@ -1,7 +1,6 @@
 use std::io::Write as _;
 
 use super::*;
-use crate::eval::suite::{Case, ColumnDef, Defaults};
 use crate::router::events::RunResult;
 
 fn header() -> Header {
@@ -10,25 +9,7 @@ fn header() -> Header {
         run_id: "r1".into(),
         created_at_unix: 1,
         suite_file: "/s.toml".into(),
-        suite: Suite {
-            path: "s.toml".into(),
-            name: None,
-            columns: vec![ColumnDef::One("m/a".into())],
-            defaults: Defaults {
-                repeat: 1,
-                ..Defaults::default()
-            },
-            cases: (1..=3)
-                .map(|i| Case {
-                    id: format!("c{i}"),
-                    prompt: "p".into(),
-                    system: None,
-                    vars: Default::default(),
-                    checks: Vec::new(),
-                })
-                .collect(),
-            column_lines: Vec::new(),
-        },
+        suite: crate::eval::suite::fixture(&["m/a"], &["c1", "c2", "c3"]),
     }
 }
 

@@ -8,7 +8,7 @@ use pretty_assertions::assert_eq;
 
 use super::*;
 use crate::eval::journal::{self, Header, JournalWriter};
-use crate::eval::suite::{Case, ColumnDef, Defaults, Suite};
+use crate::eval::suite::Suite;
 use crate::router::error::RouterError;
 
 /// What the stand-in does for each call of a column, in order (the last repeats).
@@ -128,27 +128,11 @@ impl Execute for Fake {
 }
 
 fn suite(columns: usize, cases: usize) -> Suite {
-    Suite {
-        path: "s.toml".into(),
-        name: None,
-        columns: (0..columns)
-            .map(|c| ColumnDef::One(format!("col{c}")))
-            .collect(),
-        defaults: Defaults {
-            repeat: 1,
-            ..Defaults::default()
-        },
-        cases: (0..cases)
-            .map(|i| Case {
-                id: format!("case-{}", i + 1),
-                prompt: "p".into(),
-                system: None,
-                vars: Default::default(),
-                checks: Vec::new(),
-            })
-            .collect(),
-        column_lines: Vec::new(),
-    }
+    let columns: Vec<String> = (0..columns).map(|c| format!("col{c}")).collect();
+    let cases: Vec<String> = (1..=cases).map(|i| format!("case-{i}")).collect();
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let cases: Vec<&str> = cases.iter().map(String::as_str).collect();
+    crate::eval::suite::fixture(&columns, &cases)
 }
 
 fn schedule(columns: usize, cases: usize, concurrency: usize, limit: Option<Decimal>) -> Schedule {

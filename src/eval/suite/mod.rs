@@ -219,5 +219,33 @@ fn read_text(path: &Path) -> Result<String, SuiteError> {
     })
 }
 
+/// A suite of one-model columns and cases with these ids, for tests.
+#[cfg(test)]
+pub(crate) fn fixture(columns: &[&str], case_ids: &[&str]) -> Suite {
+    Suite {
+        path: "s.toml".into(),
+        name: None,
+        columns: columns
+            .iter()
+            .map(|c| ColumnDef::One(c.to_string()))
+            .collect(),
+        defaults: Defaults {
+            repeat: 1,
+            ..Defaults::default()
+        },
+        cases: case_ids
+            .iter()
+            .map(|id| Case {
+                id: id.to_string(),
+                prompt: "p".into(),
+                system: None,
+                vars: BTreeMap::new(),
+                checks: Vec::new(),
+            })
+            .collect(),
+        column_lines: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::config::extras::PREFERENCE_KEYS;
 use crate::router::preferences::ProviderPrefs;
 
 use super::super::checks::{CHECK_TYPES, Check, CheckSpec};
@@ -21,17 +22,6 @@ const SUITE_KEYS: [&str; 7] = [
     "cases_file",
 ];
 const DEFAULT_KEYS: [&str; 4] = ["system", "temperature", "max_tokens", "repeat"];
-/// Provider preferences, as in the config file's `[preferences]`.
-const PREFERENCE_KEYS: [&str; 8] = [
-    "sort",
-    "order",
-    "only",
-    "ignore",
-    "allow_fallbacks",
-    "deny_data_collection",
-    "max_price",
-    "variant",
-];
 pub(super) const CASE_KEYS: [&str; 5] = ["id", "prompt", "system", "vars", "checks"];
 const CHECK_KEYS: [&str; 3] = ["type", "value", "file"];
 

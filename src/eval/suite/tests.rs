@@ -354,3 +354,29 @@ fn errors_in_cases_files_name_that_file_and_line() {
         "{err}"
     );
 }
+
+/// The README's suite example, as written, with the files it names.
+#[test]
+fn the_readme_example_is_a_valid_suite() {
+    let readme = include_str!("../../../README.md");
+    let start = readme.find("### The suite file").expect("section");
+    let block = &readme[start..];
+    let open = block.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let close = block[open..].find("```").expect("closed");
+    let dir = tempfile::tempdir().expect("dir");
+    write(
+        dir.path(),
+        "cases.jsonl",
+        "{\"prompt\": \"from the file\"}\n",
+    );
+    write(dir.path(), "order.schema.json", "{\"type\": \"object\"}");
+    let path = write(dir.path(), "suite.toml", &block[open..open + close]);
+    let loaded = Suite::load(&path).expect("the README's suite loads");
+    assert_eq!(loaded.suite.columns.len(), 4);
+    assert_eq!(loaded.suite.defaults.repeat, 3);
+    assert_eq!(loaded.suite.cases.len(), 3);
+    assert_eq!(
+        loaded.suite.cases[1].system.as_deref(),
+        Some("Answer with JSON only.")
+    );
+}

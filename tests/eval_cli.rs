@@ -296,7 +296,55 @@ async fn a_malformed_suite_is_refused_before_anything_is_sent() {
         "{}",
         out.stderr
     );
+    // Hostile text in a suite reaches the terminal as symbols.
+    let hostile = write(
+        home.path(),
+        "hostile.toml",
+        "columns = [\"a/cheap\"]\n\"\\u001b]0;pwned\\u0007\" = 1\n[[cases]]\nprompt = \"hi\"\n",
+    );
+    let out = eval(home.path(), &fake, &[hostile.to_str().unwrap()]).await;
+    assert_eq!(out.status, 2);
+    assert!(
+        out.stderr
+            .contains("hostile.toml:2: ␛]0;pwned␇: unknown field"),
+        "{}",
+        out.stderr
+    );
     assert!(fake.chat_requests().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn hostile_answers_reach_the_report_as_symbols() {
+    let home = tempfile::tempdir().expect("home");
+    let fake = fake().await;
+    fake.script(
+        "a/cheap",
+        vec![Reply::Stream(StreamReply::tokens(
+            "a/cheap",
+            &["\x1b[2J\x1b]52;c;SGk=\x07 gone"],
+        ))],
+    );
+    let suite = write(
+        home.path(),
+        "suite.toml",
+        "columns = [\"a/cheap\"]\n[[cases]]\nid = \"x\\u202eevil\"\nprompt = \"hi\"\n[[cases.checks]]\ntype = \"equals\"\nvalue = \"ok\"\n",
+    );
+    for format in ["text", "markdown", "csv"] {
+        let out = eval(
+            home.path(),
+            &fake,
+            &[suite.to_str().unwrap(), "--format", format],
+        )
+        .await;
+        assert_eq!(out.status, 1, "{}", out.stderr);
+        assert!(
+            !out.stdout.contains('\x1b') && !out.stdout.contains('\x07'),
+            "{format}: {}",
+            out.stdout
+        );
+        assert!(out.stdout.contains("␛"), "{format}: {}", out.stdout);
+        assert!(!out.stdout.contains('\u{202e}'), "{format}: {}", out.stdout);
+    }
 }
 
 #[tokio::test]

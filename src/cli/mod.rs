@@ -443,12 +443,13 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
+        // Messages may quote files and servers (a suite's keys, a path).
         Err(CliError::Usage(message)) => {
-            eprintln!("prism: {message}");
+            eprintln!("prism: {}", crate::sanitize::sanitize(&message));
             ExitCode::from(EXIT_USAGE)
         }
         Err(CliError::Io(message)) => {
-            eprintln!("prism: {message}");
+            eprintln!("prism: {}", crate::sanitize::sanitize(&message));
             ExitCode::from(EXIT_FAILED)
         }
     }

@@ -196,6 +196,36 @@ impl StreamReply {
         self
     }
 
+    /// The reply as one non-streamed chat completion: the content deltas
+    /// joined, the last finish reason and the usage chunk's usage.
+    pub fn as_completion(&self) -> Value {
+        let mut content = String::new();
+        let mut finish = Value::Null;
+        let mut usage = Value::Null;
+        let mut model = Value::Null;
+        for piece in &self.pieces {
+            let Piece::Data(data) = piece else { continue };
+            let Ok(chunk) = serde_json::from_str::<Value>(data) else {
+                continue;
+            };
+            if let Some(text) = chunk["choices"][0]["delta"]["content"].as_str() {
+                content.push_str(text);
+            }
+            if !chunk["choices"][0]["finish_reason"].is_null() {
+                finish = chunk["choices"][0]["finish_reason"].clone();
+            }
+            if chunk.get("usage").is_some() {
+                usage = chunk["usage"].clone();
+            }
+            model = chunk["model"].clone();
+        }
+        json!({
+            "id": "gen-fake-1", "object": "chat.completion", "created": 1_762_000_000, "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish}],
+            "usage": usage,
+        })
+    }
+
     /// The SSE bytes of the whole reply (without the end marker's effects).
     pub fn body_bytes(&self) -> Vec<u8> {
         let eol: &[u8] = if self.crlf { b"\r\n" } else { b"\n" };
@@ -610,6 +640,14 @@ async fn respond(
             break;
         }
     }
+    // A client that did not ask for a stream gets the whole answer as one
+    // JSON completion, as OpenAI-compatible servers do.
+    let reply = match reply {
+        Reply::Stream(stream) if body.get("stream") != Some(&Value::Bool(true)) => {
+            Reply::status(200, stream.as_completion().to_string())
+        }
+        other => other,
+    };
     let streamed = matches!(reply, Reply::Stream(_));
     let served_model = body
         .get("model")

@@ -39,8 +39,8 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
             .filter_map(|c| c.reason.as_deref())
             .collect();
         writer.write_record([
-            r.case_id.clone(),
-            r.column.clone(),
+            sanitize(&r.case_id).into_owned(),
+            sanitize(&r.column).into_owned(),
             r.repeat_index.to_string(),
             r.pass.to_string(),
             r.error

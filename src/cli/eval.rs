@@ -16,7 +16,7 @@ use crate::eval::budget::Budget;
 use crate::eval::events::EvalEvent;
 use crate::eval::execute::RouterExecutor;
 use crate::eval::journal::{self, Contents, Ending, Header, JournalWriter};
-use crate::eval::plan::{OutputBasis, Plan, PlanInput};
+use crate::eval::plan::{Plan, PlanInput};
 use crate::eval::record::CellKey;
 use crate::eval::report::{Format as ReportFormat, Report};
 use crate::eval::runs::RunStore;
@@ -28,6 +28,7 @@ use crate::router::catalog_load::{Refresh, now_unix};
 use crate::router::pricing::{self, format_usd};
 use crate::sanitize::sanitize;
 
+use super::eval_estimate::{confirm, print_estimate};
 use super::eval_progress::Progress;
 use super::{CliError, EXIT_FAILED, EXIT_OK, EvalArgs, GlobalArgs, Setup};
 
@@ -427,92 +428,6 @@ async fn load_catalogs(
         }
     }
     catalogs
-}
-
-fn print_estimate(
-    estimate: &[crate::eval::plan::ColumnEstimate],
-    basis: OutputBasis,
-    to_run: usize,
-    done: usize,
-) {
-    let mut err = std::io::stderr().lock();
-    let basis = match basis {
-        OutputBasis::MaxTokens(n) => format!("output up to max_tokens = {n} per answer"),
-        OutputBasis::Assumed(n) => {
-            format!("output assumed {n} tokens per answer (set max_tokens to bound it)")
-        }
-    };
-    let already = if done > 0 {
-        format!(", {done} already done")
-    } else {
-        String::new()
-    };
-    let _ = writeln!(
-        err,
-        "estimate for {to_run} requests{already} (input ≈ 4 characters a token; {basis}; catalog prices):"
-    );
-    let rows: Vec<Vec<String>> = estimate
-        .iter()
-        .map(|c| {
-            let cost = match (c.cost_usd, c.unpriced) {
-                (_, n) if n == c.requests && n > 0 => "unknown price".to_string(),
-                (Some(cost), 0) => format_usd(cost),
-                (Some(cost), n) => format!("{}+ ({n} unpriced)", format_usd(cost)),
-                (None, _) => "-".into(),
-            };
-            vec![
-                sanitize(&c.column).into_owned(),
-                c.requests.to_string(),
-                crate::units::count(c.input_tokens),
-                crate::units::count(c.output_tokens),
-                cost,
-            ]
-        })
-        .collect();
-    let table = crate::table::table(
-        &["column", "requests", "tokens in", "tokens out", "est. cost"],
-        &rows,
-        &[false, true, true, true, true],
-    );
-    for line in table.lines() {
-        let _ = writeln!(err, "  {line}");
-    }
-    let total: Decimal = estimate.iter().filter_map(|c| c.cost_usd).sum();
-    let unpriced = estimate.iter().any(|c| c.unpriced > 0);
-    let _ = writeln!(
-        err,
-        "  total {}{}",
-        format_usd(total),
-        if unpriced { " + unpriced requests" } else { "" }
-    );
-}
-
-/// Asks before a run estimated above the threshold; without a terminal,
-/// refuses unless `--yes`.
-fn confirm(estimate: Decimal, threshold_usd: f64, yes: bool) -> Result<(), CliError> {
-    let threshold = pricing::from_f64(threshold_usd).unwrap_or(Decimal::ONE);
-    if yes || estimate <= threshold {
-        return Ok(());
-    }
-    let question = format!(
-        "the run is estimated at {}, above the {} that needs a yes ([limits] eval_confirm_usd)",
-        format_usd(estimate),
-        format_usd(threshold)
-    );
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(CliError::Usage(format!(
-            "{question}; pass --yes to run it without a terminal"
-        )));
-    }
-    eprint!("prism: {question}. Run it? [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    let _ = std::io::stdin().read_line(&mut answer);
-    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-        Ok(())
-    } else {
-        Err(CliError::Usage("not run: nothing was sent".into()))
-    }
 }
 
 /// The report to stdout, or to a file (written whole, then put in place).

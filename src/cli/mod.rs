@@ -4,6 +4,7 @@
 
 mod compare;
 mod eval;
+mod eval_estimate;
 mod eval_progress;
 mod leaderboard;
 mod models;

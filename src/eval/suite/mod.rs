@@ -6,6 +6,7 @@
 //! plus its checks compiled once.
 
 mod cases_file;
+mod check_table;
 mod parse;
 mod raw;
 pub mod template;

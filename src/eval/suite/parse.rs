@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use crate::config::extras::PREFERENCE_KEYS;
 use crate::router::preferences::ProviderPrefs;
 
-use super::super::checks::{CHECK_TYPES, Check, CheckSpec};
+use super::super::checks::{Check, CheckSpec};
+use super::check_table::check_spec;
 use super::raw::{Node, Raw, parse_toml};
 use super::{Case, ColumnDef, Defaults, MAX_REPEAT, Suite, SuiteError, cases_file, template};
 
@@ -23,7 +24,6 @@ const SUITE_KEYS: [&str; 7] = [
 ];
 const DEFAULT_KEYS: [&str; 4] = ["system", "temperature", "max_tokens", "repeat"];
 pub(super) const CASE_KEYS: [&str; 5] = ["id", "prompt", "system", "vars", "checks"];
-const CHECK_KEYS: [&str; 3] = ["type", "value", "file"];
 
 /// Where nodes come from: a file, for messages and relative paths.
 pub(super) struct Source<'a> {
@@ -88,7 +88,13 @@ impl Source<'_> {
         }
     }
 
-    fn integer(&self, node: &Node, field: &str, min: i64, max: i64) -> Result<i64, SuiteError> {
+    pub(super) fn integer(
+        &self,
+        node: &Node,
+        field: &str,
+        min: i64,
+        max: i64,
+    ) -> Result<i64, SuiteError> {
         match node.value {
             Raw::Int(n) if (min..=max).contains(&n) => Ok(n),
             Raw::Int(n) => {
@@ -102,7 +108,7 @@ impl Source<'_> {
         }
     }
 
-    fn number(&self, node: &Node, field: &str) -> Result<f64, SuiteError> {
+    pub(super) fn number(&self, node: &Node, field: &str) -> Result<f64, SuiteError> {
         match node.value {
             Raw::Int(n) => Ok(n as f64),
             Raw::Float(x) if x.is_finite() => Ok(x),
@@ -210,7 +216,11 @@ pub(super) fn suite(path: &Path, text: &str) -> Result<Suite, SuiteError> {
     })
 }
 
-fn array<'n>(source: &Source<'_>, node: &'n Node, field: &str) -> Result<&'n [Node], SuiteError> {
+pub(super) fn array<'n>(
+    source: &Source<'_>,
+    node: &'n Node,
+    field: &str,
+) -> Result<&'n [Node], SuiteError> {
     match &node.value {
         Raw::Array(items) => Ok(items),
         other => Err(source.error(
@@ -526,144 +536,6 @@ impl CaseBuilder<'_> {
             .map_err(|message| source.error(at, &join(field, key_name), message))?;
         self.validated.insert(key);
         Ok(())
-    }
-}
-
-/// One check table to its spec, with `{{vars}}` filled in string values.
-fn check_spec(
-    source: &Source<'_>,
-    node: &Node,
-    field: &str,
-    vars: &BTreeMap<String, String>,
-) -> Result<CheckSpec, SuiteError> {
-    let table = source.table(node, field, &CHECK_KEYS)?;
-    let type_node = table.get("type").ok_or_else(|| {
-        source.error(
-            node,
-            &join(field, "type"),
-            format!("missing (one of: {})", CHECK_TYPES.join(", ")),
-        )
-    })?;
-    let kind = source.string(type_node, &join(field, "type"))?;
-    let value_field = join(field, "value");
-    let value = table.get("value");
-    let needs_value = |what: &str| {
-        value.ok_or_else(|| source.error(node, &value_field, format!("missing: {what}")))
-    };
-    let text = |what: &str| -> Result<String, SuiteError> {
-        let node = needs_value(what)?;
-        let raw = source.string(node, &value_field)?;
-        let filled = template::render(&raw, vars).map_err(|name| {
-            source.error(
-                node,
-                &value_field,
-                format!("{{{{{name}}}}} has no value in the case's vars"),
-            )
-        })?;
-        if filled.is_empty() {
-            return Err(source.error(node, &value_field, "is empty"));
-        }
-        Ok(filled)
-    };
-    let count = |what: &str| -> Result<u64, SuiteError> {
-        let node = needs_value(what)?;
-        Ok(source.integer(node, &value_field, 0, i64::MAX)? as u64)
-    };
-    if table.contains_key("file") && kind != "json_schema" {
-        return Err(source.error(
-            node,
-            &join(field, "file"),
-            "only json_schema checks read a file",
-        ));
-    }
-    let spec = match kind.as_str() {
-        "contains" => CheckSpec::Contains(text("the text to find")?),
-        "icontains" => CheckSpec::Icontains(text("the text to find, in any case")?),
-        "not_contains" => CheckSpec::NotContains(text("the text that must not appear")?),
-        "equals" => CheckSpec::Equals(text("the expected answer")?),
-        "starts_with" => CheckSpec::StartsWith(text("the expected start")?),
-        "regex" => CheckSpec::Regex(text("a regular expression")?),
-        "is_json" => {
-            if let Some(value) = value {
-                return Err(source.error(value, &value_field, "is_json takes no value"));
-            }
-            CheckSpec::IsJson
-        }
-        "json_schema" => CheckSpec::JsonSchema(schema(source, node, field, table)?),
-        "max_ttft_ms" => CheckSpec::MaxTtftMs(count("milliseconds")?),
-        "max_total_ms" => CheckSpec::MaxTotalMs(count("milliseconds")?),
-        "max_output_tokens" => CheckSpec::MaxOutputTokens(count("a number of tokens")?),
-        "max_cost_usd" => {
-            let node = needs_value("USD")?;
-            let usd = source.number(node, &value_field)?;
-            if usd < 0.0 {
-                return Err(source.error(node, &value_field, "must be 0 or more"));
-            }
-            CheckSpec::MaxCostUsd(usd)
-        }
-        "finish_reason" => CheckSpec::FinishReason(text("a finish reason such as \"stop\"")?),
-        other => {
-            let hint = closest(other, CHECK_TYPES.iter().copied())
-                .map_or(String::new(), |k| format!("; did you mean '{k}'?"));
-            return Err(source.error(
-                type_node,
-                &join(field, "type"),
-                format!(
-                    "unknown check type '{other}' (known: {}){hint}",
-                    CHECK_TYPES.join(", ")
-                ),
-            ));
-        }
-    };
-    Ok(spec)
-}
-
-/// A json_schema check's schema: `value` as a table, or `file` next to the suite.
-fn schema(
-    source: &Source<'_>,
-    node: &Node,
-    field: &str,
-    table: &BTreeMap<String, Node>,
-) -> Result<serde_json::Value, SuiteError> {
-    match (table.get("value"), table.get("file")) {
-        (Some(value), None) => match &value.value {
-            Raw::Table(_) | Raw::Bool(_) => Ok(value.value.to_json()),
-            other => Err(source.error(
-                value,
-                &join(field, "value"),
-                format!(
-                    "expected the schema as a table, found {}",
-                    other.type_name()
-                ),
-            )),
-        },
-        (None, Some(file_node)) => {
-            let relative = source.string(file_node, &join(field, "file"))?;
-            let path = source
-                .file
-                .parent()
-                .unwrap_or_else(|| Path::new("."))
-                .join(&relative);
-            let text = super::read_text(&path)
-                .map_err(|e| source.error(file_node, &join(field, "file"), e.to_string()))?;
-            serde_json::from_str(&text).map_err(|e| {
-                source.error(
-                    file_node,
-                    &join(field, "file"),
-                    format!("{}: not JSON: {e}", path.display()),
-                )
-            })
-        }
-        (Some(_), Some(file_node)) => Err(source.error(
-            file_node,
-            field,
-            "give the schema as `value` or as `file`, not both",
-        )),
-        (None, None) => Err(source.error(
-            node,
-            &join(field, "value"),
-            "missing: the schema as a table, or file = \"schema.json\"",
-        )),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod complexity;
 pub mod discovery;
 pub mod error;
 pub mod events;
+pub mod figures;
 pub mod pacing;
 pub mod policy;
 pub mod preferences;

@@ -294,7 +294,7 @@ impl<'a> ChunkReader<'a> {
                     if event.data.trim().is_empty() {
                         continue;
                     }
-                    let chunk: Chunk = serde_json::from_str(&event.data).map_err(|e| {
+                    let chunk: Chunk = wire::parse_chunk(&event.data).map_err(|e| {
                         let head: String = event.data.chars().take(80).collect();
                         self.failure(RouterError::malformed(format!(
                             "a stream event is not JSON ({e}): {head}"
@@ -377,9 +377,19 @@ impl<'a> ChunkReader<'a> {
             }
         }
         if let Some(usage) = &chunk.usage {
+            let counts = usage.to_usage();
+            let cost = usage.reported_cost_usd();
+            if let Err(reason) = &counts {
+                let note = format!("{reason}: the token counts are unknown");
+                out.emit(StreamEvent::Note(note)).await;
+            }
+            if let Err(reason) = &cost {
+                let note = format!("{reason}: the cost is unknown");
+                out.emit(StreamEvent::Note(note)).await;
+            }
             out.emit(StreamEvent::Usage {
-                usage: usage.to_usage(),
-                reported_cost_usd: usage.reported_cost_usd(),
+                usage: counts.ok(),
+                reported_cost_usd: cost.ok().flatten(),
             })
             .await;
         }

@@ -14,6 +14,7 @@ fn record(latency_ms: Option<u64>) -> GenerationRecord {
         native_tokens_prompt: None,
         native_tokens_completion: None,
         native_tokens_reasoning: None,
+        notes: Vec::new(),
     }
 }
 
@@ -39,6 +40,7 @@ fn parses_the_spec_example_of_a_generation() {
             native_tokens_prompt: Some(10),
             native_tokens_completion: Some(25),
             native_tokens_reasoning: Some(5),
+            notes: Vec::new(),
         }
     );
     let nulls = json!({"data": {"id": "gen-2", "latency": null, "generation_time": 812.6}});

@@ -30,7 +30,7 @@ fn model(id: &str) -> ModelInfo {
 fn catalog_of(models: Vec<ModelInfo>) -> Catalog {
     let parsed = ParsedModels {
         models,
-        skipped: Vec::new(),
+        ..ParsedModels::default()
     };
     Catalog::new("openrouter", CatalogSource::Live, 0, parsed)
 }

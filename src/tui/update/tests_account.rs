@@ -125,6 +125,7 @@ fn an_openrouter_answer_fetches_its_exact_record_and_the_key() {
         native_tokens_prompt: None,
         native_tokens_completion: None,
         native_tokens_reasoning: None,
+        notes: Vec::new(),
     };
     let effects = update(
         &mut state,

@@ -282,7 +282,7 @@ fn finish_result(
             error.message = format!(
                 "{}; did you mean {}?",
                 error.message,
-                suggestions.join(", ")
+                Outside(&suggestions.join(", "))
             );
         }
     }

@@ -282,7 +282,8 @@ impl Router {
                 Err(mut error) => {
                     if error.status == Some(404) {
                         error.message = format!(
-                            "no generation record for {id} after {}s",
+                            "no generation record for {} after {}s",
+                            crate::sanitize::Outside(id),
                             started.elapsed().as_secs_f32().round()
                         );
                     }

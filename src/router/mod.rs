@@ -20,6 +20,7 @@ pub mod policy;
 pub mod preferences;
 pub mod pricing;
 pub mod provider;
+pub mod reply;
 pub mod retry;
 pub mod sse;
 pub mod usage;

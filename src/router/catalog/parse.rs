@@ -16,11 +16,16 @@ pub enum CatalogError {
     NotJson(#[from] serde_json::Error),
     #[error("the model list has no `data` array (found {found})")]
     NoDataArray { found: &'static str },
+    #[error("the model list is an {0}")]
+    Page(String),
 }
 
 /// Parses the three shapes servers send: `{"data":[...]}` (OpenRouter, OpenAI,
 /// Ollama, vLLM, llama.cpp), or a bare array of entries (a saved `.data`).
 pub fn parse_models(body: &[u8]) -> Result<ParsedModels, CatalogError> {
+    if crate::router::reply::is_html(body) {
+        return Err(CatalogError::Page(crate::router::reply::html_summary(body)));
+    }
     let root: Value = serde_json::from_slice(body)?;
     let entries = match root {
         Value::Array(entries) => entries,

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use support::TEST_KEY;
 use support::cli::{openrouter_config, prism_cmd, write_config};
 use support::fake_upstream::{FakeUpstream, Piece, Reply, StreamReply};
-use support::hostile::{
+use support::hostile_data::{
     HOSTILE, LOOKALIKE_ID, answer_with_raw_usage, captive_portal, hostile_strings_reply, ok_with,
 };
 

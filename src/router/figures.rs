@@ -29,25 +29,9 @@ pub type Reason = String;
 /// A token count (its JSON text): a whole number from 0 to [`MAX_TOKENS`]; `null` is None.
 /// Integral floats (`12.0`) are whole numbers; anything else is a reason.
 pub fn token_count(field: &str, json: &str) -> Result<Option<u64>, Reason> {
-    let text = json.trim();
-    if text == "null" {
+    let Some((number, text)) = non_negative(field, json)? else {
         return Ok(None);
-    }
-    if let Ok(count) = text.parse::<u64>() {
-        return match count {
-            0..=MAX_TOKENS => Ok(Some(count)),
-            _ => Err(format!(
-                "{field} {} is more tokens than any answer has",
-                shown(text)
-            )),
-        };
-    }
-    let Some(number) = number(text) else {
-        return Err(not_a_number(field, text));
     };
-    if number.is_sign_negative() && !number.is_zero() {
-        return Err(format!("{field} {} is negative", shown(text)));
-    }
     if !number.fract().is_zero() {
         return Err(format!("{field} {} is not a whole number", shown(text)));
     }
@@ -62,12 +46,8 @@ pub fn token_count(field: &str, json: &str) -> Result<Option<u64>, Reason> {
 
 /// A cost in USD as the server wrote it (a JSON number's text); `null` is None.
 pub fn cost(field: &str, json: &str) -> Result<Option<Decimal>, Reason> {
-    let text = json.trim();
-    if text == "null" {
+    let Some((amount, text)) = non_negative(field, json)? else {
         return Ok(None);
-    }
-    let Some(amount) = number(text) else {
-        return Err(not_a_number(field, text));
     };
     // Servers compute costs in floats and may print their noise
     // (0.0076509169000000005): the shortest text of the float drops it.
@@ -118,16 +98,9 @@ pub fn check_cost(field: &str, amount: Decimal, text: &str) -> Result<Decimal, R
 /// Milliseconds from a JSON number of milliseconds: not negative, at most
 /// [`MAX_DURATION_MS`], rounded; `null` is None.
 pub fn millis(field: &str, json: &str) -> Result<Option<u64>, Reason> {
-    let text = json.trim();
-    if text == "null" {
+    let Some((ms, text)) = non_negative(field, json)? else {
         return Ok(None);
-    }
-    let Some(ms) = number(text) else {
-        return Err(not_a_number(field, text));
     };
-    if ms.is_sign_negative() && !ms.is_zero() {
-        return Err(format!("{field} {} is negative", shown(text)));
-    }
     match u64::try_from(ms.round()) {
         Ok(ms) if ms <= MAX_DURATION_MS => Ok(Some(ms)),
         _ => Err(format!("{field} {} is longer than a day", shown(text))),
@@ -137,16 +110,9 @@ pub fn millis(field: &str, json: &str) -> Result<Option<u64>, Reason> {
 /// A dollar amount of an account (a credit limit, what is left): finite,
 /// not negative, and under a trillion.
 pub fn account_usd(field: &str, json: &str) -> Result<Option<f64>, Reason> {
-    let text = json.trim();
-    if text == "null" {
+    let Some((amount, text)) = non_negative(field, json)? else {
         return Ok(None);
-    }
-    let Some(amount) = number(text) else {
-        return Err(not_a_number(field, text));
     };
-    if amount.is_sign_negative() && !amount.is_zero() {
-        return Err(format!("{field} {} is negative", shown(text)));
-    }
     if amount > Decimal::from(1_000_000_000_000u64) {
         return Err(format!("{field} {} is beyond belief", shown(text)));
     }
@@ -159,6 +125,22 @@ pub fn checked_sum(costs: impl IntoIterator<Item = Decimal>) -> Option<Decimal> 
     costs
         .into_iter()
         .try_fold(Decimal::ZERO, |total, cost| total.checked_add(cost))
+}
+
+/// A JSON number's text read as a decimal that is not negative, with the
+/// text (trimmed) for reasons; `null` is None.
+fn non_negative<'a>(field: &str, json: &'a str) -> Result<Option<(Decimal, &'a str)>, Reason> {
+    let text = json.trim();
+    if text == "null" {
+        return Ok(None);
+    }
+    let Some(value) = number(text) else {
+        return Err(not_a_number(field, text));
+    };
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(format!("{field} {} is negative", shown(text)));
+    }
+    Ok(Some((value, text)))
 }
 
 /// A JSON number's text as an exact decimal (plain or scientific); None for

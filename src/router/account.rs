@@ -66,6 +66,9 @@ pub struct KeyInfo {
     pub is_free_tier: Option<bool>,
     /// The (deprecated) rate limit, for people: "1000 requests / 1h".
     pub rate_limit: Option<String>,
+    /// Amounts the server sent that are beyond belief (left out), and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl KeyInfo {
@@ -77,6 +80,8 @@ impl KeyInfo {
                 parts.push(format!("credit {} left of {}", usd(left), usd(limit)))
             }
             (Some(left), None) => parts.push(format!("credit {} left", usd(left))),
+            // A limit or balance left out as beyond belief is unknown, not "no limit".
+            (None, _) if !self.notes.is_empty() => parts.push("credit unknown".to_string()),
             (None, _) => {
                 if let Some(used) = self.usage_usd {
                     parts.push(format!("{} used · no limit", usd(used)));
@@ -229,8 +234,8 @@ pub fn parse_generation(body: &[u8]) -> Result<GenerationRecord, RouterError> {
     })
 }
 
-/// Parses a `/key` body; amounts beyond belief (negative, not finite) are
-/// left out.
+/// Parses a `/key` body; amounts beyond belief (negative, not numbers,
+/// above a trillion) are left out, with a note.
 pub fn parse_key(body: &[u8]) -> Result<KeyInfo, RouterError> {
     let wire: WireKey = serde_json::from_slice(body)
         .map_err(|e| RouterError::malformed(format!("the key record does not parse: {e}")))?;
@@ -249,10 +254,8 @@ pub fn parse_key(body: &[u8]) -> Result<KeyInfo, RouterError> {
         usage_usd: usd("usage", &data.usage),
         is_free_tier: data.is_free_tier,
         rate_limit,
+        notes,
     };
-    for note in notes {
-        tracing::info!(%note, "key record");
-    }
     Ok(info)
 }
 

@@ -1,11 +1,10 @@
 //! The routing core: providers, the model catalog, the SSE decoder, typed
 //! stream events, pricing, the checks on every number a server sends
 //! (`figures`) and on replies that are no chat completion (`reply`), errors,
-//! retries and fallback; the routers that
-//! pick a column's model per prompt; OpenRouter provider preferences,
-//! client-side pacing, account records (`/generation`, `/key`) and local
-//! server discovery. It knows nothing of terminals; the TUI and the headless
-//! CLI both drive it.
+//! retries and fallback; the routers that pick a column's model per prompt;
+//! OpenRouter provider preferences, client-side pacing, account records
+//! (`/generation`, `/key`) and local server discovery. It knows nothing of
+//! terminals; the TUI and the headless CLI both drive it.
 
 pub mod account;
 pub mod catalog;

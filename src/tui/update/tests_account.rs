@@ -154,6 +154,7 @@ fn an_openrouter_answer_fetches_its_exact_record_and_the_key() {
             usage_usd: None,
             is_free_tier: Some(false),
             rate_limit: None,
+            notes: Vec::new(),
         })),
     );
     assert!(state.key_info.is_some());

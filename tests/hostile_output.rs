@@ -214,6 +214,12 @@ async fn a_hostile_local_server_cannot_reach_the_terminal() {
         run.out()
     );
     assert_eq!(run.out().lines().count(), 7, "{}", run.out());
+    assert!(
+        run.err()
+            .contains("prices in the catalog are beyond belief"),
+        "{}",
+        run.err()
+    );
     let run = prism(
         home.path(),
         &["--config", &config, "models", "--local", "--json"],

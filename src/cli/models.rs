@@ -140,7 +140,16 @@ async fn local(setup: &Setup, args: &ModelsArgs) -> Result<u8, CliError> {
     let mut catalogs = Vec::new();
     for server in &found {
         match server.catalog(now, config.discovery_free()) {
-            Ok(catalog) => catalogs.push((server, catalog)),
+            Ok(catalog) => {
+                if let Some(summary) = catalog.notes_summary() {
+                    errln!(
+                        "prism: warning: {}: {}",
+                        Outside(&server.base_url),
+                        Outside(&summary)
+                    );
+                }
+                catalogs.push((server, catalog));
+            }
             Err(error) => errln!(
                 "prism: warning: {}: {}",
                 Outside(&server.base_url),

@@ -5,7 +5,7 @@
 //! - [`cli`]: the headless commands (`compare`, `models`, `config`) and the shared start-up.
 //! - [`session`]: sessions on disk, votes, the leaderboard, exports.
 //! - [`tui`]: the workbench (state, reducer, views, event loop); drives the router.
-//! - [`sanitize`]: neutralises terminal escape sequences in untrusted model output.
+//! - [`sanitize`]: the one sanitiser: everything from outside reaches the terminal (and JSON output) through it.
 //! - [`units`]: durations and counts for people.
 //! - [`logging`]: logs to a file, never to the terminal.
 

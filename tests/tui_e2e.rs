@@ -2,6 +2,9 @@
 //! server is ever killed), driven with send-keys and read with capture-pane,
 //! against the fake upstream on 127.0.0.1.
 
+// Diagnostics of the test itself on failure.
+#![allow(clippy::disallowed_macros)]
+
 mod support;
 
 use std::path::Path;

@@ -19,8 +19,9 @@ use crate::router::events::{RunResult, StreamEvent};
 use crate::router::policy::RouteDecision;
 use crate::router::pricing;
 use crate::router::{ChatMessage, ChatParams, ErrorKind, Providers, Router, Target};
-use crate::sanitize::sanitize;
+use crate::sanitize::{Outside, sanitize};
 
+use super::term::{self, errln};
 use super::{CliError, ColumnArg, CompareArgs, EXIT_FAILED, EXIT_OK, Format, GlobalArgs, Setup};
 use super::{report, route};
 
@@ -39,7 +40,7 @@ pub async fn run(
     };
     let setup = Setup::load(global, &overrides)?;
     for warning in &setup.warnings {
-        eprintln!("prism: warning: {warning}");
+        errln!("prism: warning: {}", Outside(warning));
     }
     let columns = if order.is_empty() {
         super::model_columns(&setup.config.file.models)
@@ -160,10 +161,15 @@ pub async fn run(
     }
 
     printer.finish(&results)?;
-    let mut stdout = std::io::stdout().lock();
+    for result in &results {
+        for note in &result.notes {
+            errln!("prism: {}: {}", Outside(&result.model), Outside(note));
+        }
+    }
+    let mut stdout = term::stdout();
     match args.format {
         Format::Text => {
-            let mut stderr = std::io::stderr().lock();
+            let mut stderr = term::stderr();
             writeln!(stderr)?;
             stderr.write_all(report::figures_table(&results).as_bytes())?;
         }
@@ -276,7 +282,7 @@ fn finish_result(
             error.message = format!(
                 "{}; did you mean {}?",
                 error.message,
-                suggestions.join(", ")
+                Outside(&suggestions.join(", "))
             );
         }
     }
@@ -308,7 +314,7 @@ impl LivePrinter {
             current: 0,
             sections: count > 1,
             header_printed: false,
-            colour: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            colour: term::stderr_is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         }
     }
 
@@ -320,7 +326,7 @@ impl LivePrinter {
             StreamEvent::Content(text) => {
                 if index == self.current {
                     self.print_header()?;
-                    let mut out = std::io::stdout().lock();
+                    let mut out = term::stdout();
                     out.write_all(sanitize(text).as_bytes())?;
                     out.flush()?;
                 } else {
@@ -328,40 +334,39 @@ impl LivePrinter {
                 }
             }
             StreamEvent::Reasoning(text) if self.reasoning && index == self.current => {
-                let mut err = std::io::stderr().lock();
-                let text = sanitize(text);
+                let mut err = term::stderr();
                 if self.colour {
-                    write!(err, "\x1b[2m{text}\x1b[0m")?;
+                    err.dim(text)?;
                 } else {
-                    err.write_all(text.as_bytes())?;
+                    err.write_all(sanitize(text).as_bytes())?;
                 }
             }
             StreamEvent::Queued { wait_ms } => {
-                eprintln!(
+                errln!(
                     "prism: {}: queued {} by pacing (the model's rate limit)",
-                    self.labels[index],
+                    Outside(&self.labels[index]),
                     crate::units::duration_ms(*wait_ms)
                 );
             }
             StreamEvent::Retrying {
                 error, delay_ms, ..
             } => {
-                eprintln!(
+                errln!(
                     "prism: {}: {}; retrying in {}",
-                    self.labels[index],
-                    error.message,
+                    Outside(&self.labels[index]),
+                    Outside(&error.message),
                     crate::units::duration_ms(*delay_ms)
                 );
             }
             StreamEvent::Failed(error) => {
                 let line = format!(
                     "\n[{} failed: {}]\n",
-                    self.labels[index],
-                    sanitize(&error.message)
+                    Outside(&self.labels[index]),
+                    Outside(&error.message)
                 );
                 if index == self.current {
                     self.print_header()?;
-                    print!("{line}");
+                    term::stdout().write_all(line.as_bytes())?;
                 } else {
                     self.buffers[index].push_str(&line);
                 }
@@ -383,9 +388,9 @@ impl LivePrinter {
             return Ok(());
         }
         self.header_printed = true;
-        let mut out = std::io::stdout().lock();
+        let mut out = term::stdout();
         let n = self.labels.len();
-        let label = &self.labels[self.current];
+        let label = Outside(&self.labels[self.current]);
         if self.current > 0 {
             writeln!(out)?;
         }
@@ -397,7 +402,7 @@ impl LivePrinter {
     fn advance(&mut self) -> std::io::Result<()> {
         while self.current < self.labels.len() && self.done[self.current] {
             self.print_header()?;
-            let mut out = std::io::stdout().lock();
+            let mut out = term::stdout();
             out.write_all(std::mem::take(&mut self.buffers[self.current]).as_bytes())?;
             writeln!(out)?;
             out.flush()?;
@@ -406,7 +411,7 @@ impl LivePrinter {
             self.header_printed = false;
             if self.current < self.labels.len() && !self.buffers[self.current].is_empty() {
                 self.print_header()?;
-                let mut out = std::io::stdout().lock();
+                let mut out = term::stdout();
                 out.write_all(std::mem::take(&mut self.buffers[self.current]).as_bytes())?;
                 out.flush()?;
             }

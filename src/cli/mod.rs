@@ -10,6 +10,7 @@ mod report;
 mod route;
 mod sessions;
 pub mod setup;
+pub mod term;
 mod workbench;
 
 use std::path::PathBuf;
@@ -19,6 +20,7 @@ use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
 use crate::router::catalog::SortKey;
 use crate::router::policy::{router_name, router_target, valid_router_name};
+use crate::sanitize::Outside;
 
 pub use setup::{Setup, SetupError};
 
@@ -320,11 +322,11 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(CliError::Usage(message)) => {
-            eprintln!("prism: {message}");
+            term::errln!("prism: {}", Outside(&message));
             ExitCode::from(EXIT_USAGE)
         }
         Err(CliError::Io(message)) => {
-            eprintln!("prism: {message}");
+            term::errln!("prism: {}", Outside(&message));
             ExitCode::from(EXIT_FAILED)
         }
     }
@@ -467,7 +469,7 @@ fn router_column(name: &str) -> Result<crate::router::Target, CliError> {
 
 fn config_command(global: &GlobalArgs, args: &ConfigArgs) -> Result<u8, CliError> {
     use std::io::Write;
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     if args.default {
         out.write_all(crate::config::DEFAULT_CONFIG_TOML.as_bytes())?;
         return Ok(EXIT_OK);
@@ -505,11 +507,13 @@ fn config_command(global: &GlobalArgs, args: &ConfigArgs) -> Result<u8, CliError
         writeln!(
             out,
             "  {:<11} {:<36} {}{default}",
-            provider.name, provider.base_url, key
+            Outside(&provider.name).to_string(),
+            Outside(&provider.base_url).to_string(),
+            key
         )?;
     }
     for warning in &setup.warnings {
-        writeln!(out, "warning: {warning}")?;
+        writeln!(out, "warning: {}", Outside(warning))?;
     }
     Ok(EXIT_OK)
 }

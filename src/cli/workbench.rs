@@ -16,7 +16,7 @@ pub async fn run(
     order: Vec<ColumnArg>,
 ) -> Result<u8, CliError> {
     use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+    if !super::term::stdout_is_terminal() || !std::io::stdin().is_terminal() {
         return Err(CliError::Usage(
             "the workbench needs a terminal; for scripts use `prism compare` (see prism --help)"
                 .into(),
@@ -77,7 +77,7 @@ pub async fn run(
     match tui::run(setup.router, setup.loader, store, options).await {
         Ok(()) => Ok(EXIT_OK),
         Err(err) => {
-            eprintln!("prism: the terminal failed: {err}");
+            super::term::errln!("prism: the terminal failed: {err}");
             Ok(EXIT_FAILED)
         }
     }

@@ -46,7 +46,17 @@ impl CatalogLoader {
         CatalogLoader { router, cache, ttl }
     }
 
+    /// The catalog to use (see the module's doc), with a warning when some
+    /// of its prices are beyond belief (they are unknown in it).
     pub async fn load(&self, provider_name: &str, refresh: Refresh) -> LoadOutcome {
+        let mut outcome = self.pick(provider_name, refresh).await;
+        if let Some(summary) = outcome.catalog.as_ref().and_then(Catalog::notes_summary) {
+            outcome.warnings.push(summary);
+        }
+        outcome
+    }
+
+    async fn pick(&self, provider_name: &str, refresh: Refresh) -> LoadOutcome {
         let mut warnings = Vec::new();
         let Some(provider) = self.router.providers().get(provider_name) else {
             return LoadOutcome {

@@ -97,11 +97,14 @@ pub struct RouterError {
 }
 
 impl RouterError {
+    /// The message is for people: on one line, and sanitised here, so
+    /// whatever a server put in it (escape sequences, bidi overrides) is
+    /// harmless wherever the error goes (a pane, a file, JSON).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> RouterError {
         RouterError {
             kind,
             status: None,
-            message: one_line(&message.into()),
+            message: crate::sanitize::one_line(&one_line(&message.into())).into_owned(),
             retry_after: None,
         }
     }
@@ -287,9 +290,16 @@ fn classify(
             ErrorKind::ServerError,
             format!("{provider} failed ({status}): {detail}"),
         ),
-        _ => (
+        400..=499 => (
             ErrorKind::BadRequest,
             format!("{provider} answered HTTP {status}: {detail}"),
+        ),
+        // 1xx, a redirect that was not followed, 600 and above: no answer.
+        _ => (
+            ErrorKind::MalformedResponse,
+            format!(
+                "malformed response: {provider} answered HTTP {status}, which is no answer: {detail}"
+            ),
         ),
     };
     RouterError::new(kind, message)
@@ -374,8 +384,11 @@ fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
     one_line(&current.to_string())
 }
 
-/// The start of a non-JSON body (an HTML error page, say), on one line.
+/// The start of a non-JSON body on one line; an HTML page by its title.
 fn snippet(body: &[u8]) -> String {
+    if super::reply::is_html(body) {
+        return super::reply::html_summary(body);
+    }
     let text = String::from_utf8_lossy(body);
     let line = one_line(&text);
     let mut cut: String = line.chars().take(200).collect();

@@ -1,9 +1,10 @@
 //! The routing core: providers, the model catalog, the SSE decoder, typed
-//! stream events, pricing, errors, retries and fallback; the routers that
-//! pick a column's model per prompt; OpenRouter provider preferences,
-//! client-side pacing, account records (`/generation`, `/key`) and local
-//! server discovery. It knows nothing of terminals; the TUI and the headless
-//! CLI both drive it.
+//! stream events, pricing, the checks on every number a server sends
+//! (`figures`) and on replies that are no chat completion (`reply`), errors,
+//! retries and fallback; the routers that pick a column's model per prompt;
+//! OpenRouter provider preferences, client-side pacing, account records
+//! (`/generation`, `/key`) and local server discovery. It knows nothing of
+//! terminals; the TUI and the headless CLI both drive it.
 
 pub mod account;
 pub mod catalog;
@@ -14,11 +15,13 @@ pub mod complexity;
 pub mod discovery;
 pub mod error;
 pub mod events;
+pub mod figures;
 pub mod pacing;
 pub mod policy;
 pub mod preferences;
 pub mod pricing;
 pub mod provider;
+pub mod reply;
 pub mod retry;
 pub mod sse;
 pub mod usage;

@@ -12,6 +12,7 @@ use super::RouterSettings;
 use super::error::{self, ErrorContext, ErrorKind, RouterError};
 use super::events::{RunResult, StreamEvent, ToolCallDelta};
 use super::provider::{Provider, ProviderKind};
+use super::reply;
 use super::sse::{Frame, SseDecoder};
 use super::wire::{self, Chunk};
 
@@ -114,23 +115,27 @@ pub(super) async fn attempt(
             &ctx,
         )));
     }
+    if status != reqwest::StatusCode::OK {
+        let body = read_bounded(response, idle, request.cancel).await;
+        return Err(fail(reply::unexpected_success(status.as_u16(), &body)));
+    }
 
-    let is_event_stream = response
+    let content_type = response
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| !v.starts_with("application/json"))
-        .unwrap_or(true);
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if content_type.starts_with("text/html") {
+        // A captive portal or a proxy's page, not an answer.
+        let body = read_bounded(response, idle, request.cancel).await;
+        return Err(fail(RouterError::malformed(reply::html_summary(&body))));
+    }
     let mut reader = ChunkReader::new(provider, request.models, &ctx, sent_at);
-    if !is_event_stream {
+    if content_type.starts_with("application/json") {
         // Some proxies ignore `stream: true` and answer with one JSON body.
         let body = read_bounded(response, idle, request.cancel).await;
-        let chunk: Chunk =
-            serde_json::from_slice(wire::trim_leading_space(&body)).map_err(|e| {
-                fail(RouterError::malformed(format!(
-                    "the JSON body does not parse: {e}"
-                )))
-            })?;
+        let chunk = reply::completion_from_json(&body).map_err(fail)?;
         reader.on_chunk(chunk, out).await;
         reader.saw_done = true;
         return reader.finish(out).await;
@@ -159,7 +164,10 @@ pub(super) async fn attempt(
                 );
                 return Err(reader.failure(error));
             }
-            Ok(Some(Ok(bytes))) => decoder.feed(&bytes, &mut frames),
+            Ok(Some(Ok(bytes))) => {
+                reader.keep_head(&bytes);
+                decoder.feed(&bytes, &mut frames);
+            }
             Ok(None) => {
                 decoder.finish(&mut frames);
                 reader.handle_frames(&mut frames, out).await?;
@@ -239,6 +247,12 @@ struct ChunkReader<'a> {
     /// An error chunk arrived; we keep reading for its usage, then fail.
     pending_error: Option<RouterError>,
     saw_done: bool,
+    /// A chunk had a choice: this is a chat completion stream.
+    saw_choice: bool,
+    /// SSE frames (events or comments) decoded so far.
+    frames_seen: usize,
+    /// The first bytes of the body, to say what came when it was no stream.
+    head: Vec<u8>,
 }
 
 impl<'a> ChunkReader<'a> {
@@ -259,7 +273,15 @@ impl<'a> ChunkReader<'a> {
             finish_reason: None,
             pending_error: None,
             saw_done: false,
+            saw_choice: false,
+            frames_seen: 0,
+            head: Vec::new(),
         }
+    }
+
+    fn keep_head(&mut self, bytes: &[u8]) {
+        let room = reply::HEAD_BYTES.saturating_sub(self.head.len());
+        self.head.extend_from_slice(&bytes[..bytes.len().min(room)]);
     }
 
     fn failure(&self, error: RouterError) -> AttemptFailure {
@@ -275,6 +297,7 @@ impl<'a> ChunkReader<'a> {
         out: &mut Emitter<'_>,
     ) -> Result<(), AttemptFailure> {
         for frame in frames.drain(..) {
+            self.frames_seen += 1;
             if self.saw_done {
                 continue;
             }
@@ -294,7 +317,7 @@ impl<'a> ChunkReader<'a> {
                     if event.data.trim().is_empty() {
                         continue;
                     }
-                    let chunk: Chunk = serde_json::from_str(&event.data).map_err(|e| {
+                    let chunk: Chunk = wire::parse_chunk(&event.data).map_err(|e| {
                         let head: String = event.data.chars().take(80).collect();
                         self.failure(RouterError::malformed(format!(
                             "a stream event is not JSON ({e}): {head}"
@@ -333,6 +356,7 @@ impl<'a> ChunkReader<'a> {
             })
             .await;
         }
+        self.saw_choice |= !chunk.choices.is_empty();
         if let Some(wire_error) = &chunk.error
             && self.pending_error.is_none()
         {
@@ -377,12 +401,42 @@ impl<'a> ChunkReader<'a> {
             }
         }
         if let Some(usage) = &chunk.usage {
+            let counts = usage.to_usage();
+            let cost = usage.reported_cost_usd();
+            if let Err(reason) = &counts {
+                let note = format!("{reason}: the token counts are unknown");
+                out.emit(StreamEvent::Note(note)).await;
+            }
+            if let Err(reason) = &cost {
+                let note = format!("{reason}: the cost is unknown");
+                out.emit(StreamEvent::Note(note)).await;
+            }
             out.emit(StreamEvent::Usage {
-                usage: usage.to_usage(),
-                reported_cost_usd: usage.reported_cost_usd(),
+                usage: counts.ok(),
+                reported_cost_usd: cost.ok().flatten(),
             })
             .await;
         }
+    }
+
+    /// What came instead of chat chunks, when something did: a body that
+    /// is no event stream at all (an HTML page, JSON sent as the wrong type:
+    /// an error object in it is reported as such), or events that hold no
+    /// chat chunk. None for a stream that just ended before its first
+    /// chunk (that may be retried).
+    fn not_a_stream(&self) -> Option<RouterError> {
+        if self.frames_seen == 0 {
+            if self.head.is_empty() {
+                return None;
+            }
+            if let Some(wire_error) = reply::error_object(&self.head) {
+                return Some(error::from_stream_error(&wire_error, self.ctx));
+            }
+            return Some(RouterError::malformed(reply::describe(&self.head)));
+        }
+        self.saw_done.then(|| {
+            RouterError::malformed("the stream ended without a single chat completion chunk")
+        })
     }
 
     async fn first_token(&mut self, out: &mut Emitter<'_>) {
@@ -394,9 +448,15 @@ impl<'a> ChunkReader<'a> {
         }
     }
 
-    /// The end of the body: success only after `[DONE]` or a finish reason.
+    /// The end of the body: success only after `[DONE]` or a finish reason,
+    /// and only for a stream of chat chunks.
     async fn finish(&mut self, out: &mut Emitter<'_>) -> Result<(), AttemptFailure> {
         if let Some(error) = self.pending_error.take() {
+            return Err(self.failure(error));
+        }
+        if !self.saw_choice
+            && let Some(error) = self.not_a_stream()
+        {
             return Err(self.failure(error));
         }
         if !self.saw_done && self.finish_reason.is_none() {

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use serde::Deserialize;
 
 use super::types::{SCHEMA_VERSION, Session, Summary};
+use crate::router::figures;
 
 /// Longest id accepted; generated ids are 20 characters.
 const MAX_ID_CHARS: usize = 128;
@@ -115,9 +116,13 @@ impl SessionStore {
             check_replaceable(&path)?;
             remove_stale_temp_files(&self.dir, &session.id);
         }
-        let mut bytes = serde_json::to_vec_pretty(session).map_err(|e| StoreError::Io {
-            path: path.clone(),
-            source: io::Error::new(io::ErrorKind::InvalidData, e),
+        // The same escaping as every JSON output: `cat` of a file is safe too.
+        let mut bytes = Vec::with_capacity(4096);
+        crate::sanitize::json::to_writer_pretty(&mut bytes, session).map_err(|e| {
+            StoreError::Io {
+                path: path.clone(),
+                source: io::Error::new(io::ErrorKind::InvalidData, e),
+            }
         })?;
         bytes.push(b'\n');
         write_atomically(&path, &bytes, 0o600).map_err(|source| StoreError::Io { path, source })?;
@@ -316,15 +321,36 @@ fn read_session(path: &Path, id: &str) -> Result<Session, StoreError> {
     // The version first: a newer file may not parse as today's schema, and
     // "newer" is the message that helps.
     probe(path, &bytes)?;
-    let mut session: Session = serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt {
         path: path.to_path_buf(),
         detail: e.to_string(),
-    })?;
+    };
+    // The answers' figures are outside data too: checked before they are typed.
+    let mut value: serde_json::Value = serde_json::from_slice(&bytes).map_err(corrupt)?;
+    check_figures(&mut value);
+    let mut session: Session = serde_json::from_value(value).map_err(corrupt)?;
     // A copied or renamed file must not save over the one it came from.
     if session.id != id {
         session.id = id.to_string();
     }
     Ok(session)
+}
+
+/// Every answer's figures through [`figures::check_stored_result`]: a cost
+/// or count beyond belief becomes unknown, with a note in the answer.
+fn check_figures(session: &mut serde_json::Value) {
+    let Some(turns) = session.get_mut("turns").and_then(|t| t.as_array_mut()) else {
+        return;
+    };
+    let answers = turns
+        .iter_mut()
+        .filter_map(|turn| turn.get_mut("answers")?.as_array_mut())
+        .flatten();
+    for answer in answers {
+        if let Some(result) = answer.get_mut("result").and_then(|r| r.as_object_mut()) {
+            figures::check_stored_result(result);
+        }
+    }
 }
 
 fn create_private_dir(dir: &Path) -> io::Result<()> {

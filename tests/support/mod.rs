@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod fake_upstream;
+pub mod hostile_data;
 pub mod tmux;
 
 use std::time::Duration;

@@ -29,12 +29,12 @@ pub async fn run(
     args: CompareArgs,
     order: Vec<ColumnArg>,
 ) -> Result<u8, CliError> {
-    args.request.validate()?;
     // Flags first, so a malformed --max-price fails before any request.
     let flag_prefs = args.preferences.to_prefs()?;
     let overrides = CliOverrides {
         max_retries: args.max_retries,
         idle_timeout_secs: args.idle_timeout,
+        request_timeout_secs: args.request_timeout,
         ..CliOverrides::default()
     };
     let setup = Setup::load(global, &overrides)?;

@@ -22,7 +22,6 @@ pub async fn run(
                 .into(),
         ));
     }
-    open.request.validate()?;
     // The privacy switch (F3, starting from the config's `[privacy]`) decides
     // per request, so the router itself does not force it.
     let overrides = CliOverrides {

@@ -2,16 +2,18 @@
 //! decoder, and turn chunks into `StreamEvent`s. Retrying and falling back
 //! are the caller's business (`run.rs`); this file only reports what happened.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::RouterSettings;
+use super::body::{self, Clock, Read, Stop};
 use super::error::{self, ErrorContext, ErrorKind, RouterError};
 use super::events::{RunResult, StreamEvent, ToolCallDelta};
 use super::provider::{Provider, ProviderKind};
+use super::redact::{Redactor, StreamRedactor};
 use super::sse::{Frame, SseDecoder};
 use super::wire::{self, Chunk};
 
@@ -47,10 +49,12 @@ pub(super) struct AttemptRequest<'a> {
     pub body: &'a serde_json::Value,
     pub settings: &'a RouterSettings,
     pub cancel: &'a CancellationToken,
+    /// Keeps keys out of everything the server says.
+    pub redactor: &'a Redactor,
 }
 
-/// Largest error body we read; they are a few hundred bytes in practice.
-const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+/// A JSON answer may carry this much beside its text (ids, usage, escapes).
+const JSON_ANSWER_OVERHEAD_BYTES: usize = 64 * 1024;
 
 pub(super) async fn attempt(
     request: &AttemptRequest<'_>,
@@ -60,12 +64,7 @@ pub(super) async fn attempt(
     let provider = request.provider;
     let url = provider.chat_url();
     let model_label = request.models.join(",");
-    let ctx = ErrorContext {
-        provider: &provider.name,
-        model: &model_label,
-        url: &provider.base_url,
-        key_env: provider.api_key_env.as_deref(),
-    };
+    let ctx = ErrorContext::of(provider, &model_label);
     let fail = |error: RouterError| AttemptFailure {
         error,
         produced_output: false,
@@ -77,22 +76,33 @@ pub(super) async fn attempt(
     }
 
     let builder = build_request(request, &url);
-    let idle = request.settings.idle_timeout;
-    let response = tokio::select! {
-        biased;
-        _ = request.cancel.cancelled() => return Err(fail(RouterError::cancelled())),
-        sent = tokio::time::timeout(idle, builder.send()) => match sent {
-            Err(_) => {
-                return Err(fail(RouterError::new(
+    let settings = request.settings;
+    let idle = settings.idle_timeout;
+    let clock = Clock::start(idle, settings.request_timeout);
+    let response = match body::wait(builder.send(), &clock, request.cancel).await {
+        Err(stop) => {
+            let error = match stop {
+                Stop::Cancelled => RouterError::cancelled(),
+                Stop::Deadline => RouterError::deadline(clock.request_timeout),
+                Stop::Idle => RouterError::new(
                     ErrorKind::Timeout,
-                    format!("no response from {} within {}s", provider.base_url, idle.as_secs()),
-                )));
-            }
-            Ok(Err(err)) => {
-                return Err(fail(error::from_transport(&err, &provider.base_url, request.settings.connect_timeout)));
-            }
-            Ok(Ok(response)) => response,
-        },
+                    format!(
+                        "no response from {} within {}s",
+                        provider.base_url,
+                        idle.as_secs()
+                    ),
+                ),
+            };
+            return Err(fail(error));
+        }
+        Ok(Err(err)) => {
+            return Err(fail(error::from_transport(
+                &err,
+                &provider.base_url,
+                settings.connect_timeout,
+            )));
+        }
+        Ok(Ok(response)) => response,
     };
 
     let status = response.status();
@@ -106,7 +116,13 @@ pub(super) async fn attempt(
         .map(str::to_string);
     if !status.is_success() {
         let retry_after = error::retry_after(response.headers(), SystemTime::now());
-        let body = read_bounded(response, idle, request.cancel).await;
+        let read = body::read_capped(
+            response.bytes_stream(),
+            super::MAX_SMALL_BODY_BYTES,
+            &clock,
+            request.cancel,
+        );
+        let body = read.await.into_bytes();
         return Err(fail(error::from_http(
             status.as_u16(),
             &body,
@@ -121,34 +137,62 @@ pub(super) async fn attempt(
         .and_then(|v| v.to_str().ok())
         .map(|v| !v.starts_with("application/json"))
         .unwrap_or(true);
-    let mut reader = ChunkReader::new(provider, request.models, &ctx, sent_at);
-    if !is_event_stream {
-        // Some proxies ignore `stream: true` and answer with one JSON body.
-        let body = read_bounded(response, idle, request.cancel).await;
-        let chunk: Chunk =
-            serde_json::from_slice(wire::trim_leading_space(&body)).map_err(|e| {
-                fail(RouterError::malformed(format!(
-                    "the JSON body does not parse: {e}"
-                )))
-            })?;
-        reader.on_chunk(chunk, out).await;
-        reader.saw_done = true;
-        return reader.finish(out).await;
-    }
+    let mut reader = ChunkReader::new(request, &ctx, sent_at);
+    let outcome = if is_event_stream {
+        read_stream(response, &clock, &mut reader, out).await
+    } else {
+        read_json(response, &clock, &mut reader, out).await
+    };
+    // Text held back while it could have been the start of a key is shown
+    // now, whatever the outcome (`finish` already did on success).
+    reader.flush_held(out).await;
+    outcome
+}
 
+/// Some proxies ignore `stream: true` and answer with one JSON body.
+async fn read_json(
+    response: reqwest::Response,
+    clock: &Clock,
+    reader: &mut ChunkReader<'_>,
+    out: &mut Emitter<'_>,
+) -> Result<(), AttemptFailure> {
+    let limit = reader
+        .max_answer_bytes
+        .saturating_add(JSON_ANSWER_OVERHEAD_BYTES);
+    let read = body::read_capped(response.bytes_stream(), limit, clock, reader.cancel);
+    let body = match read.await {
+        Read::Whole(body) => body,
+        Read::Capped(_) => {
+            return Err(reader.failure(RouterError::too_large(
+                "the JSON answer",
+                limit,
+                "[limits] max_answer_mib",
+            )));
+        }
+        Read::Cut(_, stop) => return Err(reader.failure(reader.stopped(stop, clock))),
+    };
+    let chunk: Chunk = serde_json::from_slice(wire::trim_leading_space(&body)).map_err(|e| {
+        reader.failure(reader.redactor.error(RouterError::malformed(format!(
+            "the JSON body does not parse: {e}"
+        ))))
+    })?;
+    reader.on_chunk(chunk, out).await?;
+    reader.saw_done = true;
+    reader.finish(out).await
+}
+
+async fn read_stream(
+    response: reqwest::Response,
+    clock: &Clock,
+    reader: &mut ChunkReader<'_>,
+    out: &mut Emitter<'_>,
+) -> Result<(), AttemptFailure> {
     let mut body = response.bytes_stream();
-    let mut decoder = SseDecoder::with_max_event_bytes(request.settings.max_event_bytes);
+    let mut decoder = SseDecoder::with_max_event_bytes(reader.max_event_bytes);
     let mut frames = Vec::new();
     loop {
-        let next = tokio::select! {
-            biased;
-            _ = request.cancel.cancelled() => {
-                return Err(reader.failure(RouterError::cancelled()));
-            }
-            next = tokio::time::timeout(idle, body.next()) => next,
-        };
-        match next {
-            Err(_) => return Err(reader.failure(RouterError::stalled(idle))),
+        match body::wait(body.next(), clock, reader.cancel).await {
+            Err(stop) => return Err(reader.failure(reader.stopped(Some(stop), clock))),
             Ok(Some(Err(err))) => {
                 let error = RouterError::new(
                     ErrorKind::StreamEndedEarly,
@@ -198,32 +242,11 @@ fn build_request(request: &AttemptRequest<'_>, url: &str) -> reqwest::RequestBui
     builder.body(request.body.to_string())
 }
 
-/// Reads an error or non-streaming body, capped, giving up on a stall.
-async fn read_bounded(
-    response: reqwest::Response,
-    idle: Duration,
-    cancel: &CancellationToken,
-) -> Vec<u8> {
-    let mut body = response.bytes_stream();
-    let mut out = Vec::new();
-    loop {
-        let next = tokio::select! {
-            biased;
-            _ = cancel.cancelled() => break,
-            next = tokio::time::timeout(idle, body.next()) => next,
-        };
-        match next {
-            Ok(Some(Ok(bytes))) => {
-                let room = MAX_ERROR_BODY_BYTES.saturating_sub(out.len());
-                out.extend_from_slice(&bytes[..bytes.len().min(room)]);
-                if out.len() >= MAX_ERROR_BODY_BYTES {
-                    break;
-                }
-            }
-            _ => break,
-        }
-    }
-    out
+/// Which text a delta adds to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TextKind {
+    Content,
+    Reasoning,
 }
 
 /// Interprets the chunks of one attempt.
@@ -231,6 +254,10 @@ struct ChunkReader<'a> {
     provider: &'a Provider,
     requested: &'a str,
     ctx: &'a ErrorContext<'a>,
+    cancel: &'a CancellationToken,
+    redactor: &'a Redactor,
+    max_event_bytes: usize,
+    max_answer_bytes: usize,
     sent_at: Instant,
     started: bool,
     first_token: bool,
@@ -239,19 +266,23 @@ struct ChunkReader<'a> {
     /// An error chunk arrived; we keep reading for its usage, then fail.
     pending_error: Option<RouterError>,
     saw_done: bool,
+    /// Answer bytes emitted so far (content, reasoning, tool arguments).
+    answer_bytes: usize,
+    /// Tails of content and reasoning that could be the start of a key.
+    content_held: StreamRedactor,
+    reasoning_held: StreamRedactor,
 }
 
 impl<'a> ChunkReader<'a> {
-    fn new(
-        provider: &'a Provider,
-        models: &'a [&'a str],
-        ctx: &'a ErrorContext<'a>,
-        sent_at: Instant,
-    ) -> Self {
+    fn new(request: &'a AttemptRequest<'a>, ctx: &'a ErrorContext<'a>, sent_at: Instant) -> Self {
         ChunkReader {
-            provider,
-            requested: models.first().copied().unwrap_or_default(),
+            provider: request.provider,
+            requested: request.models.first().copied().unwrap_or_default(),
             ctx,
+            cancel: request.cancel,
+            redactor: request.redactor,
+            max_event_bytes: request.settings.max_event_bytes,
+            max_answer_bytes: request.settings.max_answer_bytes,
             sent_at,
             started: false,
             first_token: false,
@@ -259,6 +290,9 @@ impl<'a> ChunkReader<'a> {
             finish_reason: None,
             pending_error: None,
             saw_done: false,
+            answer_bytes: 0,
+            content_held: StreamRedactor::default(),
+            reasoning_held: StreamRedactor::default(),
         }
     }
 
@@ -266,6 +300,99 @@ impl<'a> ChunkReader<'a> {
         AttemptFailure {
             error,
             produced_output: self.produced_output,
+        }
+    }
+
+    /// The error for a read that stopped (None: the connection broke).
+    fn stopped(&self, stop: Option<Stop>, clock: &Clock) -> RouterError {
+        match stop {
+            Some(Stop::Cancelled) => RouterError::cancelled(),
+            Some(Stop::Idle) => RouterError::stalled(clock.idle),
+            Some(Stop::Deadline) => RouterError::deadline(clock.request_timeout),
+            None => RouterError::new(
+                ErrorKind::StreamEndedEarly,
+                "stream ended early: the connection broke",
+            ),
+        }
+    }
+
+    fn too_large(&self) -> RouterError {
+        let mut error = RouterError::too_large(
+            "the answer",
+            self.max_answer_bytes,
+            "[limits] max_answer_mib",
+        );
+        error.message.push_str("; what arrived is kept");
+        error
+    }
+
+    /// Emits answer text through the key redactor and within the size cap.
+    async fn emit_text(
+        &mut self,
+        kind: TextKind,
+        delta: &str,
+        out: &mut Emitter<'_>,
+    ) -> Result<(), RouterError> {
+        // The first token's time is when it arrived, even if it is held back.
+        self.first_token(out).await;
+        // Text of the other kind that was held back comes first.
+        let other_held = match kind {
+            TextKind::Content => self.reasoning_held.flush(),
+            TextKind::Reasoning => self.content_held.flush(),
+        };
+        if !other_held.is_empty() {
+            let other = match kind {
+                TextKind::Content => TextKind::Reasoning,
+                TextKind::Reasoning => TextKind::Content,
+            };
+            self.emit_capped(other, other_held, out).await?;
+        }
+        let held = match kind {
+            TextKind::Content => &mut self.content_held,
+            TextKind::Reasoning => &mut self.reasoning_held,
+        };
+        let ready = held.push(self.redactor, delta);
+        self.emit_capped(kind, ready, out).await
+    }
+
+    /// Emits `text` as far as the cap allows; past it, the answer fails.
+    async fn emit_capped(
+        &mut self,
+        kind: TextKind,
+        mut text: String,
+        out: &mut Emitter<'_>,
+    ) -> Result<(), RouterError> {
+        let room = self.max_answer_bytes.saturating_sub(self.answer_bytes);
+        let over = text.len() > room;
+        if over {
+            let mut cut = room;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+        }
+        if !text.is_empty() {
+            self.answer_bytes += text.len();
+            let event = match kind {
+                TextKind::Content => StreamEvent::Content(text),
+                TextKind::Reasoning => StreamEvent::Reasoning(text),
+            };
+            out.emit(event).await;
+        }
+        if over { Err(self.too_large()) } else { Ok(()) }
+    }
+
+    /// Shows what the key redactor held back (at the end of the answer).
+    async fn flush_held(&mut self, out: &mut Emitter<'_>) {
+        for kind in [TextKind::Reasoning, TextKind::Content] {
+            let held = match kind {
+                TextKind::Content => self.content_held.flush(),
+                TextKind::Reasoning => self.reasoning_held.flush(),
+            };
+            if !held.is_empty() {
+                // Past the cap the answer has failed already: the rest is dropped.
+                let _ = self.emit_capped(kind, held, out).await;
+            }
         }
     }
 
@@ -296,37 +423,46 @@ impl<'a> ChunkReader<'a> {
                     }
                     let chunk: Chunk = serde_json::from_str(&event.data).map_err(|e| {
                         let head: String = event.data.chars().take(80).collect();
-                        self.failure(RouterError::malformed(format!(
+                        self.failure(self.redactor.error(RouterError::malformed(format!(
                             "a stream event is not JSON ({e}): {head}"
-                        )))
+                        ))))
                     })?;
-                    self.on_chunk(chunk, out).await;
+                    self.on_chunk(chunk, out).await?;
                 }
             }
         }
         Ok(())
     }
 
-    async fn on_chunk(&mut self, chunk: Chunk, out: &mut Emitter<'_>) {
+    async fn on_chunk(
+        &mut self,
+        chunk: Chunk,
+        out: &mut Emitter<'_>,
+    ) -> Result<(), AttemptFailure> {
+        self.read_chunk(chunk, out)
+            .await
+            .map_err(|error| self.failure(error))
+    }
+
+    async fn read_chunk(&mut self, chunk: Chunk, out: &mut Emitter<'_>) -> Result<(), RouterError> {
+        let redactor = self.redactor;
+        // Every string the server names goes through the key redactor.
+        let named = |text: &Option<String>| -> Option<String> {
+            text.as_deref()
+                .filter(|t| !t.is_empty())
+                .map(|t| redactor.redact(t).into_owned())
+        };
         // Other servers' ids ("chatcmpl-…") name nothing we could look up.
         if self.provider.kind == ProviderKind::OpenRouter
             && out.result.generation_id.is_none()
-            && let Some(id) = chunk.id.as_ref().filter(|id| !id.is_empty())
+            && let Some(id) = named(&chunk.id)
         {
-            out.result.generation_id = Some(id.clone());
+            out.result.generation_id = Some(id);
         }
         if !self.started && (chunk.model.is_some() || !chunk.choices.is_empty()) {
             self.started = true;
-            let served_model = chunk
-                .model
-                .clone()
-                .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| self.requested.to_string());
-            let provider = chunk
-                .provider
-                .clone()
-                .filter(|p| !p.is_empty())
-                .unwrap_or_else(|| self.provider.name.clone());
+            let served_model = named(&chunk.model).unwrap_or_else(|| self.requested.to_string());
+            let provider = named(&chunk.provider).unwrap_or_else(|| self.provider.name.clone());
             out.emit(StreamEvent::Started {
                 served_model,
                 provider,
@@ -336,34 +472,39 @@ impl<'a> ChunkReader<'a> {
         if let Some(wire_error) = &chunk.error
             && self.pending_error.is_none()
         {
-            self.pending_error = Some(error::from_stream_error(wire_error, self.ctx));
+            let error = error::from_stream_error(wire_error, self.ctx);
+            self.pending_error = Some(redactor.error(error));
         }
         for choice in chunk.choices.iter().filter(|c| c.index.unwrap_or(0) == 0) {
             let Some(delta) = choice.delta.as_ref().or(choice.message.as_ref()) else {
                 continue;
             };
             if let Some(reasoning) = delta.reasoning_text().filter(|t| !t.is_empty()) {
-                self.first_token(out).await;
-                out.emit(StreamEvent::Reasoning(reasoning)).await;
+                self.emit_text(TextKind::Reasoning, &reasoning, out).await?;
             }
             if let Some(content) = delta.content.as_ref().filter(|t| !t.is_empty()) {
-                self.first_token(out).await;
-                out.emit(StreamEvent::Content(content.clone())).await;
+                self.emit_text(TextKind::Content, content, out).await?;
             }
             for call in &delta.tool_calls {
                 self.produced_output = true;
                 let function = call.function.as_ref();
+                let arguments = function
+                    .and_then(|f| f.arguments.as_deref())
+                    .map(|a| redactor.redact_keys(a).into_owned())
+                    .unwrap_or_default();
+                self.answer_bytes = self.answer_bytes.saturating_add(arguments.len());
                 out.emit(StreamEvent::ToolCall(ToolCallDelta {
                     index: call.index.unwrap_or(0),
-                    id: call.id.clone(),
-                    name: function.and_then(|f| f.name.clone()),
-                    arguments: function
-                        .and_then(|f| f.arguments.clone())
-                        .unwrap_or_default(),
+                    id: named(&call.id),
+                    name: function.and_then(|f| named(&f.name)),
+                    arguments,
                 }))
                 .await;
+                if self.answer_bytes > self.max_answer_bytes {
+                    return Err(self.too_large());
+                }
             }
-            if let Some(reason) = choice.finish_reason.as_ref().filter(|r| !r.is_empty()) {
+            if let Some(reason) = named(&choice.finish_reason) {
                 if reason == "error" && self.pending_error.is_none() && chunk.error.is_none() {
                     self.pending_error = Some(RouterError::new(
                         ErrorKind::ServerError,
@@ -373,7 +514,7 @@ impl<'a> ChunkReader<'a> {
                         ),
                     ));
                 }
-                self.finish_reason = Some(reason.clone());
+                self.finish_reason = Some(reason);
             }
         }
         if let Some(usage) = &chunk.usage {
@@ -383,6 +524,7 @@ impl<'a> ChunkReader<'a> {
             })
             .await;
         }
+        Ok(())
     }
 
     async fn first_token(&mut self, out: &mut Emitter<'_>) {
@@ -396,6 +538,7 @@ impl<'a> ChunkReader<'a> {
 
     /// The end of the body: success only after `[DONE]` or a finish reason.
     async fn finish(&mut self, out: &mut Emitter<'_>) -> Result<(), AttemptFailure> {
+        self.flush_held(out).await;
         if let Some(error) = self.pending_error.take() {
             return Err(self.failure(error));
         }

@@ -578,3 +578,252 @@ async fn an_oversized_dotenv_is_refused() {
     assert_eq!(error_of(&out)["kind"], json!("missing_api_key"));
     assert!(fake.chat_requests().is_empty());
 }
+
+// --- Files ----------------------------------------------------------------
+
+/// A saved session with one prompt, and its id.
+fn saved_session(home: &Path) -> String {
+    let store = prism::session::SessionStore::new(home.join("data/prism/sessions"));
+    let mut session = prism::session::Session::new("20260101-120000-abcd".into(), 1_767_268_800);
+    session.name = Some("exported".into());
+    store.save(&session).expect("save");
+    session.id
+}
+
+fn export_to(home: &Path, target: &Path) -> Output {
+    let mut command = prism_cmd(home);
+    command.args(["sessions", "export", "20260101"]);
+    command.arg("-o").arg(target);
+    support::cli::run_blocking(command)
+}
+
+#[cfg(unix)]
+#[test]
+fn export_writes_into_a_fifo_instead_of_replacing_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let home = tempfile::tempdir().expect("home");
+    saved_session(home.path());
+    let fifo = home.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).expect("read the fifo"))
+    };
+    let out = export_to(home.path(), &fifo);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(reader.join().expect("reader").starts_with("# "));
+    let kind = std::fs::symlink_metadata(&fifo)
+        .expect("still there")
+        .file_type();
+    assert!(kind.is_fifo(), "the FIFO was replaced by a {kind:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn export_writes_through_a_symlink_and_a_device_without_replacing_them() {
+    use std::os::unix::fs::FileTypeExt;
+    let home = tempfile::tempdir().expect("home");
+    saved_session(home.path());
+    let target = home.path().join("report.md");
+    std::fs::write(&target, "old").expect("write");
+    let link = home.path().join("link.md");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let out = export_to(home.path(), &link);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .expect("read")
+            .starts_with("# ")
+    );
+
+    // A device node of our own (only root may make one): written, not replaced.
+    let null = home.path().join("null");
+    let made = Command::new("mknod")
+        .arg(&null)
+        .args(["c", "1", "3"])
+        .output();
+    if made.is_ok_and(|m| m.status.success()) {
+        let out = export_to(home.path(), &null);
+        assert_eq!(out.status, 0, "{}", out.stderr);
+        let kind = std::fs::symlink_metadata(&null).expect("node").file_type();
+        assert!(
+            kind.is_char_device(),
+            "the device was replaced by a {kind:?}"
+        );
+    }
+}
+
+/// prism's `args` in a 120×40 terminal in `home`; the script echoes prism's
+/// exit status as `PRISM-EXITED-n`.
+fn workbench(home: &Path, fake: &FakeUpstream, args: &str) -> support::tmux::Tmux {
+    let script = format!(
+        "cd {home} && env -u OPENROUTER_API_KEY XDG_CONFIG_HOME={home}/config XDG_CACHE_HOME={home}/cache XDG_DATA_HOME={home}/data PRISM_TEST_KEY={TEST_KEY} TERM=xterm-256color {prism} --base-url {url} --api-key-env PRISM_TEST_KEY {args}; echo PRISM-EXITED-$?; sleep 30",
+        home = home.display(),
+        prism = env!("CARGO_BIN_EXE_prism"),
+        url = fake.base_url(),
+    );
+    support::tmux::Tmux::start("prism-hostile", (120, 40), &script)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signals_restore_the_terminal_and_exit_128_plus_the_signal() {
+    let home = tempfile::tempdir().expect("home");
+    let fake = FakeUpstream::start().await;
+    for (signal, number) in [("QUIT", 3), ("TERM", 15), ("HUP", 1), ("INT", 2)] {
+        let tmux = workbench(home.path(), &fake, "-m alpha/model");
+        tokio::task::block_in_place(|| {
+            tmux.wait_for("the workbench", Duration::from_secs(15), |s| {
+                s.contains("1 alpha/model")
+            });
+            let pid = tmux.prism_pid().expect("prism's pid");
+            let sent = Command::new("kill")
+                .arg(format!("-{signal}"))
+                .arg(&pid)
+                .status();
+            assert!(sent.expect("kill").success());
+            let status = 128 + number;
+            tmux.wait_for("prism to exit", Duration::from_secs(10), |s| {
+                s.contains(&format!("PRISM-EXITED-{status}"))
+            });
+            // Main screen, no mouse tracking: the terminal is the shell's again.
+            let modes = tmux.run(&[
+                "display-message",
+                "-p",
+                "#{alternate_on}#{mouse_any_flag}#{mouse_button_flag}#{mouse_standard_flag}",
+            ]);
+            assert_eq!(
+                modes.trim(),
+                "0000",
+                "SIG{signal} left the terminal in prism's modes"
+            );
+        });
+    }
+}
+
+/// The session files in `home`, as (file name, prompts).
+fn sessions_in(home: &Path) -> Vec<(String, Vec<String>)> {
+    let dir = home.join("data/prism/sessions");
+    let mut found: Vec<(String, Vec<String>)> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).expect("read");
+            let session: prism::session::Session = serde_json::from_slice(&bytes).expect("parses");
+            let prompts = session.turns.iter().map(|t| t.prompt.clone()).collect();
+            (session.id, prompts)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_workbench_on_the_same_session_opens_a_copy() {
+    let home = tempfile::tempdir().expect("home");
+    let fake = FakeUpstream::start().await;
+    fake.any_model(|model| Reply::Stream(StreamReply::tokens(model, &["fine"])));
+    let first = workbench(home.path(), &fake, "-m alpha/model");
+    tokio::task::block_in_place(|| {
+        first.wait_for("the workbench", Duration::from_secs(15), |s| {
+            s.contains("1 alpha/model")
+        });
+        first.send_prompt("one");
+        first.wait_for("the answer", Duration::from_secs(15), |s| {
+            s.contains("· done")
+        });
+    });
+    let sessions = sessions_in(home.path());
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    let original = sessions[0].0.clone();
+
+    let second = workbench(home.path(), &fake, &format!("--resume {original}"));
+    tokio::task::block_in_place(|| {
+        let screen = second.wait_for("the copy notice", Duration::from_secs(15), |s| {
+            s.contains("is open in another prism")
+        });
+        assert!(
+            screen.contains(&format!("session {original} is open in another prism (pid")),
+            "{screen}"
+        );
+        second.send_prompt("two from the second");
+        second.wait_for("its answer", Duration::from_secs(15), |s| {
+            s.matches("· done").count() >= 1 && s.contains("two from the second")
+        });
+        first.send_prompt("two from the first");
+        first.wait_for("its answer", Duration::from_secs(15), |s| {
+            s.contains("two from the first") && s.matches("· done").count() >= 1
+        });
+        second.quit("C-q");
+        first.quit("C-q");
+    });
+
+    let sessions = sessions_in(home.path());
+    let prompts = |id: &str| {
+        sessions
+            .iter()
+            .find(|(s, _)| s == id)
+            .map(|(_, p)| p.clone())
+    };
+    assert_eq!(
+        prompts(&original),
+        Some(vec!["one".to_string(), "two from the first".to_string()]),
+        "the first workbench's session keeps its turns: {sessions:?}"
+    );
+    let copies: Vec<_> = sessions.iter().filter(|(id, _)| *id != original).collect();
+    assert_eq!(copies.len(), 1, "{sessions:?}");
+    assert_eq!(
+        copies[0].1,
+        vec!["one".to_string(), "two from the second".to_string()]
+    );
+    // Both quit: no lock file is left behind.
+    let leftovers: Vec<_> = files_under(&home.path().join("data/prism/sessions"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".lock"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[tokio::test]
+async fn compare_interrupted_by_ctrl_c_reports_and_exits_130() {
+    let home = tempfile::tempdir().expect("home");
+    let fake = FakeUpstream::start().await;
+    fake.any_model(|_| {
+        Hostile::KeepAliveForever {
+            every: Duration::from_millis(100),
+        }
+        .into()
+    });
+    let config = config(home.path(), &fake, "");
+    let child =
+        tokio::process::Command::from(compare(home.path(), &config, &["-m", "a/model", "Q"]))
+            .spawn()
+            .expect("spawn");
+    for _ in 0..200 {
+        if !fake.chat_requests().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let pid = child.id().expect("running").to_string();
+    let sent = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let output = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
+        .await
+        .expect("prism stops")
+        .expect("prism ran");
+    let out = Output::checked(output);
+    assert_eq!(out.status, 130, "{}", out.stderr);
+    assert_eq!(error_of(&out)["kind"], json!("cancelled"));
+}

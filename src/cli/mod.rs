@@ -326,6 +326,11 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
     }
 }
 
+/// The exit status after a signal ended the run: 128 + its number.
+pub fn exit_for_signal(signal: i32) -> u8 {
+    u8::try_from(128 + signal.clamp(1, 127)).unwrap_or(EXIT_FAILED)
+}
+
 #[derive(Debug)]
 pub enum CliError {
     /// Bad arguments or configuration: exit 2.

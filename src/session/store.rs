@@ -377,10 +377,15 @@ fn read_session(path: &Path, id: &str) -> Result<Session, StoreError> {
         path: path.to_path_buf(),
         source,
     })?;
+    parse_session(path, &bytes, id)
+}
+
+/// A session file's bytes as the store reads them (`path` and `id` name it).
+pub fn parse_session(path: &Path, bytes: &[u8], id: &str) -> Result<Session, StoreError> {
     // The version first: a newer file may not parse as today's schema, and
     // "newer" is the message that helps.
-    probe(path, &bytes)?;
-    let mut session: Session = serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+    probe(path, bytes)?;
+    let mut session: Session = serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
         path: path.to_path_buf(),
         detail: e.to_string(),
     })?;

@@ -12,10 +12,10 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use support::TEST_KEY;
 use support::cli::{Output, prism_cmd, write_config};
 use support::fake_upstream::hostile::Hostile;
 use support::fake_upstream::{FakeUpstream, Reply, StreamReply};
+use support::{TEST_KEY, files_under};
 
 /// A config pointing OpenRouter at the fake, its key in PRISM_TEST_KEY,
 /// plus `extra` lines.
@@ -73,23 +73,6 @@ fn compare(home: &Path, config: &str, args: &[&str]) -> Command {
     command.args(["--config", config, "compare", "--format", "json"]);
     command.args(args);
     command
-}
-
-/// Every file under `dir`, recursively.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out
 }
 
 /// No file prism wrote under `home` holds the key.
@@ -660,16 +643,14 @@ fn export_writes_through_a_symlink_and_a_device_without_replacing_them() {
     }
 }
 
-/// prism's `args` in a 120×40 terminal in `home`; the script echoes prism's
-/// exit status as `PRISM-EXITED-n`.
+/// The workbench with `args` against `fake`, in a 120×40 terminal in `home`.
 fn workbench(home: &Path, fake: &FakeUpstream, args: &str) -> support::tmux::Tmux {
-    let script = format!(
-        "cd {home} && env -u OPENROUTER_API_KEY XDG_CONFIG_HOME={home}/config XDG_CACHE_HOME={home}/cache XDG_DATA_HOME={home}/data PRISM_TEST_KEY={TEST_KEY} TERM=xterm-256color {prism} --base-url {url} --api-key-env PRISM_TEST_KEY {args}; echo PRISM-EXITED-$?; sleep 30",
-        home = home.display(),
-        prism = env!("CARGO_BIN_EXE_prism"),
-        url = fake.base_url(),
+    let command = format!(
+        "{} --base-url {} --api-key-env PRISM_TEST_KEY {args}",
+        env!("CARGO_BIN_EXE_prism"),
+        fake.base_url()
     );
-    support::tmux::Tmux::start("prism-hostile", (120, 40), &script)
+    support::tmux::Tmux::prism("prism-hostile", (120, 40), home, TEST_KEY, &command)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -741,7 +722,18 @@ async fn a_second_workbench_on_the_same_session_opens_a_copy() {
             s.contains("· done")
         });
     });
-    let sessions = sessions_in(home.path());
+    // Saved by the writer task soon after the answer shows.
+    let mut sessions = sessions_in(home.path());
+    for _ in 0..200 {
+        if sessions
+            .first()
+            .is_some_and(|(_, prompts)| prompts.len() == 1)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        sessions = sessions_in(home.path());
+    }
     assert_eq!(sessions.len(), 1, "{sessions:?}");
     let original = sessions[0].0.clone();
 

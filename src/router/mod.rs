@@ -6,6 +6,7 @@
 //! CLI both drive it.
 
 pub mod account;
+mod answer_text;
 pub mod catalog;
 pub mod catalog_cache;
 pub mod catalog_load;

@@ -9,11 +9,12 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::RouterSettings;
+use super::answer_text::{AnswerText, OverCap, TextKind};
 use super::body::{self, Clock, Read, Stop};
 use super::error::{self, ErrorContext, ErrorKind, RouterError};
 use super::events::{RunResult, StreamEvent, ToolCallDelta};
 use super::provider::{Provider, ProviderKind};
-use super::redact::{Redactor, StreamRedactor};
+use super::redact::Redactor;
 use super::sse::{Frame, SseDecoder};
 use super::wire::{self, Chunk};
 
@@ -242,13 +243,6 @@ fn build_request(request: &AttemptRequest<'_>, url: &str) -> reqwest::RequestBui
     builder.body(request.body.to_string())
 }
 
-/// Which text a delta adds to.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum TextKind {
-    Content,
-    Reasoning,
-}
-
 /// Interprets the chunks of one attempt.
 struct ChunkReader<'a> {
     provider: &'a Provider,
@@ -266,11 +260,8 @@ struct ChunkReader<'a> {
     /// An error chunk arrived; we keep reading for its usage, then fail.
     pending_error: Option<RouterError>,
     saw_done: bool,
-    /// Answer bytes emitted so far (content, reasoning, tool arguments).
-    answer_bytes: usize,
-    /// Tails of content and reasoning that could be the start of a key.
-    content_held: StreamRedactor,
-    reasoning_held: StreamRedactor,
+    /// The answer's text so far: redacted and within the cap.
+    text: AnswerText,
 }
 
 impl<'a> ChunkReader<'a> {
@@ -290,9 +281,7 @@ impl<'a> ChunkReader<'a> {
             finish_reason: None,
             pending_error: None,
             saw_done: false,
-            answer_bytes: 0,
-            content_held: StreamRedactor::default(),
-            reasoning_held: StreamRedactor::default(),
+            text: AnswerText::new(request.redactor.clone(), request.settings.max_answer_bytes),
         }
     }
 
@@ -335,64 +324,20 @@ impl<'a> ChunkReader<'a> {
     ) -> Result<(), RouterError> {
         // The first token's time is when it arrived, even if it is held back.
         self.first_token(out).await;
-        // Text of the other kind that was held back comes first.
-        let other_held = match kind {
-            TextKind::Content => self.reasoning_held.flush(),
-            TextKind::Reasoning => self.content_held.flush(),
-        };
-        if !other_held.is_empty() {
-            let other = match kind {
-                TextKind::Content => TextKind::Reasoning,
-                TextKind::Reasoning => TextKind::Content,
-            };
-            self.emit_capped(other, other_held, out).await?;
-        }
-        let held = match kind {
-            TextKind::Content => &mut self.content_held,
-            TextKind::Reasoning => &mut self.reasoning_held,
-        };
-        let ready = held.push(self.redactor, delta);
-        self.emit_capped(kind, ready, out).await
-    }
-
-    /// Emits `text` as far as the cap allows; past it, the answer fails.
-    async fn emit_capped(
-        &mut self,
-        kind: TextKind,
-        mut text: String,
-        out: &mut Emitter<'_>,
-    ) -> Result<(), RouterError> {
-        let room = self.max_answer_bytes.saturating_sub(self.answer_bytes);
-        let over = text.len() > room;
-        if over {
-            let mut cut = room;
-            while !text.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            text.truncate(cut);
-        }
-        if !text.is_empty() {
-            self.answer_bytes += text.len();
-            let event = match kind {
-                TextKind::Content => StreamEvent::Content(text),
-                TextKind::Reasoning => StreamEvent::Reasoning(text),
-            };
+        let mut events = Vec::new();
+        let pushed = self.text.push(kind, delta, &mut events);
+        for event in events {
             out.emit(event).await;
         }
-        if over { Err(self.too_large()) } else { Ok(()) }
+        pushed.map_err(|OverCap| self.too_large())
     }
 
     /// Shows what the key redactor held back (at the end of the answer).
     async fn flush_held(&mut self, out: &mut Emitter<'_>) {
-        for kind in [TextKind::Reasoning, TextKind::Content] {
-            let held = match kind {
-                TextKind::Content => self.content_held.flush(),
-                TextKind::Reasoning => self.reasoning_held.flush(),
-            };
-            if !held.is_empty() {
-                // Past the cap the answer has failed already: the rest is dropped.
-                let _ = self.emit_capped(kind, held, out).await;
-            }
+        let mut events = Vec::new();
+        self.text.flush(&mut events);
+        for event in events {
+            out.emit(event).await;
         }
     }
 
@@ -488,11 +433,11 @@ impl<'a> ChunkReader<'a> {
             for call in &delta.tool_calls {
                 self.produced_output = true;
                 let function = call.function.as_ref();
-                let arguments = function
-                    .and_then(|f| f.arguments.as_deref())
-                    .map(|a| redactor.redact_keys(a).into_owned())
-                    .unwrap_or_default();
-                self.answer_bytes = self.answer_bytes.saturating_add(arguments.len());
+                let arguments = function.and_then(|f| f.arguments.as_deref());
+                let (arguments, over) = match self.text.tool_arguments(arguments.unwrap_or("")) {
+                    Ok(arguments) => (arguments, None),
+                    Err((arguments, over)) => (arguments, Some(over)),
+                };
                 out.emit(StreamEvent::ToolCall(ToolCallDelta {
                     index: call.index.unwrap_or(0),
                     id: named(&call.id),
@@ -500,7 +445,7 @@ impl<'a> ChunkReader<'a> {
                     arguments,
                 }))
                 .await;
-                if self.answer_bytes > self.max_answer_bytes {
+                if over.is_some() {
                     return Err(self.too_large());
                 }
             }

@@ -27,7 +27,8 @@ run() {
     local name=$1
     shift
     mkdir -p "corpus/$name" "artifacts/$name"
-    "target/$host/release/$name" -artifact_prefix="artifacts/$name/" "$@" "corpus/$name" "seeds/$name"
+    "target/$host/release/$name" -artifact_prefix="artifacts/$name/" -dict=hostile.dict \
+        "$@" "corpus/$name" "seeds/$name"
 }
 
 if [ "$target" = all ]; then

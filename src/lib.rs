@@ -8,9 +8,11 @@
 //! - [`sanitize`]: the one sanitiser: everything from outside reaches the terminal (and JSON output) through it.
 //! - [`units`]: durations and counts for people.
 //! - [`logging`]: logs to a file, never to the terminal.
+//! - [`fuzzing`]: every parser of outside data as a fuzz target.
 
 pub mod cli;
 pub mod config;
+pub mod fuzzing;
 pub mod logging;
 pub mod router;
 pub mod sanitize;

@@ -30,12 +30,12 @@ pub async fn run(
     args: CompareArgs,
     order: Vec<ColumnArg>,
 ) -> Result<u8, CliError> {
-    args.request.validate()?;
     // Flags first, so a malformed --max-price fails before any request.
     let flag_prefs = args.preferences.to_prefs()?;
     let overrides = CliOverrides {
         max_retries: args.max_retries,
         idle_timeout_secs: args.idle_timeout,
+        request_timeout_secs: args.request_timeout,
         ..CliOverrides::default()
     };
     let setup = Setup::load(global, &overrides)?;
@@ -76,6 +76,7 @@ pub async fn run(
     };
 
     let cancel = CancellationToken::new();
+    let interrupted = on_interrupt(&cancel);
     let (merged_tx, mut merged_rx) = mpsc::channel::<(usize, StreamEvent)>(256);
     let mut runs = Vec::new();
     for (index, target) in targets.iter().cloned().enumerate() {
@@ -102,13 +103,6 @@ pub async fn run(
         }));
     }
     drop(merged_tx);
-
-    let interrupt = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            interrupt.cancel();
-        }
-    });
 
     let labels = targets
         .iter()
@@ -184,11 +178,38 @@ pub async fn run(
         Format::Markdown => stdout.write_all(report::markdown(&prompt, &results).as_bytes())?,
     }
     stdout.flush()?;
-    Ok(if results.iter().all(RunResult::is_ok) {
+    Ok(if interrupted.load(std::sync::atomic::Ordering::SeqCst) {
+        super::exit_for_signal(crate::tui::runtime::SIGINT)
+    } else if results.iter().all(RunResult::is_ok) {
         EXIT_OK
     } else {
         EXIT_FAILED
     })
+}
+
+/// Ctrl+C stops every column; what arrived is still reported, and the
+/// exit status says it was interrupted (130), as shells expect. The handler
+/// is in place when this returns, before any request goes out.
+fn on_interrupt(cancel: &CancellationToken) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let interrupted = std::sync::Arc::new(AtomicBool::new(false));
+    let (seen, cancel) = (interrupted.clone(), cancel.clone());
+    #[cfg(unix)]
+    let mut signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let caught = match signal.as_mut() {
+            Some(signal) => signal.recv().await.is_some(),
+            None => false,
+        };
+        #[cfg(not(unix))]
+        let caught = tokio::signal::ctrl_c().await.is_ok();
+        if caught {
+            seen.store(true, Ordering::SeqCst);
+            cancel.cancel();
+        }
+    });
+    interrupted
 }
 
 /// Adds OpenRouter's exact record to every column that has one, fetched

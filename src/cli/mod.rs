@@ -18,6 +18,7 @@ use std::process::ExitCode;
 
 use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::validate;
 use crate::router::catalog::SortKey;
 use crate::router::policy::{router_name, router_target, valid_router_name};
 use crate::sanitize::Outside;
@@ -67,22 +68,14 @@ pub struct RequestArgs {
     #[arg(long, value_name = "TEXT")]
     pub system: Option<String>,
     /// Sampling temperature, 0 to 2.
-    #[arg(long, value_name = "F")]
+    #[arg(long, value_name = "F", value_parser = validate::flag(validate::temperature))]
     pub temperature: Option<f64>,
-    #[arg(long, value_name = "N")]
+    /// The most tokens an answer may have (at least 1).
+    #[arg(long, value_name = "N", value_parser = validate::flag(validate::max_tokens))]
     pub max_tokens: Option<u32>,
 }
 
 impl RequestArgs {
-    pub fn validate(&self) -> Result<(), CliError> {
-        match self.temperature {
-            Some(t) if !(t.is_finite() && (0.0..=2.0).contains(&t)) => Err(CliError::Usage(
-                format!("--temperature {t} must be a number from 0 to 2"),
-            )),
-            _ => Ok(()),
-        }
-    }
-
     /// These flags over the config file's `[defaults]`.
     pub fn over(
         &self,
@@ -146,12 +139,15 @@ pub struct CompareArgs {
     pub routers: Vec<String>,
     #[command(flatten)]
     pub request: RequestArgs,
-    /// Retries of rate limits, server errors and dropped connections.
-    #[arg(long, value_name = "N")]
+    /// Retries of rate limits, server errors and dropped connections (0 to 10).
+    #[arg(long, value_name = "N", value_parser = validate::flag(validate::max_retries))]
     pub max_retries: Option<u32>,
     /// Fail a stream that sends nothing for this many seconds.
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", value_parser = validate::flag(validate::timeout_secs))]
     pub idle_timeout: Option<u64>,
+    /// Fail a request not answered in full within this many seconds (default 1800).
+    #[arg(long, value_name = "SECS", value_parser = validate::flag(validate::timeout_secs))]
+    pub request_timeout: Option<u64>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// In text format, also print the models' reasoning (to stderr).
@@ -330,6 +326,11 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
             ExitCode::from(EXIT_FAILED)
         }
     }
+}
+
+/// The exit status after a signal ended the run: 128 + its number.
+pub fn exit_for_signal(signal: i32) -> u8 {
+    u8::try_from(128 + signal.clamp(1, 127)).unwrap_or(EXIT_FAILED)
 }
 
 #[derive(Debug)]

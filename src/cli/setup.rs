@@ -37,11 +37,13 @@ impl Setup {
             api_key_env: global.api_key_env.clone(),
             max_retries: extra.max_retries,
             idle_timeout_secs: extra.idle_timeout_secs,
+            request_timeout_secs: extra.request_timeout_secs,
             privacy_per_request: extra.privacy_per_request,
         };
         let providers = config.providers(&overrides, &secrets)?;
         let settings = config.router_settings(&overrides);
         let router = Router::new(providers, settings)?;
+        crate::logging::redact_keys(router.redactor().clone());
         let loader = CatalogLoader::new(
             router.clone(),
             CatalogCache::new(config.paths.catalog_cache_dir()),

@@ -111,6 +111,10 @@ pub struct DiscoveryConfig {
 pub struct LimitsConfig {
     /// Warn before a turn whose estimated cost is above this many USD.
     pub warn_turn_cost_usd: Option<f64>,
+    /// The most text one answer may bring, in MiB (default 16).
+    pub max_answer_mib: Option<u64>,
+    /// The largest model catalog read, in MiB (default 32).
+    pub max_catalog_mib: Option<u64>,
 }
 
 impl Config {

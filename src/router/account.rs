@@ -275,7 +275,17 @@ impl Router {
         let path = format!("/generation?id={}", query_escape(id));
         loop {
             match self.get_account(provider, &path).await {
-                Ok(body) => return parse_generation(&body),
+                Ok(body) => {
+                    let redactor = self.redactor();
+                    return parse_generation(&body)
+                        .map(|mut record| {
+                            redactor.redact_in_place(&mut record.id);
+                            redactor.redact_option(&mut record.provider_name);
+                            redactor.redact_option(&mut record.model);
+                            record
+                        })
+                        .map_err(|error| redactor.error(error));
+                }
                 Err(error)
                     if error.status == Some(404) && started.elapsed() + delay <= wait.max_wait =>
                 {
@@ -305,7 +315,14 @@ impl Router {
     pub async fn fetch_key(&self, provider: &str) -> Result<KeyInfo, RouterError> {
         let provider = self.openrouter_provider(provider)?;
         let body = self.get_account(provider, "/key").await?;
+        let redactor = self.redactor();
         parse_key(&body)
+            .map(|mut info| {
+                redactor.redact_option(&mut info.label);
+                redactor.redact_option(&mut info.rate_limit);
+                info
+            })
+            .map_err(|error| redactor.error(error))
     }
 
     fn openrouter_provider(&self, name: &str) -> Result<&Provider, RouterError> {
@@ -328,7 +345,9 @@ impl Router {
     /// A small authenticated GET; the body on 2xx, a typed error otherwise.
     async fn get_account(&self, provider: &Provider, path: &str) -> Result<Vec<u8>, RouterError> {
         let url = format!("{}{path}", provider.base_url);
-        self.get(provider, &url, Duration::from_secs(10)).await
+        let timeout = Duration::from_secs(10);
+        self.get(provider, &url, timeout, super::MAX_SMALL_BODY_BYTES)
+            .await
     }
 }
 

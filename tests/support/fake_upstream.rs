@@ -13,6 +13,10 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// Attacks a server can make (in their own file, beside the scripted replies).
+#[path = "hostile.rs"]
+pub mod hostile;
+
 /// How a reply ends.
 #[derive(Clone, Debug, PartialEq)]
 pub enum End {
@@ -276,6 +280,9 @@ pub enum Reply {
     },
     /// Accept the connection, then close it without answering.
     Hangup,
+    /// An attack from `hostile.rs`: echoes, endless and trickling bodies
+    /// (`Hostile::X.into()`).
+    Hostile(hostile::HostileReply),
 }
 
 impl Reply {
@@ -345,6 +352,8 @@ struct State {
     generations: HashMap<String, ScriptedGeneration>,
     /// `GET /key`: the `data` object; 404 when unset.
     key: Option<Value>,
+    /// `GET /models` played by `hostile.rs` (wins over `catalog`).
+    hostile_models: Option<hostile::Hostile>,
 }
 
 #[derive(Clone, Debug)]
@@ -410,6 +419,11 @@ impl FakeUpstream {
 
     pub fn catalog(&self, body: impl Into<String>) {
         self.state.lock().expect("state").catalog = Some(body.into());
+    }
+
+    /// `GET /models` answered by a hostile reply (a huge catalog, say).
+    pub fn hostile_catalog(&self, reply: hostile::Hostile) {
+        self.state.lock().expect("state").hostile_models = Some(reply);
     }
 
     pub fn server_side_fallback(&self, on: bool) {
@@ -564,10 +578,17 @@ async fn respond(
         return write_reply(socket, reply).await;
     }
     if request.method == "GET" && api_path == "/models" {
-        let catalog = state.lock().expect("state").catalog.clone();
-        let reply = match catalog {
-            Some(body) => Reply::status(200, body),
-            None => Reply::error(404, "no catalog here"),
+        let (catalog, hostile) = {
+            let state = state.lock().expect("state");
+            (state.catalog.clone(), state.hostile_models.clone())
+        };
+        let reply = match (hostile, catalog) {
+            (Some(hostile), _) => match Reply::from(hostile) {
+                Reply::Hostile(reply) => Reply::Hostile(reply.answering(request)),
+                other => other,
+            },
+            (None, Some(body)) => Reply::status(200, body),
+            (None, None) => Reply::error(404, "no catalog here"),
         };
         return write_reply(socket, reply).await;
     }
@@ -606,6 +627,9 @@ async fn respond(
         if !(fallback && is_error && i + 1 < candidates.len()) {
             break;
         }
+    }
+    if let Reply::Hostile(hostile) = reply {
+        reply = Reply::Hostile(hostile.answering(request));
     }
     let streamed = matches!(reply, Reply::Stream(_));
     let served_model = body
@@ -660,6 +684,7 @@ async fn write_reply(socket: &mut TcpStream, reply: Reply) -> std::io::Result<bo
             Ok(true)
         }
         Reply::Stream(stream) => write_stream(socket, stream).await,
+        Reply::Hostile(hostile) => hostile::write(socket, hostile).await,
     }
 }
 

@@ -69,6 +69,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::TerminalError(message) => notify(state, NoticeLevel::Error, message),
         Msg::Signal => actions::apply(state, keymap::Action::Quit, &mut effects),
+        Msg::Notice(text) => notify(state, NoticeLevel::Warning, text),
         Msg::SessionsListed { items, problems } => {
             if let Some(Overlay::Sessions(browser)) = &mut state.overlay {
                 browser.set_items(items, problems);

@@ -6,6 +6,9 @@
 //! cargo build --release && cargo run --release --example load_run
 //! (options: --panes 8 --tokens 25000 --rate 5000 --prism target/release/prism)
 
+// Prints its own measurements, nothing from outside.
+#![allow(clippy::disallowed_macros)]
+
 #[path = "../tests/support/fake_upstream.rs"]
 mod fake_upstream;
 #[path = "../tests/support/tmux.rs"]

@@ -6,14 +6,16 @@
 //! - [`eval`]: `prism eval`: suites run over many models and repeats, checked, costed, journalled.
 //! - [`session`]: sessions on disk, votes, the leaderboard, exports.
 //! - [`tui`]: the workbench (state, reducer, views, event loop); drives the router.
-//! - [`sanitize`]: neutralises terminal escape sequences in untrusted model output.
 //! - [`table`]: aligned text tables.
+//! - [`sanitize`]: the one sanitiser: everything from outside reaches the terminal (and JSON output) through it.
 //! - [`units`]: durations and counts for people.
 //! - [`logging`]: logs to a file, never to the terminal.
+//! - [`fuzzing`]: every parser of outside data as a fuzz target.
 
 pub mod cli;
 pub mod config;
 pub mod eval;
+pub mod fuzzing;
 pub mod logging;
 pub mod router;
 pub mod sanitize;

@@ -1,11 +1,18 @@
 //! Aligned text tables for people: the headless commands' output.
 
+use crate::sanitize::one_line;
+
 /// Left-aligned columns separated by two spaces; `right` marks numeric
-/// columns to align right. Widths count characters.
+/// columns to align right. Widths count characters. Each cell is shown on
+/// one line ([`one_line`]), so a newline in an id cannot start a row.
 pub fn table(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| one_line(cell).into_owned()).collect())
+        .collect();
     let columns = header.len();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (i, cell) in row.iter().enumerate().take(columns) {
             widths[i] = widths[i].max(cell.chars().count());
         }
@@ -33,7 +40,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
         out.push('\n');
     };
     line(header.to_vec());
-    for row in rows {
+    for row in &rows {
         line(row.iter().map(String::as_str).collect());
     }
     out

@@ -33,9 +33,34 @@ pub fn count(n: u64) -> String {
     }
 }
 
+/// 512 → "512 B", 65_536 → "64 KiB", 8_388_608 → "8 MiB", 1_572_864 → "1.5 MiB".
+pub fn size(bytes: usize) -> String {
+    const KIB: usize = 1024;
+    const MIB: usize = 1024 * KIB;
+    let scaled = |unit: usize, name: &str| {
+        let text = format!("{:.1}", bytes as f64 / unit as f64);
+        format!("{} {name}", text.trim_end_matches(".0"))
+    };
+    if bytes >= MIB {
+        scaled(MIB, "MiB")
+    } else if bytes >= KIB {
+        scaled(KIB, "KiB")
+    } else {
+        format!("{bytes} B")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(size(512), "512 B");
+        assert_eq!(size(64 * 1024), "64 KiB");
+        assert_eq!(size(8 * 1024 * 1024), "8 MiB");
+        assert_eq!(size(1_572_864), "1.5 MiB");
+    }
 
     #[test]
     fn durations_for_people() {

@@ -2,6 +2,9 @@
 //! `models` contracts (output formats, exit statuses, ordering, errors)
 //! as scripts see them.
 
+// Diagnostics of the test itself on failure.
+#![allow(clippy::disallowed_macros)]
+
 mod support;
 
 use std::path::Path;

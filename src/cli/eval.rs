@@ -3,8 +3,9 @@
 //! on stderr, journal each result, then print the report and exit 0 only
 //! when everything passed (or every column reached `--fail-under`).
 
+use crate::cli::term::errln;
 use std::collections::{BTreeMap, HashSet};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -48,7 +49,7 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
                 .ok_or_else(|| CliError::Usage(format!("--max-cost {usd} is not an amount of USD")))
         })
         .transpose()?;
-    let setup = Setup::load_for_requests(global, args.max_retries, args.idle_timeout)?;
+    let setup = Setup::load_for_requests(global, &args.network)?;
     let store = RunStore::new(setup.config.paths.runs_dir());
 
     // The suite and the run: new, or one to finish.
@@ -118,7 +119,7 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
             .map(|c| c.column.as_str())
             .collect();
         if !unpriced.is_empty() {
-            eprintln!(
+            errln!(
                 "prism: warning: no known price for {}: their answers are not counted against --max-cost",
                 unpriced.join(", ")
             );
@@ -128,7 +129,7 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
         return Ok(EXIT_OK);
     }
     if cells.is_empty() {
-        eprintln!("prism: nothing to run: every result of this run is in its journal");
+        errln!("prism: nothing to run: every result of this run is in its journal");
     } else {
         confirm(total_estimate, config.eval_confirm_usd(), args.yes)?;
     }
@@ -156,7 +157,7 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
             (writer, start.run_id, Vec::new())
         }
     };
-    eprintln!("prism: run {run_id} · journal {}", writer.path().display());
+    errln!("prism: run {run_id} · journal {}", writer.path().display());
 
     let cancel = CancellationToken::new();
     let interrupt = cancel.clone();
@@ -166,7 +167,7 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
         }
     });
     let (events_tx, events_rx) = mpsc::channel::<EvalEvent>(1024);
-    let progress = Progress::spawn(events_rx, std::io::stderr().is_terminal());
+    let progress = Progress::spawn(events_rx, crate::cli::term::stderr_is_terminal());
     let _ = events_tx
         .send(EvalEvent::Planned {
             total: suite.cells(),
@@ -221,18 +222,18 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
     };
     write_report(&report, args.format.into(), args.output.as_deref())?;
     if let Some(budget) = max_cost {
-        eprintln!(
+        errln!(
             "prism: spent {} of --max-cost {}",
             format_usd(ran.spent_usd),
             format_usd(budget)
         );
     }
     if let Err(error) = closed.and(ran.journal_error.map_or(Ok(()), Err)) {
-        eprintln!("prism: {}", sanitize(&error));
+        errln!("prism: {}", sanitize(&error));
         return Ok(EXIT_FAILED);
     }
     if ran.interrupted {
-        eprintln!("prism: interrupted: `prism eval --resume {run_id}` runs what is missing");
+        errln!("prism: interrupted: `prism eval --resume {run_id}` runs what is missing");
         return Ok(EXIT_INTERRUPTED);
     }
     Ok(verdict(&summary, fail_under, &report))
@@ -421,7 +422,7 @@ async fn load_catalogs(
     for provider in wanted {
         let outcome = setup.loader.load(&provider, Refresh::IfStale).await;
         for warning in &outcome.warnings {
-            eprintln!("prism: warning: {provider} catalog: {}", sanitize(warning));
+            errln!("prism: warning: {provider} catalog: {}", sanitize(warning));
         }
         if let Some(catalog) = outcome.catalog {
             catalogs.insert(provider, catalog);
@@ -439,7 +440,7 @@ pub(super) fn write_report(
     let io = |e: std::io::Error| CliError::Io(format!("cannot write the report: {e}"));
     match output {
         None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out = std::io::BufWriter::new(crate::cli::term::stdout());
             report.write(format, &mut out).map_err(io)?;
             out.flush().map_err(io)
         }

@@ -17,7 +17,7 @@ pub(super) fn print_estimate(
     to_run: usize,
     done: usize,
 ) {
-    let mut err = std::io::stderr().lock();
+    let mut err = crate::cli::term::stderr();
     let basis = match basis {
         OutputBasis::MaxTokens(n) => format!("output up to max_tokens = {n} per answer"),
         OutputBasis::Assumed(n) => {
@@ -81,13 +81,16 @@ pub(super) fn confirm(estimate: Decimal, threshold_usd: f64, yes: bool) -> Resul
         format_usd(estimate),
         format_usd(threshold)
     );
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+    if !(std::io::stdin().is_terminal() && crate::cli::term::stderr_is_terminal()) {
         return Err(CliError::Usage(format!(
             "{question}; pass --yes to run it without a terminal"
         )));
     }
-    eprint!("prism: {question}. Run it? [y/N] ");
-    let _ = std::io::stderr().flush();
+    let _ = write!(
+        crate::cli::term::stderr(),
+        "prism: {question}. Run it? [y/N] "
+    );
+    let _ = crate::cli::term::stderr().flush();
     let mut answer = String::new();
     let _ = std::io::stdin().read_line(&mut answer);
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {

@@ -3,6 +3,7 @@
 //! rate, ETA); without one, a plain line at every tenth of the run and no
 //! control codes at all. Rate-limit notices are one line either way.
 
+use crate::cli::term::errln;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -78,7 +79,7 @@ async fn consume(mut events: mpsc::Receiver<EvalEvent>, terminal: bool) {
                 bar.set_message(summary(&tally));
             }
             None if to_run > 0 && moved > 0 && moved * 10 >= next_tenth * to_run => {
-                eprintln!("prism: {moved}/{to_run} {}", summary(&tally));
+                errln!("prism: {moved}/{to_run} {}", summary(&tally));
                 next_tenth = moved * 10 / to_run + 1;
             }
             None => {}
@@ -92,7 +93,7 @@ async fn consume(mut events: mpsc::Receiver<EvalEvent>, terminal: bool) {
 fn say(bar: &Option<ProgressBar>, line: &str) {
     match bar {
         Some(bar) => bar.println(line),
-        None => eprintln!("{line}"),
+        None => errln!("{line}"),
     }
 }
 

@@ -14,6 +14,7 @@ mod route;
 mod runs;
 mod sessions;
 pub mod setup;
+pub mod term;
 mod workbench;
 
 use std::path::PathBuf;
@@ -21,8 +22,10 @@ use std::process::ExitCode;
 
 use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::validate;
 use crate::router::catalog::SortKey;
 pub use crate::router::columns::ColumnArg;
+use crate::sanitize::Outside;
 
 pub use setup::{Setup, SetupError};
 
@@ -69,22 +72,14 @@ pub struct RequestArgs {
     #[arg(long, value_name = "TEXT")]
     pub system: Option<String>,
     /// Sampling temperature, 0 to 2.
-    #[arg(long, value_name = "F")]
+    #[arg(long, value_name = "F", value_parser = validate::flag(validate::temperature))]
     pub temperature: Option<f64>,
-    #[arg(long, value_name = "N")]
+    /// The most tokens an answer may have (at least 1).
+    #[arg(long, value_name = "N", value_parser = validate::flag(validate::max_tokens))]
     pub max_tokens: Option<u32>,
 }
 
 impl RequestArgs {
-    pub fn validate(&self) -> Result<(), CliError> {
-        match self.temperature {
-            Some(t) if !(t.is_finite() && (0.0..=2.0).contains(&t)) => Err(CliError::Usage(
-                format!("--temperature {t} must be a number from 0 to 2"),
-            )),
-            _ => Ok(()),
-        }
-    }
-
     /// These flags over the config file's `[defaults]`.
     pub fn over(
         &self,
@@ -173,12 +168,23 @@ pub struct EvalArgs {
     /// Project each column's daily and monthly cost at this many calls a day.
     #[arg(long, value_name = "CALLS_PER_DAY")]
     pub volume: Option<u64>,
-    /// Retries of rate limits, server errors and dropped connections, per request.
-    #[arg(long, value_name = "N")]
+    #[command(flatten)]
+    pub network: NetworkArgs,
+}
+
+/// Retry and timeout flags of the commands that send requests; they win
+/// over the config's `[network]`, and are checked by the same rules.
+#[derive(Debug, Clone, Default, Args)]
+pub struct NetworkArgs {
+    /// Retries of rate limits, server errors and dropped connections (0 to 10).
+    #[arg(long, value_name = "N", value_parser = validate::flag(validate::max_retries))]
     pub max_retries: Option<u32>,
     /// Fail a stream that sends nothing for this many seconds.
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", value_parser = validate::flag(validate::timeout_secs))]
     pub idle_timeout: Option<u64>,
+    /// Fail a request not answered in full within this many seconds (default 1800).
+    #[arg(long, value_name = "SECS", value_parser = validate::flag(validate::timeout_secs))]
+    pub request_timeout: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -267,12 +273,8 @@ pub struct CompareArgs {
     pub routers: Vec<String>,
     #[command(flatten)]
     pub request: RequestArgs,
-    /// Retries of rate limits, server errors and dropped connections.
-    #[arg(long, value_name = "N")]
-    pub max_retries: Option<u32>,
-    /// Fail a stream that sends nothing for this many seconds.
-    #[arg(long, value_name = "SECS")]
-    pub idle_timeout: Option<u64>,
+    #[command(flatten)]
+    pub network: NetworkArgs,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// In text format, also print the models' reasoning (to stderr).
@@ -446,14 +448,19 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
         Ok(code) => ExitCode::from(code),
         // Messages may quote files and servers (a suite's keys, a path).
         Err(CliError::Usage(message)) => {
-            eprintln!("prism: {}", crate::sanitize::sanitize(&message));
+            term::errln!("prism: {}", Outside(&message));
             ExitCode::from(EXIT_USAGE)
         }
         Err(CliError::Io(message)) => {
-            eprintln!("prism: {}", crate::sanitize::sanitize(&message));
+            term::errln!("prism: {}", Outside(&message));
             ExitCode::from(EXIT_FAILED)
         }
     }
+}
+
+/// The exit status after a signal ended the run: 128 + its number.
+pub fn exit_for_signal(signal: i32) -> u8 {
+    u8::try_from(128 + signal.clamp(1, 127)).unwrap_or(EXIT_FAILED)
 }
 
 #[derive(Debug)]
@@ -529,7 +536,7 @@ pub fn targets(
 
 fn config_command(global: &GlobalArgs, args: &ConfigArgs) -> Result<u8, CliError> {
     use std::io::Write;
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     if args.default {
         out.write_all(crate::config::DEFAULT_CONFIG_TOML.as_bytes())?;
         return Ok(EXIT_OK);
@@ -567,11 +574,13 @@ fn config_command(global: &GlobalArgs, args: &ConfigArgs) -> Result<u8, CliError
         writeln!(
             out,
             "  {:<11} {:<36} {}{default}",
-            provider.name, provider.base_url, key
+            Outside(&provider.name).to_string(),
+            Outside(&provider.base_url).to_string(),
+            key
         )?;
     }
     for warning in &setup.warnings {
-        writeln!(out, "warning: {warning}")?;
+        writeln!(out, "warning: {}", Outside(warning))?;
     }
     Ok(EXIT_OK)
 }

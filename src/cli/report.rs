@@ -1,10 +1,12 @@
 //! Output of the headless commands: aligned tables, the figures of a
-//! comparison, and the Markdown report.
+//! comparison, and the Markdown report. Every table cell and JSON string is
+//! sanitised here, whoever built it: a value from outside cannot start a
+//! row, move the cursor or hide a character.
 
 use crate::router::events::{CostSource, RunResult, total_cost};
 use crate::router::policy::RouteDecision;
 use crate::router::pricing::format_usd;
-use crate::sanitize::sanitize;
+use crate::sanitize::{Outside, one_line, sanitize};
 use crate::units;
 
 pub use crate::table::table;
@@ -41,19 +43,20 @@ fn result_title(result: &RunResult) -> String {
 }
 
 pub fn served_by(result: &RunResult) -> String {
-    let provider = result.provider.as_deref().unwrap_or("-");
+    let provider = Outside(result.provider.as_deref().unwrap_or("-"));
     match result.served_instead_of(result.asked_model()) {
-        Some(served) => format!("{provider} ({served})"),
+        Some(served) => format!("{provider} ({})", Outside(served)),
         None => provider.to_string(),
     }
 }
 
-/// Pretty JSON and a newline: every `--json` output.
+/// Pretty JSON and a newline: every `--json` output, with the characters a
+/// terminal would act on or hide escaped (see [`crate::sanitize::json`]).
 pub fn write_json(
     out: &mut impl std::io::Write,
     value: &impl serde::Serialize,
 ) -> Result<(), super::CliError> {
-    serde_json::to_writer_pretty(&mut *out, value)
+    crate::sanitize::json::to_writer_pretty(&mut *out, value)
         .map_err(|e| super::CliError::Io(format!("cannot write the output: {e}")))?;
     writeln!(out)?;
     Ok(())
@@ -134,7 +137,11 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
         out.push('\n');
     }
     for (i, result) in results.iter().enumerate() {
-        out.push_str(&format!("\n## {}. {}\n\n", i + 1, result_title(result)));
+        out.push_str(&format!(
+            "\n## {}. {}\n\n",
+            i + 1,
+            escape_inline(&result_title(result))
+        ));
         if let Some(route) = &result.route {
             out.push_str(&format!(
                 "*Routed by {}, rule “{}”: {}*\n\n",
@@ -144,7 +151,10 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
             ));
         }
         if result.provider.is_some() {
-            out.push_str(&format!("*Served by {}*\n\n", served_by(result)));
+            out.push_str(&format!(
+                "*Served by {}*\n\n",
+                escape_inline(&served_by(result))
+            ));
         }
         let text = sanitize(&result.text);
         if !text.trim().is_empty() {
@@ -155,8 +165,11 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
             out.push_str(&format!(
                 "> **Failed** ({}): {}\n\n",
                 error.kind.as_str(),
-                sanitize(&error.message)
+                escape_inline(&error.message)
             ));
+        }
+        for note in &result.notes {
+            out.push_str(&format!("> *Note:* {}\n\n", escape_inline(note)));
         }
     }
     out.push_str("## Figures\n\n");
@@ -206,15 +219,16 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
     out
 }
 
-fn escape_cell(text: &str) -> String {
-    text.replace('|', "\\|")
+/// A table cell: on one line, its pipes escaped.
+pub(crate) fn escape_cell(text: &str) -> String {
+    one_line(text).replace('|', "\\|")
 }
 
-/// Backslash-escapes what Markdown would read as emphasis, code or links
-/// (a rule's regex often has `*` or `_`).
+/// On one line, with what Markdown would read as emphasis, code or links
+/// backslash-escaped (a rule's regex often has `*` or `_`).
 fn escape_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in sanitize(text).chars() {
+    for c in one_line(text).chars() {
         if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '|') {
             out.push('\\');
         }

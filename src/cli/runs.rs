@@ -1,6 +1,7 @@
 //! `prism runs`: list the eval runs, show one's report, remove one, and
 //! diff two (a regression check: exit 1 when a case went from pass to fail).
 
+use crate::cli::term::errln;
 use std::io::Write;
 
 use serde_json::{Value, json};
@@ -32,7 +33,7 @@ pub fn run(args: RunsArgs) -> Result<u8, CliError> {
         RunsCommand::Show(show) => show_run(&store, &show),
         RunsCommand::Rm(rm) => {
             let id = store.remove(&rm.id).map_err(store_error)?;
-            eprintln!("prism: removed run {id}");
+            errln!("prism: removed run {id}");
             Ok(EXIT_OK)
         }
         RunsCommand::Diff(args) => diff_runs(&store, &args),
@@ -63,9 +64,9 @@ fn list_runs(store: &RunStore, as_json: bool) -> Result<u8, CliError> {
         }
     }
     for error in &unreadable {
-        eprintln!("prism: {}", sanitize(error));
+        errln!("prism: {}", sanitize(error));
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cli::term::stdout();
     if as_json {
         let list: Vec<Value> = runs.iter().map(|(id, c)| run_json(id, c)).collect();
         report::write_json(
@@ -199,7 +200,7 @@ fn diff_runs(store: &RunStore, args: &RunsDiffArgs) -> Result<u8, CliError> {
             digests: &new.digests,
         },
     );
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::cli::term::stdout();
     if args.json {
         report::write_json(
             &mut out,

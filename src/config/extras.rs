@@ -114,6 +114,10 @@ pub struct LimitsConfig {
     pub warn_turn_cost_usd: Option<f64>,
     /// `prism eval` asks before a run estimated above this many USD (default 1).
     pub eval_confirm_usd: Option<f64>,
+    /// The most text one answer may bring, in MiB (default 16).
+    pub max_answer_mib: Option<u64>,
+    /// The largest model catalog read, in MiB (default 32).
+    pub max_catalog_mib: Option<u64>,
 }
 
 impl Config {

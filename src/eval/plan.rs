@@ -168,10 +168,12 @@ impl Plan {
                     OutputBasis::MaxTokens(n) => u64::from(n),
                     OutputBasis::Assumed(n) => n,
                 };
-                let estimate_usd = chain
-                    .first()
-                    .and_then(info)
-                    .and_then(|m| m.pricing.cost(&usage(input_tokens, output_tokens)));
+                let estimate_usd = chain.first().and_then(info).and_then(|m| {
+                    m.pricing
+                        .cost(&usage(input_tokens, output_tokens))
+                        .ok()
+                        .flatten()
+                });
                 let mut worst: Option<Decimal> = Some(Decimal::ZERO);
                 let mut unbounded = false;
                 for model in chain {
@@ -184,7 +186,8 @@ impl Plan {
                         worst = None;
                         continue;
                     };
-                    let cost = model_info.and_then(|m| m.pricing.cost(&usage(worst_input, bound)));
+                    let cost = model_info
+                        .and_then(|m| m.pricing.cost(&usage(worst_input, bound)).ok().flatten());
                     worst = match (worst, cost) {
                         (Some(w), Some(c)) => Some(w.max(c)),
                         _ => None,

@@ -36,12 +36,27 @@ impl RunStore {
     }
 
     /// A fresh id: the time and a little randomness, sortable by creation.
+    /// Runs started within the same second take the next suffix after the
+    /// ones already there, so "newest first" stays true for scripted runs.
     pub fn new_id(&self, now_unix: i64) -> String {
-        loop {
-            let id = crate::session::types::new_id(now_unix);
-            if !self.path_for(&id).exists() {
-                return id;
-            }
+        let candidate = crate::session::types::new_id(now_unix);
+        let (stamp, _) = candidate.split_at(candidate.len() - 4);
+        let latest = self
+            .ids()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|id| id.strip_prefix(stamp))
+            .filter_map(|suffix| u16::from_str_radix(suffix, 16).ok())
+            .max();
+        match latest {
+            None => candidate,
+            Some(last) if last < u16::MAX => format!("{stamp}{:04x}", last + 1),
+            Some(_) => loop {
+                let id = crate::session::types::new_id(now_unix);
+                if !self.path_for(&id).exists() {
+                    return id;
+                }
+            },
         }
     }
 
@@ -105,4 +120,23 @@ fn valid_id(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RunStore;
+
+    #[test]
+    fn runs_started_in_the_same_second_sort_in_the_order_they_started() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = RunStore::new(dir.path());
+        let now = 1_764_806_400;
+        let mut started = Vec::new();
+        for _ in 0..20 {
+            let id = store.new_id(now);
+            std::fs::write(store.path_for(&id), "").expect("journal");
+            started.push(id);
+        }
+        assert_eq!(store.ids().expect("ids"), started);
+    }
 }

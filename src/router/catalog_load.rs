@@ -5,9 +5,10 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::Router;
-use super::catalog::{Catalog, CatalogSource, parse_models};
+use super::catalog::{Catalog, CatalogSource, ParsedModels, parse_models};
 use super::catalog_cache::{CatalogCache, bundled_openrouter};
 use super::provider::ProviderKind;
+use super::redact::Redactor;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refresh {
@@ -46,7 +47,17 @@ impl CatalogLoader {
         CatalogLoader { router, cache, ttl }
     }
 
+    /// The catalog to use (see the module's doc), with a warning when some
+    /// of its prices are beyond belief (they are unknown in it).
     pub async fn load(&self, provider_name: &str, refresh: Refresh) -> LoadOutcome {
+        let mut outcome = self.pick(provider_name, refresh).await;
+        if let Some(summary) = outcome.catalog.as_ref().and_then(Catalog::notes_summary) {
+            outcome.warnings.push(summary);
+        }
+        outcome
+    }
+
+    async fn pick(&self, provider_name: &str, refresh: Refresh) -> LoadOutcome {
         let mut warnings = Vec::new();
         let Some(provider) = self.router.providers().get(provider_name) else {
             return LoadOutcome {
@@ -58,13 +69,15 @@ impl CatalogLoader {
 
         let cache = self.cache.clone();
         let (name, base_url) = (provider.name.clone(), provider.base_url.clone());
-        let cached = match off_thread(move || read_cached(&cache, &name, &base_url)).await {
-            Ok(catalog) => catalog,
-            Err(err) => {
-                warnings.push(format!("ignoring the cached catalog: {err}"));
-                None
-            }
-        };
+        let redactor = self.router.redactor().clone();
+        let cached =
+            match off_thread(move || read_cached(&cache, &name, &base_url, &redactor)).await {
+                Ok(catalog) => catalog,
+                Err(err) => {
+                    warnings.push(format!("ignoring the cached catalog: {err}"));
+                    None
+                }
+            };
 
         let fresh = cached.as_ref().is_some_and(|c| c.is_fresh(now, self.ttl));
         let fetch = match refresh {
@@ -78,8 +91,9 @@ impl CatalogLoader {
                 Ok(body) => {
                     let cache = self.cache.clone();
                     let (name, base_url) = (provider.name.clone(), provider.base_url.clone());
+                    let redactor = self.router.redactor().clone();
                     let parsed = off_thread(move || {
-                        let parsed = parse_models(&body).map_err(|e| e.to_string())?;
+                        let parsed = parse_redacted(&body, &redactor)?;
                         let stored = cache.store(&name, &base_url, &body, now);
                         Ok((Catalog::new(name, CatalogSource::Live, now, parsed), stored))
                     });
@@ -114,7 +128,7 @@ impl CatalogLoader {
         }
         // The snapshot describes OpenRouter itself, not a server at another URL.
         if provider.kind == ProviderKind::OpenRouter
-            && provider.base_url.contains("openrouter.ai")
+            && super::provider::host_is(&provider.base_url, "openrouter.ai")
             && let Ok(mut catalog) = off_thread(|| Ok(bundled_openrouter())).await
         {
             catalog.provider = provider.name.clone();
@@ -130,16 +144,31 @@ impl CatalogLoader {
     }
 }
 
+/// A `/models` body, parsed, with any key the server put in an id or a
+/// name redacted (and in the parse error, which may quote the body).
+fn parse_redacted(body: &[u8], redactor: &Redactor) -> Result<ParsedModels, String> {
+    let mut parsed =
+        parse_models(body).map_err(|e| redactor.redact(&e.to_string()).into_owned())?;
+    if !redactor.is_empty() {
+        for model in &mut parsed.models {
+            redactor.redact_in_place(&mut model.id);
+            redactor.redact_in_place(&mut model.name);
+        }
+    }
+    Ok(parsed)
+}
+
 /// The cached catalog of a provider, parsed; None when nothing is cached.
 fn read_cached(
     cache: &CatalogCache,
     provider: &str,
     base_url: &str,
+    redactor: &Redactor,
 ) -> Result<Option<Catalog>, String> {
     let Some(cached) = cache.load(provider, base_url).map_err(|e| e.to_string())? else {
         return Ok(None);
     };
-    let parsed = parse_models(&cached.body).map_err(|e| e.to_string())?;
+    let parsed = parse_redacted(&cached.body, redactor)?;
     Ok(Some(Catalog::new(
         provider,
         CatalogSource::Cache,

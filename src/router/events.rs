@@ -41,11 +41,14 @@ pub enum StreamEvent {
     Reasoning(String),
     Content(String),
     ToolCall(ToolCallDelta),
-    /// Token counts, and the server's own cost when it reports one.
+    /// Token counts (None when the server's were beyond belief), and the
+    /// server's own cost when it reports a believable one.
     Usage {
-        usage: Usage,
+        usage: Option<Usage>,
         reported_cost_usd: Option<Decimal>,
     },
+    /// A figure the server sent is not used, and why (one line).
+    Note(String),
     Finished {
         finish_reason: Option<String>,
     },
@@ -144,6 +147,10 @@ pub struct RunResult {
     /// Time to first token minus the upstream's latency: the routing hop.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overhead_ms: Option<i64>,
+    /// Figures that came but are not used (a negative cost, a fractional
+    /// token count…), one line each saying why; they show as unknown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl RunResult {
@@ -185,7 +192,9 @@ impl RunResult {
                 usage,
                 reported_cost_usd,
             } => {
-                self.usage = Some(*usage);
+                if let Some(usage) = usage {
+                    self.usage = Some(*usage);
+                }
                 if let Some(cost) = reported_cost_usd {
                     self.cost_usd = Some(*cost);
                     self.cost_source = Some(CostSource::Reported);
@@ -195,6 +204,14 @@ impl RunResult {
                 self.finish_reason = finish_reason.clone().or(self.finish_reason.take());
             }
             StreamEvent::Failed(error) => self.error = Some(error.clone()),
+            StreamEvent::Note(note) => self.note(note.clone()),
+        }
+    }
+
+    /// Records why a figure is not used (once: a repeated note says nothing new).
+    pub fn note(&mut self, note: String) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
         }
     }
 
@@ -276,11 +293,16 @@ impl RunResult {
         if self.cost_source == Some(CostSource::Reported) {
             return;
         }
-        if let Some(usage) = &self.usage
-            && let Some(cost) = pricing.cost(usage)
-        {
-            self.cost_usd = Some(cost);
-            self.cost_source = Some(CostSource::Computed);
+        let Some(usage) = &self.usage else {
+            return;
+        };
+        match pricing.cost(usage) {
+            Ok(Some(cost)) => {
+                self.cost_usd = Some(cost);
+                self.cost_source = Some(CostSource::Computed);
+            }
+            Ok(None) => {}
+            Err(reason) => self.note(format!("{reason}: the cost is unknown")),
         }
     }
 
@@ -294,6 +316,9 @@ impl RunResult {
         if let Some(cost) = record.total_cost_usd.and_then(super::pricing::from_f64) {
             self.cost_usd = Some(cost);
             self.cost_source = Some(CostSource::Reported);
+        }
+        for note in &record.notes {
+            self.note(note.clone());
         }
         self.generation = Some(record);
     }
@@ -323,12 +348,12 @@ pub(crate) mod cost_serde {
     }
 }
 
-/// The sum of the known costs; None when no cost is known.
+/// The sum of the known costs; None when no cost is known (or, for costs
+/// that did not come through the checks, when the sum would overflow).
 pub fn total_cost<'a>(results: impl IntoIterator<Item = &'a RunResult>) -> Option<Decimal> {
-    results
-        .into_iter()
-        .filter_map(|r| r.cost_usd)
-        .reduce(|total, cost| total + cost)
+    let mut costs = results.into_iter().filter_map(|r| r.cost_usd).peekable();
+    costs.peek()?;
+    super::figures::checked_sum(costs)
 }
 
 #[cfg(test)]
@@ -369,12 +394,12 @@ mod tests {
                 finish_reason: Some("stop".into()),
             },
             StreamEvent::Usage {
-                usage: Usage {
+                usage: Some(Usage {
                     prompt_tokens: 5,
                     completion_tokens: 11,
                     total_tokens: 16,
                     ..Usage::default()
-                },
+                }),
                 reported_cost_usd: Some(Decimal::new(12, 6)),
             },
         ];

@@ -54,7 +54,7 @@ pub fn finish_result(
             error.message = format!(
                 "{}; did you mean {}?",
                 error.message,
-                suggestions.join(", ")
+                crate::sanitize::Outside(&suggestions.join(", "))
             );
         }
     }

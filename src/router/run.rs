@@ -106,6 +106,7 @@ pub(super) async fn run_target(
             body: &body,
             settings,
             cancel,
+            redactor: router.redactor(),
         };
 
         let mut retry = 0u32;
@@ -160,7 +161,9 @@ pub(super) async fn run_target(
                     result.compute_rate();
                     return result;
                 }
-                Err(failure) => {
+                Err(mut failure) => {
+                    // Server text is in the message: keys go before it is logged or kept.
+                    failure.error = router.redactor().error(failure.error);
                     tracing::warn!(
                         attempt = attempt_number,
                         model = %label,

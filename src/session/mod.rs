@@ -3,12 +3,14 @@
 //!
 //! - `types`: the file schema (versioned).
 //! - `store`: atomic, owner-only files in the data dir; listing, loading, deleting.
+//! - `lock`: the advisory lock a workbench holds on the session it has open.
 //! - `writer`: the one task that applies saves in order, off the UI thread.
 //! - `leaderboard`: ratings and figures per model from all votes.
 //! - `export`: Markdown and JSON reports.
 
 pub mod export;
 pub mod leaderboard;
+pub mod lock;
 pub mod store;
 pub mod types;
 pub mod writer;

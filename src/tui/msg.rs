@@ -55,8 +55,11 @@ pub enum Msg {
     },
     /// The terminal could not be written or read.
     TerminalError(String),
-    /// SIGTERM, SIGINT or SIGHUP.
+    /// SIGTERM, SIGINT, SIGHUP or SIGQUIT.
     Signal,
+    /// Something the user should know that needs no answer (a session
+    /// opened as a copy because another prism has it).
+    Notice(String),
     /// The saved sessions, and a line per file that could not be read.
     SessionsListed {
         items: Vec<Summary>,

@@ -13,10 +13,12 @@ use tokio_util::sync::CancellationToken;
 
 use crossterm::event::{Event, EventStream};
 
+use crate::router::catalog_load::now_unix;
 use crate::router::catalog_load::{CatalogLoader, Refresh};
 use crate::router::events::StreamEvent;
 use crate::router::{ChatMessage, ChatParams, Router, Target};
 use crate::session::leaderboard::{self, VoteFilter};
+use crate::session::lock::claim_or_copy;
 use crate::session::store::SessionStore;
 use crate::session::writer::SessionWriter;
 
@@ -42,12 +44,13 @@ pub struct Services {
     pub store: SessionStore,
 }
 
+/// Runs until the user quits; returns the signal that ended it, if one did.
 pub async fn run(
     mut tty: Tty,
     mut state: AppState,
     services: Services,
     initial: Vec<Effect>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<i32>> {
     let (tx, mut rx) = mpsc::channel::<Msg>(1024);
     let writer = SessionWriter::spawn(services.store.clone());
     // A failed save becomes a notice in the footer; the session stays in memory.
@@ -69,6 +72,8 @@ pub async fn run(
     };
     let mut input = spawn_input(tx.clone());
     let mut signals = Signals::new();
+    let mut ended_by: Option<i32> = None;
+    let mut open_session = SessionHolder::new(&state.session.id);
     let mut last_draw: Option<Instant> = None;
     let mut next_tick = Instant::now() + CLOCK_INTERVAL;
 
@@ -111,19 +116,57 @@ pub async fn run(
                     unix: crate::router::catalog_load::now_unix(),
                 });
             }
-            _ = signals.next() => inbox.push(Msg::Signal),
+            signal = signals.next() => {
+                ended_by = Some(signal);
+                inbox.push(Msg::Signal);
+            }
         }
         for msg in inbox {
             for effect in update(&mut state, msg) {
                 runner.run(effect, &mut tty, &mut input).await;
             }
         }
+        open_session.follow(&state.session.id, &runner);
     }
     runner.cancel_all();
     input.abort();
     // Everything the session writer was handed is on disk before we leave.
     runner.writer.flush().await;
-    Ok(())
+    Ok(ended_by)
+}
+
+/// Which session's lock the workbench keeps: the one open. When another
+/// opens, the previous one is released once its last save is on disk,
+/// unless it is open again by then.
+struct SessionHolder {
+    current: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl SessionHolder {
+    fn new(id: &str) -> SessionHolder {
+        SessionHolder {
+            current: std::sync::Arc::new(std::sync::Mutex::new(id.to_string())),
+        }
+    }
+
+    fn follow(&mut self, id: &str, runner: &EffectRunner) {
+        let previous = {
+            let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
+            if *current == id {
+                return;
+            }
+            std::mem::replace(&mut *current, id.to_string())
+        };
+        let (store, writer, _) = runner.session_io();
+        let current = self.current.clone();
+        tokio::spawn(async move {
+            writer.flush().await;
+            let reopened = *current.lock().unwrap_or_else(|p| p.into_inner()) == previous;
+            if !reopened {
+                let _ = tokio::task::spawn_blocking(move || store.release(&previous)).await;
+            }
+        });
+    }
 }
 
 /// Terminal input as a task of its own: it is polled only when crossterm's
@@ -260,13 +303,29 @@ impl EffectRunner {
                 let (store, writer, tx) = self.session_io();
                 tokio::spawn(async move {
                     writer.flush().await;
-                    let loaded = tokio::task::spawn_blocking(move || store.load(&id)).await;
-                    let msg = match loaded {
-                        Ok(Ok(session)) => Msg::SessionOpened(Ok(Box::new(session))),
-                        Ok(Err(err)) => Msg::SessionOpened(Err(err.to_string())),
-                        Err(err) => Msg::SessionOpened(Err(format!("opening failed: {err}"))),
+                    // Locked for this workbench, or a copy when another has it open.
+                    let loaded = tokio::task::spawn_blocking(move || {
+                        let session = store.load(&id)?;
+                        Ok::<_, crate::session::StoreError>(claim_or_copy(
+                            &store,
+                            session,
+                            now_unix(),
+                        ))
+                    });
+                    let (msg, notice) = match loaded.await {
+                        Ok(Ok((session, notice))) => {
+                            (Msg::SessionOpened(Ok(Box::new(session))), notice)
+                        }
+                        Ok(Err(err)) => (Msg::SessionOpened(Err(err.to_string())), None),
+                        Err(err) => (
+                            Msg::SessionOpened(Err(format!("opening failed: {err}"))),
+                            None,
+                        ),
                     };
                     let _ = tx.send(msg).await;
+                    if let Some(notice) = notice {
+                        let _ = tx.send(Msg::Notice(notice)).await;
+                    }
                 });
             }
             Effect::LoadLeaderboard => {
@@ -450,8 +509,9 @@ fn edit_externally(tty: &mut Tty, text: &str) -> Result<String, String> {
     let mut words = command.split_whitespace();
     let program = words.next().unwrap_or("vi").to_string();
     let args: Vec<String> = words.map(str::to_string).collect();
-    let path = std::env::temp_dir().join(format!("prism-prompt-{}.md", std::process::id()));
-    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let file =
+        prompt_file(text).map_err(|e| format!("cannot write the prompt for {program}: {e}"))?;
+    let path = file.path().to_path_buf();
 
     let suspended = tty.suspend();
     // Blocking on purpose: the editor owns the terminal until it exits, and
@@ -461,8 +521,9 @@ fn edit_externally(tty: &mut Tty, text: &str) -> Result<String, String> {
         .arg(&path)
         .status();
     let resumed = tty.resume();
+    // By path: editors often save by writing a new file over the old one.
     let edited = std::fs::read_to_string(&path);
-    let _ = std::fs::remove_file(&path);
+    drop(file);
 
     suspended.map_err(|e| format!("cannot leave the screen for the editor: {e}"))?;
     resumed.map_err(|e| format!("cannot take the screen back: {e}"))?;
@@ -479,10 +540,26 @@ fn edit_externally(tty: &mut Tty, text: &str) -> Result<String, String> {
     }
 }
 
-/// SIGTERM, SIGINT and SIGHUP as one stream (Ctrl+C in raw mode is a key, not a signal).
+/// The prompt for the editor in a private temp file: a new name nobody can
+/// predict, created exclusively (a planted symlink is never followed) and
+/// readable by the user only (0600). Removed when dropped.
+fn prompt_file(text: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    use std::io::Write;
+    let mut file = tempfile::Builder::new()
+        .prefix("prism-prompt-")
+        .suffix(".md")
+        .tempfile()?;
+    file.write_all(text.as_bytes())?;
+    file.flush()?;
+    Ok(file)
+}
+
+/// SIGTERM, SIGINT, SIGHUP and SIGQUIT as one stream, each ending the
+/// workbench with the terminal restored (Ctrl+C in raw mode is a key, not a
+/// signal). `next` gives the signal's number, for the exit status.
 struct Signals {
     #[cfg(unix)]
-    streams: Vec<tokio::signal::unix::Signal>,
+    streams: Vec<(i32, tokio::signal::unix::Signal)>,
 }
 
 impl Signals {
@@ -494,9 +571,10 @@ impl Signals {
                 SignalKind::terminate(),
                 SignalKind::interrupt(),
                 SignalKind::hangup(),
+                SignalKind::quit(),
             ]
             .into_iter()
-            .filter_map(|kind| signal(kind).ok())
+            .filter_map(|kind| Some((kind.as_raw_value(), signal(kind).ok()?)))
             .collect();
             Signals { streams }
         }
@@ -504,25 +582,60 @@ impl Signals {
         Signals {}
     }
 
-    async fn next(&mut self) {
+    async fn next(&mut self) -> i32 {
         #[cfg(unix)]
         {
             if self.streams.is_empty() {
                 return std::future::pending().await;
             }
-            let waits = self.streams.iter_mut().map(|s| Box::pin(s.recv()));
-            futures_util::future::select_all(waits).await;
+            let waits = self.streams.iter_mut().map(|(number, stream)| {
+                Box::pin(async move { stream.recv().await.map(|()| *number) })
+            });
+            let (number, _, _) = futures_util::future::select_all(waits).await;
+            number.unwrap_or(SIGINT)
         }
         #[cfg(not(unix))]
         {
             let _ = tokio::signal::ctrl_c().await;
+            SIGINT
         }
     }
 }
 
+/// The interrupt signal's number (the same on every platform prism runs on).
+pub const SIGINT: i32 = 2;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_prompt_file_is_private_and_unpredictable() {
+        use std::os::unix::fs::PermissionsExt;
+        let file = prompt_file("draft").expect("created");
+        let path = file.path().to_path_buf();
+        let mode = std::fs::metadata(&path)
+            .expect("exists")
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "draft");
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        assert_ne!(name, format!("prism-prompt-{}.md", std::process::id()));
+        assert!(
+            name.starts_with("prism-prompt-") && name.ends_with(".md"),
+            "{name}"
+        );
+        let other = prompt_file("another").expect("created");
+        assert_ne!(other.path(), path);
+        drop(file);
+        assert!(!path.exists(), "removed after editing");
+    }
 
     #[test]
     fn batches_merge_deltas_but_keep_their_count() {

@@ -349,6 +349,8 @@ impl AppState {
     }
 
     /// What a pane is called on screen: its model, or "Model A" while blind.
+    /// The pane's name as shown: its blind label while hidden, else its
+    /// model (an id from a catalog, so through the sanitiser).
     pub fn pane_label(&self, pane: &PaneState) -> String {
         if self.hidden()
             && let Some(label) = self
@@ -358,6 +360,6 @@ impl AppState {
         {
             return label;
         }
-        pane.target.label.clone()
+        crate::sanitize::one_line(&pane.target.label).into_owned()
     }
 }

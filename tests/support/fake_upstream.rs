@@ -13,6 +13,10 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// Attacks a server can make (in their own file, beside the scripted replies).
+#[path = "hostile.rs"]
+pub mod hostile;
+
 /// How a reply ends.
 #[derive(Clone, Debug, PartialEq)]
 pub enum End {
@@ -306,6 +310,9 @@ pub enum Reply {
     },
     /// Accept the connection, then close it without answering.
     Hangup,
+    /// An attack from `hostile.rs`: echoes, endless and trickling bodies
+    /// (`Hostile::X.into()`).
+    Hostile(hostile::HostileReply),
 }
 
 impl Reply {
@@ -377,6 +384,8 @@ struct State {
     generations: HashMap<String, ScriptedGeneration>,
     /// `GET /key`: the `data` object; 404 when unset.
     key: Option<Value>,
+    /// `GET /models` played by `hostile.rs` (wins over `catalog`).
+    hostile_models: Option<hostile::Hostile>,
 }
 
 #[derive(Clone, Debug)]
@@ -442,6 +451,11 @@ impl FakeUpstream {
 
     pub fn catalog(&self, body: impl Into<String>) {
         self.state.lock().expect("state").catalog = Some(body.into());
+    }
+
+    /// `GET /models` answered by a hostile reply (a huge catalog, say).
+    pub fn hostile_catalog(&self, reply: hostile::Hostile) {
+        self.state.lock().expect("state").hostile_models = Some(reply);
     }
 
     pub fn server_side_fallback(&self, on: bool) {
@@ -597,10 +611,17 @@ async fn respond(
         return write_reply(socket, reply).await;
     }
     if request.method == "GET" && api_path == "/models" {
-        let catalog = state.lock().expect("state").catalog.clone();
-        let reply = match catalog {
-            Some(body) => Reply::status(200, body),
-            None => Reply::error(404, "no catalog here"),
+        let (catalog, hostile) = {
+            let state = state.lock().expect("state");
+            (state.catalog.clone(), state.hostile_models.clone())
+        };
+        let reply = match (hostile, catalog) {
+            (Some(hostile), _) => match Reply::from(hostile) {
+                Reply::Hostile(reply) => Reply::Hostile(reply.answering(request)),
+                other => other,
+            },
+            (None, Some(body)) => Reply::status(200, body),
+            (None, None) => Reply::error(404, "no catalog here"),
         };
         return write_reply(socket, reply).await;
     }
@@ -640,9 +661,12 @@ async fn respond(
             break;
         }
     }
+    if let Reply::Hostile(hostile) = reply {
+        reply = Reply::Hostile(hostile.answering(request));
+    }
     // A client that did not ask for a stream gets the whole answer as one
     // JSON completion, as OpenAI-compatible servers do.
-    let reply = match reply {
+    reply = match reply {
         Reply::Stream(stream) if body.get("stream") != Some(&Value::Bool(true)) => {
             Reply::status(200, stream.as_completion().to_string())
         }
@@ -701,6 +725,7 @@ async fn write_reply(socket: &mut TcpStream, reply: Reply) -> std::io::Result<bo
             Ok(true)
         }
         Reply::Stream(stream) => write_stream(socket, stream).await,
+        Reply::Hostile(hostile) => hostile::write(socket, hostile).await,
     }
 }
 

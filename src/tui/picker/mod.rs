@@ -88,7 +88,11 @@ struct Row {
     entry: PickerEntry,
     /// False for a chosen reference missing from every loaded catalog.
     listed: bool,
-    /// What the fuzzy matcher scores: "reference name".
+    /// The reference and name as shown (through the sanitiser: an escape
+    /// or a zero-width space in an id is visible, never obeyed or hidden).
+    shown_reference: String,
+    shown_name: String,
+    /// What the fuzzy matcher scores: "reference name", as shown.
     haystack: Utf32String,
     /// The model id after its last '/', folded by `fold_exact`.
     exact_slug: String,
@@ -98,10 +102,12 @@ struct Row {
 
 impl Row {
     fn new(entry: PickerEntry, listed: bool) -> Row {
+        let shown_reference = crate::sanitize::one_line(&entry.reference).into_owned();
+        let shown_name = crate::sanitize::one_line(&entry.model.name).into_owned();
         let haystack = if listed && entry.model.name != entry.reference {
-            format!("{} {}", entry.reference, entry.model.name)
+            format!("{shown_reference} {shown_name}")
         } else {
-            entry.reference.clone()
+            shown_reference.clone()
         };
         let slug = entry
             .model
@@ -111,6 +117,8 @@ impl Row {
         Row {
             exact_slug: fold_exact(slug),
             exact_reference: fold_exact(&entry.reference),
+            shown_reference,
+            shown_name,
             haystack: Utf32String::from(haystack),
             entry,
             listed,

@@ -204,7 +204,7 @@ fn draw_list(state: &PickerState, columns: &Columns, list: Rect, buf: &mut Buffe
 /// The haystack characters the query matched, sorted: in the reference alone
 /// when it matches there (that is what people type), else anywhere.
 fn match_indices(state: &PickerState, row: &Row, matcher: &mut Matcher, indices: &mut Vec<u32>) {
-    let reference_chars = row.entry.reference.chars().count();
+    let reference_chars = row.shown_reference.chars().count();
     let in_reference = row
         .haystack
         .slice(..reference_chars.min(row.haystack.len()));
@@ -249,7 +249,13 @@ impl RowPainter<'_> {
             mark_style,
         );
 
-        let spans = highlighted(reference, 0, columns.reference_width, matched, theme);
+        let spans = highlighted(
+            &row.shown_reference,
+            0,
+            columns.reference_width,
+            matched,
+            theme,
+        );
         buf.set_line(
             x + columns.reference,
             y,
@@ -261,9 +267,9 @@ impl RowPainter<'_> {
         if columns.name_width > 0 {
             let line = if row.listed {
                 // The haystack is "reference name": the name starts after the space.
-                let offset = reference.chars().count() + 1;
+                let offset = row.shown_reference.chars().count() + 1;
                 Line::from(highlighted(
-                    &model.name,
+                    &row.shown_name,
                     offset,
                     columns.name_width,
                     matched,

@@ -69,6 +69,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::TerminalError(message) => notify(state, NoticeLevel::Error, message),
         Msg::Signal => actions::apply(state, keymap::Action::Quit, &mut effects),
+        Msg::Notice(text) => notify(state, NoticeLevel::Warning, text),
         Msg::SessionsListed { items, problems } => {
             if let Some(Overlay::Sessions(browser)) = &mut state.overlay {
                 browser.set_items(items, problems);
@@ -112,9 +113,12 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     effects
 }
 
+/// A one-line notice in the footer; it often carries a server's words
+/// (a catalog warning, an error), so it goes through the sanitiser.
 pub(super) fn notify(state: &mut AppState, level: NoticeLevel, text: impl Into<String>) {
+    let text = text.into();
     state.notice = Some(Notice {
-        text: text.into(),
+        text: crate::sanitize::one_line(&text).into_owned(),
         level,
     });
     state.dirty = true;
@@ -237,6 +241,8 @@ pub(super) fn relayout(state: &mut AppState) {
 pub(crate) mod tests;
 #[cfg(test)]
 mod tests_account;
+#[cfg(test)]
+mod tests_hostile;
 #[cfg(test)]
 mod tests_routers;
 #[cfg(test)]

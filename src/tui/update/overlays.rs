@@ -256,7 +256,9 @@ pub fn open_details(state: &mut AppState, index: usize) {
     };
     let hidden = state.hidden();
     let mut lines: Vec<String> = Vec::new();
-    let mut row = |label: &str, value: String| lines.push(format!("{label}\t{value}"));
+    let mut row = |label: &str, value: String| {
+        lines.push(format!("{label}\t{}", crate::sanitize::Outside(&value)));
+    };
     row("column", state.pane_label(pane));
     if !hidden {
         let chain: Vec<String> = pane
@@ -318,6 +320,11 @@ pub fn open_details(state: &mut AppState, index: usize) {
         ),
     };
     row("status", status);
+    if !hidden {
+        for note in &result.notes {
+            row("unknown because", note.clone());
+        }
+    }
     if let Some(ttft) = result.ttft_ms {
         row("time to first", crate::units::duration_ms(ttft));
     }
@@ -357,7 +364,9 @@ pub fn open_details(state: &mut AppState, index: usize) {
         if let Some(record) = &result.generation {
             lines.push(String::new());
             lines.push("OpenRouter's record of this answer:".into());
-            let mut row = |label: &str, value: String| lines.push(format!("{label}\t{value}"));
+            let mut row = |label: &str, value: String| {
+                lines.push(format!("{label}\t{}", crate::sanitize::Outside(&value)));
+            };
             if let Some(cost) = record.total_cost_usd {
                 row("exact cost", format!("${cost}"));
             }

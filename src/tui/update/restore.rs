@@ -48,10 +48,15 @@ pub fn open_session(state: &mut AppState, session: Session) {
             if !result.text.is_empty() {
                 pane.push_exchange(turn.prompt.clone(), result.text.clone());
             }
-            if let Some(cost) = result.cost_usd {
-                pane.cost_usd += cost;
+            for note in &result.notes {
+                super::runs::push_note(&mut pane.document, note);
             }
-            pane.tokens += result.usage.map_or(0, |u| u.total_tokens);
+            if let Some(cost) = result.cost_usd {
+                pane.cost_usd = pane.cost_usd.saturating_add(cost);
+            }
+            pane.tokens = pane
+                .tokens
+                .saturating_add(result.usage.map_or(0, |u| u.total_tokens));
             pane.status = status;
             pane.run = Some(RunState {
                 id: RunId(state.next_run),
@@ -75,8 +80,14 @@ pub fn open_session(state: &mut AppState, session: Session) {
         .max()
         .unwrap_or(0)
         .max(state.next_pane);
-    state.session_cost_usd = restored.iter().map(|p| p.cost_usd).sum::<Decimal>();
-    state.session_tokens = restored.iter().map(|p| p.tokens).sum();
+    // A session file's figures were checked when it was read; the sums
+    // saturate rather than panic all the same.
+    state.session_cost_usd = restored
+        .iter()
+        .fold(Decimal::ZERO, |total, p| total.saturating_add(p.cost_usd));
+    state.session_tokens = restored
+        .iter()
+        .fold(0u64, |total, p| total.saturating_add(p.tokens));
     state.params = record::params_of(&session.params);
     state.panes = restored;
     state.zoom = None;

@@ -41,7 +41,11 @@ pub fn send(state: &mut AppState, effects: &mut Vec<Effect>) {
     }
     // A turn estimated above the configured warning needs a second Enter.
     if let Some(limit) = state.warn_turn_cost_usd {
-        let estimate: Decimal = state.estimate.iter().flatten().copied().sum();
+        let estimate = state
+            .estimate
+            .iter()
+            .flatten()
+            .fold(Decimal::ZERO, |total, cost| total.saturating_add(*cost));
         let estimate_usd = crate::router::pricing::to_f64(estimate);
         if estimate_usd > limit && state.confirm_costly.as_deref() != Some(prompt.as_str()) {
             state.confirm_costly = Some(prompt);
@@ -238,6 +242,24 @@ fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant) {
         }
         StreamEvent::Finished { .. } => pane.status = PaneStatus::Done,
         StreamEvent::Failed(error) => pane.status = push_failure(&mut pane.document, error),
+        StreamEvent::Note(note) => push_note(&mut pane.document, note),
+    }
+}
+
+/// A figure the server sent is not used: one line in the pane says why.
+pub(super) fn push_note(document: &mut crate::tui::document::Document, note: &str) {
+    document.push(BlockKind::Notice, &format!("⚠ {note}"));
+}
+
+/// Shows the notes `after` has that `before` had not (pricing and the exact
+/// record add theirs after the stream).
+fn push_new_notes(
+    document: &mut crate::tui::document::Document,
+    before: &[String],
+    after: &[String],
+) {
+    for note in after.iter().filter(|note| !before.contains(note)) {
+        push_note(document, note);
     }
 }
 
@@ -310,6 +332,7 @@ pub fn on_finished(
             result.route = current.result.route.take();
         }
         finished_turn = Some((current.turn, result.clone()));
+        push_new_notes(&mut pane.document, &current.result.notes, &result.notes);
         // The router's result has the final timing; keep the blocks we made.
         current.result = result;
         current.retry_note = None;
@@ -320,15 +343,16 @@ pub fn on_finished(
             pane.push_exchange(prompt, text);
         }
     }
-    pane.tokens += tokens;
+    // Checked figures (see on_generation): saturating, never panicking.
+    pane.tokens = pane.tokens.saturating_add(tokens);
     if let Some(cost) = cost {
-        pane.cost_usd += cost;
-        state.turn_cost_usd += cost;
-        state.session_cost_usd += cost;
+        pane.cost_usd = pane.cost_usd.saturating_add(cost);
+        state.turn_cost_usd = state.turn_cost_usd.saturating_add(cost);
+        state.session_cost_usd = state.session_cost_usd.saturating_add(cost);
     } else if tokens > 0 {
         state.turn_cost_complete = false;
     }
-    state.session_tokens += tokens;
+    state.session_tokens = state.session_tokens.saturating_add(tokens);
     state.dirty = true;
     if let Some((turn, result)) = finished_turn {
         // OpenRouter keeps an exact record of each answer: fetch it behind.
@@ -374,15 +398,19 @@ pub fn on_generation(
         return;
     };
     let before = current.result.cost_usd;
+    let notes_before = current.result.notes.clone();
     current.result.apply_generation(record);
+    push_new_notes(&mut pane.document, &notes_before, &current.result.notes);
     let after = current.result.cost_usd;
     let (turn, result) = (current.turn, current.result.clone());
-    // Totals follow the exact cost.
+    // Totals follow the exact cost. Every cost was checked on its way in
+    // (at most the ceiling of one answer), so these sums cannot overflow;
+    // they saturate rather than panic all the same.
     if let Some(after) = after {
-        let delta = after - before.unwrap_or(Decimal::ZERO);
-        pane.cost_usd += delta;
-        state.turn_cost_usd += delta;
-        state.session_cost_usd += delta;
+        let delta = after.saturating_sub(before.unwrap_or(Decimal::ZERO));
+        pane.cost_usd = pane.cost_usd.saturating_add(delta);
+        state.turn_cost_usd = state.turn_cost_usd.saturating_add(delta);
+        state.session_cost_usd = state.session_cost_usd.saturating_add(delta);
     }
     record::record_answer(&mut state.session, turn, column, result, true);
     record::persist(state, effects, None, true);

@@ -125,6 +125,7 @@ fn an_openrouter_answer_fetches_its_exact_record_and_the_key() {
         native_tokens_prompt: None,
         native_tokens_completion: None,
         native_tokens_reasoning: None,
+        notes: Vec::new(),
     };
     let effects = update(
         &mut state,
@@ -153,6 +154,7 @@ fn an_openrouter_answer_fetches_its_exact_record_and_the_key() {
             usage_usd: None,
             is_free_tier: Some(false),
             rate_limit: None,
+            notes: Vec::new(),
         })),
     );
     assert!(state.key_info.is_some());

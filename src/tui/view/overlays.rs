@@ -129,7 +129,10 @@ pub fn leaderboard(frame: &mut Frame, area: Rect, view: &LeaderboardView, theme:
         // Rows past the box's height would be cut anyway.
         let shown = board.rows.iter().enumerate().skip(view.scroll);
         for (rank, row) in shown.take(inner.height as usize) {
-            let model: String = row.model.chars().take(40).collect();
+            let model: String = crate::sanitize::one_line(&row.model)
+                .chars()
+                .take(40)
+                .collect();
             let cost = row
                 .avg_cost_usd
                 .map_or("?".to_string(), |c| format!("${c:.5}"));

@@ -24,7 +24,9 @@ fn main() -> ExitCode {
     let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
-            eprintln!("prism: cannot start the async runtime: {err}");
+            prism::cli::term::err_line(format_args!(
+                "prism: cannot start the async runtime: {err}"
+            ));
             return ExitCode::from(cli::EXIT_FAILED);
         }
     };

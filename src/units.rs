@@ -87,9 +87,44 @@ pub fn format_datetime_utc(unix: i64) -> String {
     )
 }
 
+/// 512 → "512 B", 65_536 → "64 KiB", 8_388_608 → "8 MiB", 1_572_864 → "1.5 MiB".
+pub fn size(bytes: usize) -> String {
+    const KIB: usize = 1024;
+    const MIB: usize = 1024 * KIB;
+    let scaled = |unit: usize, name: &str| {
+        let text = format!("{:.1}", bytes as f64 / unit as f64);
+        format!("{} {name}", text.trim_end_matches(".0"))
+    };
+    if bytes >= MIB {
+        scaled(MIB, "MiB")
+    } else if bytes >= KIB {
+        scaled(KIB, "KiB")
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+/// At most `max_chars` characters, the last one `…` when the text was cut.
+pub fn clip(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(size(512), "512 B");
+        assert_eq!(size(64 * 1024), "64 KiB");
+        assert_eq!(size(8 * 1024 * 1024), "8 MiB");
+        assert_eq!(size(1_572_864), "1.5 MiB");
+    }
 
     #[test]
     fn durations_for_people() {

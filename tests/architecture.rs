@@ -1,11 +1,21 @@
-//! The shape of the code, checked: the routing core and the session layer
-//! import no terminal UI, and no two modules import each other (directly or
-//! round a loop). `house_report` prints the figures the checks rest on:
+//! The shape of the code, checked: the routing core, the session layer and
+//! the eval runner import no terminal UI, and no two modules import each
+//! other (directly or round a loop). `house_report` prints the figures the checks rest on:
 //!
 //! ```sh
 //! cargo test --test architecture -- --ignored --nocapture house_report
 //! PRISM_HOUSE_ROOT=/some/other/checkout cargo test --test architecture -- --ignored --nocapture house_report
 //! ```
+
+// Test code: a failed expectation is a failed test, and a test may take
+// one variant or fail (the lints guard the code that ships).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::wildcard_enum_match_arm
+)]
+// The house report prints its figures.
+#![allow(clippy::disallowed_macros)]
 
 #[path = "support/modules.rs"]
 mod modules;
@@ -24,12 +34,15 @@ fn graph() -> ModuleGraph {
     ModuleGraph::load(&crate_root().join("src")).expect("the crate's modules parse")
 }
 
-/// Where a file of the routing core or the session layer names a terminal
-/// UI crate or the workbench.
+/// The layers the headless commands share with the workbench.
+const HEADLESS_LAYERS: [&str; 3] = ["router", "session", "eval"];
+
+/// Where a file of a headless layer names a terminal UI crate or the
+/// workbench.
 fn ui_offences(graph: &ModuleGraph) -> Vec<String> {
     let mut offences = Vec::new();
     for file in graph.files() {
-        let layer = ["router", "session"]
+        let layer = HEADLESS_LAYERS
             .into_iter()
             .find(|layer| file.module.get(1).map(String::as_str) == Some(*layer));
         let Some(layer) = layer else { continue };
@@ -50,16 +63,36 @@ fn ui_offences(graph: &ModuleGraph) -> Vec<String> {
     offences
 }
 
-/// The routing core and sessions are shared by the headless CLI and the
-/// workbench: they must build without a terminal in sight.
+/// The routing core, sessions and the eval runner are shared by the
+/// headless CLI and the workbench: they must build without a terminal in
+/// sight.
 #[test]
-fn the_routing_core_and_sessions_import_no_terminal_ui() {
+fn the_routing_core_sessions_and_eval_import_no_terminal_ui() {
     let offences = ui_offences(&graph());
     assert!(
         offences.is_empty(),
         "the UI reached the core:\n{}",
         offences.join("\n")
     );
+}
+
+/// The lints that keep panics and catch-all arms out of shipped code are
+/// set in Cargo.toml, where every target and CI's clippy run read them.
+#[test]
+fn cargo_toml_denies_unwrap_expect_and_wildcard_arms() {
+    let manifest = std::fs::read_to_string(crate_root().join("Cargo.toml")).expect("Cargo.toml");
+    let lints = manifest
+        .split("\n[")
+        .find(|table| table.starts_with("lints.clippy]"))
+        .expect("a [lints.clippy] table");
+    for lint in ["unwrap_used", "expect_used", "wildcard_enum_match_arm"] {
+        assert!(
+            lints
+                .lines()
+                .any(|line| line.replace(' ', "") == format!("{lint}=\"deny\"")),
+            "Cargo.toml does not deny clippy::{lint}"
+        );
+    }
 }
 
 /// A module and its own submodules are one unit; between any others the
@@ -91,7 +124,7 @@ fn the_checkers_find_planted_cycles_and_ui_imports() {
     };
     write(
         "lib.rs",
-        "pub mod a;\npub mod b;\npub mod c;\npub mod d;\npub mod e;\npub mod router;\npub mod session;\n",
+        "pub mod a;\npub mod b;\npub mod c;\npub mod d;\npub mod e;\npub mod eval;\npub mod router;\npub mod session;\n",
     );
     write(
         "a/mod.rs",
@@ -114,6 +147,11 @@ fn the_checkers_find_planted_cycles_and_ui_imports() {
     );
     write("e.rs", "pub fn g() { crate::d::f(); }\n");
     write("router/mod.rs", "mod view;\n");
+    write("eval/mod.rs", "mod progress;\n");
+    write(
+        "eval/progress.rs",
+        "fn draw() { crate::tui::view::draw(); }\n#[cfg(test)]\nmod tests { use ratatui::Frame; }\n",
+    );
     write("router/view.rs", "use ratatui::{text::Line, widgets::*};\n");
     write(
         "session.rs",
@@ -134,6 +172,8 @@ fn the_checkers_find_planted_cycles_and_ui_imports() {
     assert_eq!(
         offences,
         vec![
+            "eval/progress.rs (eval) uses crate::tui::view::draw",
+            "eval/progress.rs (eval) uses ratatui::Frame",
             "router/view.rs (router) uses ratatui::text::Line",
             "router/view.rs (router) uses ratatui::widgets",
             "session.rs (session) uses crossterm::terminal::size",

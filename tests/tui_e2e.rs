@@ -2,6 +2,16 @@
 //! server is ever killed), driven with send-keys and read with capture-pane,
 //! against the fake upstream on 127.0.0.1.
 
+// Test code: a failed expectation is a failed test, and a test may take
+// one variant or fail (the lints guard the code that ships).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::wildcard_enum_match_arm
+)]
+// Diagnostics of the test itself on failure.
+#![allow(clippy::disallowed_macros)]
+
 mod support;
 
 use std::path::Path;
@@ -10,6 +20,7 @@ use std::time::Duration;
 
 use support::cli::{openrouter_config, write_config};
 use support::fake_upstream::{FakeUpstream, Reply, StreamReply};
+use support::files_under;
 use support::tmux::Tmux;
 
 /// How long a wait may take before it fails: a guard, not a figure (waits
@@ -19,29 +30,7 @@ const WAIT_SECS: u64 = 60;
 /// prism's `command` in a 160×48 terminal, in `home` with its own dirs and
 /// key; the script echoes prism's exit status as `PRISM-EXITED-n`.
 fn start(home: &Path, command: &str) -> Tmux {
-    // `exec env` keeps the environment explicit; the trailing echo shows the exit status.
-    let script = format!(
-        "cd {home} && env -u OPENROUTER_API_KEY XDG_CONFIG_HOME={home}/config XDG_CACHE_HOME={home}/cache XDG_DATA_HOME={home}/data PRISM_TEST_KEY=sk-e2e-key TERM=xterm-256color {command}; echo PRISM-EXITED-$?; sleep 30",
-        home = home.display()
-    );
-    Tmux::start("prism-e2e", (160, 48), &script)
-}
-
-/// Every file under `dir`, recursively.
-fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out
+    Tmux::prism("prism-e2e", (160, 48), home, "sk-e2e-key", command)
 }
 
 /// The largest N such that "tokN" appears in `text`.

@@ -4,7 +4,7 @@
 //! columns are decided for the prompt before anything is sent.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::time::Duration;
 
 use futures_util::future::join_all;
@@ -12,16 +12,17 @@ use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::CliOverrides;
 use crate::router::catalog::Catalog;
 use crate::router::catalog_load::Refresh;
 use crate::router::events::{RunResult, StreamEvent};
+use crate::router::finish::finish_result;
 use crate::router::policy::RouteDecision;
 use crate::router::pricing;
-use crate::router::{ChatMessage, ChatParams, ErrorKind, Providers, Router, Target};
-use crate::sanitize::sanitize;
+use crate::router::{ChatMessage, ChatParams, ErrorKind, Router, Target};
+use crate::sanitize::{Outside, sanitize};
 
 use super::prompt::read_prompt;
+use super::term::{self, errln};
 use super::{CliError, ColumnArg, CompareArgs, EXIT_FAILED, EXIT_OK, Format, GlobalArgs, Setup};
 use super::{report, route};
 
@@ -30,18 +31,9 @@ pub async fn run(
     args: CompareArgs,
     order: Vec<ColumnArg>,
 ) -> Result<u8, CliError> {
-    args.request.validate()?;
     // Flags first, so a malformed --max-price fails before any request.
     let flag_prefs = args.preferences.to_prefs()?;
-    let overrides = CliOverrides {
-        max_retries: args.max_retries,
-        idle_timeout_secs: args.idle_timeout,
-        ..CliOverrides::default()
-    };
-    let setup = Setup::load(global, &overrides)?;
-    for warning in &setup.warnings {
-        eprintln!("prism: warning: {warning}");
-    }
+    let setup = Setup::load_for_requests(global, &args.network)?;
     let columns = if order.is_empty() {
         super::model_columns(&setup.config.file.models)
     } else {
@@ -76,6 +68,7 @@ pub async fn run(
     };
 
     let cancel = CancellationToken::new();
+    let interrupted = on_interrupt(&cancel);
     let (merged_tx, mut merged_rx) = mpsc::channel::<(usize, StreamEvent)>(256);
     let mut runs = Vec::new();
     for (index, target) in targets.iter().cloned().enumerate() {
@@ -102,13 +95,6 @@ pub async fn run(
         }));
     }
     drop(merged_tx);
-
-    let interrupt = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            interrupt.cancel();
-        }
-    });
 
     let labels = targets
         .iter()
@@ -161,10 +147,15 @@ pub async fn run(
     }
 
     printer.finish(&results)?;
-    let mut stdout = std::io::stdout().lock();
+    for result in &results {
+        for note in &result.notes {
+            errln!("prism: {}: {}", Outside(&result.model), Outside(note));
+        }
+    }
+    let mut stdout = term::stdout();
     match args.format {
         Format::Text => {
-            let mut stderr = std::io::stderr().lock();
+            let mut stderr = term::stderr();
             writeln!(stderr)?;
             stderr.write_all(report::figures_table(&results).as_bytes())?;
         }
@@ -179,11 +170,38 @@ pub async fn run(
         Format::Markdown => stdout.write_all(report::markdown(&prompt, &results).as_bytes())?,
     }
     stdout.flush()?;
-    Ok(if results.iter().all(RunResult::is_ok) {
+    Ok(if interrupted.load(std::sync::atomic::Ordering::SeqCst) {
+        super::exit_for_signal(crate::tui::runtime::SIGINT)
+    } else if results.iter().all(RunResult::is_ok) {
         EXIT_OK
     } else {
         EXIT_FAILED
     })
+}
+
+/// Ctrl+C stops every column; what arrived is still reported, and the
+/// exit status says it was interrupted (130), as shells expect. The handler
+/// is in place when this returns, before any request goes out.
+fn on_interrupt(cancel: &CancellationToken) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let interrupted = std::sync::Arc::new(AtomicBool::new(false));
+    let (seen, cancel) = (interrupted.clone(), cancel.clone());
+    #[cfg(unix)]
+    let mut signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let caught = match signal.as_mut() {
+            Some(signal) => signal.recv().await.is_some(),
+            None => false,
+        };
+        #[cfg(not(unix))]
+        let caught = tokio::signal::ctrl_c().await.is_ok();
+        if caught {
+            seen.store(true, Ordering::SeqCst);
+            cancel.cancel();
+        }
+    });
+    interrupted
 }
 
 /// Adds OpenRouter's exact record to every column that has one, fetched
@@ -203,49 +221,6 @@ async fn fetch_generations(router: &Router, results: &mut [RunResult]) {
             Ok(Ok(record)) => results[index].apply_generation(record),
             Ok(Err(error)) => tracing::warn!(%id, error = %error, "no generation record"),
             Err(_) => tracing::warn!(%id, "the generation record did not come in time"),
-        }
-    }
-}
-
-/// Adds what only the catalog knows: computed costs and, for unknown
-/// models, the closest ids it lists.
-fn finish_result(
-    result: &mut RunResult,
-    target: &Target,
-    catalogs: &BTreeMap<String, Catalog>,
-    providers: &Providers,
-) {
-    result.price_from_catalog(&target.chain, |provider, model| {
-        catalogs.get(provider)?.get(model)
-    });
-    if let Some(error) = result.error.as_mut()
-        && error.kind == ErrorKind::UnknownModel
-    {
-        let suggestions: Vec<String> = target
-            .chain
-            .iter()
-            .filter(|m| {
-                catalogs
-                    .get(&m.provider)
-                    .is_some_and(|c| c.get(&m.model).is_none())
-            })
-            .flat_map(|m| {
-                let catalog = &catalogs[&m.provider];
-                catalog
-                    .closest_ids(&m.model, 3)
-                    .into_iter()
-                    .map(|id| {
-                        providers.display_ref(&crate::router::ModelRef::new(m.provider.clone(), id))
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        if !suggestions.is_empty() {
-            error.message = format!(
-                "{}; did you mean {}?",
-                error.message,
-                suggestions.join(", ")
-            );
         }
     }
 }
@@ -276,7 +251,7 @@ impl LivePrinter {
             current: 0,
             sections: count > 1,
             header_printed: false,
-            colour: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            colour: term::stderr_is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         }
     }
 
@@ -288,7 +263,7 @@ impl LivePrinter {
             StreamEvent::Content(text) => {
                 if index == self.current {
                     self.print_header()?;
-                    let mut out = std::io::stdout().lock();
+                    let mut out = term::stdout();
                     out.write_all(sanitize(text).as_bytes())?;
                     out.flush()?;
                 } else {
@@ -296,40 +271,39 @@ impl LivePrinter {
                 }
             }
             StreamEvent::Reasoning(text) if self.reasoning && index == self.current => {
-                let mut err = std::io::stderr().lock();
-                let text = sanitize(text);
+                let mut err = term::stderr();
                 if self.colour {
-                    write!(err, "\x1b[2m{text}\x1b[0m")?;
+                    err.dim(text)?;
                 } else {
-                    err.write_all(text.as_bytes())?;
+                    err.write_all(sanitize(text).as_bytes())?;
                 }
             }
             StreamEvent::Queued { wait_ms } => {
-                eprintln!(
+                errln!(
                     "prism: {}: queued {} by pacing (the model's rate limit)",
-                    self.labels[index],
+                    Outside(&self.labels[index]),
                     crate::units::duration_ms(*wait_ms)
                 );
             }
             StreamEvent::Retrying {
                 error, delay_ms, ..
             } => {
-                eprintln!(
+                errln!(
                     "prism: {}: {}; retrying in {}",
-                    self.labels[index],
-                    error.message,
+                    Outside(&self.labels[index]),
+                    Outside(&error.message),
                     crate::units::duration_ms(*delay_ms)
                 );
             }
             StreamEvent::Failed(error) => {
                 let line = format!(
                     "\n[{} failed: {}]\n",
-                    self.labels[index],
-                    sanitize(&error.message)
+                    Outside(&self.labels[index]),
+                    Outside(&error.message)
                 );
                 if index == self.current {
                     self.print_header()?;
-                    print!("{line}");
+                    term::stdout().write_all(line.as_bytes())?;
                 } else {
                     self.buffers[index].push_str(&line);
                 }
@@ -340,9 +314,10 @@ impl LivePrinter {
                 self.done[index] = true;
                 self.advance()?;
             }
-            // Reasoning not asked for (or of a column not yet shown) and the
-            // figures: the table at the end has them.
+            // Reasoning not asked for (or of a column not yet shown), the
+            // figures and the notes on them: the table at the end has them.
             StreamEvent::Reasoning(_)
+            | StreamEvent::Note(_)
             | StreamEvent::Attempting { .. }
             | StreamEvent::Started { .. }
             | StreamEvent::FirstToken { .. }
@@ -358,9 +333,9 @@ impl LivePrinter {
             return Ok(());
         }
         self.header_printed = true;
-        let mut out = std::io::stdout().lock();
+        let mut out = term::stdout();
         let n = self.labels.len();
-        let label = &self.labels[self.current];
+        let label = Outside(&self.labels[self.current]);
         if self.current > 0 {
             writeln!(out)?;
         }
@@ -372,7 +347,7 @@ impl LivePrinter {
     fn advance(&mut self) -> std::io::Result<()> {
         while self.current < self.labels.len() && self.done[self.current] {
             self.print_header()?;
-            let mut out = std::io::stdout().lock();
+            let mut out = term::stdout();
             out.write_all(std::mem::take(&mut self.buffers[self.current]).as_bytes())?;
             writeln!(out)?;
             out.flush()?;
@@ -381,7 +356,7 @@ impl LivePrinter {
             self.header_printed = false;
             if self.current < self.labels.len() && !self.buffers[self.current].is_empty() {
                 self.print_header()?;
-                let mut out = std::io::stdout().lock();
+                let mut out = term::stdout();
                 out.write_all(std::mem::take(&mut self.buffers[self.current]).as_bytes())?;
                 out.flush()?;
             }

@@ -5,12 +5,13 @@ use std::io::Write;
 
 use crate::config::Paths;
 use crate::router::pricing::format_usd;
-use crate::sanitize::sanitize;
+use crate::sanitize::one_line;
 use crate::session::SessionStore;
 use crate::session::leaderboard::{self, Row, VoteFilter};
 
 use super::report;
 use super::sessions::report_unreadable;
+use super::term::{self, errln};
 use super::{CliError, LeaderboardArgs};
 
 pub fn run(args: &LeaderboardArgs) -> Result<u8, CliError> {
@@ -23,7 +24,7 @@ pub fn run(args: &LeaderboardArgs) -> Result<u8, CliError> {
         (false, false) => VoteFilter::All,
     };
     let board = leaderboard::compute(&sessions, filter);
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     if args.json {
         report::write_json(&mut out, &board)?;
         out.flush()?;
@@ -63,7 +64,7 @@ pub fn run(args: &LeaderboardArgs) -> Result<u8, CliError> {
     out.write_all(table.as_bytes())?;
     out.flush()?;
     let filtered = filter.word().map_or(String::new(), |w| format!(" {w}"));
-    eprintln!(
+    errln!(
         "{} counted{filtered} vote{} in {} session{} · {}",
         board.votes,
         if board.votes == 1 { "" } else { "s" },
@@ -77,7 +78,7 @@ pub fn run(args: &LeaderboardArgs) -> Result<u8, CliError> {
 fn table_row(rank: usize, row: &Row) -> Vec<String> {
     vec![
         rank.to_string(),
-        sanitize(&row.model).into_owned(),
+        one_line(&row.model).into_owned(),
         format!("{:.0}", row.rating),
         format!("{:.0}–{:.0}", row.rating_low, row.rating_high),
         row.votes.to_string(),

@@ -11,14 +11,16 @@ use crate::router::catalog::{self, Catalog, ModelInfo};
 use crate::router::catalog_load::Refresh;
 use crate::router::discovery;
 use crate::router::pricing::{self, format_per_million};
+use crate::sanitize::Outside;
 
 use super::report;
+use super::term::{self, errln};
 use super::{CliError, EXIT_FAILED, EXIT_OK, GlobalArgs, ModelsArgs, Setup};
 
 pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> Result<u8, CliError> {
     let setup = Setup::load(global, &CliOverrides::default())?;
     for warning in &setup.warnings {
-        eprintln!("prism: warning: {warning}");
+        errln!("prism: warning: {}", Outside(&warning.to_string()));
     }
     if args.local {
         return local(&setup, &args).await;
@@ -42,11 +44,12 @@ pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> Result<u8, CliError> 
     };
     let outcome = setup.loader.load(&provider, refresh).await;
     for warning in &outcome.warnings {
-        eprintln!("prism: warning: {warning}");
+        errln!("prism: warning: {}", Outside(&warning.to_string()));
     }
     let Some(catalog) = outcome.catalog else {
-        eprintln!(
-            "prism: no catalog for {provider}: the server could not be reached and nothing is cached"
+        errln!(
+            "prism: no catalog for {}: the server could not be reached and nothing is cached",
+            Outside(&provider)
         );
         return Ok(EXIT_FAILED);
     };
@@ -55,7 +58,7 @@ pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> Result<u8, CliError> 
     let mut models = selected(&catalog, &args);
     catalog::sort_models(&mut models, args.sort.into());
 
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     if args.json {
         let value = json!({
             "provider": catalog.provider,
@@ -76,11 +79,11 @@ pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> Result<u8, CliError> 
         out.write_all(table.as_bytes())?;
     }
     out.flush()?;
-    eprintln!(
+    errln!(
         "{} of {} models · {} catalog: {}",
         models.len(),
         catalog.models.len(),
-        catalog.provider,
+        Outside(&catalog.provider),
         catalog.describe(now)
     );
     Ok(EXIT_OK)
@@ -138,11 +141,24 @@ async fn local(setup: &Setup, args: &ModelsArgs) -> Result<u8, CliError> {
     let mut catalogs = Vec::new();
     for server in &found {
         match server.catalog(now, config.discovery_free()) {
-            Ok(catalog) => catalogs.push((server, catalog)),
-            Err(error) => eprintln!("prism: warning: {}: {error}", server.base_url),
+            Ok(catalog) => {
+                if let Some(summary) = catalog.notes_summary() {
+                    errln!(
+                        "prism: warning: {}: {}",
+                        Outside(&server.base_url),
+                        Outside(&summary)
+                    );
+                }
+                catalogs.push((server, catalog));
+            }
+            Err(error) => errln!(
+                "prism: warning: {}: {}",
+                Outside(&server.base_url),
+                Outside(&error.to_string())
+            ),
         }
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     if args.json {
         let servers: Vec<serde_json::Value> = catalogs
             .iter()
@@ -173,18 +189,20 @@ async fn local(setup: &Setup, args: &ModelsArgs) -> Result<u8, CliError> {
     }
     out.flush()?;
     if candidates.is_empty() {
-        eprintln!("discovery is off ([discovery] enabled = false in the config)");
+        errln!("discovery is off ([discovery] enabled = false in the config)");
     } else {
         let names: Vec<String> = found
             .iter()
             .map(|f| {
                 format!(
                     "{} at {} ({} models)",
-                    f.provider, f.base_url, f.model_count
+                    Outside(&f.provider),
+                    Outside(&f.base_url),
+                    f.model_count
                 )
             })
             .collect();
-        eprintln!(
+        errln!(
             "{} of {} local servers found{}{}",
             found.len(),
             candidates.len(),

@@ -1,50 +1,15 @@
 //! Output of the headless commands: aligned tables, the figures of a
-//! comparison, and the Markdown report.
+//! comparison, and the Markdown report. Every table cell and JSON string is
+//! sanitised here, whoever built it: a value from outside cannot start a
+//! row, move the cursor or hide a character.
 
 use crate::router::events::{CostSource, RunResult, total_cost};
 use crate::router::policy::RouteDecision;
 use crate::router::pricing::format_usd;
-use crate::sanitize::sanitize;
+use crate::sanitize::{Outside, one_line, sanitize};
 use crate::units;
 
-/// Left-aligned columns separated by two spaces; `right` marks numeric
-/// columns to align right. Widths count characters.
-pub fn table(header: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
-    let columns = header.len();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (i, cell) in row.iter().enumerate().take(columns) {
-            widths[i] = widths[i].max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let mut line = |cells: Vec<&str>| {
-        let mut text = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            let pad = widths[i].saturating_sub(cell.chars().count());
-            let last = i + 1 == cells.len();
-            if right.get(i).copied().unwrap_or(false) {
-                text.push_str(&" ".repeat(pad));
-                text.push_str(cell);
-            } else {
-                text.push_str(cell);
-                if !last {
-                    text.push_str(&" ".repeat(pad));
-                }
-            }
-            if !last {
-                text.push_str("  ");
-            }
-        }
-        out.push_str(text.trim_end());
-        out.push('\n');
-    };
-    line(header.to_vec());
-    for row in rows {
-        line(row.iter().map(String::as_str).collect());
-    }
-    out
-}
+pub use crate::table::table;
 
 pub fn format_cost(result: &RunResult) -> String {
     result.cost_text().unwrap_or_else(|| "unknown".into())
@@ -78,19 +43,20 @@ fn result_title(result: &RunResult) -> String {
 }
 
 pub fn served_by(result: &RunResult) -> String {
-    let provider = result.provider.as_deref().unwrap_or("-");
+    let provider = Outside(result.provider.as_deref().unwrap_or("-"));
     match result.served_instead_of(result.asked_model()) {
-        Some(served) => format!("{provider} ({served})"),
+        Some(served) => format!("{provider} ({})", Outside(served)),
         None => provider.to_string(),
     }
 }
 
-/// Pretty JSON and a newline: every `--json` output.
+/// Pretty JSON and a newline: every `--json` output, with the characters a
+/// terminal would act on or hide escaped (see [`crate::sanitize::json`]).
 pub fn write_json(
     out: &mut impl std::io::Write,
     value: &impl serde::Serialize,
 ) -> Result<(), super::CliError> {
-    serde_json::to_writer_pretty(&mut *out, value)
+    crate::sanitize::json::to_writer_pretty(&mut *out, value)
         .map_err(|e| super::CliError::Io(format!("cannot write the output: {e}")))?;
     writeln!(out)?;
     Ok(())
@@ -171,7 +137,11 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
         out.push('\n');
     }
     for (i, result) in results.iter().enumerate() {
-        out.push_str(&format!("\n## {}. {}\n\n", i + 1, result_title(result)));
+        out.push_str(&format!(
+            "\n## {}. {}\n\n",
+            i + 1,
+            escape_inline(&result_title(result))
+        ));
         if let Some(route) = &result.route {
             out.push_str(&format!(
                 "*Routed by {}, rule “{}”: {}*\n\n",
@@ -181,7 +151,10 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
             ));
         }
         if result.provider.is_some() {
-            out.push_str(&format!("*Served by {}*\n\n", served_by(result)));
+            out.push_str(&format!(
+                "*Served by {}*\n\n",
+                escape_inline(&served_by(result))
+            ));
         }
         let text = sanitize(&result.text);
         if !text.trim().is_empty() {
@@ -192,8 +165,11 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
             out.push_str(&format!(
                 "> **Failed** ({}): {}\n\n",
                 error.kind.as_str(),
-                sanitize(&error.message)
+                escape_inline(&error.message)
             ));
+        }
+        for note in &result.notes {
+            out.push_str(&format!("> *Note:* {}\n\n", escape_inline(note)));
         }
     }
     out.push_str("## Figures\n\n");
@@ -243,15 +219,16 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
     out
 }
 
-fn escape_cell(text: &str) -> String {
-    text.replace('|', "\\|")
+/// A table cell: on one line, its pipes escaped.
+pub(crate) fn escape_cell(text: &str) -> String {
+    one_line(text).replace('|', "\\|")
 }
 
-/// Backslash-escapes what Markdown would read as emphasis, code or links
-/// (a rule's regex often has `*` or `_`).
+/// On one line, with what Markdown would read as emphasis, code or links
+/// backslash-escaped (a rule's regex often has `*` or `_`).
 fn escape_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in sanitize(text).chars() {
+    for c in one_line(text).chars() {
         if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '|') {
             out.push('\\');
         }
@@ -263,22 +240,6 @@ fn escape_inline(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn aligns_columns() {
-        let text = table(
-            &["id", "ctx"],
-            &[
-                vec!["a/long-name".into(), "8k".into()],
-                vec!["b".into(), "128k".into()],
-            ],
-            &[false, true],
-        );
-        assert_eq!(
-            text,
-            "id            ctx\na/long-name    8k\nb            128k\n"
-        );
-    }
 
     #[test]
     fn an_overhead_column_only_when_known() {

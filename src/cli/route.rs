@@ -11,12 +11,15 @@ use crate::router::catalog::Catalog;
 use crate::router::catalog_load::Refresh;
 use crate::router::policy::{self, Policy, RouteDecision, catalog_prices, find_policy};
 
+use crate::sanitize::Outside;
+
+use super::term::{self, errln};
 use super::{CliError, EXIT_OK, GlobalArgs, RouteArgs, Setup, report};
 
 pub async fn run(global: &GlobalArgs, args: &RouteArgs) -> Result<u8, CliError> {
     let setup = Setup::load(global, &Default::default())?;
     for warning in &setup.warnings {
-        eprintln!("prism: warning: {warning}");
+        errln!("prism: warning: {}", Outside(&warning.to_string()));
     }
     let policies = setup.config.policies().map_err(usage)?;
     let policy = find_policy(&policies, &args.name).map_err(usage)?;
@@ -26,7 +29,7 @@ pub async fn run(global: &GlobalArgs, args: &RouteArgs) -> Result<u8, CliError> 
     let price_of = catalog_prices(setup.router.providers(), &catalogs);
     let decision = policy::decide(policy, &prompt, &price_of);
 
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     if args.json {
         report::write_json(&mut out, &decision)?;
     } else {
@@ -39,7 +42,7 @@ pub async fn run(global: &GlobalArgs, args: &RouteArgs) -> Result<u8, CliError> 
             ("complexity", format!("{}", decision.complexity)),
         ];
         for (name, value) in rows {
-            writeln!(out, "{name:<11} {value}")?;
+            writeln!(out, "{name:<11} {}", Outside(&value))?;
         }
     }
     out.flush()?;
@@ -111,13 +114,17 @@ async fn load_price_catalogs(
         }
         let outcome = setup.loader.load(&model.provider, Refresh::IfStale).await;
         for warning in &outcome.warnings {
-            eprintln!("prism: warning: {} catalog: {warning}", model.provider);
+            errln!(
+                "prism: warning: {} catalog: {}",
+                Outside(&model.provider),
+                Outside(&warning.to_string())
+            );
         }
         if let Some(catalog) = outcome.catalog {
             if !outcome.warnings.is_empty() {
-                eprintln!(
+                errln!(
                     "prism: routing with prices from the {} catalog: {}",
-                    model.provider,
+                    Outside(&model.provider),
                     catalog.describe(now_unix())
                 );
             }

@@ -8,13 +8,14 @@ use serde_json::{Value, json};
 
 use crate::config::Paths;
 use crate::router::pricing;
-use crate::sanitize::sanitize;
+use crate::sanitize::{Outside, one_line};
 use crate::session::export;
 use crate::session::store::write_atomically;
 use crate::session::{Session, SessionStore, StoreError, Summary};
 use crate::units::format_datetime_utc;
 
 use super::report;
+use super::term::{self, errln};
 use super::{
     CliError, EXIT_FAILED, EXIT_OK, ExportFormat, SessionsArgs, SessionsCommand,
     SessionsExportArgs, SessionsListArgs,
@@ -47,9 +48,10 @@ pub(super) fn store_error(err: StoreError) -> CliError {
         StoreError::Ambiguous { .. } | StoreError::InvalidId { .. } => {
             CliError::Usage(err.to_string())
         }
-        StoreError::Corrupt { .. } | StoreError::NewerSchema { .. } | StoreError::Io { .. } => {
-            CliError::Io(err.to_string())
-        }
+        StoreError::Corrupt { .. }
+        | StoreError::NewerSchema { .. }
+        | StoreError::Io { .. }
+        | StoreError::Locked { .. } => CliError::Io(err.to_string()),
     }
 }
 
@@ -58,7 +60,7 @@ pub(super) fn store_error(err: StoreError) -> CliError {
 /// sessions dir that cannot be read at all is a failure (1).
 pub(super) fn report_unreadable(store: &SessionStore, errors: &[StoreError]) -> u8 {
     for err in errors {
-        eprintln!("prism: {err}");
+        errln!("prism: {}", Outside(&err.to_string()));
     }
     if errors.iter().any(|e| e.path() == Some(store.dir())) {
         EXIT_FAILED
@@ -71,7 +73,7 @@ fn list(store: &SessionStore, as_json: bool) -> Result<u8, CliError> {
     let (sessions, errors) = store.load_all();
     let sessions: Vec<Summary> = sessions.iter().map(Session::summary).collect();
     let status = report_unreadable(store, &errors);
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     if as_json {
         let value = json!({
             "dir": store.dir().display().to_string(),
@@ -130,10 +132,10 @@ fn summary_row(summary: &Summary) -> Vec<String> {
         summary.id.clone(),
         format_datetime_utc(summary.updated_at_unix),
         clip(
-            &sanitize(summary.name.as_deref().unwrap_or_default()),
+            &one_line(summary.name.as_deref().unwrap_or_default()),
             TITLE_CHARS,
         ),
-        clip(&sanitize(&summary.models.join(", ")), MODELS_CHARS),
+        clip(&one_line(&summary.models.join(", ")), MODELS_CHARS),
         summary.turns.to_string(),
         summary.votes.to_string(),
         summary.cost_label(),
@@ -151,7 +153,7 @@ fn clip(text: &str, max_chars: usize) -> String {
 
 fn show(store: &SessionStore, id: &str) -> Result<u8, CliError> {
     let session = store.load(id).map_err(store_error)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     out.write_all(export::text(&session).as_bytes())?;
     out.flush()?;
     Ok(EXIT_OK)
@@ -165,14 +167,16 @@ fn export_session(store: &SessionStore, args: &SessionsExportArgs) -> Result<u8,
     };
     match &args.output {
         Some(path) => {
-            // Temp file and rename: a failed export leaves no partial file.
-            // 0666 before the umask, like any file a shell redirect creates.
-            write_atomically(path, content.as_bytes(), 0o666)
+            write_export(path, content.as_bytes())
                 .map_err(|e| CliError::Io(format!("cannot write {}: {e}", path.display())))?;
-            eprintln!("exported {} to {}", session.id, path.display());
+            errln!(
+                "exported {} to {}",
+                session.id,
+                Outside(&path.display().to_string())
+            );
         }
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = term::stdout();
             out.write_all(content.as_bytes())?;
             out.flush()?;
         }
@@ -180,16 +184,41 @@ fn export_session(store: &SessionStore, args: &SessionsExportArgs) -> Result<u8,
     Ok(EXIT_OK)
 }
 
+/// Writes an export where `-o` says. A regular file (or a new one) is
+/// replaced through a temp file and a rename, so a failed export leaves no
+/// partial file (0666 before the umask, like a shell redirect). Anything
+/// else is written into and never replaced: a FIFO, a device (`/dev/stdout`,
+/// `/dev/null`), a symlink (which stays a link).
+fn write_export(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            write_atomically(path, bytes, 0o666)
+        }
+        Err(err) => Err(err),
+        Ok(meta) if meta.is_file() => write_atomically(path, bytes, 0o666),
+        Ok(meta) if meta.is_dir() => Err(std::io::Error::other("it is a directory")),
+        Ok(_) => {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(path)?;
+            file.write_all(bytes)?;
+            file.flush()
+        }
+    }
+}
+
 fn remove(store: &SessionStore, id: &str) -> Result<u8, CliError> {
     let id = store.resolve(id).map_err(store_error)?;
     let path = store.path_for(&id);
     // Say what goes; an unreadable file can be removed too, on request.
     let what = match store.load(&id) {
-        Ok(session) => format!("\"{}\"", sanitize(&session.title())),
+        Ok(session) => format!("\"{}\"", Outside(&session.title())),
         Err(_) => "an unreadable file".to_string(),
     };
     store.delete(&id).map_err(store_error)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = term::stdout();
     writeln!(out, "deleted {id} ({what}): {}", display(&path))?;
     out.flush()?;
     Ok(EXIT_OK)

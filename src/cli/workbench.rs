@@ -2,8 +2,10 @@
 //! command line, else the last session's, else the config file's `models`,
 //! else the built-in defaults; `--resume` continues a saved session.
 
+use crate::clock::now_unix;
 use crate::config::{CliOverrides, DEFAULT_MODELS};
 use crate::session::Session;
+use crate::session::claim::claim_or_copy;
 use crate::session::store::SessionStore;
 use crate::tui;
 use crate::tui::params::Params;
@@ -16,13 +18,12 @@ pub async fn run(
     order: Vec<ColumnArg>,
 ) -> Result<u8, CliError> {
     use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+    if !super::term::stdout_is_terminal() || !std::io::stdin().is_terminal() {
         return Err(CliError::Usage(
             "the workbench needs a terminal; for scripts use `prism compare` (see prism --help)"
                 .into(),
         ));
     }
-    open.request.validate()?;
     // The privacy switch (F3, starting from the config's `[privacy]`) decides
     // per request, so the router itself does not force it.
     let overrides = CliOverrides {
@@ -30,7 +31,8 @@ pub async fn run(
         ..CliOverrides::default()
     };
     let setup = Setup::load(global, &overrides)?;
-    let store = SessionStore::new(setup.config.paths.sessions_dir());
+    // The workbench locks the session it has open; another one gets a copy.
+    let store = SessionStore::new(setup.config.paths.sessions_dir()).locking();
 
     // Reading the sessions happens before the terminal is taken, so a file
     // that cannot be read is reported here, plainly, with its name.
@@ -42,6 +44,13 @@ pub async fn run(
             Err(err) => return Err(CliError::Usage(err.to_string())),
         },
         Some(id) => Some(store.load(id).map_err(|e| CliError::Usage(e.to_string()))?),
+    };
+    let (resume, notice) = match resume {
+        Some(session) => {
+            let (session, notice) = claim_or_copy(&store, session, now_unix());
+            (Some(session), notice)
+        }
+        None => (None, None),
     };
 
     let columns = if !order.is_empty() {
@@ -71,13 +80,16 @@ pub async fn run(
         params,
         blind: open.blind,
         resume,
+        notice,
         policies,
         config: setup.config.clone(),
     };
     match tui::run(setup.router, setup.loader, store, options).await {
-        Ok(()) => Ok(EXIT_OK),
+        Ok(None) => Ok(EXIT_OK),
+        // Ended by a signal, with the terminal restored: 128 + its number, as shells expect.
+        Ok(Some(signal)) => Ok(super::exit_for_signal(signal)),
         Err(err) => {
-            eprintln!("prism: the terminal failed: {err}");
+            super::term::errln!("prism: the terminal failed: {err}");
             Ok(EXIT_FAILED)
         }
     }

@@ -6,6 +6,7 @@
 pub mod extras;
 pub mod paths;
 pub mod secrets;
+pub mod validate;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,7 +15,9 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::router::policy::{Policy, PolicyError, RouterConfig};
-use crate::router::provider::{Provider, ProviderKind, Providers, normalize_base_url};
+use crate::router::provider::{
+    Provider, ProviderKind, Providers, WithheldKey, host_label, normalize_base_url,
+};
 use crate::router::{Attribution, RouterSettings};
 
 pub use extras::{DiscoveryConfig, LimitsConfig, PacingConfig, PreferencesConfig, PrivacyConfig};
@@ -80,6 +83,8 @@ pub struct RequestDefaults {
 pub struct NetworkConfig {
     pub max_retries: Option<u32>,
     pub idle_timeout_secs: Option<u64>,
+    /// One request's whole allowance, from sending to the last byte.
+    pub request_timeout_secs: Option<u64>,
     pub connect_timeout_secs: Option<u64>,
     pub catalog_ttl_hours: Option<u64>,
 }
@@ -122,6 +127,7 @@ pub struct CliOverrides {
     pub api_key_env: Option<String>,
     pub max_retries: Option<u32>,
     pub idle_timeout_secs: Option<u64>,
+    pub request_timeout_secs: Option<u64>,
     /// The caller sets `data_collection` per request itself (the workbench's
     /// F3 switch), so the router must not force the config's `[privacy]`.
     pub privacy_per_request: bool,
@@ -194,8 +200,13 @@ impl Config {
         })
     }
 
+    /// Parses and checks a config file: a typo or a value out of range is
+    /// an error naming the key.
     pub fn parse(text: &str) -> Result<ConfigFile, String> {
-        toml::from_str(text).map_err(|err| err.to_string().trim_end().replace('\n', " "))
+        let file: ConfigFile =
+            toml::from_str(text).map_err(|err| err.to_string().trim_end().replace('\n', " "))?;
+        validate::file(&file)?;
+        Ok(file)
     }
 
     pub fn router_settings(&self, overrides: &CliOverrides) -> RouterSettings {
@@ -213,6 +224,15 @@ impl Config {
                 .or(network.idle_timeout_secs)
                 .map(Duration::from_secs)
                 .unwrap_or(defaults.idle_timeout),
+            request_timeout: overrides
+                .request_timeout_secs
+                .or(network.request_timeout_secs)
+                .map(Duration::from_secs)
+                .unwrap_or(defaults.request_timeout),
+            max_answer_bytes: mib_bytes(self.file.limits.max_answer_mib)
+                .unwrap_or(defaults.max_answer_bytes),
+            max_catalog_bytes: mib_bytes(self.file.limits.max_catalog_mib)
+                .unwrap_or(defaults.max_catalog_bytes),
             connect_timeout: network
                 .connect_timeout_secs
                 .map(Duration::from_secs)
@@ -239,7 +259,8 @@ impl Config {
     }
 
     pub fn catalog_ttl(&self) -> Duration {
-        Duration::from_secs(self.file.network.catalog_ttl_hours.unwrap_or(24) * 3600)
+        let hours = self.file.network.catalog_ttl_hours.unwrap_or(24);
+        Duration::from_secs(hours.saturating_mul(3600))
     }
 
     /// Presets, then the file, then the flags; keys resolved from `secrets`.
@@ -311,6 +332,9 @@ impl Config {
         };
 
         let default = &mut list[default_index];
+        // The key's variable was configured for this URL (preset or file).
+        let key_home = default.base_url.clone();
+        let mut key_moved = false;
         if let Some(url) = &overrides.base_url {
             check_url("--base-url", url)?;
             let configured_kind = self
@@ -321,11 +345,11 @@ impl Config {
             default.base_url = normalize_base_url(url);
             default.kind =
                 configured_kind.unwrap_or_else(|| ProviderKind::infer(&default.base_url));
-            // A key belongs to its server: never send the OpenRouter key to
-            // another host unless the user names the variable explicitly.
-            if default.kind != ProviderKind::OpenRouter && overrides.api_key_env.is_none() {
-                default.api_key_env = None;
-            }
+            // A key belongs to its host (scheme, host and port, parsed):
+            // moving the provider elsewhere for one run leaves its key behind
+            // unless the user names the variable explicitly.
+            key_moved = overrides.api_key_env.is_none()
+                && !crate::router::provider::same_origin(&key_home, &default.base_url);
         }
         if let Some(var) = &overrides.api_key_env {
             default.api_key_env = Some(var.clone());
@@ -336,6 +360,14 @@ impl Config {
                 .api_key_env
                 .as_deref()
                 .and_then(|var| secrets.key(var));
+        }
+        let default = &mut list[default_index];
+        if key_moved && let Some(var) = default.api_key_env.take() {
+            default.withheld_key = default.api_key.take().map(|key| WithheldKey {
+                var,
+                home: host_label(&key_home),
+                key,
+            });
         }
         Ok(Providers::new(list, &default_name))
     }
@@ -348,6 +380,11 @@ impl Config {
             .map(|(name, router)| Policy::compile(name, router).map_err(ConfigError::from))
             .collect()
     }
+}
+
+/// MiB as bytes (the values are checked to be at most a few GiB).
+fn mib_bytes(mib: Option<u64>) -> Option<usize> {
+    mib.and_then(|mib| usize::try_from(mib.saturating_mul(1024 * 1024)).ok())
 }
 
 /// The provider name `router:` references would collide with.
@@ -377,12 +414,16 @@ fn validate_name(name: &str) -> Result<(), ConfigError> {
 
 fn check_url(name: &str, url: &str) -> Result<(), ConfigError> {
     let url = url.trim();
-    if url.starts_with("http://") || url.starts_with("https://") {
+    let parsed = url::Url::parse(url);
+    let http = parsed
+        .as_ref()
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+    if http {
         Ok(())
     } else {
         Err(ConfigError::Provider {
             name: name.to_string(),
-            message: format!("base_url '{url}' must start with http:// or https://"),
+            message: format!("base_url '{url}' must be an http:// or https:// URL with a host"),
         })
     }
 }

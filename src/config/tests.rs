@@ -150,6 +150,77 @@ fn base_url_flag_keeps_the_openrouter_key_at_home() {
 }
 
 #[test]
+fn a_key_goes_only_to_the_host_it_was_configured_for() {
+    let withheld = |file: &str, url: &str| {
+        let overrides = CliOverrides {
+            base_url: Some(url.into()),
+            ..CliOverrides::default()
+        };
+        let providers = config(file)
+            .providers(&overrides, &secrets())
+            .expect("providers");
+        let default = providers.default_provider().expect("default").clone();
+        assert!(default.api_key.is_none(), "{file} {url}: key sent");
+        assert!(
+            !default.is_missing_key(),
+            "{file} {url}: the request still goes"
+        );
+        default
+            .withheld_key
+            .expect("the key is held back, not lost")
+    };
+    // The user part of a URL is not its host.
+    let sneaky = withheld("", "http://api.openrouter.ai:pw@127.0.0.1:4000/v1");
+    assert_eq!(sneaky.var, "OPENROUTER_API_KEY");
+    assert_eq!(sneaky.home, "openrouter.ai");
+    assert_eq!(sneaky.key.expose(), "sk-or-test");
+    // Saying the server is OpenRouter-like does not make it OpenRouter.
+    withheld(
+        "[providers.openrouter]\nkind = \"openrouter\"\n",
+        "http://127.0.0.1:4000/api/v1",
+    );
+    // A proxy configured in the file keeps the key the file gave it, there only.
+    let file = "[providers.openrouter]\nbase_url = \"http://127.0.0.1:9100/api/v1\"\napi_key_env = \"MY_KEY\"\n";
+    let moved = withheld(file, "http://127.0.0.1:9101/api/v1");
+    assert_eq!(
+        (moved.var.as_str(), moved.home.as_str()),
+        ("MY_KEY", "127.0.0.1:9100")
+    );
+
+    // The same host (another path) keeps it.
+    let overrides = CliOverrides {
+        base_url: Some("https://openrouter.ai:443/api/v1/".into()),
+        ..CliOverrides::default()
+    };
+    let providers = config("")
+        .providers(&overrides, &secrets())
+        .expect("providers");
+    let default = providers.default_provider().expect("default");
+    assert_eq!(
+        default.api_key.as_ref().map(|k| k.expose()),
+        Some("sk-or-test")
+    );
+    assert!(default.withheld_key.is_none());
+}
+
+#[test]
+fn base_urls_must_parse() {
+    for url in [
+        "localhost:8080/v1",
+        "ftp://host/v1",
+        "http://",
+        "file:///v1",
+    ] {
+        let overrides = CliOverrides {
+            base_url: Some(url.into()),
+            ..CliOverrides::default()
+        };
+        let err = config("").providers(&overrides, &secrets()).expect_err(url);
+        assert!(err.to_string().contains("http:// or https:// URL"), "{err}");
+    }
+}
+
+#[test]
 fn settings_layer_file_then_flags() {
     let config = config("[network]\nmax_retries = 5\nidle_timeout_secs = 30\n");
     let settings = config.router_settings(&CliOverrides::default());

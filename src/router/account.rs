@@ -5,11 +5,14 @@
 
 use std::time::Duration;
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+
+use serde_json::value::RawValue;
 
 use super::error::{ErrorKind, RouterError};
 use super::provider::{Provider, ProviderKind};
-use super::{Router, pricing};
+use super::{Router, figures, pricing};
 
 /// How long to keep asking for a generation record that is not ready yet
 /// (OpenRouter answers 404 for a moment after the stream ends).
@@ -35,7 +38,8 @@ impl Default for GenerationWait {
 pub struct GenerationRecord {
     pub id: String,
     /// What was charged, in USD.
-    pub total_cost_usd: Option<f64>,
+    #[serde(default, with = "super::pricing::usd_json")]
+    pub total_cost_usd: Option<Decimal>,
     /// The upstream that served ("OpenAI", "Together").
     pub provider_name: Option<String>,
     pub model: Option<String>,
@@ -47,20 +51,25 @@ pub struct GenerationRecord {
     pub native_tokens_prompt: Option<u64>,
     pub native_tokens_completion: Option<u64>,
     pub native_tokens_reasoning: Option<u64>,
+    /// Figures of the record that are not used, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// A key's credit and limits.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KeyInfo {
     pub label: Option<String>,
     /// The key's credit limit in USD; None for no limit.
-    pub limit_usd: Option<f64>,
-    pub limit_remaining_usd: Option<f64>,
+    pub limit_usd: Option<Decimal>,
+    pub limit_remaining_usd: Option<Decimal>,
     /// Spent so far, in USD.
-    pub usage_usd: Option<f64>,
+    pub usage_usd: Option<Decimal>,
     pub is_free_tier: Option<bool>,
     /// The (deprecated) rate limit, for people: "1000 requests / 1h".
     pub rate_limit: Option<String>,
+    /// Amounts the server sent that are beyond belief (left out), and why.
+    pub notes: Vec<String>,
 }
 
 impl KeyInfo {
@@ -72,6 +81,8 @@ impl KeyInfo {
                 parts.push(format!("credit {} left of {}", usd(left), usd(limit)))
             }
             (Some(left), None) => parts.push(format!("credit {} left", usd(left))),
+            // A limit or balance left out as beyond belief is unknown, not "no limit".
+            (None, _) if !self.notes.is_empty() => parts.push("credit unknown".to_string()),
             (None, _) => {
                 if let Some(used) = self.usage_usd {
                     parts.push(format!("{} used · no limit", usd(used)));
@@ -92,19 +103,27 @@ impl KeyInfo {
 
 /// The routing hop the user pays for: prism's time to first token minus the
 /// upstream's own latency. Negative when the clocks disagree (kept as it is:
-/// rounding the truth to zero would hide it).
+/// rounding the truth to zero would hide it); None when either is unknown
+/// or beyond an i64.
 pub fn overhead_ms(ttft_ms: Option<u64>, record: &GenerationRecord) -> Option<i64> {
-    Some(ttft_ms? as i64 - record.latency_ms? as i64)
+    let ttft = i64::try_from(ttft_ms?).ok()?;
+    let latency = i64::try_from(record.latency_ms?).ok()?;
+    ttft.checked_sub(latency)
 }
 
 /// Dollars for people: "$10", "$4.21", "$0.0042".
-fn usd(amount: f64) -> String {
-    match pricing::from_f64(amount) {
-        Some(amount) if amount.fract().is_zero() => format!("${}", amount.trunc()),
-        Some(amount) => pricing::format_usd(amount),
-        None => "?".to_string(),
+fn usd(amount: Decimal) -> String {
+    if amount.is_sign_negative() && !amount.is_zero() {
+        "?".to_string()
+    } else if amount.fract().is_zero() {
+        format!("${}", amount.trunc())
+    } else {
+        pricing::format_usd(amount)
     }
 }
+
+/// A number as the server wrote it, checked when it is read.
+type RawNumber = Option<Box<RawValue>>;
 
 /// `GenerationResponse.data` (OpenAPI spec); only what prism shows.
 #[derive(Deserialize)]
@@ -115,14 +134,22 @@ struct WireGeneration {
 #[derive(Deserialize)]
 struct WireGenerationData {
     id: String,
-    total_cost: Option<f64>,
+    #[serde(default)]
+    total_cost: RawNumber,
+    #[serde(default)]
     provider_name: Option<String>,
+    #[serde(default)]
     model: Option<String>,
-    latency: Option<f64>,
-    generation_time: Option<f64>,
-    native_tokens_prompt: Option<u64>,
-    native_tokens_completion: Option<u64>,
-    native_tokens_reasoning: Option<u64>,
+    #[serde(default)]
+    latency: RawNumber,
+    #[serde(default)]
+    generation_time: RawNumber,
+    #[serde(default)]
+    native_tokens_prompt: RawNumber,
+    #[serde(default)]
+    native_tokens_completion: RawNumber,
+    #[serde(default)]
+    native_tokens_reasoning: RawNumber,
 }
 
 #[derive(Deserialize)]
@@ -133,64 +160,107 @@ struct WireKey {
 #[derive(Deserialize)]
 struct WireKeyData {
     label: Option<String>,
-    limit: Option<f64>,
-    limit_remaining: Option<f64>,
-    usage: Option<f64>,
+    #[serde(default)]
+    limit: RawNumber,
+    #[serde(default)]
+    limit_remaining: RawNumber,
+    #[serde(default)]
+    usage: RawNumber,
     is_free_tier: Option<bool>,
     rate_limit: Option<WireRateLimit>,
 }
 
 #[derive(Deserialize)]
 struct WireRateLimit {
-    requests: Option<u64>,
+    #[serde(default)]
+    requests: RawNumber,
     interval: Option<String>,
 }
 
-fn millis(value: Option<f64>) -> Option<u64> {
-    value
-        .filter(|v| v.is_finite() && *v >= 0.0)
-        .map(|v| v.round() as u64)
+/// Reads one figure with `check`: its value, or None with the reason kept.
+fn checked<T>(
+    notes: &mut Vec<String>,
+    field: &str,
+    raw: &RawNumber,
+    check: impl Fn(&str, &str) -> Result<Option<T>, figures::Reason>,
+) -> Option<T> {
+    let raw = raw.as_ref()?;
+    check(field, raw.get()).unwrap_or_else(|reason| {
+        notes.push(format!("{reason}: shown as unknown"));
+        None
+    })
 }
 
-/// Parses a `/generation` body.
+/// Parses a `/generation` body. A figure beyond belief is left out, with a
+/// note; the rest of the record stands.
 pub fn parse_generation(body: &[u8]) -> Result<GenerationRecord, RouterError> {
     let wire: WireGeneration = serde_json::from_slice(body).map_err(|e| {
         RouterError::malformed(format!("the generation record does not parse: {e}")).caused_by(e)
     })?;
     let data = wire.data;
+    let mut notes = Vec::new();
+    let cost = checked(
+        &mut notes,
+        "generation total_cost",
+        &data.total_cost,
+        figures::cost,
+    );
+    let mut millis =
+        |field: &str, raw: &RawNumber| checked(&mut notes, field, raw, figures::millis);
+    let latency_ms = millis("generation latency", &data.latency);
+    let generation_time_ms = millis("generation generation_time", &data.generation_time);
+    let mut tokens =
+        |field: &str, raw: &RawNumber| checked(&mut notes, field, raw, figures::token_count);
+    let native_tokens_prompt = tokens(
+        "generation native_tokens_prompt",
+        &data.native_tokens_prompt,
+    );
+    let native_tokens_completion = tokens(
+        "generation native_tokens_completion",
+        &data.native_tokens_completion,
+    );
+    let native_tokens_reasoning = tokens(
+        "generation native_tokens_reasoning",
+        &data.native_tokens_reasoning,
+    );
     Ok(GenerationRecord {
         id: data.id,
-        total_cost_usd: data.total_cost,
+        total_cost_usd: cost,
         provider_name: data.provider_name,
         model: data.model,
-        latency_ms: millis(data.latency),
-        generation_time_ms: millis(data.generation_time),
-        native_tokens_prompt: data.native_tokens_prompt,
-        native_tokens_completion: data.native_tokens_completion,
-        native_tokens_reasoning: data.native_tokens_reasoning,
+        latency_ms,
+        generation_time_ms,
+        native_tokens_prompt,
+        native_tokens_completion,
+        native_tokens_reasoning,
+        notes,
     })
 }
 
-/// Parses a `/key` body.
+/// Parses a `/key` body; amounts beyond belief (negative, not numbers,
+/// above a trillion) are left out, with a note.
 pub fn parse_key(body: &[u8]) -> Result<KeyInfo, RouterError> {
     let wire: WireKey = serde_json::from_slice(body).map_err(|e| {
         RouterError::malformed(format!("the key record does not parse: {e}")).caused_by(e)
     })?;
     let data = wire.data;
-    let rate_limit = data
-        .rate_limit
-        .and_then(|r| match (r.requests, r.interval) {
-            (Some(requests), Some(interval)) => Some(format!("{requests} requests / {interval}")),
-            _ => None,
-        });
-    Ok(KeyInfo {
+    let mut notes = Vec::new();
+    let rate_limit = data.rate_limit.and_then(|r| {
+        let requests = checked(&mut notes, "requests", &r.requests, figures::token_count);
+        Some(format!("{} requests / {}", requests?, r.interval?))
+    });
+    let mut usd =
+        |field: &str, raw: &RawNumber| checked(&mut notes, field, raw, figures::account_usd);
+    let info = KeyInfo {
         label: data.label,
-        limit_usd: data.limit,
-        limit_remaining_usd: data.limit_remaining,
-        usage_usd: data.usage,
+        limit_usd: usd("limit", &data.limit),
+        limit_remaining_usd: usd("limit_remaining", &data.limit_remaining),
+        usage_usd: usd("usage", &data.usage),
         is_free_tier: data.is_free_tier,
         rate_limit,
-    })
+        notes,
+    };
+    Ok(info)
 }
 
 impl Router {
@@ -210,7 +280,17 @@ impl Router {
         let path = format!("/generation?id={}", query_escape(id));
         loop {
             match self.get_account(provider, &path).await {
-                Ok(body) => return parse_generation(&body),
+                Ok(body) => {
+                    let redactor = self.redactor();
+                    return parse_generation(&body)
+                        .map(|mut record| {
+                            redactor.redact_in_place(&mut record.id);
+                            redactor.redact_option(&mut record.provider_name);
+                            redactor.redact_option(&mut record.model);
+                            record
+                        })
+                        .map_err(|error| redactor.error(error));
+                }
                 Err(error)
                     if error.status == Some(404)
                         && clock.now().saturating_duration_since(started) + delay
@@ -223,7 +303,8 @@ impl Router {
                     if error.status == Some(404) {
                         let waited = clock.now().saturating_duration_since(started);
                         error.message = format!(
-                            "no generation record for {id} after {}s",
+                            "no generation record for {} after {}s",
+                            crate::sanitize::Outside(id),
                             waited.as_secs_f32().round()
                         );
                     }
@@ -242,7 +323,14 @@ impl Router {
     pub async fn fetch_key(&self, provider: &str) -> Result<KeyInfo, RouterError> {
         let provider = self.openrouter_provider(provider)?;
         let body = self.get_account(provider, "/key").await?;
+        let redactor = self.redactor();
         parse_key(&body)
+            .map(|mut info| {
+                redactor.redact_option(&mut info.label);
+                redactor.redact_option(&mut info.rate_limit);
+                info
+            })
+            .map_err(|error| redactor.error(error))
     }
 
     fn openrouter_provider(&self, name: &str) -> Result<&Provider, RouterError> {
@@ -265,7 +353,9 @@ impl Router {
     /// A small authenticated GET; the body on 2xx, a typed error otherwise.
     async fn get_account(&self, provider: &Provider, path: &str) -> Result<Vec<u8>, RouterError> {
         let url = format!("{}{path}", provider.base_url);
-        self.get(provider, &url, Duration::from_secs(10)).await
+        let timeout = Duration::from_secs(10);
+        self.get(provider, &url, timeout, super::MAX_SMALL_BODY_BYTES)
+            .await
     }
 }
 

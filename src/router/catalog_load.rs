@@ -5,10 +5,11 @@
 use std::time::Duration;
 
 use super::Router;
-use super::catalog::{Catalog, CatalogError, CatalogSource, parse_models};
+use super::catalog::{Catalog, CatalogError, CatalogSource, ParsedModels, parse_models};
 use super::catalog_cache::{CacheError, CatalogCache, bundled_openrouter};
 use super::error::RouterError;
 use super::provider::ProviderKind;
+use super::redact::Redactor;
 use crate::clock::now_unix;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +46,9 @@ pub enum CatalogWarning {
     Refresh(#[source] RouterError),
     #[error("{url} sent a catalog prism cannot read: {source}")]
     Unreadable { url: String, source: CatalogError },
+    /// Prices left out of the catalog as unknown, summed up in a line.
+    #[error("{0}")]
+    BeyondBelief(String),
     #[error("the catalog task stopped ({0})")]
     Task(#[source] tokio::task::JoinError),
 }
@@ -61,7 +65,17 @@ impl CatalogLoader {
         CatalogLoader { router, cache, ttl }
     }
 
+    /// The catalog to use (see the module's doc), with a warning when some
+    /// of its prices are beyond belief (they are unknown in it).
     pub async fn load(&self, provider_name: &str, refresh: Refresh) -> LoadOutcome {
+        let mut outcome = self.pick(provider_name, refresh).await;
+        if let Some(summary) = outcome.catalog.as_ref().and_then(Catalog::notes_summary) {
+            outcome.warnings.push(CatalogWarning::BeyondBelief(summary));
+        }
+        outcome
+    }
+
+    async fn pick(&self, provider_name: &str, refresh: Refresh) -> LoadOutcome {
         let mut warnings = Vec::new();
         let Some(provider) = self.router.providers().get(provider_name) else {
             return LoadOutcome {
@@ -73,13 +87,15 @@ impl CatalogLoader {
 
         let cache = self.cache.clone();
         let (name, base_url) = (provider.name.clone(), provider.base_url.clone());
-        let cached = match off_thread(move || read_cached(&cache, &name, &base_url)).await {
-            Ok(catalog) => catalog,
-            Err(warning) => {
-                warnings.push(warning);
-                None
-            }
-        };
+        let redactor = self.router.redactor().clone();
+        let cached =
+            match off_thread(move || read_cached(&cache, &name, &base_url, &redactor)).await {
+                Ok(catalog) => catalog,
+                Err(warning) => {
+                    warnings.push(warning);
+                    None
+                }
+            };
 
         let fresh = cached.as_ref().is_some_and(|c| c.is_fresh(now, self.ttl));
         let fetch = match refresh {
@@ -94,8 +110,9 @@ impl CatalogLoader {
                     let cache = self.cache.clone();
                     let (name, base_url) = (provider.name.clone(), provider.base_url.clone());
                     let url = provider.models_url();
+                    let redactor = self.router.redactor().clone();
                     let parsed = off_thread(move || {
-                        let parsed = parse_models(&body)
+                        let parsed = parse_redacted(&body, &redactor)
                             .map_err(|source| CatalogWarning::Unreadable { url, source })?;
                         let stored = cache.store(&name, &base_url, &body, now);
                         Ok((Catalog::new(name, CatalogSource::Live, now, parsed), stored))
@@ -128,7 +145,7 @@ impl CatalogLoader {
         }
         // The snapshot describes OpenRouter itself, not a server at another URL.
         if provider.kind == ProviderKind::OpenRouter
-            && provider.base_url.contains("openrouter.ai")
+            && super::provider::host_is(&provider.base_url, "openrouter.ai")
             && let Ok(mut catalog) = off_thread(|| Ok(bundled_openrouter())).await
         {
             catalog.provider = provider.name.clone();
@@ -144,11 +161,31 @@ impl CatalogLoader {
     }
 }
 
+/// A `/models` body, parsed, with any key the server put in an id or a
+/// name redacted (and in the parse error, which may quote the body).
+fn parse_redacted(body: &[u8], redactor: &Redactor) -> Result<ParsedModels, CatalogError> {
+    let mut parsed = parse_models(body).map_err(|error| {
+        let text = error.to_string();
+        match redactor.redact(&text) {
+            std::borrow::Cow::Borrowed(_) => error,
+            std::borrow::Cow::Owned(clean) => CatalogError::Redacted(clean),
+        }
+    })?;
+    if !redactor.is_empty() {
+        for model in &mut parsed.models {
+            redactor.redact_in_place(&mut model.id);
+            redactor.redact_in_place(&mut model.name);
+        }
+    }
+    Ok(parsed)
+}
+
 /// The cached catalog of a provider, parsed; None when nothing is cached.
 fn read_cached(
     cache: &CatalogCache,
     provider: &str,
     base_url: &str,
+    redactor: &Redactor,
 ) -> Result<Option<Catalog>, CatalogWarning> {
     let Some(cached) = cache
         .load(provider, base_url)
@@ -156,7 +193,8 @@ fn read_cached(
     else {
         return Ok(None);
     };
-    let parsed = parse_models(&cached.body).map_err(CatalogWarning::CachedUnreadable)?;
+    let parsed =
+        parse_redacted(&cached.body, redactor).map_err(CatalogWarning::CachedUnreadable)?;
     Ok(Some(Catalog::new(
         provider,
         CatalogSource::Cache,

@@ -121,7 +121,7 @@ pub fn request_body(
     }
     if let Some(max_tokens) = params.max_tokens {
         // OpenAI's reasoning models refuse `max_tokens`; everyone else knows it.
-        let key = if provider.base_url.contains("api.openai.com") {
+        let key = if super::provider::host_is(&provider.base_url, "api.openai.com") {
             "max_completion_tokens"
         } else {
             "max_tokens"

@@ -14,6 +14,11 @@ use super::pricing::{Price, Pricing};
 /// How long one probe may take; local servers answer in milliseconds.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(400);
 
+/// The largest model list a probe reads. Local servers list a few KiB;
+/// anything on a local port can answer, so a bigger body is not one of them
+/// (and must not fill memory in the 400 ms a probe has).
+pub const MAX_PROBE_BYTES: usize = 4 * 1024 * 1024;
+
 /// The usual ports, by preset provider name.
 pub const DEFAULT_PORTS: [(&str, u16); 4] = [
     ("ollama", 11434),
@@ -99,7 +104,14 @@ async fn probe(
         if !response.status().is_success() {
             return None;
         }
-        response.bytes().await.ok()
+        let clock = super::body::Clock::start(timeout, timeout);
+        let never = tokio_util::sync::CancellationToken::new();
+        let read =
+            super::body::read_capped(response.bytes_stream(), MAX_PROBE_BYTES, &clock, &never);
+        match read.await {
+            super::body::Read::Whole(body) => Some(body),
+            super::body::Read::Capped(_) | super::body::Read::Cut(..) => None,
+        }
     };
     let body = tokio::time::timeout(timeout, fetch).await.ok()??;
     let model_count = model_count(&body)?;
@@ -107,7 +119,7 @@ async fn probe(
     Some(Found {
         provider: provider.to_string(),
         base_url: base_url.to_string(),
-        body: body.to_vec(),
+        body,
         model_count,
     })
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::provider::{Provider, WithheldKey, host_label};
 use super::wire::{WireError, one_line, parse_error_body};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -44,6 +45,8 @@ pub enum ErrorKind {
     StreamEndedEarly,
     /// The server sent something that is not what the API says.
     MalformedResponse,
+    /// An answer or a catalog passed its size cap (`[limits]`).
+    TooLarge,
     /// The user stopped it.
     Cancelled,
 }
@@ -67,6 +70,7 @@ impl ErrorKind {
             ErrorKind::StreamStalled => "stream_stalled",
             ErrorKind::StreamEndedEarly => "stream_ended_early",
             ErrorKind::MalformedResponse => "malformed_response",
+            ErrorKind::TooLarge => "too_large",
             ErrorKind::Cancelled => "cancelled",
         }
     }
@@ -141,11 +145,14 @@ impl PartialEq for Cause {
 impl Eq for Cause {}
 
 impl RouterError {
+    /// The message is for people: on one line, and sanitised here, so
+    /// whatever a server put in it (escape sequences, bidi overrides) is
+    /// harmless wherever the error goes (a pane, a file, JSON).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> RouterError {
         RouterError {
             kind,
             status: None,
-            message: one_line(&message.into()),
+            message: crate::sanitize::one_line(&one_line(&message.into())).into_owned(),
             retry_after: None,
             source: None,
         }
@@ -195,6 +202,29 @@ impl RouterError {
         )
     }
 
+    /// The whole request took longer than the deadline (a trickling body,
+    /// keep-alive comments without an answer).
+    pub fn deadline(limit: Duration) -> RouterError {
+        RouterError::new(
+            ErrorKind::Timeout,
+            format!(
+                "no complete answer within {}s, the request deadline (raise --request-timeout or [network] request_timeout_secs to wait longer)",
+                limit.as_secs()
+            ),
+        )
+    }
+
+    /// `what` passed `limit_bytes`; `setting` names the knob that raises it.
+    pub fn too_large(what: &str, limit_bytes: usize, setting: &str) -> RouterError {
+        RouterError::new(
+            ErrorKind::TooLarge,
+            format!(
+                "{what} passed {}, the cap ({setting}); stopped reading",
+                crate::units::size(limit_bytes)
+            ),
+        )
+    }
+
     pub fn malformed(detail: impl Into<String>) -> RouterError {
         RouterError::new(
             ErrorKind::MalformedResponse,
@@ -208,7 +238,23 @@ pub struct ErrorContext<'a> {
     pub provider: &'a str,
     pub model: &'a str,
     pub url: &'a str,
+    /// The variable of the key that was sent, if one was.
     pub key_env: Option<&'a str>,
+    /// A key held back because it belongs to another host.
+    pub withheld: Option<&'a WithheldKey>,
+}
+
+impl<'a> ErrorContext<'a> {
+    /// The context of a request to `provider` about `model`.
+    pub fn of(provider: &'a Provider, model: &'a str) -> ErrorContext<'a> {
+        ErrorContext {
+            provider: &provider.name,
+            model,
+            url: &provider.base_url,
+            key_env: provider.api_key_env.as_deref(),
+            withheld: provider.withheld_key.as_ref(),
+        }
+    }
 }
 
 /// Classifies a non-2xx response from its status, body and Retry-After.
@@ -276,15 +322,28 @@ fn classify(
     let detail = or_unknown(detail);
     let provider = ctx.provider;
     let (kind, message) = match status {
-        401 => (
-            ErrorKind::InvalidKey,
-            match ctx.key_env {
-                Some(var) => format!("{provider} rejected the API key in {var} (401): {detail}"),
-                None => format!(
-                    "{provider} wants an API key (401): set api_key_env for it in the config file or pass --api-key-env VAR"
+        401 => match (ctx.key_env, ctx.withheld) {
+            (Some(var), _) => (
+                ErrorKind::InvalidKey,
+                format!("{provider} rejected the API key in {var} (401): {detail}"),
+            ),
+            // No key was sent, so none can be invalid.
+            (None, Some(withheld)) => (
+                ErrorKind::MissingApiKey,
+                format!(
+                    "{provider} wants an API key (401); prism held back the key in {var} on purpose: it belongs to {home}, not {here}. To send it to {here}, pass --api-key-env {var}",
+                    var = withheld.var,
+                    home = withheld.home,
+                    here = host_label(ctx.url),
                 ),
-            },
-        ),
+            ),
+            (None, None) => (
+                ErrorKind::MissingApiKey,
+                format!(
+                    "{provider} wants an API key (401) and none was sent: set api_key_env for it in the config file or pass --api-key-env VAR"
+                ),
+            ),
+        },
         402 => (
             ErrorKind::InsufficientCredits,
             format!("insufficient credits on {provider} (402): {detail}"),
@@ -341,9 +400,16 @@ fn classify(
             ErrorKind::ServerError,
             format!("{provider} failed ({status}): {detail}"),
         ),
-        _ => (
+        400..=499 => (
             ErrorKind::BadRequest,
             format!("{provider} answered HTTP {status}: {detail}"),
+        ),
+        // 1xx, a redirect that was not followed, 600 and above: no answer.
+        _ => (
+            ErrorKind::MalformedResponse,
+            format!(
+                "malformed response: {provider} answered HTTP {status}, which is no answer: {detail}"
+            ),
         ),
     };
     RouterError::new(kind, message)
@@ -433,15 +499,13 @@ fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
     one_line(&current.to_string())
 }
 
-/// The start of a non-JSON body (an HTML error page, say), on one line.
+/// The start of a non-JSON body on one line; an HTML page by its title.
 fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let line = one_line(&text);
-    let mut cut: String = line.chars().take(200).collect();
-    if cut.len() < line.len() {
-        cut.push('…');
+    if super::html::is_html(body) {
+        return super::html::html_summary(body);
     }
-    cut
+    let text = String::from_utf8_lossy(body);
+    crate::units::clip(&one_line(&text), 201)
 }
 
 fn or_unknown(detail: &str) -> &str {
@@ -452,8 +516,11 @@ fn or_unknown(detail: &str) -> &str {
     }
 }
 
+/// The longest wait a server can ask for, whatever form it asks in: a day.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
+
 /// Parses `Retry-After` (seconds, or an HTTP date) and OpenRouter's
-/// `X-RateLimit-Reset` (epoch milliseconds).
+/// `X-RateLimit-Reset` (epoch milliseconds), each clamped to [`MAX_RETRY_AFTER`].
 pub fn retry_after(
     headers: &reqwest::header::HeaderMap,
     now: std::time::SystemTime,
@@ -467,19 +534,23 @@ pub fn retry_after(
             && secs.is_finite()
             && secs >= 0.0
         {
-            return Some(Duration::from_secs_f64(secs.min(86_400.0)));
+            return Some(Duration::from_secs_f64(
+                secs.min(MAX_RETRY_AFTER.as_secs_f64()),
+            ));
         }
         if let Ok(when) = httpdate::parse_http_date(value) {
-            return Some(when.duration_since(now).unwrap_or(Duration::ZERO));
+            let wait = when.duration_since(now).unwrap_or(Duration::ZERO);
+            return Some(wait.min(MAX_RETRY_AFTER));
         }
     }
     let reset_ms = headers
         .get("x-ratelimit-reset")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())?;
-    let now_ms = now.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as u64;
+    let now_ms = u64::try_from(now.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis()).ok()?;
     // Only trust values that look like epoch milliseconds.
-    (reset_ms > 1_000_000_000_000).then(|| Duration::from_millis(reset_ms.saturating_sub(now_ms)))
+    (reset_ms > 1_000_000_000_000)
+        .then(|| Duration::from_millis(reset_ms.saturating_sub(now_ms)).min(MAX_RETRY_AFTER))
 }
 
 #[cfg(test)]

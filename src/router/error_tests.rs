@@ -10,6 +10,7 @@ fn ctx() -> ErrorContext<'static> {
         model: "openai/gpt-4o",
         url: "https://openrouter.ai/api/v1",
         key_env: Some("OPENROUTER_API_KEY"),
+        withheld: None,
     }
 }
 
@@ -193,6 +194,61 @@ fn retry_after_forms() {
     );
     assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(12)));
     assert_eq!(retry_after(&HeaderMap::new(), now), None);
+}
+
+#[test]
+fn far_future_waits_are_clamped_in_every_form() {
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let asked = |name: &'static str, value: &str| {
+        let mut headers = HeaderMap::new();
+        headers.insert(name, HeaderValue::from_str(value).expect("header"));
+        retry_after(&headers, now)
+    };
+    for (name, value) in [
+        ("retry-after", "1e300".to_string()),
+        ("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT".to_string()),
+        ("x-ratelimit-reset", u64::MAX.to_string()),
+    ] {
+        assert_eq!(
+            asked(name, &value),
+            Some(MAX_RETRY_AFTER),
+            "{name}: {value}"
+        );
+    }
+    // A retry asked for so far ahead is not waited for at all: the budget says no.
+    let policy = crate::router::RetryPolicy::default();
+    assert_eq!(
+        policy.delay(1, Duration::MAX, Some(MAX_RETRY_AFTER), 0.5),
+        None
+    );
+}
+
+#[test]
+fn a_401_without_a_key_says_why_none_was_sent() {
+    let withheld = crate::router::provider::WithheldKey {
+        var: "OPENROUTER_API_KEY".into(),
+        home: "openrouter.ai".into(),
+        key: crate::router::provider::ApiKey::new("sk-or-v1-secret"),
+    };
+    let moved = ErrorContext {
+        key_env: None,
+        withheld: Some(&withheld),
+        url: "http://127.0.0.1:4000/v1",
+        ..ctx()
+    };
+    let error = from_http(401, br#"{"error":{"message":"no auth"}}"#, None, &moved);
+    assert_eq!(error.kind, ErrorKind::MissingApiKey);
+    assert_eq!(
+        error.message,
+        "openrouter wants an API key (401); prism held back the key in OPENROUTER_API_KEY on purpose: it belongs to openrouter.ai, not 127.0.0.1:4000. To send it to 127.0.0.1:4000, pass --api-key-env OPENROUTER_API_KEY"
+    );
+    let keyless = ErrorContext {
+        key_env: None,
+        ..ctx()
+    };
+    let error = from_http(401, b"", None, &keyless);
+    assert_eq!(error.kind, ErrorKind::MissingApiKey);
+    assert!(error.message.contains("none was sent"), "{}", error.message);
 }
 
 #[test]

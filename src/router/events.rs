@@ -43,15 +43,29 @@ pub enum StreamEvent {
     Reasoning(String),
     Content(String),
     ToolCall(ToolCallDelta),
-    /// Token counts, and the server's own cost when it reports one.
+    /// Token counts (None when the server's were beyond belief), and the
+    /// server's own cost when it reports a believable one.
     Usage {
-        usage: Usage,
+        usage: Option<Usage>,
         reported_cost_usd: Option<Decimal>,
     },
+    /// A figure the server sent is not used, and why (one line).
+    Note(String),
     Finished {
         finish_reason: Option<String>,
     },
     Failed(RouterError),
+}
+
+impl StreamEvent {
+    /// Text as it streams (content, reasoning, tool-call fragments), as
+    /// opposed to how the run goes.
+    pub fn is_delta(&self) -> bool {
+        matches!(
+            self,
+            StreamEvent::Reasoning(_) | StreamEvent::Content(_) | StreamEvent::ToolCall(_)
+        )
+    }
 }
 
 /// A fragment of a streamed tool call; fragments with the same index join.
@@ -106,7 +120,7 @@ pub struct RunResult {
     pub tool_calls: Vec<ToolCall>,
     pub finish_reason: Option<String>,
     pub usage: Option<Usage>,
-    #[serde(with = "cost_serde")]
+    #[serde(with = "super::pricing::usd_json")]
     pub cost_usd: Option<Decimal>,
     pub cost_source: Option<CostSource>,
     pub ttft_ms: Option<u64>,
@@ -135,6 +149,10 @@ pub struct RunResult {
     /// Time to first token minus the upstream's latency: the routing hop.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overhead_ms: Option<i64>,
+    /// Figures that came but are not used (a negative cost, a fractional
+    /// token count…), one line each saying why; they show as unknown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl RunResult {
@@ -176,7 +194,9 @@ impl RunResult {
                 usage,
                 reported_cost_usd,
             } => {
-                self.usage = Some(*usage);
+                if let Some(usage) = usage {
+                    self.usage = Some(*usage);
+                }
                 if let Some(cost) = reported_cost_usd {
                     self.cost_usd = Some(*cost);
                     self.cost_source = Some(CostSource::Reported);
@@ -186,6 +206,14 @@ impl RunResult {
                 self.finish_reason = finish_reason.clone().or(self.finish_reason.take());
             }
             StreamEvent::Failed(error) => self.error = Some(error.clone()),
+            StreamEvent::Note(note) => self.note(note.clone()),
+        }
+    }
+
+    /// Records why a figure is not used (once: a repeated note says nothing new).
+    pub fn note(&mut self, note: String) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
         }
     }
 
@@ -267,11 +295,16 @@ impl RunResult {
         if self.cost_source == Some(CostSource::Reported) {
             return;
         }
-        if let Some(usage) = &self.usage
-            && let Some(cost) = pricing.cost(usage)
-        {
-            self.cost_usd = Some(cost);
-            self.cost_source = Some(CostSource::Computed);
+        let Some(usage) = &self.usage else {
+            return;
+        };
+        match pricing.cost(usage) {
+            Ok(Some(cost)) => {
+                self.cost_usd = Some(cost);
+                self.cost_source = Some(CostSource::Computed);
+            }
+            Ok(None) => {}
+            Err(reason) => self.note(format!("{reason}: the cost is unknown")),
         }
     }
 
@@ -322,39 +355,23 @@ impl RunResult {
         if self.provider.is_none() {
             self.provider = record.provider_name.clone();
         }
-        if let Some(cost) = record.total_cost_usd.and_then(super::pricing::from_f64) {
+        if let Some(cost) = record.total_cost_usd {
             self.cost_usd = Some(cost);
             self.cost_source = Some(CostSource::Reported);
+        }
+        for note in &record.notes {
+            self.note(note.clone());
         }
         self.generation = Some(record);
     }
 }
 
-/// Costs are exact decimals inside and plain JSON numbers outside.
-pub(crate) mod cost_serde {
-    use rust_decimal::Decimal;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use crate::router::pricing;
-
-    pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(cost) => s.serialize_f64(pricing::to_f64(*cost)),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-        Ok(Option::<f64>::deserialize(d)?.and_then(pricing::from_f64))
-    }
-}
-
-/// The sum of the known costs; None when no cost is known.
+/// The sum of the known costs; None when no cost is known (or, for costs
+/// that did not come through the checks, when the sum would overflow).
 pub fn total_cost<'a>(results: impl IntoIterator<Item = &'a RunResult>) -> Option<Decimal> {
-    results
-        .into_iter()
-        .filter_map(|r| r.cost_usd)
-        .reduce(|total, cost| total + cost)
+    let mut costs = results.into_iter().filter_map(|r| r.cost_usd).peekable();
+    costs.peek()?;
+    super::figures::checked_sum(costs)
 }
 
 #[cfg(test)]
@@ -395,12 +412,12 @@ mod tests {
                 finish_reason: Some("stop".into()),
             },
             StreamEvent::Usage {
-                usage: Usage {
+                usage: Some(Usage {
                     prompt_tokens: 5,
                     completion_tokens: 11,
                     total_tokens: 16,
                     ..Usage::default()
-                },
+                }),
                 reported_cost_usd: Some(Decimal::new(12, 6)),
             },
         ];

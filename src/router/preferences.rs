@@ -124,7 +124,7 @@ impl MaxPrice {
         let number = |part: &str| -> Option<f64> {
             part.parse::<f64>()
                 .ok()
-                .filter(|v| v.is_finite() && *v >= 0.0)
+                .and_then(|v| super::figures::setting_usd(v).ok())
         };
         match parts.as_slice() {
             [prompt, completion] => match (number(prompt), number(completion)) {
@@ -133,7 +133,7 @@ impl MaxPrice {
                     completion: Some(completion),
                 }),
                 _ => Err(format!(
-                    "'{text}' must be two numbers >= 0: USD per 1M input and output tokens, e.g. 1,2.5"
+                    "'{text}' must be two numbers from 0 to 1000000: USD per 1M input and output tokens, e.g. 1,2.5"
                 )),
             },
             _ => Err(format!(

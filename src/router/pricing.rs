@@ -1,35 +1,80 @@
 //! Exact prices and costs. OpenRouter sends USD per token as decimal strings;
 //! they stay decimals here (never f64) so $0.07/M prints as $0.07, and a
 //! price the server does not know (`"-1"` on router models, or no pricing at
-//! all on Ollama/vLLM) stays unknown instead of becoming $0.
+//! all on Ollama/vLLM) stays unknown instead of becoming $0. A price beyond
+//! belief (negative, above $1 a token) is unknown too, with the reason; every
+//! product and sum is checked, so no price or count can overflow.
 
 use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
+use super::figures::{self, MAX_COST_USD, MAX_PRICE_PER_TOKEN_USD, Reason};
 use super::usage::Usage;
 
 /// A price in USD per token (or per request, for `Pricing::request`).
+/// Read back from a cache or file through the same checks as from a server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", from = "StoredPrice")]
 pub enum Price {
     Known(Decimal),
-    /// The server sent `-1` (dynamic, e.g. `openrouter/auto`), garbage, or nothing.
+    /// The server sent `-1` (dynamic, e.g. `openrouter/auto`), garbage,
+    /// something beyond belief, or nothing.
     Unknown,
+}
+
+/// `Price` as serialized, before its checks.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum StoredPrice {
+    Known(Decimal),
+    Unknown,
+}
+
+impl From<StoredPrice> for Price {
+    fn from(stored: StoredPrice) -> Price {
+        match stored {
+            StoredPrice::Known(value) => {
+                Price::check("price", value, &value.to_string()).unwrap_or(Price::Unknown)
+            }
+            StoredPrice::Unknown => Price::Unknown,
+        }
+    }
 }
 
 impl Price {
     /// Parses a wire value: a decimal string ("0.00000007"), a JSON number
-    /// rendered as text, or scientific notation. Negative means unknown.
+    /// rendered as text, or scientific notation. Anything that is not a
+    /// believable price is unknown (see [`Price::parse_checked`] for why).
     pub fn parse(text: &str) -> Price {
+        Price::parse_checked("price", text).unwrap_or(Price::Unknown)
+    }
+
+    /// As [`Price::parse`], with the reason when a value is not used: `-1`
+    /// (OpenRouter's "dynamic") is unknown without one; other negative
+    /// prices, garbage and prices above $1 a token are unknown with one.
+    pub fn parse_checked(field: &str, text: &str) -> Result<Price, Reason> {
         let text = text.trim();
         let parsed = Decimal::from_str(text).or_else(|_| Decimal::from_scientific(text));
         match parsed {
-            Ok(value) if value.is_sign_negative() && !value.is_zero() => Price::Unknown,
-            Ok(value) => Price::Known(value.normalize()),
-            Err(_) => Price::Unknown,
+            Ok(value) if value == Decimal::NEGATIVE_ONE => Ok(Price::Unknown),
+            Ok(value) => Price::check(field, value, text),
+            Err(_) => Err(format!("{field} {} is not a price", figures::shown(text))),
         }
+    }
+
+    fn check(field: &str, value: Decimal, text: &str) -> Result<Price, Reason> {
+        if value.is_sign_negative() && !value.is_zero() {
+            return Err(format!("{field} {} is negative", figures::shown(text)));
+        }
+        if value > MAX_PRICE_PER_TOKEN_USD {
+            return Err(format!(
+                "{field} {} is above ${MAX_PRICE_PER_TOKEN_USD} a token",
+                figures::shown(text)
+            ));
+        }
+        Ok(Price::Known(value.normalize()))
     }
 
     pub fn known(self) -> Option<Decimal> {
@@ -45,8 +90,9 @@ impl Price {
 
     /// USD per one million tokens, the unit people compare prices in.
     pub fn per_million(self) -> Option<Decimal> {
-        self.known()
-            .map(|per_token| (per_token * Decimal::from(1_000_000u32)).normalize())
+        self.known()?
+            .checked_mul(Decimal::from(1_000_000u32))
+            .map(|value| value.normalize())
     }
 }
 
@@ -90,48 +136,88 @@ impl Pricing {
             && self.request.is_none_or(Price::is_free)
     }
 
-    /// Cost of one answer from its token counts, or None when a price it
-    /// needs is unknown. Cached and cache-write tokens are part of
-    /// `prompt_tokens` and billed at their own rates when the model lists them;
-    /// reasoning tokens are part of `completion_tokens` (as OpenAI and
-    /// OpenRouter count them) and billed at `internal_reasoning` when listed.
-    pub fn cost(&self, usage: &Usage) -> Option<Decimal> {
-        let prompt = self.prompt.known()?;
-        let completion = self.completion.known()?;
-        let cache_read = self.input_cache_read.unwrap_or(self.prompt).known()?;
-        let cache_write = self.input_cache_write.unwrap_or(self.prompt).known()?;
-        let reasoning = self.internal_reasoning.unwrap_or(self.completion).known()?;
-        let request = match self.request {
-            Some(price) => price.known()?,
-            None => Decimal::ZERO,
+    /// Cost of one answer from its token counts: Ok(None) when a price it
+    /// needs is unknown, Err when the product is beyond belief (out of range,
+    /// or above the ceiling for one answer). Cached and cache-write tokens
+    /// are part of `prompt_tokens` and billed at their own rates when the
+    /// model lists them; reasoning tokens are part of `completion_tokens` (as
+    /// OpenAI and OpenRouter count them) and billed at `internal_reasoning`.
+    pub fn cost(&self, usage: &Usage) -> Result<Option<Decimal>, Reason> {
+        let Some(rates) = self.rates() else {
+            return Ok(None);
         };
-
         let cached = usage.cached_tokens.min(usage.prompt_tokens);
         let written = usage
             .cache_write_tokens
             .min(usage.prompt_tokens.saturating_sub(cached));
-        let plain_prompt = usage.prompt_tokens - cached - written;
+        let plain_prompt = usage.prompt_tokens.saturating_sub(cached + written);
         let reasoning_tokens = usage.reasoning_tokens.min(usage.completion_tokens);
-        let plain_completion = usage.completion_tokens - reasoning_tokens;
-
-        let total = Decimal::from(plain_prompt) * prompt
-            + Decimal::from(cached) * cache_read
-            + Decimal::from(written) * cache_write
-            + Decimal::from(plain_completion) * completion
-            + Decimal::from(reasoning_tokens) * reasoning
-            + request;
-        Some(total.normalize())
+        let plain_completion = usage.completion_tokens.saturating_sub(reasoning_tokens);
+        let parts = [
+            (plain_prompt, rates.prompt),
+            (cached, rates.cache_read),
+            (written, rates.cache_write),
+            (plain_completion, rates.completion),
+            (reasoning_tokens, rates.reasoning),
+            (1, rates.request),
+        ];
+        priced_total(&parts).map(Some)
     }
 
-    /// Estimated cost of sending `prompt_tokens` (before any answer).
+    /// Estimated cost of sending `prompt_tokens` (before any answer); None
+    /// when the price is unknown or the product beyond belief.
     pub fn input_cost(&self, prompt_tokens: u64) -> Option<Decimal> {
         let prompt = self.prompt.known()?;
         let request = match self.request {
             Some(price) => price.known()?,
             None => Decimal::ZERO,
         };
-        Some((Decimal::from(prompt_tokens) * prompt + request).normalize())
+        priced_total(&[(prompt_tokens, prompt), (1, request)]).ok()
     }
+
+    fn rates(&self) -> Option<Rates> {
+        Some(Rates {
+            prompt: self.prompt.known()?,
+            completion: self.completion.known()?,
+            cache_read: self.input_cache_read.unwrap_or(self.prompt).known()?,
+            cache_write: self.input_cache_write.unwrap_or(self.prompt).known()?,
+            reasoning: self.internal_reasoning.unwrap_or(self.completion).known()?,
+            request: match self.request {
+                Some(price) => price.known()?,
+                None => Decimal::ZERO,
+            },
+        })
+    }
+}
+
+/// The known prices of one model, per token (and per request).
+struct Rates {
+    prompt: Decimal,
+    completion: Decimal,
+    cache_read: Decimal,
+    cache_write: Decimal,
+    reasoning: Decimal,
+    request: Decimal,
+}
+
+/// Σ count × price, every step checked, then held to the ceiling of one answer.
+fn priced_total(parts: &[(u64, Decimal)]) -> Result<Decimal, Reason> {
+    let too_large = || {
+        format!(
+            "the cost from catalog prices × tokens is above the ${MAX_COST_USD} believable for one answer"
+        )
+    };
+    let mut total = Decimal::ZERO;
+    for &(count, price) in parts {
+        let part = Decimal::from(count)
+            .checked_mul(price)
+            .ok_or_else(too_large)?;
+        total = total.checked_add(part).ok_or_else(too_large)?;
+    }
+    if total > MAX_COST_USD {
+        return Err(too_large());
+    }
+    Ok(total.normalize())
 }
 
 /// A dollar amount for people: cents for amounts of a dollar or more, three
@@ -177,17 +263,30 @@ pub fn to_f64(amount: Decimal) -> f64 {
     f64::from_str(&amount.normalize().to_string()).unwrap_or(0.0)
 }
 
-/// Reads a cost the server sent as a JSON float (`usage.cost`) back into a
-/// decimal, through its shortest decimal rendering so no binary noise sneaks in.
+/// Reads a cost kept as a float back into a decimal, through its shortest
+/// decimal rendering so no binary noise sneaks in; None for what is not a
+/// believable cost (see [`figures::cost_from_f64`] for why).
 pub fn from_f64(amount: f64) -> Option<Decimal> {
-    if !amount.is_finite() {
-        return None;
+    figures::cost_from_f64("cost", amount).ok()
+}
+
+/// Costs are exact decimals inside and plain JSON numbers outside.
+pub(crate) mod usd_json {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super as pricing;
+
+    pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(cost) => s.serialize_f64(pricing::to_f64(*cost)),
+            None => s.serialize_none(),
+        }
     }
-    let text = format!("{amount}");
-    Decimal::from_str(&text)
-        .or_else(|_| Decimal::from_scientific(&text))
-        .ok()
-        .map(|value| value.normalize())
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.and_then(pricing::from_f64))
+    }
 }
 
 #[cfg(test)]
@@ -256,7 +355,7 @@ mod tests {
         };
         // Claude Sonnet 4.6 on Bedrock: $3/M in, $15/M out; the capture reported $0.000837.
         let cost = pricing("0.000003", "0.000015").cost(&usage);
-        assert_eq!(cost, Some(dec("0.000837")));
+        assert_eq!(cost, Ok(Some(dec("0.000837"))));
     }
 
     #[test]
@@ -273,7 +372,7 @@ mod tests {
             ..Usage::default()
         };
         // 400*2e-6 + 600*5e-7 + 60*8e-6 + 40*4e-6
-        assert_eq!(model.cost(&usage), Some(dec("0.00174")));
+        assert_eq!(model.cost(&usage), Ok(Some(dec("0.00174"))));
     }
 
     #[test]
@@ -284,9 +383,9 @@ mod tests {
             total_tokens: 20,
             ..Usage::default()
         };
-        assert_eq!(Pricing::unknown().cost(&usage), None);
-        assert_eq!(pricing("-1", "-1").cost(&usage), None);
-        assert_eq!(pricing("0", "0").cost(&usage), Some(Decimal::ZERO));
+        assert_eq!(Pricing::unknown().cost(&usage), Ok(None));
+        assert_eq!(pricing("-1", "-1").cost(&usage), Ok(None));
+        assert_eq!(pricing("0", "0").cost(&usage), Ok(Some(Decimal::ZERO)));
         assert!(pricing("0", "0").is_free());
         assert!(!Pricing::unknown().is_free());
     }

@@ -40,21 +40,70 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
-    /// A guess from the URL, used when the config does not say.
+    /// A guess from the URL's parsed host, used when the config does not say.
     pub fn infer(base_url: &str) -> ProviderKind {
-        let host = base_url
-            .split("://")
-            .nth(1)
-            .unwrap_or(base_url)
-            .split(['/', ':'])
-            .next()
-            .unwrap_or("");
-        if host == "openrouter.ai" || host.ends_with(".openrouter.ai") {
+        if host_is(base_url, "openrouter.ai") {
             ProviderKind::OpenRouter
         } else {
             ProviderKind::OpenAi
         }
     }
+}
+
+/// Whether the URL's host (parsed, never guessed from the string) is
+/// `domain` or one of its subdomains. `http://openrouter.ai:pw@127.0.0.1/`
+/// is 127.0.0.1.
+pub fn host_is(url: &str, domain: &str) -> bool {
+    let Ok(url) = url::Url::parse(url.trim()) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Domain(host)) => {
+            let host = host.trim_end_matches('.');
+            host == domain
+                || host
+                    .strip_suffix(domain)
+                    .is_some_and(|rest| rest.ends_with('.'))
+        }
+        _ => false,
+    }
+}
+
+/// Scheme, host and port of a URL (its origin), parsed; None when it does not parse.
+fn origin(url: &str) -> Option<(String, String, u16)> {
+    let url = url::Url::parse(url.trim()).ok()?;
+    let host = url.host_str()?.trim_end_matches('.').to_ascii_lowercase();
+    Some((url.scheme().to_string(), host, url.port_or_known_default()?))
+}
+
+/// Two URLs on the same scheme, host and port. A URL that does not parse
+/// matches nothing, so a key is never sent on a guess.
+pub fn same_origin(a: &str, b: &str) -> bool {
+    matches!((origin(a), origin(b)), (Some(a), Some(b)) if a == b)
+}
+
+/// The host (and port, when not the scheme's default) of a URL, for messages.
+pub fn host_label(url: &str) -> String {
+    match url::Url::parse(url.trim()) {
+        Ok(parsed) => match (parsed.host_str(), parsed.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_string(),
+            (None, _) => url.to_string(),
+        },
+        Err(_) => url.to_string(),
+    }
+}
+
+/// A key that exists but is not sent: it belongs to another host than the
+/// one this run talks to (`--base-url` moved the provider).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WithheldKey {
+    /// The variable it was read from.
+    pub var: String,
+    /// Where it belongs, as "host[:port]".
+    pub home: String,
+    /// Kept only so server text echoing it can be redacted.
+    pub key: ApiKey,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,6 +116,8 @@ pub struct Provider {
     pub api_key_env: Option<String>,
     /// Resolved at start from the environment or `.env`.
     pub api_key: Option<ApiKey>,
+    /// A key held back because this run points the provider at another host.
+    pub withheld_key: Option<WithheldKey>,
     /// Extra headers sent with every request to this provider.
     pub headers: Vec<(String, String)>,
 }
@@ -80,6 +131,7 @@ impl Provider {
             base_url,
             api_key_env: None,
             api_key: None,
+            withheld_key: None,
             headers: Vec::new(),
         }
     }
@@ -95,6 +147,13 @@ impl Provider {
     /// True when a key is configured but could not be found.
     pub fn is_missing_key(&self) -> bool {
         self.api_key_env.is_some() && self.api_key.is_none()
+    }
+
+    /// Every key this provider knows, sent or held back (for redaction).
+    pub fn known_keys(&self) -> impl Iterator<Item = &ApiKey> {
+        self.api_key
+            .iter()
+            .chain(self.withheld_key.as_ref().map(|w| &w.key))
     }
 }
 
@@ -286,5 +345,37 @@ mod tests {
             ProviderKind::infer("http://127.0.0.1:9999/api/v1"),
             ProviderKind::OpenAi
         );
+    }
+
+    #[test]
+    fn hosts_are_parsed_not_guessed() {
+        // The user part of a URL is not its host.
+        let sneaky = "http://api.openrouter.ai:pw@127.0.0.1:4000/v1";
+        assert_eq!(ProviderKind::infer(sneaky), ProviderKind::OpenAi);
+        assert!(!host_is(sneaky, "openrouter.ai"));
+        assert!(!same_origin(sneaky, "https://openrouter.ai/api/v1"));
+        assert_eq!(host_label(sneaky), "127.0.0.1:4000");
+        assert!(host_is("https://OpenRouter.ai./api/v1", "openrouter.ai"));
+        assert!(host_is("https://eu.openrouter.ai/api/v1", "openrouter.ai"));
+        assert!(!host_is("https://notopenrouter.ai/api/v1", "openrouter.ai"));
+        assert!(!host_is(
+            "https://openrouter.ai.evil.com/v1",
+            "openrouter.ai"
+        ));
+        assert!(!host_is("openrouter.ai/api/v1", "openrouter.ai"));
+        // Same host, another port or scheme: another origin.
+        assert!(same_origin(
+            "https://openrouter.ai/api/v1",
+            "https://openrouter.ai:443/other"
+        ));
+        assert!(!same_origin(
+            "https://openrouter.ai/api/v1",
+            "http://openrouter.ai/api/v1"
+        ));
+        assert!(!same_origin(
+            "http://127.0.0.1:4000/v1",
+            "http://127.0.0.1:4001/v1"
+        ));
+        assert!(!same_origin("not a url", "not a url"));
     }
 }

@@ -49,7 +49,7 @@ impl RetryPolicy {
             Some(asked) => asked.max(jittered.min(self.base_delay)),
             None => jittered,
         };
-        (elapsed + wait <= self.max_total).then_some(wait)
+        (elapsed.saturating_add(wait) <= self.max_total).then_some(wait)
     }
 }
 

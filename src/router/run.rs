@@ -53,6 +53,7 @@ pub(super) async fn run_target(
     messages: &[ChatMessage],
     params: &ChatParams,
     tx: Option<&mpsc::Sender<StreamEvent>>,
+    deltas: bool,
     cancel: &CancellationToken,
 ) -> RunResult {
     let mut result = RunResult::new(target.label.clone());
@@ -107,6 +108,7 @@ pub(super) async fn run_target(
             body: &body,
             settings,
             cancel,
+            redactor: router.redactor(),
         };
 
         let mut retry = 0u32;
@@ -114,6 +116,7 @@ pub(super) async fn run_target(
             attempt_number += 1;
             let mut out = Emitter {
                 tx,
+                deltas,
                 result: &mut result,
             };
             // A rate-limited model waits its turn before each attempt.
@@ -156,7 +159,9 @@ pub(super) async fn run_target(
                     result.compute_rate();
                     return result;
                 }
-                Err(failure) => {
+                Err(mut failure) => {
+                    // Server text is in the message: keys go before it is logged or kept.
+                    failure.error = router.redactor().error(failure.error);
                     tracing::warn!(
                         attempt = attempt_number,
                         model = %label,
@@ -195,6 +200,7 @@ pub(super) async fn run_target(
                     };
                     let mut out = Emitter {
                         tx,
+                        deltas,
                         result: &mut result,
                     };
                     out.emit(StreamEvent::Retrying {
@@ -231,7 +237,11 @@ async fn finish_failed(
     error: RouterError,
     tx: Option<&mpsc::Sender<StreamEvent>>,
 ) {
-    let mut out = Emitter { tx, result };
+    let mut out = Emitter {
+        tx,
+        deltas: false,
+        result,
+    };
     out.emit(StreamEvent::Failed(error)).await;
 }
 

@@ -1,8 +1,15 @@
 //! Token counts of one answer, read from whichever chunk carries them. Servers
 //! disagree on the shape (OpenRouter, OpenAI, Ollama, llama.cpp, vLLM), so the
-//! wire form is all optional and flattens into one plain `Usage`.
+//! wire form is all optional and flattens into one plain `Usage`. The numbers
+//! are kept as the server wrote them until they are checked: a count or cost
+//! that is malformed or beyond belief makes that figure unknown (with the
+//! reason), never the chunk unreadable, so the answer's text is kept.
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use super::figures::{self, Reason};
 
 /// Token counts as the server reported them. Cached and cache-write tokens are
 /// part of `prompt_tokens`; reasoning tokens are part of `completion_tokens`.
@@ -19,58 +26,104 @@ pub struct Usage {
     pub cache_write_tokens: u64,
 }
 
+/// A number as the server wrote it, checked when it is read.
+type RawNumber = Option<Box<RawValue>>;
+
 /// `usage` as it arrives in a chunk; every field may be missing or null.
 #[derive(Debug, Default, Deserialize)]
 pub struct WireUsage {
     #[serde(default)]
-    pub prompt_tokens: Option<u64>,
+    pub prompt_tokens: RawNumber,
     #[serde(default)]
-    pub completion_tokens: Option<u64>,
+    pub completion_tokens: RawNumber,
     #[serde(default)]
-    pub total_tokens: Option<u64>,
-    /// OpenRouter's charge in USD credits, as a JSON float.
+    pub total_tokens: RawNumber,
+    /// OpenRouter's charge in USD credits, as a JSON number.
     #[serde(default)]
-    pub cost: Option<f64>,
+    pub cost: RawNumber,
     #[serde(default)]
-    pub prompt_tokens_details: Option<PromptDetails>,
+    pub prompt_tokens_details: Option<Box<RawValue>>,
     #[serde(default)]
-    pub completion_tokens_details: Option<CompletionDetails>,
+    pub completion_tokens_details: Option<Box<RawValue>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct PromptDetails {
+struct PromptDetails {
     #[serde(default)]
-    pub cached_tokens: Option<u64>,
+    cached_tokens: RawNumber,
     #[serde(default)]
-    pub cache_write_tokens: Option<u64>,
+    cache_write_tokens: RawNumber,
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct CompletionDetails {
+struct CompletionDetails {
     #[serde(default)]
-    pub reasoning_tokens: Option<u64>,
+    reasoning_tokens: RawNumber,
 }
 
 impl WireUsage {
-    pub fn to_usage(&self) -> Usage {
-        let prompt_tokens = self.prompt_tokens.unwrap_or(0);
-        let completion_tokens = self.completion_tokens.unwrap_or(0);
-        let prompt_details = self.prompt_tokens_details.as_ref();
-        let completion_details = self.completion_tokens_details.as_ref();
-        Usage {
+    /// The token counts, or the reason they are unknown: one count that is
+    /// not a whole number from 0 to [`figures::MAX_TOKENS`] makes them all
+    /// unknown (they are read together, so one bad one taints the rest).
+    pub fn to_usage(&self) -> Result<Usage, Reason> {
+        let count = |field: &str, raw: &RawNumber| match raw {
+            Some(raw) => figures::token_count(field, raw.get()),
+            None => Ok(None),
+        };
+        let prompt_details: PromptDetails =
+            details("usage.prompt_tokens_details", &self.prompt_tokens_details)?;
+        let completion_details: CompletionDetails = details(
+            "usage.completion_tokens_details",
+            &self.completion_tokens_details,
+        )?;
+        let prompt_tokens = count("usage.prompt_tokens", &self.prompt_tokens)?.unwrap_or(0);
+        let completion_tokens =
+            count("usage.completion_tokens", &self.completion_tokens)?.unwrap_or(0);
+        // Both are at most MAX_TOKENS: the sum cannot overflow.
+        let total_tokens = count("usage.total_tokens", &self.total_tokens)?
+            .unwrap_or(prompt_tokens + completion_tokens);
+        Ok(Usage {
             prompt_tokens,
             completion_tokens,
-            total_tokens: self
-                .total_tokens
-                .unwrap_or(prompt_tokens + completion_tokens),
-            reasoning_tokens: completion_details
-                .and_then(|d| d.reasoning_tokens)
-                .unwrap_or(0),
-            cached_tokens: prompt_details.and_then(|d| d.cached_tokens).unwrap_or(0),
-            cache_write_tokens: prompt_details
-                .and_then(|d| d.cache_write_tokens)
-                .unwrap_or(0),
+            total_tokens,
+            reasoning_tokens: count(
+                "usage.completion_tokens_details.reasoning_tokens",
+                &completion_details.reasoning_tokens,
+            )?
+            .unwrap_or(0),
+            cached_tokens: count(
+                "usage.prompt_tokens_details.cached_tokens",
+                &prompt_details.cached_tokens,
+            )?
+            .unwrap_or(0),
+            cache_write_tokens: count(
+                "usage.prompt_tokens_details.cache_write_tokens",
+                &prompt_details.cache_write_tokens,
+            )?
+            .unwrap_or(0),
+        })
+    }
+
+    /// The server's own cost for this answer when it reports one, or the
+    /// reason it is not used.
+    pub fn reported_cost_usd(&self) -> Result<Option<Decimal>, Reason> {
+        match &self.cost {
+            Some(raw) => figures::cost("usage.cost", raw.get()),
+            None => Ok(None),
         }
+    }
+}
+
+/// A details object, or its defaults when it is absent or null; anything
+/// else is a reason.
+fn details<T: Default + for<'de> Deserialize<'de>>(
+    field: &str,
+    raw: &Option<Box<RawValue>>,
+) -> Result<T, Reason> {
+    match raw.as_deref().map(RawValue::get) {
+        None | Some("null") => Ok(T::default()),
+        Some(text) => serde_json::from_str(text)
+            .map_err(|_| format!("{field} {} is not an object", figures::shown(text))),
     }
 }
 
@@ -86,7 +139,7 @@ mod tests {
             "completion_tokens_details":{"reasoning_tokens":2,"image_tokens":0}}"#,
         )
         .expect("usage parses");
-        let usage = wire.to_usage();
+        let usage = wire.to_usage().expect("sane counts");
         assert_eq!(
             usage,
             Usage {
@@ -98,7 +151,10 @@ mod tests {
                 cache_write_tokens: 7,
             }
         );
-        assert_eq!(wire.cost, Some(0.000837));
+        assert_eq!(
+            wire.reported_cost_usd().map(|c| c.map(|c| c.to_string())),
+            Ok(Some("0.000837".to_string()))
+        );
     }
 
     #[test]
@@ -107,9 +163,9 @@ mod tests {
             r#"{"prompt_tokens":4,"completion_tokens":2,"prompt_tokens_details":null}"#,
         )
         .expect("usage parses");
-        let usage = wire.to_usage();
+        let usage = wire.to_usage().expect("sane counts");
         assert_eq!(usage.total_tokens, 6);
         assert_eq!(usage.cached_tokens, 0);
-        assert_eq!(wire.cost, None);
+        assert_eq!(wire.reported_cost_usd(), Ok(None));
     }
 }

@@ -1,8 +1,11 @@
 //! The JSON of OpenAI-compatible chat streams as servers really send it:
 //! chunks, error bodies and non-streaming completions. Everything optional,
-//! unknown fields ignored, so one server's extra keys never break another.
+//! unknown fields ignored, so one server's extra keys never break another;
+//! a malformed optional field (a number where text belongs, a repeated key,
+//! half a UTF-16 surrogate pair) costs that field, never the chunk.
 
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use super::usage::WireUsage;
@@ -10,12 +13,12 @@ use super::usage::WireUsage;
 /// One `data:` payload of a chat completion stream.
 #[derive(Debug, Default, Deserialize)]
 pub struct Chunk {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub model: Option<String>,
     /// OpenRouter names the upstream that served ("OpenAI", "Google", ...).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub provider: Option<String>,
     #[serde(default, deserialize_with = "null_as_default")]
     pub choices: Vec<Choice>,
@@ -35,7 +38,7 @@ pub struct Choice {
     /// Non-streaming responses carry `message` instead of `delta`.
     #[serde(default)]
     pub message: Option<Delta>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub finish_reason: Option<String>,
 }
 
@@ -117,6 +120,10 @@ pub struct WireError {
 
 impl WireError {
     /// The code as an HTTP-like number when it is one (`429`, `"429"`).
+    #[allow(
+        clippy::wildcard_enum_match_arm,
+        reason = "serde_json's Value: only the kinds named are read"
+    )]
     pub fn numeric_code(&self) -> Option<u16> {
         match self.code.as_ref()? {
             Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
@@ -126,6 +133,10 @@ impl WireError {
     }
 
     /// The code as text (`"server_error"`, `"context_length_exceeded"`).
+    #[allow(
+        clippy::wildcard_enum_match_arm,
+        reason = "serde_json's Value: only the kinds named are read"
+    )]
     pub fn text_code(&self) -> Option<&str> {
         match self.code.as_ref()? {
             Value::String(s) => Some(s),
@@ -174,6 +185,10 @@ impl WireError {
     }
 }
 
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "serde_json's Value: only the kinds named are read"
+)]
 fn raw_text(raw: &Value) -> Option<String> {
     match raw {
         Value::String(s) if !s.trim().is_empty() => {
@@ -215,6 +230,151 @@ pub fn parse_error_body(body: &[u8]) -> Option<WireError> {
                 ..WireError::default()
             }),
     }
+}
+
+/// Parses one chunk. The common case is one pass; a chunk that does not
+/// parse is tried again with lone UTF-16 surrogates (`"\ud800"`, which JSON
+/// allows and Rust strings cannot hold) made U+FFFD, then through a `Value`,
+/// where a repeated key keeps its last value, as browsers do.
+pub fn parse_chunk(data: &str) -> Result<Chunk, serde_json::Error> {
+    let first = match serde_json::from_str(data) {
+        Ok(chunk) => return Ok(chunk),
+        Err(error) => error,
+    };
+    let repaired = repair_lone_surrogates(data);
+    let text = repaired.as_deref().unwrap_or(data);
+    if repaired.is_some()
+        && let Ok(chunk) = serde_json::from_str(text)
+    {
+        return Ok(chunk);
+    }
+    serde_json::from_str::<Value>(text)
+        .and_then(serde_json::from_value)
+        .map_err(|_| first)
+}
+
+/// Replaces every `\uXXXX` escape of a surrogate that is not half of a
+/// pair with `\ufffd`; None when there is none (the usual case).
+pub fn repair_lone_surrogates(json: &str) -> Option<String> {
+    if !json.contains("\\u") {
+        return None;
+    }
+    let bytes = json.as_bytes();
+    let surrogate = |at: usize| -> Option<u16> {
+        let hex = json.get(at + 2..at + 6)?;
+        (bytes.get(at) == Some(&b'\\') && bytes.get(at + 1) == Some(&b'u'))
+            .then(|| u16::from_str_radix(hex, 16).ok())
+            .flatten()
+            .filter(|unit| (0xD800..=0xDFFF).contains(unit))
+    };
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut in_string = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => in_string = !in_string,
+            b'\\' if in_string => {
+                if let Some(unit) = surrogate(at) {
+                    let paired =
+                        unit < 0xDC00 && surrogate(at + 6).is_some_and(|low| low >= 0xDC00);
+                    if paired {
+                        at += 12;
+                        continue;
+                    }
+                    let text = out.get_or_insert_with(|| String::with_capacity(json.len()));
+                    text.push_str(&json[copied..at]);
+                    text.push_str("\\ufffd");
+                    at += 6;
+                    copied = at;
+                    continue;
+                }
+                // Any other escape: skip the escaped character.
+                at += 2;
+                continue;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    let mut text = out?;
+    text.push_str(&json[copied..]);
+    Some(text)
+}
+
+/// A text field that holds something else (a number, an object) is absent,
+/// not a reason to drop the chunk. (A visitor, not an untagged enum: the
+/// text of every chunk passes here, and nothing is buffered.)
+fn lenient_text<'de, D>(deserializer: D) -> Result<Option<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Text;
+
+    impl<'de> serde::de::Visitor<'de> for Text {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            Ok(Some(text.to_string()))
+        }
+
+        fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Self::Value, E> {
+            Ok(Some(text))
+        }
+
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: serde::Deserializer<'de>>(
+            self,
+            inner: D,
+        ) -> Result<Self::Value, D::Error> {
+            inner.deserialize_any(Text)
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+    }
+
+    deserializer.deserialize_any(Text)
 }
 
 /// OpenRouter may send blank keep-alive lines before a JSON body.
@@ -310,6 +470,60 @@ mod tests {
             Some("Unauthorized".to_string())
         );
         assert!(parse_error_body(b"<html>502 Bad Gateway</html>").is_none());
+    }
+
+    #[test]
+    fn a_malformed_optional_field_costs_the_field_not_the_chunk() {
+        let delta = r#""choices":[{"index":0,"delta":{"content":"kept"},"finish_reason":"stop"}]"#;
+        for data in [
+            // Half a surrogate pair, in text and in the model id.
+            format!(r#"{{"model":"m\ud800","provider":"P\udc00x",{delta}}}"#),
+            // A repeated key: the last one counts.
+            format!(r#"{{"model":"a","model":"b",{delta}}}"#),
+            // Text fields holding numbers or objects.
+            format!(r#"{{"model":5,"provider":{{"x":1}},{delta}}}"#),
+            // Usage numbers of every wrong kind.
+            format!(
+                r#"{{{delta},"usage":{{"prompt_tokens":1.5,"completion_tokens":-2,"cost":"0.5","total_tokens":1e400}}}}"#
+            ),
+        ] {
+            let chunk = parse_chunk(&data).unwrap_or_else(|e| panic!("{data}: {e}"));
+            let content = chunk.choices[0]
+                .delta
+                .as_ref()
+                .and_then(|d| d.content.clone());
+            assert_eq!(content.as_deref(), Some("kept"), "{data}");
+        }
+        let chunk = parse_chunk(r#"{"model":"a\ud83d\ude00\ud800"}"#).expect("repaired");
+        assert_eq!(chunk.model.as_deref(), Some("a😀\u{fffd}"));
+        let chunk = parse_chunk(r#"{"model":"a","model":"b"}"#).expect("dup");
+        assert_eq!(chunk.model.as_deref(), Some("b"));
+        assert!(parse_chunk("not json").is_err());
+    }
+
+    #[test]
+    fn only_lone_surrogates_are_repaired() {
+        assert_eq!(repair_lone_surrogates(r#"{"a":"plain"}"#), None);
+        assert_eq!(repair_lone_surrogates(r#"{"a":"\ud83d\ude00"}"#), None);
+        assert_eq!(repair_lone_surrogates(r#"{"a":"\\ud800"}"#), None);
+        assert_eq!(
+            repair_lone_surrogates(r#"{"a":"x\uD800y\udfff"}"#).as_deref(),
+            Some(r#"{"a":"x\ufffdy\ufffd"}"#)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn repaired_strings_always_parse(text in "\\PC{0,12}", units in proptest::collection::vec(0xD700u16..0xE000, 0..4)) {
+            let mut json = serde_json::to_string(&text).expect("json");
+            json.pop();
+            for unit in units {
+                json.push_str(&format!("\\u{unit:04x}"));
+            }
+            json.push('"');
+            let repaired = repair_lone_surrogates(&json).unwrap_or(json);
+            proptest::prop_assert!(serde_json::from_str::<String>(&repaired).is_ok(), "{}", repaired);
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! atomically (temp file in the same dir, fsync, rename, fsync the dir) and
 //! readable by their owner only. A file prism cannot read is reported, never rewritten or deleted.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -10,7 +10,9 @@ use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 
+use super::lock::{LockError, SessionLock};
 use super::types::{SCHEMA_VERSION, Session, Summary};
+use crate::router::figures;
 
 /// Longest id accepted; generated ids are 20 characters.
 const MAX_ID_CHARS: usize = 128;
@@ -22,6 +24,10 @@ pub struct SessionStore {
     /// be ours at a version we understand: later saves skip the overwrite
     /// check. Shared by clones; forgotten on delete.
     checked: Arc<Mutex<HashSet<String>>>,
+    /// A workbench's store: the session locks it holds (shared by clones).
+    /// It saves only sessions it holds the lock of. None: no locking (the
+    /// CLI commands, which never save).
+    locks: Option<Arc<Mutex<HashMap<String, SessionLock>>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +54,12 @@ pub enum StoreError {
     Io { path: PathBuf, source: io::Error },
     #[error("'{id}' is not a session id (letters, digits, '-' and '_' only)")]
     InvalidId { id: String },
+    #[error("session {id} is open in another prism{}", held_by(*pid))]
+    Locked { id: String, pid: Option<u32> },
+}
+
+fn held_by(pid: Option<u32>) -> String {
+    pid.map(|pid| format!(" (pid {pid})")).unwrap_or_default()
 }
 
 impl StoreError {
@@ -59,7 +71,8 @@ impl StoreError {
             | StoreError::Io { path, .. } => Some(path),
             StoreError::NotFound { .. }
             | StoreError::Ambiguous { .. }
-            | StoreError::InvalidId { .. } => None,
+            | StoreError::InvalidId { .. }
+            | StoreError::Locked { .. } => None,
         }
     }
 }
@@ -90,6 +103,53 @@ impl SessionStore {
         SessionStore {
             dir: dir.into(),
             checked: Arc::default(),
+            locks: None,
+        }
+    }
+
+    /// A store for a workbench: it locks each session before its first save
+    /// (see [`SessionStore::claim`]) and refuses to save one another prism holds.
+    pub fn locking(mut self) -> SessionStore {
+        self.locks = Some(Arc::default());
+        self
+    }
+
+    /// Takes the lock of session `id` for this store (a no-op when held
+    /// already, or when the store does not lock). `Locked` when another
+    /// prism has the session open.
+    pub fn claim(&self, id: &str) -> Result<(), StoreError> {
+        validate_id(id)?;
+        let Some(locks) = &self.locks else {
+            return Ok(());
+        };
+        let mut locks = locks.lock().unwrap_or_else(|p| p.into_inner());
+        if locks.contains_key(id) {
+            return Ok(());
+        }
+        create_private_dir(&self.dir).map_err(|source| StoreError::Io {
+            path: self.dir.clone(),
+            source,
+        })?;
+        match SessionLock::acquire(&self.dir, id) {
+            Ok(lock) => {
+                locks.insert(id.to_string(), lock);
+                Ok(())
+            }
+            Err(LockError::Held { pid }) => Err(StoreError::Locked {
+                id: id.to_string(),
+                pid,
+            }),
+            Err(LockError::Io(source)) => Err(StoreError::Io {
+                path: SessionLock::path_for(&self.dir, id),
+                source,
+            }),
+        }
+    }
+
+    /// Releases the lock of session `id`, if this store holds it.
+    pub fn release(&self, id: &str) {
+        if let Some(locks) = &self.locks {
+            locks.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
         }
     }
 
@@ -106,6 +166,8 @@ impl SessionStore {
     /// Refuses to replace a file it cannot read (corrupt, or a newer schema).
     pub fn save(&self, session: &Session) -> Result<(), StoreError> {
         validate_id(&session.id)?;
+        // Another workbench's session is never overwritten.
+        self.claim(&session.id)?;
         let path = self.path_for(&session.id);
         create_private_dir(&self.dir).map_err(|source| StoreError::Io {
             path: self.dir.clone(),
@@ -115,9 +177,13 @@ impl SessionStore {
             check_replaceable(&path)?;
             remove_stale_temp_files(&self.dir, &session.id);
         }
-        let mut bytes = serde_json::to_vec_pretty(session).map_err(|e| StoreError::Io {
-            path: path.clone(),
-            source: io::Error::new(io::ErrorKind::InvalidData, e),
+        // The same escaping as every JSON output: `cat` of a file is safe too.
+        let mut bytes = Vec::with_capacity(4096);
+        crate::sanitize::json::to_writer_pretty(&mut bytes, session).map_err(|e| {
+            StoreError::Io {
+                path: path.clone(),
+                source: io::Error::new(io::ErrorKind::InvalidData, e),
+            }
         })?;
         bytes.push(b'\n');
         write_atomically(&path, &bytes, 0o600).map_err(|source| StoreError::Io { path, source })?;
@@ -201,8 +267,15 @@ impl SessionStore {
     }
 
     /// Removes a session's file (by id or unique prefix), whatever it holds.
+    #[allow(
+        clippy::wildcard_enum_match_arm,
+        reason = "io::ErrorKind is open-ended: only a missing file is told apart"
+    )]
     pub fn delete(&self, id: &str) -> Result<(), StoreError> {
         let id = self.resolve(id)?;
+        // A workbench does not delete a session another one has open.
+        self.claim(&id)?;
+        self.release(&id);
         let path = self.path_for(&id);
         fs::remove_file(&path).map_err(|source| match source.kind() {
             io::ErrorKind::NotFound => StoreError::NotFound { id: id.clone() },
@@ -313,18 +386,44 @@ fn read_session(path: &Path, id: &str) -> Result<Session, StoreError> {
         path: path.to_path_buf(),
         source,
     })?;
+    parse_session(path, &bytes, id)
+}
+
+/// A session file's bytes as the store reads them (`path` and `id` name it).
+pub fn parse_session(path: &Path, bytes: &[u8], id: &str) -> Result<Session, StoreError> {
     // The version first: a newer file may not parse as today's schema, and
     // "newer" is the message that helps.
-    probe(path, &bytes)?;
-    let mut session: Session = serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+    probe(path, bytes)?;
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt {
         path: path.to_path_buf(),
         detail: e.to_string(),
-    })?;
+    };
+    // The answers' figures are outside data too: checked before they are typed.
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(corrupt)?;
+    check_figures(&mut value);
+    let mut session: Session = serde_json::from_value(value).map_err(corrupt)?;
     // A copied or renamed file must not save over the one it came from.
     if session.id != id {
         session.id = id.to_string();
     }
     Ok(session)
+}
+
+/// Every answer's figures through [`figures::check_stored_result`]: a cost
+/// or count beyond belief becomes unknown, with a note in the answer.
+fn check_figures(session: &mut serde_json::Value) {
+    let Some(turns) = session.get_mut("turns").and_then(|t| t.as_array_mut()) else {
+        return;
+    };
+    let answers = turns
+        .iter_mut()
+        .filter_map(|turn| turn.get_mut("answers")?.as_array_mut())
+        .flatten();
+    for answer in answers {
+        if let Some(result) = answer.get_mut("result").and_then(|r| r.as_object_mut()) {
+            figures::check_stored_result(result);
+        }
+    }
 }
 
 fn create_private_dir(dir: &Path) -> io::Result<()> {

@@ -238,16 +238,12 @@ impl SessionBrowser {
                 let first = self.cursor.saturating_sub(rows.saturating_sub(1));
                 for (index, summary) in visible.iter().enumerate().skip(first).take(rows) {
                     let date = format_datetime_utc(summary.updated_at_unix);
-                    let name: String = summary
-                        .name
-                        .as_deref()
-                        .unwrap_or("")
-                        .chars()
-                        .take(name_width)
-                        .collect();
-                    let models: String = summary
-                        .models
-                        .join(", ")
+                    let name: String =
+                        crate::sanitize::one_line(summary.name.as_deref().unwrap_or(""))
+                            .chars()
+                            .take(name_width)
+                            .collect();
+                    let models: String = crate::sanitize::one_line(&summary.models.join(", "))
                         .chars()
                         .take(models_width)
                         .collect();

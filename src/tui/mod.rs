@@ -29,7 +29,7 @@ use crate::router::Target;
 use crate::session::Session;
 use crate::session::store::SessionStore;
 
-use msg::Now;
+use msg::{Now, Stamped};
 use params::Params;
 use runtime::Services;
 use terminal::Tty;
@@ -43,19 +43,22 @@ pub struct Options {
     pub blind: bool,
     /// A saved session to continue.
     pub resume: Option<Session>,
+    /// A line for the footer at start (the resumed session is a copy).
+    pub notice: Option<String>,
     /// The routers of the config file, for router columns.
     pub policies: Vec<crate::router::policy::Policy>,
     /// Provider preferences per model, discovery, the cost warning, privacy.
     pub config: crate::config::Config,
 }
 
-/// Opens the workbench and runs it until the user quits.
+/// Opens the workbench and runs it until the user quits; returns the
+/// signal that ended it, if one did (the exit status is then 128 + it).
 pub async fn run(
     router: crate::router::Router,
     loader: crate::router::catalog_load::CatalogLoader,
     store: SessionStore,
     options: Options,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<i32>> {
     let tty = Tty::enter()?;
     let size = tty.size()?;
     let mut state = update::new_state(update::Startup {
@@ -73,6 +76,12 @@ pub async fn run(
         Some(session) => update::open_session(&mut state, session),
         None if options.blind => update::start_session(&mut state, true),
         None => {}
+    }
+    if let Some(text) = options.notice {
+        update::update(
+            &mut state,
+            Stamped::new(msg::Msg::Notice(text), Now::current()),
+        );
     }
     let mut initial = update::catalog_effects(&state);
     initial.extend(update::startup_effects(&state));

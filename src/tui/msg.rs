@@ -92,8 +92,11 @@ pub enum Msg {
     Tick,
     /// The terminal could not be written or read.
     TerminalError(TerminalError),
-    /// SIGTERM, SIGINT or SIGHUP.
+    /// SIGTERM, SIGINT, SIGHUP or SIGQUIT.
     Signal,
+    /// Something the user should know that needs no answer (a session
+    /// opened as a copy because another prism has it).
+    Notice(String),
     /// The saved sessions, and the files that could not be read.
     SessionsListed {
         items: Vec<Summary>,
@@ -133,9 +136,9 @@ pub enum TerminalError {
 /// Why editing the prompt in `$EDITOR` did not work.
 #[derive(Debug, thiserror::Error)]
 pub enum EditorError {
-    #[error("cannot write {}: {source}", .path.display())]
+    #[error("cannot write the prompt for {program}: {source}")]
     Write {
-        path: std::path::PathBuf,
+        program: String,
         source: std::io::Error,
     },
     #[error("cannot leave the screen for the editor: {0}")]

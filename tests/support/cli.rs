@@ -19,7 +19,7 @@ pub struct Output {
 
 impl Output {
     /// Fails the test if the key shows in either stream.
-    fn checked(output: std::process::Output) -> Output {
+    pub fn checked(output: std::process::Output) -> Output {
         let result = Output {
             status: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -13,6 +13,10 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// Attacks a server can make (in their own file, beside the scripted replies).
+#[path = "hostile.rs"]
+pub mod hostile;
+
 /// How a reply ends.
 #[derive(Clone, Debug, PartialEq)]
 pub enum End {
@@ -196,6 +200,36 @@ impl StreamReply {
         self
     }
 
+    /// The reply as one non-streamed chat completion: the content deltas
+    /// joined, the last finish reason and the usage chunk's usage.
+    pub fn as_completion(&self) -> Value {
+        let mut content = String::new();
+        let mut finish = Value::Null;
+        let mut usage = Value::Null;
+        let mut model = Value::Null;
+        for piece in &self.pieces {
+            let Piece::Data(data) = piece else { continue };
+            let Ok(chunk) = serde_json::from_str::<Value>(data) else {
+                continue;
+            };
+            if let Some(text) = chunk["choices"][0]["delta"]["content"].as_str() {
+                content.push_str(text);
+            }
+            if !chunk["choices"][0]["finish_reason"].is_null() {
+                finish = chunk["choices"][0]["finish_reason"].clone();
+            }
+            if chunk.get("usage").is_some() {
+                usage = chunk["usage"].clone();
+            }
+            model = chunk["model"].clone();
+        }
+        json!({
+            "id": "gen-fake-1", "object": "chat.completion", "created": 1_762_000_000, "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish}],
+            "usage": usage,
+        })
+    }
+
     /// The SSE bytes of the whole reply (without the end marker's effects).
     pub fn body_bytes(&self) -> Vec<u8> {
         let eol: &[u8] = if self.crlf { b"\r\n" } else { b"\n" };
@@ -276,6 +310,9 @@ pub enum Reply {
     },
     /// Accept the connection, then close it without answering.
     Hangup,
+    /// An attack from `hostile.rs`: echoes, endless and trickling bodies
+    /// (`Hostile::X.into()`).
+    Hostile(hostile::HostileReply),
 }
 
 impl Reply {
@@ -308,6 +345,8 @@ pub struct RecordedRequest {
     pub path: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// When the request was read (for tests of backoff).
+    pub received_at: std::time::Instant,
 }
 
 impl RecordedRequest {
@@ -345,6 +384,8 @@ struct State {
     generations: HashMap<String, ScriptedGeneration>,
     /// `GET /key`: the `data` object; 404 when unset.
     key: Option<Value>,
+    /// `GET /models` played by `hostile.rs` (wins over `catalog`).
+    hostile_models: Option<hostile::Hostile>,
 }
 
 #[derive(Clone, Debug)]
@@ -410,6 +451,11 @@ impl FakeUpstream {
 
     pub fn catalog(&self, body: impl Into<String>) {
         self.state.lock().expect("state").catalog = Some(body.into());
+    }
+
+    /// `GET /models` answered by a hostile reply (a huge catalog, say).
+    pub fn hostile_catalog(&self, reply: hostile::Hostile) {
+        self.state.lock().expect("state").hostile_models = Some(reply);
     }
 
     pub fn server_side_fallback(&self, on: bool) {
@@ -530,6 +576,7 @@ async fn read_request(socket: &mut TcpStream) -> std::io::Result<Option<Recorded
         path,
         headers,
         body: String::from_utf8_lossy(&body).to_string(),
+        received_at: std::time::Instant::now(),
     }))
 }
 
@@ -564,10 +611,17 @@ async fn respond(
         return write_reply(socket, reply).await;
     }
     if request.method == "GET" && api_path == "/models" {
-        let catalog = state.lock().expect("state").catalog.clone();
-        let reply = match catalog {
-            Some(body) => Reply::status(200, body),
-            None => Reply::error(404, "no catalog here"),
+        let (catalog, hostile) = {
+            let state = state.lock().expect("state");
+            (state.catalog.clone(), state.hostile_models.clone())
+        };
+        let reply = match (hostile, catalog) {
+            (Some(hostile), _) => match Reply::from(hostile) {
+                Reply::Hostile(reply) => Reply::Hostile(reply.answering(request)),
+                other => other,
+            },
+            (None, Some(body)) => Reply::status(200, body),
+            (None, None) => Reply::error(404, "no catalog here"),
         };
         return write_reply(socket, reply).await;
     }
@@ -607,6 +661,17 @@ async fn respond(
             break;
         }
     }
+    if let Reply::Hostile(hostile) = reply {
+        reply = Reply::Hostile(hostile.answering(request));
+    }
+    // A client that did not ask for a stream gets the whole answer as one
+    // JSON completion, as OpenAI-compatible servers do.
+    reply = match reply {
+        Reply::Stream(stream) if body.get("stream") != Some(&Value::Bool(true)) => {
+            Reply::status(200, stream.as_completion().to_string())
+        }
+        other => other,
+    };
     let streamed = matches!(reply, Reply::Stream(_));
     let served_model = body
         .get("model")
@@ -660,6 +725,7 @@ async fn write_reply(socket: &mut TcpStream, reply: Reply) -> std::io::Result<bo
             Ok(true)
         }
         Reply::Stream(stream) => write_stream(socket, stream).await,
+        Reply::Hostile(hostile) => hostile::write(socket, hostile).await,
     }
 }
 

@@ -3,8 +3,10 @@
 
 pub mod cli;
 pub mod fake_upstream;
+pub mod hostile_data;
 pub mod tmux;
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use prism::router::provider::ApiKey;
@@ -71,4 +73,21 @@ pub fn messages() -> Vec<ChatMessage> {
         ChatMessage::system("be brief"),
         ChatMessage::user("Say hello"),
     ]
+}
+
+/// Every file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
 }

@@ -35,6 +35,24 @@ impl Tmux {
         tmux
     }
 
+    /// prism's `command` in a `size` terminal, in `home` with its own
+    /// config, cache and data dirs, `key` in PRISM_TEST_KEY and no
+    /// OPENROUTER_API_KEY; the script echoes prism's exit status as
+    /// `PRISM-EXITED-n`, then keeps the pane open.
+    pub fn prism(
+        prefix: &str,
+        size: (u16, u16),
+        home: &std::path::Path,
+        key: &str,
+        command: &str,
+    ) -> Tmux {
+        let script = format!(
+            "cd {home} && env -u OPENROUTER_API_KEY XDG_CONFIG_HOME={home}/config XDG_CACHE_HOME={home}/cache XDG_DATA_HOME={home}/data PRISM_TEST_KEY={key} TERM=xterm-256color {command}; echo PRISM-EXITED-$?; sleep 30",
+            home = home.display()
+        );
+        Tmux::start(prefix, size, &script)
+    }
+
     pub fn run(&self, args: &[&str]) -> String {
         let output = Command::new("tmux")
             .arg("-L")

@@ -1,4 +1,5 @@
 use pretty_assertions::assert_eq;
+use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::*;
@@ -14,6 +15,7 @@ fn record(latency_ms: Option<u64>) -> GenerationRecord {
         native_tokens_prompt: None,
         native_tokens_completion: None,
         native_tokens_reasoning: None,
+        notes: Vec::new(),
     }
 }
 
@@ -31,7 +33,7 @@ fn parses_the_spec_example_of_a_generation() {
         record,
         GenerationRecord {
             id: "gen-3bhGkxlo4XFrqiabUM7NDtwDzWwG".into(),
-            total_cost_usd: Some(0.0015),
+            total_cost_usd: Some(Decimal::new(15, 4)),
             provider_name: Some("Infermatic".into()),
             model: Some("sao10k/l3-stheno-8b".into()),
             latency_ms: Some(1250),
@@ -39,6 +41,7 @@ fn parses_the_spec_example_of_a_generation() {
             native_tokens_prompt: Some(10),
             native_tokens_completion: Some(25),
             native_tokens_reasoning: Some(5),
+            notes: Vec::new(),
         }
     );
     let nulls = json!({"data": {"id": "gen-2", "latency": null, "generation_time": 812.6}});
@@ -60,11 +63,12 @@ fn parses_the_spec_example_of_a_key() {
         key,
         KeyInfo {
             label: Some("sk-or-v1-au7...890".into()),
-            limit_usd: Some(100.0),
-            limit_remaining_usd: Some(74.5),
-            usage_usd: Some(25.5),
+            limit_usd: Some(Decimal::new(100, 0)),
+            limit_remaining_usd: Some(Decimal::new(745, 1)),
+            usage_usd: Some(Decimal::new(255, 1)),
             is_free_tier: Some(false),
             rate_limit: Some("1000 requests / 1h".into()),
+            notes: Vec::new(),
         }
     );
     assert_eq!(
@@ -77,11 +81,12 @@ fn parses_the_spec_example_of_a_key() {
 fn key_summaries() {
     let key = KeyInfo {
         label: None,
-        limit_usd: Some(10.0),
-        limit_remaining_usd: Some(4.21),
-        usage_usd: Some(5.79),
+        limit_usd: Some(Decimal::new(10, 0)),
+        limit_remaining_usd: Some(Decimal::new(421, 2)),
+        usage_usd: Some(Decimal::new(579, 2)),
         is_free_tier: Some(true),
         rate_limit: None,
+        notes: Vec::new(),
     };
     assert_eq!(key.summary(), "credit $4.21 left of $10 · free tier");
     let unlimited = KeyInfo {
@@ -97,10 +102,39 @@ fn key_summaries() {
     };
     assert_eq!(nothing.summary(), "no limit");
     let tiny = KeyInfo {
-        limit_remaining_usd: Some(0.0042),
+        limit_remaining_usd: Some(Decimal::new(42, 4)),
         ..key
     };
     assert_eq!(tiny.summary(), "credit $0.0042 left of $10 · free tier");
+}
+
+#[test]
+fn key_amounts_beyond_belief_are_unknown_never_negative() {
+    let body = json!({"data": {"limit": 10, "limit_remaining": -7.5, "usage": "lots", "is_free_tier": false,
+        "rate_limit": {"requests": -1, "interval": "1h"}}});
+    let key = parse_key(body.to_string().as_bytes()).expect("parses");
+    assert_eq!(key.limit_remaining_usd, None);
+    assert_eq!(key.usage_usd, None);
+    assert_eq!(key.rate_limit, None);
+    assert_eq!(key.notes.len(), 3, "{:?}", key.notes);
+    assert_eq!(key.summary(), "credit unknown");
+    assert!(!key.summary().contains('-'));
+}
+
+#[test]
+fn generation_figures_beyond_belief_are_left_out_with_a_note() {
+    let body = json!({"data": {"id": "gen-1", "total_cost": 7e28, "latency": -5, "generation_time": 1e300,
+        "native_tokens_prompt": 2.5, "native_tokens_completion": 18446744073709551615u64, "provider_name": "P"}});
+    let record =
+        parse_generation(body.to_string().as_bytes()).expect("the rest of the record stands");
+    assert_eq!(record.total_cost_usd, None);
+    assert_eq!(record.latency_ms, None);
+    assert_eq!(record.generation_time_ms, None);
+    assert_eq!(record.native_tokens_prompt, None);
+    assert_eq!(record.native_tokens_completion, None);
+    assert_eq!(record.provider_name.as_deref(), Some("P"));
+    assert_eq!(record.notes.len(), 5, "{:?}", record.notes);
+    assert_eq!(overhead_ms(Some(u64::MAX), &record), None);
 }
 
 #[test]

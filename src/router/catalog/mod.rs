@@ -68,6 +68,8 @@ pub struct SkippedEntry {
 pub struct ParsedModels {
     pub models: Vec<ModelInfo>,
     pub skipped: Vec<SkippedEntry>,
+    /// Prices beyond belief, made unknown: "model: why", one each.
+    pub notes: Vec<String>,
 }
 
 /// Where the catalog in use came from.
@@ -92,6 +94,8 @@ pub struct Catalog {
     pub fetched_at_unix: i64,
     pub models: Vec<ModelInfo>,
     pub skipped: Vec<SkippedEntry>,
+    /// Why some prices are unknown (beyond belief as the server sent them).
+    pub notes: Vec<String>,
     index_by_id: HashMap<String, usize>,
 }
 
@@ -113,8 +117,21 @@ impl Catalog {
             fetched_at_unix,
             models: parsed.models,
             skipped: parsed.skipped,
+            notes: parsed.notes,
             index_by_id,
         }
+    }
+
+    /// One line about the prices made unknown, naming the first; None when
+    /// every price was believable.
+    pub fn notes_summary(&self) -> Option<String> {
+        let first = self.notes.first()?;
+        Some(match self.notes.len() {
+            1 => format!("a price in the catalog is beyond belief and shown as unknown: {first}"),
+            n => format!(
+                "{n} prices in the catalog are beyond belief and shown as unknown; the first: {first}"
+            ),
+        })
     }
 
     /// The model with exactly this id.
@@ -307,7 +324,11 @@ fn cmp_lowercase(left: &str, right: &str) -> Ordering {
 
 /// Prompt plus completion USD per token, or None when either is unknown.
 fn token_price(model: &ModelInfo) -> Option<Decimal> {
-    Some(model.pricing.prompt.known()? + model.pricing.completion.known()?)
+    model
+        .pricing
+        .prompt
+        .known()?
+        .checked_add(model.pricing.completion.known()?)
 }
 
 /// Orders known values by `order` and puts unknown ones after all known ones.

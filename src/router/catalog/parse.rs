@@ -16,11 +16,24 @@ pub enum CatalogError {
     NotJson(#[from] serde_json::Error),
     #[error("the model list has no `data` array (found {found})")]
     NoDataArray { found: &'static str },
+    #[error("the model list is an {0}")]
+    Page(String),
+    /// A parse error whose text quoted a key: only its redacted text is
+    /// kept (the cause would quote the key again).
+    #[error("{0}")]
+    Redacted(String),
 }
 
 /// Parses the three shapes servers send: `{"data":[...]}` (OpenRouter, OpenAI,
 /// Ollama, vLLM, llama.cpp), or a bare array of entries (a saved `.data`).
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "serde_json's Value: only the kinds named are read"
+)]
 pub fn parse_models(body: &[u8]) -> Result<ParsedModels, CatalogError> {
+    if crate::router::html::is_html(body) {
+        return Err(CatalogError::Page(crate::router::html::html_summary(body)));
+    }
     let root: Value = serde_json::from_slice(body)?;
     let entries = match root {
         Value::Array(entries) => entries,
@@ -50,7 +63,7 @@ pub fn parse_models(body: &[u8]) -> Result<ParsedModels, CatalogError> {
     let mut parsed = ParsedModels::default();
     let mut seen_ids: HashSet<String> = HashSet::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
-        match parse_entry(entry) {
+        match parse_entry(entry, &mut parsed.notes) {
             Ok(model) if seen_ids.contains(&model.id) => parsed.skipped.push(SkippedEntry {
                 index,
                 reason: format!("duplicate id `{}` (the first entry is kept)", model.id),
@@ -65,7 +78,7 @@ pub fn parse_models(body: &[u8]) -> Result<ParsedModels, CatalogError> {
     Ok(parsed)
 }
 
-fn parse_entry(entry: &Value) -> Result<ModelInfo, String> {
+fn parse_entry(entry: &Value, notes: &mut Vec<String>) -> Result<ModelInfo, String> {
     let Some(object) = entry.as_object() else {
         return Err(format!("entry is {}, not an object", json_kind(entry)));
     };
@@ -99,7 +112,7 @@ fn parse_entry(entry: &Value) -> Result<ModelInfo, String> {
         input_modalities,
         output_modalities,
         supported_parameters: strings(object.get("supported_parameters")),
-        pricing: pricing(object.get("pricing")),
+        pricing: pricing(&id, object.get("pricing"), notes),
         id,
     })
 }
@@ -132,31 +145,49 @@ fn modalities(architecture: Option<&Value>) -> (Vec<String>, Vec<String>) {
     (input, output)
 }
 
-fn pricing(value: Option<&Value>) -> Pricing {
+/// The model's prices; one beyond belief is unknown, with a note naming
+/// the model and the price.
+fn pricing(id: &str, value: Option<&Value>, notes: &mut Vec<String>) -> Pricing {
     let Some(prices) = value.and_then(Value::as_object) else {
         return Pricing::unknown();
     };
+    let mut price = |key: &str| price(id, prices, key, notes);
     Pricing {
-        prompt: price(prices, "prompt").unwrap_or(Price::Unknown),
-        completion: price(prices, "completion").unwrap_or(Price::Unknown),
-        request: price(prices, "request"),
-        internal_reasoning: price(prices, "internal_reasoning"),
-        input_cache_read: price(prices, "input_cache_read"),
-        input_cache_write: price(prices, "input_cache_write"),
+        prompt: price("prompt").unwrap_or(Price::Unknown),
+        completion: price("completion").unwrap_or(Price::Unknown),
+        request: price("request"),
+        internal_reasoning: price("internal_reasoning"),
+        input_cache_read: price("input_cache_read"),
+        input_cache_write: price("input_cache_write"),
     }
 }
 
 /// None when the key is absent or null (the model has no such charge); a
-/// value that is not a price becomes Unknown, so a cost is never understated.
-fn price(prices: &Map<String, Value>, key: &str) -> Option<Price> {
-    match prices.get(key)? {
-        Value::Null => None,
-        Value::String(text) => Some(Price::parse(text)),
+/// value that is not a believable price becomes Unknown, so a cost is never
+/// understated (nor made up).
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "serde_json's Value: only the kinds named are read"
+)]
+fn price(
+    id: &str,
+    prices: &Map<String, Value>,
+    key: &str,
+    notes: &mut Vec<String>,
+) -> Option<Price> {
+    let text = match prices.get(key)? {
+        Value::Null => return None,
+        Value::String(text) => text.clone(),
         // serde_json renders a number by its shortest round-trip text
         // ("7e-8"), which Price::parse reads back as the exact decimal.
-        Value::Number(number) => Some(Price::parse(&number.to_string())),
-        _ => Some(Price::Unknown),
-    }
+        Value::Number(number) => number.to_string(),
+        other => other.to_string(),
+    };
+    let checked = Price::parse_checked(&format!("pricing.{key}"), &text);
+    Some(checked.unwrap_or_else(|reason| {
+        notes.push(format!("{id}: {reason}"));
+        Price::Unknown
+    }))
 }
 
 fn strings(value: Option<&Value>) -> Vec<String> {
@@ -171,6 +202,10 @@ fn strings(value: Option<&Value>) -> Vec<String> {
 }
 
 /// A count as a JSON integer, an integral float (`128000.0`) or a digit string.
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "serde_json's Value: only the kinds named are read"
+)]
 fn lenient_u64(value: &Value) -> Option<u64> {
     match value {
         Value::Number(number) => number.as_u64().or_else(|| {
@@ -184,6 +219,10 @@ fn lenient_u64(value: &Value) -> Option<u64> {
     }
 }
 
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "serde_json's Value: only the kinds named are read"
+)]
 fn lenient_i64(value: &Value) -> Option<i64> {
     match value {
         Value::Number(number) => number.as_i64().or_else(|| {

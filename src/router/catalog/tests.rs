@@ -30,7 +30,7 @@ fn model(id: &str) -> ModelInfo {
 fn catalog_of(models: Vec<ModelInfo>) -> Catalog {
     let parsed = ParsedModels {
         models,
-        skipped: Vec::new(),
+        ..ParsedModels::default()
     };
     Catalog::new("openrouter", CatalogSource::Live, 0, parsed)
 }
@@ -218,13 +218,18 @@ fn number_prices_stay_exact() {
 
 #[test]
 fn bodies_that_are_not_model_lists_are_errors() {
-    let not_json = parse_models(b"<html>502 Bad Gateway</html>").expect_err("not JSON");
+    let not_json = parse_models(b"502 Bad Gateway").expect_err("not JSON");
     assert!(matches!(not_json, CatalogError::NotJson(_)));
     assert!(
         not_json
             .to_string()
             .starts_with("the model list is not valid JSON"),
         "{not_json}"
+    );
+    let page = parse_models(b"<html><title>502 Bad Gateway</title></html>").expect_err("a page");
+    assert_eq!(
+        page.to_string(),
+        "the model list is an HTML page from the server (title: 502 Bad Gateway)"
     );
     for (body, found) in [
         (

@@ -4,18 +4,19 @@
 use std::fmt::Write;
 
 use crate::router::events::CostSource;
-use crate::sanitize::sanitize;
+use crate::sanitize::{one_line, sanitize};
 use crate::units::{self, format_datetime_utc};
 
 use super::{
-    column_details, column_name, cost, counts_line, error_text, params_text, served_by, vote_text,
+    column_details, column_name, cost, counts_line, error_text, notes, params_text, served_by,
+    vote_text,
 };
 use crate::session::types::{Answer, Session, Turn};
 
 pub fn markdown(session: &Session) -> String {
     let hidden = session.names_hidden();
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", sanitize(&session.title()));
+    let _ = writeln!(out, "# {}\n", one_line(&session.title()));
     let _ = writeln!(
         out,
         "{} UTC · {} · prism session `{}`\n",
@@ -113,8 +114,12 @@ fn answer_section(out: &mut String, session: &Session, answer: &Answer, hidden: 
     } else if !answer.complete {
         out.push_str("\n*(incomplete: still streaming when last saved)*\n");
     }
+    for note in notes(result, hidden) {
+        let _ = writeln!(out, "\n> *Note:* {note}");
+    }
 }
 
+/// A table cell: on one line, its pipes escaped.
 fn escape_cell(text: &str) -> String {
-    text.replace('|', "\\|")
+    one_line(text).replace('|', "\\|")
 }

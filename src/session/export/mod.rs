@@ -7,7 +7,7 @@ mod text;
 
 use crate::router::events::RunResult;
 use crate::router::pricing::format_usd;
-use crate::sanitize::sanitize;
+use crate::sanitize::one_line;
 
 use super::types::{Column, Session, SessionParams, Verdict, Vote};
 
@@ -17,9 +17,10 @@ pub use text::text;
 /// What a blind session says while its names are hidden.
 pub const BLIND_NOTE: &str = "blind session, names hidden until you vote";
 
-/// The session as pretty JSON, schema-versioned: the same bytes as its file.
+/// The session as pretty JSON, schema-versioned: the same bytes as its file
+/// (written with the characters a terminal would act on escaped).
 pub fn json(session: &Session) -> String {
-    match serde_json::to_string_pretty(session) {
+    match crate::sanitize::json::to_string_pretty(session) {
         Ok(mut text) => {
             text.push('\n');
             text
@@ -38,12 +39,12 @@ pub fn column_name(session: &Session, column_id: u64) -> String {
     if session.names_hidden() {
         return blind_label(session, column);
     }
-    sanitize(&column.label).into_owned()
+    one_line(&column.label).into_owned()
 }
 
 fn blind_label(session: &Session, column: &Column) -> String {
     match &column.blind_label {
-        Some(label) => sanitize(label).into_owned(),
+        Some(label) => one_line(label).into_owned(),
         None => {
             let index = session
                 .columns
@@ -77,7 +78,7 @@ fn params_text(params: &SessionParams) -> Option<String> {
         parts.push(format!("max tokens {max_tokens}"));
     }
     if let Some(system) = params.system.as_deref().filter(|s| !s.trim().is_empty()) {
-        parts.push(format!("system prompt “{}”", one_line(system, 60)));
+        parts.push(format!("system prompt “{}”", first_line(system, 60)));
     }
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
@@ -91,7 +92,7 @@ fn column_details(session: &Session, column: &Column) -> Option<String> {
             .iter()
             .map(crate::session::leaderboard::display_ref)
             .collect();
-        parts.push(format!("fallback chain {}", sanitize(&chain.join(" → "))));
+        parts.push(format!("fallback chain {}", one_line(&chain.join(" → "))));
     }
     parts.extend(params_text(&column.params));
     if !column.active {
@@ -101,13 +102,13 @@ fn column_details(session: &Session, column: &Column) -> Option<String> {
 }
 
 /// The first line of a text, at most `max_chars` characters, sanitized.
-fn one_line(text: &str, max_chars: usize) -> String {
+fn first_line(text: &str, max_chars: usize) -> String {
     let line = text.lines().next().unwrap_or("").trim();
     let mut short: String = line.chars().take(max_chars).collect();
     if line.chars().count() > max_chars || text.trim().lines().nth(1).is_some() {
         short.push('…');
     }
-    sanitize(&short).into_owned()
+    one_line(&short).into_owned()
 }
 
 /// The upstream that answered, and the served model when it differs from the one asked.
@@ -115,9 +116,9 @@ fn served_by(result: &RunResult, hidden: bool) -> String {
     if hidden {
         return "hidden".to_string();
     }
-    let provider = sanitize(result.provider.as_deref().unwrap_or("-"));
+    let provider = one_line(result.provider.as_deref().unwrap_or("-"));
     match result.served_instead_of(result.asked_model()) {
-        Some(served) => format!("{provider} ({})", sanitize(served)),
+        Some(served) => format!("{provider} ({})", one_line(served)),
         None => provider.into_owned(),
     }
 }
@@ -141,8 +142,21 @@ fn error_text(result: &RunResult, hidden: bool) -> Option<String> {
     Some(if hidden {
         head
     } else {
-        format!("{head}: {}", sanitize(&error.message))
+        format!("{head}: {}", one_line(&error.message))
     })
+}
+
+/// Why some of an answer's figures are unknown, one line each; none while
+/// names are hidden (the figures themselves are).
+fn notes(result: &RunResult, hidden: bool) -> Vec<String> {
+    if hidden {
+        return Vec::new();
+    }
+    result
+        .notes
+        .iter()
+        .map(|note| one_line(note).into_owned())
+        .collect()
 }
 
 /// "2 turns · 1 vote · cost $0.00027" (the cost left out while names are hidden).

@@ -3,19 +3,19 @@
 
 use std::fmt::Write;
 
-use crate::sanitize::sanitize;
+use crate::sanitize::{one_line, sanitize};
 use crate::units::{self, format_datetime_utc};
 
 use super::{
-    BLIND_NOTE, column_details, column_name, cost, counts_line, error_text, params_text, served_by,
-    vote_text,
+    BLIND_NOTE, column_details, column_name, cost, counts_line, error_text, notes, params_text,
+    served_by, vote_text,
 };
 use crate::session::types::{Answer, Session};
 
 pub fn text(session: &Session) -> String {
     let hidden = session.names_hidden();
     let mut out = String::new();
-    let _ = writeln!(out, "{}", sanitize(&session.title()));
+    let _ = writeln!(out, "{}", one_line(&session.title()));
     let _ = writeln!(
         out,
         "id {} · created {} UTC · updated {} UTC",
@@ -67,7 +67,7 @@ fn answer_block(out: &mut String, session: &Session, answer: &Answer, hidden: bo
         (None, true) => result
             .finish_reason
             .as_deref()
-            .map(|r| sanitize(r).into_owned())
+            .map(|r| one_line(r).into_owned())
             .unwrap_or_else(|| "done".into()),
     };
     // Only the figures that are known, so a failure reads "failed · total 310ms".
@@ -107,5 +107,8 @@ fn answer_block(out: &mut String, session: &Session, answer: &Answer, hidden: bo
     }
     if let Some(error) = error_text(result, hidden) {
         let _ = writeln!(out, "error {error}");
+    }
+    for note in notes(result, hidden) {
+        let _ = writeln!(out, "note: {note}");
     }
 }

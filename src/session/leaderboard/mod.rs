@@ -88,7 +88,7 @@ pub struct Row {
     pub answers: usize,
     /// Over the answers whose cost is known; None when none is. Exact
     /// inside, a plain JSON number outside.
-    #[serde(serialize_with = "crate::router::events::cost_serde::serialize")]
+    #[serde(serialize_with = "crate::router::pricing::usd_json::serialize")]
     pub avg_cost_usd: Option<Decimal>,
     pub median_ttft_ms: Option<u64>,
     pub median_tokens_per_s: Option<f64>,

@@ -14,7 +14,11 @@ pub(super) struct Row {
     pub(super) entry: PickerEntry,
     /// False for a chosen reference missing from every loaded catalog.
     pub(super) listed: bool,
-    /// What the fuzzy matcher scores: "reference name".
+    /// The reference and name as shown (through the sanitiser: an escape
+    /// or a zero-width space in an id is visible, never obeyed or hidden).
+    pub(super) shown_reference: String,
+    pub(super) shown_name: String,
+    /// What the fuzzy matcher scores: "reference name", as shown.
     pub(super) haystack: Utf32String,
     /// The model id after its last '/', folded by `fold_exact`.
     pub(super) exact_slug: String,
@@ -24,10 +28,12 @@ pub(super) struct Row {
 
 impl Row {
     pub(super) fn new(entry: PickerEntry, listed: bool) -> Row {
+        let shown_reference = crate::sanitize::one_line(&entry.reference).into_owned();
+        let shown_name = crate::sanitize::one_line(&entry.model.name).into_owned();
         let haystack = if listed && entry.model.name != entry.reference {
-            format!("{} {}", entry.reference, entry.model.name)
+            format!("{shown_reference} {shown_name}")
         } else {
-            entry.reference.clone()
+            shown_reference.clone()
         };
         let slug = entry
             .model
@@ -37,6 +43,8 @@ impl Row {
         Row {
             exact_slug: fold_exact(slug),
             exact_reference: fold_exact(&entry.reference),
+            shown_reference,
+            shown_name,
             haystack: Utf32String::from(haystack),
             entry,
             listed,
@@ -80,7 +88,7 @@ pub(super) fn match_indices(
     matcher: &mut Matcher,
     indices: &mut Vec<u32>,
 ) {
-    let reference_chars = row.entry.reference.chars().count();
+    let reference_chars = row.shown_reference.chars().count();
     let in_reference = row
         .haystack
         .slice(..reference_chars.min(row.haystack.len()));

@@ -31,9 +31,9 @@ const REFERENCE_MAX_WIDTH: u16 = 44;
 pub(super) fn wanted_widths(rows: &[Row]) -> (u16, u16) {
     let (mut reference, mut name) = (0, 0);
     for row in rows {
-        reference = reference.max(row.entry.reference.width());
+        reference = reference.max(row.shown_reference.width());
         let shown = if row.listed {
-            row.entry.model.name.as_str()
+            row.shown_name.as_str()
         } else {
             UNLISTED
         };

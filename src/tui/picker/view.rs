@@ -242,7 +242,13 @@ impl RowPainter<'_> {
             mark_style,
         );
 
-        let spans = highlighted(reference, 0, columns.reference_width, matched, theme);
+        let spans = highlighted(
+            &row.shown_reference,
+            0,
+            columns.reference_width,
+            matched,
+            theme,
+        );
         buf.set_line(
             x + columns.reference,
             y,
@@ -254,9 +260,9 @@ impl RowPainter<'_> {
         if columns.name_width > 0 {
             let line = if row.listed {
                 // The haystack is "reference name": the name starts after the space.
-                let offset = reference.chars().count() + 1;
+                let offset = row.shown_reference.chars().count() + 1;
                 Line::from(highlighted(
-                    &model.name,
+                    &row.shown_name,
                     offset,
                     columns.name_width,
                     matched,

@@ -6,7 +6,9 @@
 //! the reducer asks for (streams, disk, the network, parsing) run here.
 
 mod batch;
+mod editor;
 mod frames;
+mod signals;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,20 +21,25 @@ use tokio_util::sync::CancellationToken;
 
 use crossterm::event::{Event, EventStream};
 
+use crate::clock::now_unix;
 use crate::router::catalog_load::{CatalogLoader, Refresh};
 use crate::router::events::StreamEvent;
 use crate::router::{ChatMessage, ChatParams, Router, Target};
+use crate::session::claim::claim_or_copy;
 use crate::session::leaderboard::{self, VoteFilter};
 use crate::session::store::SessionStore;
 use crate::session::writer::SessionWriter;
 
-use super::msg::{EditorError, Effect, Msg, Now, SessionIoError, Stamped, TerminalError};
+use super::msg::{Effect, Msg, Now, SessionIoError, Stamped, TerminalError};
 use super::state::{AppState, PaneId, RunId};
 use super::terminal::Tty;
 use super::update::update;
 
 use batch::StreamBatcher;
+use editor::edit_externally;
 use frames::{FrameScheduler, Ticker};
+pub use signals::SIGINT;
+use signals::Signals;
 
 /// About 60 frames a second at most.
 const FRAME_INTERVAL: Duration = Duration::from_millis(16);
@@ -69,12 +76,13 @@ fn stamp(msg: Msg) -> Stamped {
     Stamped::new(msg, Now::current())
 }
 
+/// Runs until the user quits; returns the signal that ended it, if one did.
 pub async fn run(
     mut tty: Tty,
     mut state: AppState,
     services: Services,
     initial: Vec<Effect>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<i32>> {
     let (tx, mut rx) = mpsc::channel::<Stamped>(1024);
     let outbox = Outbox { tx };
     let writer = SessionWriter::spawn(services.store.clone());
@@ -99,6 +107,8 @@ pub async fn run(
     let mut signals = Signals::new();
     let mut frames = FrameScheduler::new(FRAME_INTERVAL);
     let mut ticker = Ticker::new(CLOCK_INTERVAL, Instant::now());
+    let mut ended_by: Option<i32> = None;
+    let mut open_session = SessionHolder::new(&state.record.session.id);
 
     for effect in initial {
         runner.run(effect, &mut tty, &mut input).await;
@@ -131,19 +141,57 @@ pub async fn run(
                 ticker.ticked(Instant::now());
                 inbox.push(stamp(Msg::Tick));
             }
-            _ = signals.next() => inbox.push(stamp(Msg::Signal)),
+            signal = signals.next() => {
+                ended_by = Some(signal);
+                inbox.push(stamp(Msg::Signal));
+            }
         }
         for msg in inbox {
             for effect in update(&mut state, msg) {
                 runner.run(effect, &mut tty, &mut input).await;
             }
         }
+        open_session.follow(&state.record.session.id, &runner);
     }
     runner.cancel_all();
     input.abort();
     // Everything the session writer was handed is on disk before we leave.
     runner.writer.flush().await;
-    Ok(())
+    Ok(ended_by)
+}
+
+/// Which session's lock the workbench keeps: the one open. When another
+/// opens, the previous one is released once its last save is on disk,
+/// unless it is open again by then.
+struct SessionHolder {
+    current: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl SessionHolder {
+    fn new(id: &str) -> SessionHolder {
+        SessionHolder {
+            current: std::sync::Arc::new(std::sync::Mutex::new(id.to_string())),
+        }
+    }
+
+    fn follow(&mut self, id: &str, runner: &EffectRunner) {
+        let previous = {
+            let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
+            if *current == id {
+                return;
+            }
+            std::mem::replace(&mut *current, id.to_string())
+        };
+        let (store, writer, _) = runner.session_io();
+        let current = self.current.clone();
+        tokio::spawn(async move {
+            writer.flush().await;
+            let reopened = *current.lock().unwrap_or_else(|p| p.into_inner()) == previous;
+            if !reopened {
+                let _ = tokio::task::spawn_blocking(move || store.release(&previous)).await;
+            }
+        });
+    }
 }
 
 /// Terminal input as a task of its own: it is polled only when crossterm's
@@ -272,11 +320,24 @@ impl EffectRunner {
                 let (store, writer, outbox) = self.session_io();
                 tokio::spawn(async move {
                     writer.flush().await;
-                    let loaded = match tokio::task::spawn_blocking(move || store.load(&id)).await {
-                        Ok(loaded) => loaded.map(Box::new).map_err(SessionIoError::Store),
-                        Err(err) => Err(SessionIoError::Task(err)),
+                    // Locked for this workbench, or a copy when another has it open.
+                    let loaded = tokio::task::spawn_blocking(move || {
+                        let session = store.load(&id)?;
+                        Ok::<_, crate::session::StoreError>(claim_or_copy(
+                            &store,
+                            session,
+                            now_unix(),
+                        ))
+                    });
+                    let (loaded, notice) = match loaded.await {
+                        Ok(Ok((session, notice))) => (Ok(Box::new(session)), notice),
+                        Ok(Err(err)) => (Err(SessionIoError::Store(err)), None),
+                        Err(err) => (Err(SessionIoError::Task(err)), None),
                     };
                     outbox.send(Msg::SessionOpened(loaded)).await;
+                    if let Some(notice) = notice {
+                        outbox.send(Msg::Notice(notice)).await;
+                    }
                 });
             }
             Effect::LoadLeaderboard => {
@@ -425,81 +486,4 @@ fn spawn_run(router: Router, app: Outbox, job: Job) -> CancellationToken {
         .await;
     });
     cancel
-}
-
-/// Hands the terminal to `$VISUAL`/`$EDITOR` (default `vi`) on a temp file
-/// holding the prompt, and takes it back. The caller stops the input task
-/// first, so keystrokes go to the editor.
-fn edit_externally(tty: &mut Tty, text: &str) -> Result<String, EditorError> {
-    let command = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".to_string());
-    let mut words = command.split_whitespace();
-    let program = words.next().unwrap_or("vi").to_string();
-    let args: Vec<String> = words.map(str::to_string).collect();
-    let path = std::env::temp_dir().join(format!("prism-prompt-{}.md", std::process::id()));
-    std::fs::write(&path, text).map_err(|source| EditorError::Write {
-        path: path.clone(),
-        source,
-    })?;
-
-    let suspended = tty.suspend();
-    // Blocking on purpose: the editor owns the terminal until it exits, and
-    // streams simply wait (their sockets buffer) until we are back.
-    let status = std::process::Command::new(&program)
-        .args(&args)
-        .arg(&path)
-        .status();
-    let resumed = tty.resume();
-    let edited = std::fs::read_to_string(&path);
-    let _ = std::fs::remove_file(&path);
-
-    suspended.map_err(EditorError::Suspend)?;
-    resumed.map_err(EditorError::Resume)?;
-    match status {
-        Ok(status) if status.success() => edited.map_err(EditorError::Read),
-        Ok(status) => Err(EditorError::Exited { program, status }),
-        Err(source) => Err(EditorError::Spawn { program, source }),
-    }
-}
-
-/// SIGTERM, SIGINT and SIGHUP as one stream (Ctrl+C in raw mode is a key, not a signal).
-struct Signals {
-    #[cfg(unix)]
-    streams: Vec<tokio::signal::unix::Signal>,
-}
-
-impl Signals {
-    fn new() -> Signals {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let streams = [
-                SignalKind::terminate(),
-                SignalKind::interrupt(),
-                SignalKind::hangup(),
-            ]
-            .into_iter()
-            .filter_map(|kind| signal(kind).ok())
-            .collect();
-            Signals { streams }
-        }
-        #[cfg(not(unix))]
-        Signals {}
-    }
-
-    async fn next(&mut self) {
-        #[cfg(unix)]
-        {
-            if self.streams.is_empty() {
-                return std::future::pending().await;
-            }
-            let waits = self.streams.iter_mut().map(|s| Box::pin(s.recv()));
-            futures_util::future::select_all(waits).await;
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
 }

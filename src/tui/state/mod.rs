@@ -184,7 +184,7 @@ impl AppState {
         {
             return label;
         }
-        pane.target.label.clone()
+        crate::sanitize::one_line(&pane.target.label).into_owned()
     }
 }
 
@@ -297,11 +297,13 @@ impl SessionRecord {
             for answer in &turn.answers {
                 let result = &answer.result;
                 let tokens = result.usage.map_or(0, |u| u.total_tokens);
-                totals.session_tokens += tokens;
+                // Figures were checked on their way in; the sums saturate
+                // rather than panic all the same.
+                totals.session_tokens = totals.session_tokens.saturating_add(tokens);
                 let cost = result.cost_usd.unwrap_or(Decimal::ZERO);
-                totals.session_cost_usd += cost;
+                totals.session_cost_usd = totals.session_cost_usd.saturating_add(cost);
                 if index == last {
-                    totals.turn_cost_usd += cost;
+                    totals.turn_cost_usd = totals.turn_cost_usd.saturating_add(cost);
                     if result.cost_usd.is_none() && tokens > 0 {
                         totals.turn_cost_complete = false;
                     }

@@ -3,7 +3,7 @@
 
 use crate::router::CostSource;
 use crate::router::pricing::format_usd;
-use crate::sanitize::sanitize;
+use crate::sanitize::{Outside, sanitize};
 use crate::tui::state::AppState;
 use crate::units::duration_ms;
 
@@ -17,7 +17,9 @@ pub fn lines(state: &AppState, index: usize) -> Vec<String> {
     };
     let hidden = state.hidden();
     let mut lines: Vec<String> = Vec::new();
-    let mut row = |label: &str, value: String| lines.push(format!("{label}\t{value}"));
+    let mut row = |label: &str, value: String| {
+        lines.push(format!("{label}\t{}", Outside(&value)));
+    };
     row("column", state.pane_label(pane));
     if !hidden {
         let chain: Vec<String> = pane
@@ -73,6 +75,11 @@ pub fn lines(state: &AppState, index: usize) -> Vec<String> {
         ),
     };
     row("status", status);
+    if !hidden {
+        for note in &result.notes {
+            row("unknown because", note.clone());
+        }
+    }
     if let Some(ttft) = result.ttft_ms {
         row("time to first", duration_ms(ttft));
     }
@@ -106,7 +113,9 @@ pub fn lines(state: &AppState, index: usize) -> Vec<String> {
         if let Some(record) = &result.generation {
             lines.push(String::new());
             lines.push("OpenRouter's record of this answer:".into());
-            let mut row = |label: &str, value: String| lines.push(format!("{label}\t{value}"));
+            let mut row = |label: &str, value: String| {
+                lines.push(format!("{label}\t{}", Outside(&value)));
+            };
             if let Some(cost) = record.total_cost_usd {
                 row("exact cost", format!("${cost}"));
             }

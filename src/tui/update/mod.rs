@@ -71,6 +71,7 @@ pub fn update(state: &mut AppState, stamped: Stamped) -> Vec<Effect> {
         }
         Msg::TerminalError(error) => notify(state, NoticeLevel::Error, error.to_string()),
         Msg::Signal => actions::apply(state, keymap::Action::Quit, &mut effects),
+        Msg::Notice(text) => notify(state, NoticeLevel::Warning, text),
         Msg::SessionsListed { items, problems } => {
             if let Some(Overlay::Sessions(browser)) = &mut state.ui.overlay {
                 browser.set_items(items, problems.iter().map(ToString::to_string).collect());
@@ -111,9 +112,12 @@ pub fn update(state: &mut AppState, stamped: Stamped) -> Vec<Effect> {
     effects
 }
 
+/// A one-line notice in the footer; it often carries a server's words
+/// (a catalog warning, an error), so it goes through the sanitiser.
 pub(super) fn notify(state: &mut AppState, level: NoticeLevel, text: impl Into<String>) {
+    let text = text.into();
     state.ui.notice = Some(Notice {
-        text: text.into(),
+        text: crate::sanitize::one_line(&text).into_owned(),
         level,
     });
     state.touch();
@@ -140,10 +144,12 @@ fn type_key(state: &mut AppState, context: Context, key: KeyEvent) {
     let modified = key
         .modifiers
         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    #[allow(
+        clippy::wildcard_enum_match_arm,
+        reason = "crossterm's key codes: only characters are typed"
+    )]
     let plain_char = match key.code {
         KeyCode::Char(c) if !modified && !c.is_control() => Some(c),
-        // crossterm's key codes: only characters are typed.
-        #[allow(clippy::wildcard_enum_match_arm)]
         _ => None,
     };
     match (&mut state.ui.overlay, context) {
@@ -296,6 +302,8 @@ pub(super) fn relayout(state: &mut AppState) {
 pub(crate) mod tests;
 #[cfg(test)]
 mod tests_account;
+#[cfg(test)]
+mod tests_hostile;
 #[cfg(test)]
 mod tests_overlays;
 #[cfg(test)]

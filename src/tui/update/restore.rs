@@ -45,6 +45,9 @@ pub fn open_session(state: &mut AppState, session: Session) {
             if !result.text.is_empty() {
                 pane.push_exchange(turn.prompt.clone(), result.text.clone());
             }
+            for note in &result.notes {
+                runs::push_note(&mut pane.document, note);
+            }
             pane.status = status;
             let mut run = RunState::new(
                 state.workspace.ids.run(),

@@ -4,6 +4,8 @@
 
 use std::time::{Duration, Instant};
 
+use rust_decimal::Decimal;
+
 use crate::router::events::{RunResult, StreamEvent};
 use crate::router::pricing::format_usd;
 use crate::router::{ChatMessage, ErrorKind, ModelRef, RouterError};
@@ -45,7 +47,7 @@ pub fn send(state: &mut AppState, effects: &mut Vec<Effect>) {
             .panes
             .iter()
             .filter_map(|p| p.estimate.and_then(|e| e.cost_usd))
-            .sum();
+            .fold(Decimal::ZERO, Decimal::saturating_add);
         if estimate_usd > limit && state.ui.confirm_costly.as_deref() != Some(prompt.as_str()) {
             state.ui.confirm_costly = Some(prompt);
             notify(
@@ -202,6 +204,24 @@ fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant) {
         }
         StreamEvent::Finished { .. } => pane.status = PaneStatus::Done,
         StreamEvent::Failed(error) => pane.status = push_failure(&mut pane.document, error),
+        StreamEvent::Note(note) => push_note(&mut pane.document, note),
+    }
+}
+
+/// A figure the server sent is not used: one line in the pane says why.
+pub(super) fn push_note(document: &mut crate::tui::document::Document, note: &str) {
+    document.push(BlockKind::Notice, &format!("⚠ {note}"));
+}
+
+/// Shows the notes `after` has that `before` had not (pricing and the exact
+/// record add theirs after the stream).
+fn push_new_notes(
+    document: &mut crate::tui::document::Document,
+    before: &[String],
+    after: &[String],
+) {
+    for note in after.iter().filter(|note| !before.contains(note)) {
+        push_note(document, note);
     }
 }
 
@@ -266,6 +286,7 @@ pub fn on_finished(
         return;
     };
     let turn = current.turn;
+    push_new_notes(&mut pane.document, &current.result.notes, &result.notes);
     // The router's result has the final timing; keep the blocks we made.
     current.result = result.clone();
     current.retry_note = None;
@@ -317,7 +338,9 @@ pub fn on_generation(
     let Some(current) = pane.run.as_mut() else {
         return;
     };
+    let notes_before = current.result.notes.clone();
     current.result.apply_generation(record);
+    push_new_notes(&mut pane.document, &notes_before, &current.result.notes);
     let (turn, result) = (current.turn, current.result.clone());
     // The session's answer, and so the totals, follow the exact cost.
     record::record_answer(&mut state.record.session, turn, column, result, true);

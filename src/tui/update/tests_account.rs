@@ -125,7 +125,7 @@ fn an_openrouter_answer_fetches_its_exact_record_and_the_key() {
 
     let record = GenerationRecord {
         id: "gen-123".into(),
-        total_cost_usd: Some(0.0021),
+        total_cost_usd: Some(Decimal::new(21, 4)),
         provider_name: Some("Azure".into()),
         model: Some("openai/gpt-4o".into()),
         latency_ms: Some(120),
@@ -133,6 +133,7 @@ fn an_openrouter_answer_fetches_its_exact_record_and_the_key() {
         native_tokens_prompt: None,
         native_tokens_completion: None,
         native_tokens_reasoning: None,
+        notes: Vec::new(),
     };
     let effects = update(
         &mut state,
@@ -156,11 +157,12 @@ fn an_openrouter_answer_fetches_its_exact_record_and_the_key() {
         &mut state,
         Msg::KeyFetched(Ok(KeyInfo {
             label: None,
-            limit_usd: Some(10.0),
-            limit_remaining_usd: Some(4.21),
+            limit_usd: Some(Decimal::new(10, 0)),
+            limit_remaining_usd: Some(Decimal::new(421, 2)),
             usage_usd: None,
             is_free_tier: Some(false),
             rate_limit: None,
+            notes: Vec::new(),
         })),
     );
     assert!(state.catalogs.key_info.is_some());

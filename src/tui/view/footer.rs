@@ -154,7 +154,7 @@ fn catalog_summary(state: &AppState) -> String {
         front.push("private (no data collection)".to_string());
     }
     if let Some(info) = &state.catalogs.key_info {
-        front.push(info.summary());
+        front.push(crate::sanitize::one_line(&info.summary()).into_owned());
     }
     if !front.is_empty() {
         text = format!("{} · {text}", front.join(" · "));

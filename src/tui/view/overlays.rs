@@ -107,7 +107,10 @@ pub fn leaderboard(frame: &mut Frame, area: Rect, view: &LeaderboardView, theme:
         ));
         let shown = board.rows.iter().enumerate().skip(view.scroll.offset());
         for (rank, row) in shown.take(view.scroll.page()) {
-            let model: String = row.model.chars().take(40).collect();
+            let model: String = crate::sanitize::one_line(&row.model)
+                .chars()
+                .take(40)
+                .collect();
             let cost = row
                 .avg_cost_usd
                 .map_or("?".to_string(), |c| format!("${c:.5}"));

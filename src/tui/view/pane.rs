@@ -117,13 +117,16 @@ fn title(state: &AppState, index: usize, pane: &PaneState, width: u16) -> Line<'
     {
         // A router pane says which model its rules picked and which rule fired.
         extras.push(Span::styled(
-            format!(" → {}", route.summary()),
+            format!(" → {}", crate::sanitize::Outside(&route.summary())),
             theme.hint(),
         ));
     } else if let Some(served) = run.and_then(|r| r.result.served_instead_of(&pane.target.label))
         && !hidden
     {
-        extras.push(Span::styled(format!(" → {served}"), theme.hint()));
+        extras.push(Span::styled(
+            format!(" → {}", crate::sanitize::Outside(served)),
+            theme.hint(),
+        ));
     }
     if !pane.params.is_empty() {
         extras.push(Span::styled(

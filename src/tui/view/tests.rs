@@ -412,11 +412,12 @@ fn credit_and_privacy_in_the_footer() {
         &mut state,
         Msg::KeyFetched(Ok(crate::router::account::KeyInfo {
             label: None,
-            limit_usd: Some(10.0),
-            limit_remaining_usd: Some(4.21),
+            limit_usd: Some(Decimal::new(10, 0)),
+            limit_remaining_usd: Some(Decimal::new(421, 2)),
             usage_usd: None,
             is_free_tier: Some(false),
             rate_limit: None,
+            notes: Vec::new(),
         })),
     );
     answer_all(&mut state);

@@ -32,7 +32,7 @@ pub(super) static BINDINGS: &[Binding] = &[
         &[ctrl('g')],
         Action::ExternalEditor,
         "Ctrl+G",
-        "edit the prompt in $EDITOR (or $VISUAL)",
+        "edit the prompt in $EDITOR (or $VISUAL), in a private temp file",
     )
     .hint("Ctrl+G", "$EDITOR", 16),
     bind(

@@ -539,9 +539,10 @@ async fn kill_dash_9_loses_only_what_was_in_flight_and_resume_finishes() {
     let _ = child.wait();
     let sent_before = fake.chat_requests().len();
     let text = std::fs::read_to_string(&journal).unwrap();
+    // Whole lines only: a torn last one is dropped on resume.
     let results_before = text
-        .lines()
-        .filter(|l| l.contains("\"type\":\"result\""))
+        .split_inclusive('\n')
+        .filter(|l| l.ends_with('\n') && l.contains("\"type\":\"result\""))
         .count();
     // A kill in the middle of a write may leave a torn last line; resume
     // drops it. Every line that ended parses.

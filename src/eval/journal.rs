@@ -217,6 +217,9 @@ pub struct JournalWriter {
     path: PathBuf,
     tx: mpsc::Sender<Vec<u8>>,
     next_offset: u64,
+    /// The journal's length as written so far (in the file, not yet
+    /// necessarily fsynced): a line past it would die with the process.
+    written: tokio::sync::watch::Receiver<u64>,
     error: Arc<Mutex<Option<String>>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -280,17 +283,19 @@ impl JournalWriter {
 
     fn spawn(path: &Path, file: File, len: u64) -> JournalWriter {
         let (tx, rx) = mpsc::channel(256);
+        let (written_tx, written) = tokio::sync::watch::channel(len);
         let error = Arc::new(Mutex::new(None));
         let task = tokio::spawn(write_loop(
             Arc::new(file),
             path.to_path_buf(),
-            rx,
+            (rx, written_tx),
             error.clone(),
         ));
         JournalWriter {
             path: path.to_path_buf(),
             tx,
             next_offset: len,
+            written,
             error,
             task,
         }
@@ -300,7 +305,8 @@ impl JournalWriter {
         &self.path
     }
 
-    /// Queues a result; returns the offset its line will have.
+    /// Writes a result's line to the file (fsynced within a second) and
+    /// returns its offset.
     pub async fn result(&mut self, result: &EvalResult) -> Result<u64, String> {
         let line = serde_json::to_vec(&TaggedResult {
             kind: "result",
@@ -325,10 +331,23 @@ impl JournalWriter {
         }
         let offset = self.next_offset;
         self.next_offset += line.len() as u64;
-        self.tx.send(line).await.map_err(|_| {
-            self.error()
+        let stopped = |writer: &JournalWriter| {
+            writer
+                .error()
                 .unwrap_or_else(|| "the journal writer stopped".into())
-        })?;
+        };
+        self.tx.send(line).await.map_err(|_| stopped(self))?;
+        // Back once the line is in the file: a kill -9 after this loses it
+        // no more (fsync, once a second, is for the machine going down).
+        let end = self.next_offset;
+        if self
+            .written
+            .wait_for(|written| *written >= end)
+            .await
+            .is_err()
+        {
+            return Err(stopped(self));
+        }
         Ok(offset)
     }
 
@@ -366,7 +385,7 @@ fn line_bytes(line: &Line) -> Vec<u8> {
 async fn write_loop(
     file: Arc<File>,
     path: PathBuf,
-    mut rx: mpsc::Receiver<Vec<u8>>,
+    (mut rx, written_tx): (mpsc::Receiver<Vec<u8>>, tokio::sync::watch::Sender<u64>),
     error: Arc<Mutex<Option<String>>>,
 ) {
     let fail = |message: String| {
@@ -397,6 +416,7 @@ async fn write_loop(
         {
             batch.extend_from_slice(&more);
         }
+        let batch_len = batch.len() as u64;
         let written = {
             let file = file.clone();
             tokio::task::spawn_blocking(move || (&*file).write_all(&batch)).await
@@ -404,6 +424,7 @@ async fn write_loop(
         match written {
             Ok(Ok(())) => {
                 unsynced_since.get_or_insert_with(Instant::now);
+                written_tx.send_modify(|written| *written += batch_len);
             }
             Ok(Err(e)) => {
                 fail(format!(

@@ -106,9 +106,7 @@ fn missing_key_notice(state: &AppState) -> Option<String> {
 /// switch, the cost warning.
 pub fn apply_config(state: &mut AppState, config: crate::config::Config) {
     state.settings.privacy = config.deny_data_collection();
-    state.settings.warn_turn_cost_usd = config
-        .warn_turn_cost_usd()
-        .and_then(crate::router::pricing::from_f64);
+    state.settings.warn_turn_cost_usd = config.warn_turn_cost_usd();
     for pane in &mut state.workspace.panes {
         if pane.params.prefs.is_empty() {
             pane.params.prefs = config.own_preferences_for(&pane.target.label);

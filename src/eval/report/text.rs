@@ -3,12 +3,13 @@
 use crate::table::table;
 
 use super::super::checks::clip;
-use super::{Marks, Report, cell_text, column_cost, interval, money, ms, percent};
+use super::{Marks, Report, cell_text, column_cost, interval, judging, money, ms, percent};
 
 const MARKS: Marks = Marks {
     pass: "pass",
     fail: "FAIL",
     error: "ERROR",
+    ungraded: "ungraded",
     missing: "-",
 };
 
@@ -94,7 +95,7 @@ pub fn render(report: &Report<'_>) -> String {
         })
         .collect();
     out.push_str(&table(&header, &rows, &right));
-    out.push_str(&format!("total cost {}", money(report.total_cost())));
+    out.push_str(&format!("total cost {}", report.cost_line()));
     if let Some(volume) = report.volume {
         out.push_str(&format!(
             " · projections at {volume} calls a day, 30-day month"
@@ -106,6 +107,10 @@ pub fn render(report: &Report<'_>) -> String {
         out.push_str("; distinct: different answers per case over the repeats; flaky: cases whose repeats disagree on pass/fail");
     }
     out.push('\n');
+
+    for flag in judging::flags(report.judges) {
+        out.push_str(&format!("⚠ {flag}\n"));
+    }
 
     // The matrix: columns numbered, with a legend.
     out.push_str("\ncases × columns\n");
@@ -128,6 +133,14 @@ pub fn render(report: &Report<'_>) -> String {
         })
         .collect();
     out.push_str(&table(&matrix_header, &matrix_rows, &[]));
+
+    let agreement = report.agreement().unwrap_or_default();
+    out.push_str(&judging::text(
+        report.judges,
+        report.pairwise,
+        &agreement,
+        repeat,
+    ));
 
     let failures = report.failures();
     if !failures.is_empty() {

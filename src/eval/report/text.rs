@@ -3,6 +3,7 @@
 use crate::table::table;
 
 use super::super::checks::clip;
+use super::super::record::Digest;
 use super::{Marks, Report, cell_text, column_cost, interval, judging, money, ms, percent};
 
 const MARKS: Marks = Marks {
@@ -12,6 +13,9 @@ const MARKS: Marks = Marks {
     ungraded: "ungraded",
     missing: "-",
 };
+
+/// A terminal shows this many failures; the other formats list them all.
+const FAILURES_SHOWN: usize = 40;
 
 pub fn render(report: &Report<'_>) -> String {
     let suite = report.suite;
@@ -144,11 +148,7 @@ pub fn render(report: &Report<'_>) -> String {
 
     let failures = report.failures();
     if !failures.is_empty() {
-        out.push_str(&format!("\nfailures and errors ({})\n", failures.len()));
-        for (place, digest) in failures {
-            let reason = digest.reason.as_deref().unwrap_or("failed");
-            out.push_str(&format!("  {place}: {reason}\n"));
-        }
+        failures_section(&mut out, &failures, FAILURES_SHOWN);
     }
     if report.skipped_for_budget > 0 {
         out.push_str(&format!(
@@ -171,4 +171,59 @@ pub fn render(report: &Report<'_>) -> String {
         ));
     }
     out
+}
+
+/// The first `shown` failures, then how many more and where to find them.
+fn failures_section(out: &mut String, failures: &[(String, &Digest)], shown: usize) {
+    out.push_str(&format!("\nfailures and errors ({})\n", failures.len()));
+    for (place, digest) in failures.iter().take(shown) {
+        let reason = digest.reason.as_deref().unwrap_or("failed");
+        out.push_str(&format!("  {place}: {reason}\n"));
+    }
+    if failures.len() > shown {
+        out.push_str(&format!(
+            "  … and {} more (`--format markdown` or `json` lists every one)\n",
+            failures.len() - shown
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failures_section;
+    use crate::eval::record::{CellKey, Digest, Outcome};
+
+    #[test]
+    fn a_long_failure_list_is_cut_and_says_where_the_rest_is() {
+        let digests: Vec<Digest> = (0..5)
+            .map(|case| Digest {
+                cell: CellKey {
+                    case,
+                    column: 0,
+                    repeat: 0,
+                },
+                outcome: Outcome::Fail,
+                cost_usd: None,
+                ttft_ms: None,
+                total_ms: None,
+                tokens_per_s: None,
+                answer_hash: None,
+                reason: Some(format!("reason {case}").into()),
+                answer_chars: 0,
+                judged: Box::default(),
+                offset: 0,
+            })
+            .collect();
+        let failures: Vec<(String, &Digest)> = digests
+            .iter()
+            .map(|d| (format!("case{} × m", d.cell.case), d))
+            .collect();
+        let mut out = String::new();
+        failures_section(&mut out, &failures, 2);
+        assert_eq!(
+            out,
+            "\nfailures and errors (5)\n  case0 × m: reason 0\n  case1 × m: reason 1\n  \
+             … and 3 more (`--format markdown` or `json` lists every one)\n"
+        );
+    }
 }

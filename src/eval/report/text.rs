@@ -4,12 +4,13 @@ use crate::table::table;
 
 use super::super::checks::clip;
 use super::super::record::Digest;
-use super::{Marks, Report, cell_text, column_cost, interval, money, ms, percent};
+use super::{Marks, Report, cell_text, column_cost, interval, judging, money, ms, percent};
 
 const MARKS: Marks = Marks {
     pass: "pass",
     fail: "FAIL",
     error: "ERROR",
+    ungraded: "ungraded",
     missing: "-",
 };
 
@@ -98,7 +99,7 @@ pub fn render(report: &Report<'_>) -> String {
         })
         .collect();
     out.push_str(&table(&header, &rows, &right));
-    out.push_str(&format!("total cost {}", money(report.total_cost())));
+    out.push_str(&format!("total cost {}", report.cost_line()));
     if let Some(volume) = report.volume {
         out.push_str(&format!(
             " · projections at {volume} calls a day, 30-day month"
@@ -110,6 +111,10 @@ pub fn render(report: &Report<'_>) -> String {
         out.push_str("; distinct: different answers per case over the repeats; flaky: cases whose repeats disagree on pass/fail");
     }
     out.push('\n');
+
+    for flag in judging::flags(report.judges) {
+        out.push_str(&format!("⚠ {flag}\n"));
+    }
 
     // The matrix: columns numbered, with a legend.
     out.push_str("\ncases × columns\n");
@@ -132,6 +137,14 @@ pub fn render(report: &Report<'_>) -> String {
         })
         .collect();
     out.push_str(&table(&matrix_header, &matrix_rows, &[]));
+
+    let agreement = report.agreement().unwrap_or_default();
+    out.push_str(&judging::text(
+        report.judges,
+        report.pairwise,
+        &agreement,
+        repeat,
+    ));
 
     let failures = report.failures();
     if !failures.is_empty() {
@@ -196,6 +209,8 @@ mod tests {
                 tokens_per_s: None,
                 answer_hash: None,
                 reason: Some(format!("reason {case}").into()),
+                answer_chars: 0,
+                judged: Box::default(),
                 offset: 0,
             })
             .collect();

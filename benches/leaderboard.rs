@@ -66,7 +66,10 @@ fn history() -> Session {
                 verdict: Verdict::Best { column: winner },
                 blind: false,
                 at_unix: 1_795_534_212,
+                source: Default::default(),
+                reason: None,
             }),
+            judge_votes: Vec::new(),
         });
     }
     session

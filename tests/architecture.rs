@@ -1,5 +1,5 @@
-//! The shape of the code, checked: the routing core, the session layer and
-//! the eval runner import no terminal UI, and no two modules import each
+//! The shape of the code, checked: the routing core, the session layer,
+//! the eval runner and answer agreement import no terminal UI, and no two modules import each
 //! other (directly or round a loop). `house_report` prints the figures the checks rest on:
 //!
 //! ```sh
@@ -35,7 +35,7 @@ fn graph() -> ModuleGraph {
 }
 
 /// The layers the headless commands share with the workbench.
-const HEADLESS_LAYERS: [&str; 3] = ["router", "session", "eval"];
+const HEADLESS_LAYERS: [&str; 4] = ["router", "session", "eval", "agreement"];
 
 /// Where a file of a headless layer names a terminal UI crate or the
 /// workbench.
@@ -63,8 +63,8 @@ fn ui_offences(graph: &ModuleGraph) -> Vec<String> {
     offences
 }
 
-/// The routing core, sessions and the eval runner are shared by the
-/// headless CLI and the workbench: they must build without a terminal in
+/// The routing core, sessions, the eval runner and answer agreement are
+/// shared by the headless CLI and the workbench: they must build without a terminal in
 /// sight.
 #[test]
 fn the_routing_core_sessions_and_eval_import_no_terminal_ui() {

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::SuiteError;
 use super::raw::{Node, Raw};
+use super::{ColumnDef, SuiteError};
 
 /// Where nodes come from: a file, for messages and relative paths.
 pub(super) struct Source<'a> {
@@ -143,4 +143,44 @@ pub(super) fn closest<'a>(word: &str, known: impl Iterator<Item = &'a str>) -> O
         .filter(|(distance, _)| *distance <= 2)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, k)| k)
+}
+
+/// A column as written: a model (or `router:NAME`), or a fallback chain as a list.
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "a node of any other kind is the error"
+)]
+pub(super) fn column_def(
+    source: &Source<'_>,
+    item: &Node,
+    field: &str,
+) -> Result<ColumnDef, SuiteError> {
+    Ok(match &item.value {
+        Raw::Str(model) if !model.trim().is_empty() => ColumnDef::One(model.trim().into()),
+        Raw::Str(_) => return Err(source.error(item, field, "is empty")),
+        Raw::Array(chain) => {
+            let mut models = Vec::with_capacity(chain.len());
+            for (i, model) in chain.iter().enumerate() {
+                let model = source.string(model, &format!("{field}[{}]", i + 1))?;
+                if model.contains(',') || model.trim().is_empty() {
+                    return Err(source.error(item, field, format!("'{model}' is not a model id")));
+                }
+                models.push(model.trim().to_string());
+            }
+            if models.is_empty() {
+                return Err(source.error(item, field, "a fallback chain names no model"));
+            }
+            ColumnDef::Chain(models)
+        }
+        other => {
+            return Err(source.error(
+                item,
+                field,
+                format!(
+                    "expected a model (a string) or a fallback chain (a list), found {}",
+                    other.type_name()
+                ),
+            ));
+        }
+    })
 }

@@ -277,7 +277,8 @@ pub struct CompareArgs {
     pub network: NetworkArgs,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// In text format, also print the models' reasoning (to stderr).
+    /// Show the models' reasoning too: in text format on stderr, framed apart from the
+    /// answer on stdout; in the Markdown report above each answer (JSON always has it).
     #[arg(long)]
     pub reasoning: bool,
     #[command(flatten)]

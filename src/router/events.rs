@@ -459,12 +459,7 @@ impl CostSum {
     /// "$0.0012"; "$0.0012+ (1 unknown)" for a floor; "unknown" when
     /// nothing is known; "-" when nothing cost anything we know of.
     pub fn label(&self) -> String {
-        match (self.known_usd, self.unpriced) {
-            (None, 0) => "-".into(),
-            (None, _) => "unknown".into(),
-            (Some(cost), 0) => format_usd(cost),
-            (Some(cost), n) => format!("{}+ ({n} unknown)", format_usd(cost)),
-        }
+        super::pricing::format_cost_floor(self.known_usd, self.unpriced as u64)
     }
 }
 

@@ -39,7 +39,10 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(if first { b"],\n" } else { b"\n  ],\n" })?;
     let tail = json!({
         "summary": report.summary,
-        "total_cost_usd": report.total_cost().map(pricing::to_f64),
+        // A total only when no cost is missing; the known part and the count beside it.
+        "total_cost_usd": report.total_cost().filter(|_| report.unpriced() == 0).map(pricing::to_f64),
+        "known_cost_usd": report.total_cost().map(pricing::to_f64),
+        "unpriced_results": report.unpriced(),
         "skipped_for_budget": report.skipped_for_budget,
         "interrupted": report.interrupted,
     });

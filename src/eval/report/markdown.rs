@@ -26,7 +26,7 @@ pub fn render(report: &Report<'_>) -> String {
         } else {
             String::new()
         },
-        money(report.total_cost())
+        report.total_cost_label()
     ));
     let mut header = String::from(
         "| Column | Pass rate | 95% CI | Results | Errors | Failures | Cost | Cost / 1k calls | TTFT p50 | TTFT p90 | Total p50 | Tokens/s |",

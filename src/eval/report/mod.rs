@@ -15,7 +15,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 
-use crate::router::pricing::format_usd;
+use crate::router::pricing::{format_cost_floor, format_usd};
 
 use super::checks::clip;
 use super::journal::read_result_at;
@@ -56,11 +56,22 @@ impl Report<'_> {
         }
     }
 
+    /// The sum of the known costs (answers whose cost is unknown left out).
     pub fn total_cost(&self) -> Option<Decimal> {
         self.summary
             .iter()
             .filter_map(|s| s.cost_usd)
             .reduce(|a, b| a.saturating_add(b))
+    }
+
+    /// Results whose cost is unknown: the total is a floor when any are.
+    pub fn unpriced(&self) -> u64 {
+        self.summary.iter().map(|s| s.unpriced).sum()
+    }
+
+    /// The total for people: a floor marked as such when costs are missing.
+    pub fn total_cost_label(&self) -> String {
+        format_cost_floor(self.total_cost(), self.unpriced())
     }
 
     /// Every full result, in cell order, read from the journal.
@@ -167,8 +178,7 @@ fn money(usd: Option<Decimal>) -> String {
 fn column_cost(summary: &ColumnSummary) -> String {
     match (summary.cost_usd, summary.unpriced) {
         (None, _) => "unknown".into(),
-        (Some(cost), 0) => format_usd(cost),
-        (Some(cost), _) => format!("{}+", format_usd(cost)),
+        (known, unpriced) => format_cost_floor(known, unpriced),
     }
 }
 

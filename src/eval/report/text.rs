@@ -94,7 +94,7 @@ pub fn render(report: &Report<'_>) -> String {
         })
         .collect();
     out.push_str(&table(&header, &rows, &right));
-    out.push_str(&format!("total cost {}", money(report.total_cost())));
+    out.push_str(&format!("total cost {}", report.total_cost_label()));
     if let Some(volume) = report.volume {
         out.push_str(&format!(
             " · projections at {volume} calls a day, 30-day month"

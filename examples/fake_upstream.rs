@@ -5,6 +5,7 @@
 //!
 //! cargo run --release --example fake_upstream -- --port 8089 --tokens 25000 --rate 5000
 //! prism --base-url http://127.0.0.1:8089/v1 compare -m any/model "hi"
+//! cargo run --example fake_upstream -- --biased-judge openai/gpt-4o   (a judge to flag)
 
 // Prints its own measurements, nothing from outside.
 #![allow(clippy::disallowed_macros)]
@@ -15,7 +16,7 @@ mod fake_upstream;
 use std::time::Duration;
 
 use clap::Parser;
-use fake_upstream::{FakeUpstream, Reply, StreamReply};
+use fake_upstream::{FakeUpstream, Reply, StreamReply, first_position_judge};
 use serde_json::json;
 
 #[derive(Parser)]
@@ -34,6 +35,11 @@ struct Args {
     /// Also stream this many reasoning words first.
     #[arg(long, default_value_t = 0)]
     reasoning: usize,
+    /// This model plays a biased judge for `prism eval`: it always prefers
+    /// the answer shown first and scores every answer 8 (try it with
+    /// examples/suites/judged.toml; the report flags it).
+    #[arg(long)]
+    biased_judge: Option<String>,
 }
 
 /// An answer with Markdown in it, ending in a marker the load run looks for.
@@ -69,6 +75,13 @@ async fn main() -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port)).await?;
     let fake = FakeUpstream::serve(listener);
     fake.catalog(include_str!("../assets/catalog/openrouter-models.json"));
+    if let Some(judge) = args.biased_judge.clone() {
+        fake.by_request(move |model, body| {
+            (model == judge)
+                .then(|| first_position_judge(model, body, 8))
+                .flatten()
+        });
+    }
     fake.any_model(move |model| answer(model, &args));
     eprintln!("fake upstream on {}", fake.base_url());
     tokio::signal::ctrl_c().await?;

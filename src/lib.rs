@@ -2,6 +2,7 @@
 //!
 //! - [`router`]: the routing core (providers, catalog, SSE, stream events, pricing, errors, fallback); no UI.
 //! - [`config`]: paths, the config file, provider presets, API keys from the environment or `.env`.
+//! - [`agreement`]: how much answers to one prompt agree (groups, outliers); no UI.
 //! - [`cli`]: the headless commands (`compare`, `models`, `config`) and the shared start-up.
 //! - [`eval`]: `prism eval`: suites run over many models and repeats, checked, costed, journalled.
 //! - [`session`]: sessions on disk, votes, the leaderboard, exports.
@@ -13,6 +14,7 @@
 //! - [`logging`]: logs to a file, never to the terminal.
 //! - [`fuzzing`]: every parser of outside data as a fuzz target.
 
+pub mod agreement;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -16,7 +16,7 @@ use prism::router::usage::Usage;
 use prism::router::{ErrorKind, ModelRef, RouterError};
 use prism::session::{
     Answer, Column, SCHEMA_VERSION, Session, SessionParams, SessionStore, StoreError, Turn,
-    Verdict, Vote,
+    Verdict, Vote, VoteSource,
 };
 use support::cli::{Output, prism_cmd, run_blocking};
 
@@ -117,7 +117,10 @@ fn session(id: &str, updated_at_unix: i64, votes: &[Option<(u64, bool)>]) -> Ses
                     verdict: Verdict::Best { column: best },
                     blind,
                     at_unix: updated_at_unix,
+                    source: VoteSource::User,
+                    reason: None,
                 }),
+                judge_votes: Vec::new(),
             })
             .collect(),
     }
@@ -589,6 +592,130 @@ fn leaderboard_without_votes_says_how_to_vote() {
     assert_eq!(
         home.prism(&["leaderboard", "--blind", "--sighted"]).status,
         2
+    );
+}
+
+/// A judge's verdict naming `best` (a column), or a tie.
+fn judge_vote(best: Option<u64>) -> Vote {
+    Vote {
+        verdict: best.map_or(Verdict::Tie, |column| Verdict::Best { column }),
+        blind: false,
+        at_unix: T0,
+        source: VoteSource::Judge {
+            model: "openai/gpt-4o\u{1b}[31m".into(),
+        },
+        reason: Some("clearer".into()),
+    }
+}
+
+#[test]
+fn leaderboard_sources_stay_apart_and_judge_agreement_is_counted() {
+    let home = Home::new();
+    // You: gpt-4o wins turns 1 and 2, claude turn 3, turn 4 unvoted.
+    let mut both = session(
+        "20261124-150000-aaaa",
+        T0,
+        &[Some((1, false)), Some((1, false)), Some((2, false)), None],
+    );
+    // The judge: agrees on turn 1, disagrees on 2 (claude), agrees on 3,
+    // and alone on turn 4 (claude).
+    for (turn, best) in both.turns.iter_mut().zip([1, 2, 2, 2]) {
+        turn.judge_votes.push(judge_vote(Some(best)));
+    }
+    home.save(&both);
+    // A file written before judges existed: its vote reads as yours.
+    let old = serde_json::to_string(&session("20261124-150000-bbbb", T0, &[Some((1, false))]))
+        .expect("json");
+    assert!(
+        !old.contains("\"source\"") && !old.contains("judge_votes"),
+        "{old}"
+    );
+
+    let mine = home.prism(&["leaderboard", "--json"]).json();
+    assert_eq!(mine["source"], json!("me"));
+    assert_eq!(
+        (mine["votes"].clone(), mine["judge_votes"].clone()),
+        (json!(3), json!(0))
+    );
+    assert_eq!(mine["rows"][0]["model"], json!("openai/gpt-4o"));
+    assert_eq!(mine["rows"][0]["wins"], json!(2));
+
+    let judge = home
+        .prism(&["leaderboard", "--json", "--source", "judge"])
+        .json();
+    assert_eq!(
+        (
+            judge["votes"].clone(),
+            judge["user_votes"].clone(),
+            judge["judge_votes"].clone()
+        ),
+        (json!(4), json!(0), json!(4))
+    );
+    assert_eq!(
+        judge["rows"][0]["model"],
+        json!("anthropic/claude-haiku-4.5")
+    );
+    assert_eq!(judge["rows"][0]["wins"], json!(3));
+
+    let together = home
+        .prism(&["leaderboard", "--json", "--source", "both"])
+        .json();
+    assert_eq!(
+        (
+            together["votes"].clone(),
+            together["user_votes"].clone(),
+            together["judge_votes"].clone()
+        ),
+        (json!(7), json!(3), json!(4))
+    );
+    // Agreement: turns 1-3 have both; the judge agreed on 2 of them.
+    let agreement = &mine["agreement"][0];
+    assert_eq!(
+        (agreement["turns"].clone(), agreement["agreed"].clone()),
+        (json!(3), json!(2))
+    );
+
+    let out = home.prism(&["leaderboard", "--source", "both"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with(
+            "ranked by your votes and judge verdicts together (3 of yours, 4 of judges)"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("agreed with you on 2 of 3 turns you both voted on (67%)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains('\x1b'),
+        "a judge's name is outside text: {}",
+        out.stdout
+    );
+    assert!(
+        out.stderr
+            .starts_with("your votes and judge verdicts together: 7 counted votes"),
+        "{}",
+        out.stderr
+    );
+    let out = home.prism(&["leaderboard"]);
+    assert!(
+        out.stderr.starts_with("your votes: 3 counted votes"),
+        "{}",
+        out.stderr
+    );
+
+    // No judge verdicts: said so, not an empty table.
+    let plain = Home::new();
+    plain.save(&session("20261124-150000-cccc", T0, &[Some((1, false))]));
+    let out = plain.prism(&["leaderboard", "--source", "judge"]);
+    assert!(
+        out.stdout.starts_with("no judge verdicts yet"),
+        "{}",
+        out.stdout
     );
 }
 

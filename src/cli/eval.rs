@@ -17,17 +17,19 @@ use crate::eval::budget::Budget;
 use crate::eval::events::EvalEvent;
 use crate::eval::execute::RouterExecutor;
 use crate::eval::journal::{self, Contents, Ending, Header, JournalWriter};
+use crate::eval::judge::runner::JudgeRunner;
+use crate::eval::judge::{Judging, label as judge_label, pairwise_run};
 use crate::eval::plan::{Plan, PlanInput};
 use crate::eval::record::CellKey;
 use crate::eval::report::{Format as ReportFormat, Report};
 use crate::eval::runs::RunStore;
 use crate::eval::scheduler::{self, Schedule};
-use crate::eval::suite::{LoadedSuite, Suite};
+use crate::eval::suite::{ColumnDef, LoadedSuite, Suite};
 use crate::eval::summary::{SummaryInput, summarize};
 use crate::router::catalog::Catalog;
 use crate::router::catalog_load::{Refresh, now_unix};
 use crate::router::pricing::{self, format_usd};
-use crate::sanitize::sanitize;
+use crate::sanitize::{Outside, sanitize};
 
 use super::eval_estimate::{confirm, print_estimate};
 use super::eval_progress::Progress;
@@ -56,9 +58,11 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
     let start = open_run(&store, &args)?;
     let loaded = Arc::new(start.loaded);
     let suite = &loaded.suite;
-    let policies = if suite.columns.iter().any(
-        |c| matches!(c, crate::eval::suite::ColumnDef::One(m) if m.trim().starts_with("router:")),
-    ) {
+    let is_router =
+        |c: &ColumnDef| matches!(c, ColumnDef::One(m) if m.trim().starts_with("router:"));
+    let policies = if suite.columns.iter().any(is_router)
+        || suite.judges().iter().any(|(_, judge)| is_router(judge))
+    {
         setup
             .config
             .policies()
@@ -90,8 +94,24 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
         .filter(|c| !done.contains(c))
         .collect();
 
-    let estimate = plan.estimate(&cells);
-    print_estimate(&estimate, plan.output_basis, cells.len(), done.len());
+    let mut estimate = plan.estimate(&cells);
+    let earlier_comparisons = start
+        .contents
+        .as_ref()
+        .map(|c| c.comparisons.clone())
+        .unwrap_or_default();
+    let compared: HashSet<(String, u32, String, String)> =
+        earlier_comparisons.iter().map(|c| c.key()).collect();
+    let case_of_cell: Vec<usize> = cells.iter().map(|c| c.case as usize).collect();
+    let pairs_to_ask = pairs_to_ask(suite, &compared);
+    estimate.extend(plan.judges.estimate(
+        suite,
+        &case_of_cell,
+        &pairs_to_ask,
+        plan.output_tokens(),
+    ));
+    let requests: u64 = estimate.iter().map(|c| c.requests).sum();
+    print_estimate(&estimate, plan.output_basis, requests as usize, done.len());
     let total_estimate: Decimal = estimate.iter().filter_map(|c| c.cost_usd).sum();
     if max_cost.is_some() {
         let unbounded: Vec<&str> = plan
@@ -113,11 +133,13 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
                 unbounded.join(", ")
             )));
         }
-        let unpriced: Vec<&str> = estimate
+        let mut unpriced: Vec<&str> = estimate
             .iter()
             .filter(|c| c.unpriced > 0)
             .map(|c| c.column.as_str())
             .collect();
+        unpriced.extend(plan.judges.unpriced().iter().map(|j| j.to_owned()));
+        unpriced.dedup();
         if !unpriced.is_empty() {
             errln!(
                 "prism: warning: no known price for {}: their answers are not counted against --max-cost",
@@ -128,7 +150,7 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
     if args.estimate {
         return Ok(EXIT_OK);
     }
-    if cells.is_empty() {
+    if cells.is_empty() && pairs_to_ask.is_empty() {
         errln!("prism: nothing to run: every result of this run is in its journal");
     } else {
         confirm(total_estimate, config.eval_confirm_usd(), args.yes)?;
@@ -181,27 +203,80 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
         concurrency: args.concurrency,
         budget: Budget::new(max_cost),
     };
+    let judges = Arc::new(JudgeRunner {
+        router: setup.router.clone(),
+        catalogs: catalogs.clone(),
+        targets: plan.judges.targets.clone(),
+    });
     let executor = Arc::new(RouterExecutor {
         router: setup.router.clone(),
         suite: loaded.clone(),
         plan: plan.clone(),
         catalogs: catalogs.clone(),
+        judges: judges.clone(),
     });
-    let ran = scheduler::run(schedule, executor, &mut writer, &events_tx, &cancel).await;
+    let mut ran = scheduler::run(schedule, executor, &mut writer, &events_tx, &cancel).await;
     drop(events_tx);
     progress.finish().await;
+
+    let mut digests = earlier;
+    digests.extend(std::mem::take(&mut ran.digests));
+    digests.sort_by_key(|d| d.cell);
+    let mut comparisons = earlier_comparisons;
+    let mut skipped_comparisons = 0usize;
+    if let Some(pairwise) = &suite.pairwise
+        && !ran.interrupted
+        && ran.journal_error.is_none()
+    {
+        let round = async {
+            writer.written().await?;
+            let jobs = pairwise_run::jobs(suite, &digests, writer.path(), &compared)
+                .map_err(|e| format!("cannot read the run journal: {e}"))?;
+            if !jobs.is_empty() {
+                errln!(
+                    "prism: pairwise: {} comparisons by {}",
+                    jobs.len(),
+                    Outside(&judge_label(&pairwise.judge))
+                );
+            }
+            // The answers' spending carries over into the judges' budget.
+            let mut budget = Budget::new(max_cost);
+            budget.settle(Decimal::ZERO, ran.spent_usd);
+            let round = pairwise_run::run(
+                pairwise,
+                jobs,
+                judges.clone(),
+                &plan.judges,
+                &mut budget,
+                args.concurrency,
+                &mut writer,
+                &cancel,
+            )
+            .await;
+            ran.spent_usd = budget.spent_usd();
+            Ok::<_, String>(round)
+        };
+        match round.await {
+            Ok(round) => {
+                skipped_comparisons = round.skipped_for_budget;
+                comparisons.extend(round.comparisons);
+                if let Some(error) = round.journal_error {
+                    ran.journal_error = Some(error);
+                }
+            }
+            Err(error) => ran.journal_error = Some(error),
+        }
+        ran.interrupted = cancel.is_cancelled();
+    }
     let ending = Ending {
         at_unix: now_unix(),
-        skipped_for_budget: ran.skipped_for_budget.len() as u64,
+        skipped_for_budget: (ran.skipped_for_budget.len() + skipped_comparisons) as u64,
         interrupted: ran.interrupted,
     };
     let _ = writer.ended(ending).await;
     let journal_path = writer.path().to_path_buf();
     let closed = writer.close().await;
 
-    let mut digests = earlier;
-    digests.extend(ran.digests);
-    digests.sort_by_key(|d| d.cell);
     let labels = suite.column_labels();
     let summary = summarize(&SummaryInput {
         columns: &labels,
@@ -210,15 +285,18 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
         digests: &digests,
         volume: args.volume,
     });
+    let judging = Judging::of(suite, &digests, &comparisons);
     let report = Report {
         run_id: &run_id,
         suite,
         digests: &digests,
         summary: &summary,
         journal: &journal_path,
-        skipped_for_budget: ran.skipped_for_budget.len() as u64,
+        skipped_for_budget: (ran.skipped_for_budget.len() + skipped_comparisons) as u64,
         interrupted: ran.interrupted,
         volume: args.volume,
+        pairwise: judging.pairwise.as_ref(),
+        judges: &judging.judges,
     };
     write_report(&report, args.format.into(), args.output.as_deref())?;
     if let Some(budget) = max_cost {
@@ -372,6 +450,29 @@ fn absolute(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// The case of every comparison `[pairwise]` still has to ask (assuming
+/// every column answers), for the estimate.
+fn pairs_to_ask(suite: &Suite, done: &HashSet<(String, u32, String, String)>) -> Vec<usize> {
+    if suite.pairwise.is_none() {
+        return Vec::new();
+    }
+    let labels = suite.column_labels();
+    let mut cases = Vec::new();
+    for (index, case) in suite.cases.iter().enumerate() {
+        for repeat in 0..suite.defaults.repeat {
+            for first in &labels {
+                for second in labels.iter().filter(|l| *l != first) {
+                    let key = (case.id.clone(), repeat, first.clone(), second.clone());
+                    if !done.contains(&key) {
+                        cases.push(index);
+                    }
+                }
+            }
+        }
+    }
+    cases
+}
+
 /// Every cell, repeats outermost so early results cover every case and column.
 fn all_cells(suite: &Suite) -> Vec<CellKey> {
     let mut cells = Vec::with_capacity(suite.cells());
@@ -404,9 +505,10 @@ async fn load_catalogs(
             wanted.push(model.provider);
         }
     };
-    for column in &suite.columns {
+    let judges = suite.judges();
+    for column in suite.columns.iter().chain(judges.iter().map(|(_, j)| j)) {
         match column {
-            crate::eval::suite::ColumnDef::One(model) if model.trim().starts_with("router:") => {
+            ColumnDef::One(model) if model.trim().starts_with("router:") => {
                 for policy in policies {
                     add(policy.default_model());
                     for model in policy.priced_models() {
@@ -414,8 +516,8 @@ async fn load_catalogs(
                     }
                 }
             }
-            crate::eval::suite::ColumnDef::One(model) => add(model),
-            crate::eval::suite::ColumnDef::Chain(models) => models.iter().for_each(|m| add(m)),
+            ColumnDef::One(model) => add(model),
+            ColumnDef::Chain(models) => models.iter().for_each(|m| add(m)),
         }
     }
     let mut catalogs = BTreeMap::new();

@@ -6,7 +6,7 @@
 use crate::cli::term::errln;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use tokio::sync::mpsc;
 
 use crate::eval::events::{EvalEvent, Tally};
@@ -42,9 +42,16 @@ async fn consume(mut events: mpsc::Receiver<EvalEvent>, terminal: bool) {
                 to_run = total.saturating_sub(*done) as u64;
                 if terminal && to_run > 0 {
                     let style = ProgressStyle::with_template(
-                        "{bar:24} {pos}/{len} {msg} · {per_sec} · ETA {eta}",
+                        "{bar:24} {pos}/{len} {msg} · {rate} · ETA {eta}",
                     )
                     .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    // indicatif's own {per_sec} prints four decimals.
+                    .with_key(
+                        "rate",
+                        |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                            let _ = write!(w, "{:.1}/s", state.per_sec());
+                        },
+                    )
                     .progress_chars("█▉▊▋▌▍▎▏ ");
                     let progress =
                         ProgressBar::with_draw_target(Some(to_run), ProgressDrawTarget::stderr())

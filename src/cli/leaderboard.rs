@@ -1,13 +1,15 @@
-//! `prism leaderboard`: the models ranked by your votes across every saved
-//! session, with their cost and speed; the method and vote count on stderr.
+//! `prism leaderboard`: the models ranked by your votes (or judge models'
+//! verdicts, or both, always labelled) across every saved session, with
+//! their cost and speed, and how often each judge agreed with you; the
+//! method and vote count on stderr.
 
 use std::io::Write;
 
 use crate::config::Paths;
 use crate::router::pricing::{self, format_usd};
-use crate::sanitize::one_line;
+use crate::sanitize::{Outside, one_line};
 use crate::session::SessionStore;
-use crate::session::leaderboard::{self, Row, VoteFilter};
+use crate::session::leaderboard::{self, Row, Source, VoteFilter};
 
 use super::report;
 use super::sessions::report_unreadable;
@@ -23,7 +25,8 @@ pub fn run(args: &LeaderboardArgs) -> Result<u8, CliError> {
         (false, true) => VoteFilter::Sighted,
         (false, false) => VoteFilter::All,
     };
-    let board = leaderboard::compute(&sessions, filter);
+    let source: Source = args.source.into();
+    let board = leaderboard::compute_with(&sessions, filter, source);
     let mut out = term::stdout();
     if args.json {
         report::write_json(&mut out, &board)?;
@@ -32,13 +35,30 @@ pub fn run(args: &LeaderboardArgs) -> Result<u8, CliError> {
     }
     if board.rows.is_empty() {
         let which = filter.word().map_or(String::new(), |w| format!("{w} "));
-        writeln!(
-            out,
-            "no {which}votes yet: vote in the workbench (Ctrl+V then a pane number for the best \
-             answer, t for a tie, n for all bad) and the models are ranked here"
-        )?;
+        match source {
+            Source::Me => writeln!(
+                out,
+                "no {which}votes yet: vote in the workbench (Ctrl+V then a pane number for the best \
+                 answer, t for a tie, n for all bad) and the models are ranked here"
+            )?,
+            Source::Judge | Source::Both => writeln!(
+                out,
+                "no {which}{} yet: the sessions hold no judge verdict on a turn",
+                source.describe()
+            )?,
+        }
+        write_agreement(&mut out, &board)?;
         out.flush()?;
         return Ok(status);
+    }
+    if source != Source::Me {
+        writeln!(
+            out,
+            "ranked by {} ({} of yours, {} of judges)",
+            source.describe(),
+            board.user_votes,
+            board.judge_votes
+        )?;
     }
     let rows: Vec<Vec<String>> = board
         .rows
@@ -62,10 +82,12 @@ pub fn run(args: &LeaderboardArgs) -> Result<u8, CliError> {
         &[true, false, true, true, true, true, true, true, true],
     );
     out.write_all(table.as_bytes())?;
+    write_agreement(&mut out, &board)?;
     out.flush()?;
     let filtered = filter.word().map_or(String::new(), |w| format!(" {w}"));
     errln!(
-        "{} counted{filtered} vote{} in {} session{} · {}",
+        "{}: {} counted{filtered} vote{} in {} session{} · {}",
+        source.describe(),
         board.votes,
         if board.votes == 1 { "" } else { "s" },
         sessions.len(),
@@ -73,6 +95,21 @@ pub fn run(args: &LeaderboardArgs) -> Result<u8, CliError> {
         board.method
     );
     Ok(status)
+}
+
+/// How often each judge agreed with you, on the turns you both voted on.
+fn write_agreement(out: &mut impl Write, board: &leaderboard::Leaderboard) -> std::io::Result<()> {
+    for a in &board.agreement {
+        writeln!(
+            out,
+            "judge {} agreed with you on {} of {} turns you both voted on ({:.0}%)",
+            Outside(&a.judge),
+            a.agreed,
+            a.turns,
+            a.rate * 100.0
+        )?;
+    }
+    Ok(())
 }
 
 fn table_row(rank: usize, row: &Row) -> Vec<String> {

@@ -450,6 +450,30 @@ pub struct LeaderboardArgs {
     /// Count only votes cast with the names shown.
     #[arg(long)]
     pub sighted: bool,
+    /// Whose votes rank the models: yours, judge models' verdicts, or both
+    /// together (always labelled).
+    #[arg(long, value_enum, default_value = "me")]
+    pub source: SourceArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourceArg {
+    /// Your own votes.
+    Me,
+    /// Verdicts of judge models.
+    Judge,
+    /// Both, counted together.
+    Both,
+}
+
+impl From<SourceArg> for crate::session::leaderboard::Source {
+    fn from(arg: SourceArg) -> Self {
+        match arg {
+            SourceArg::Me => Self::Me,
+            SourceArg::Judge => Self::Judge,
+            SourceArg::Both => Self::Both,
+        }
+    }
 }
 
 /// Exit statuses (a contract): every column answered, some failed, usage or configuration error.

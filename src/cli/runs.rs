@@ -10,6 +10,7 @@ use crate::config::Paths;
 use crate::eval::checks::clip;
 use crate::eval::diff::{RunDiff, Side, diff};
 use crate::eval::journal::{self, Contents};
+use crate::eval::judge::Judging;
 use crate::eval::record::Outcome;
 use crate::eval::report::Report;
 use crate::eval::runs::{RunStore, RunStoreError};
@@ -173,6 +174,7 @@ fn show_run(store: &RunStore, args: &RunsShowArgs) -> Result<u8, CliError> {
         volume: args.volume,
     });
     let last = contents.endings.last();
+    let judging = Judging::of(suite, &contents.digests, &contents.comparisons);
     let report = Report {
         run_id: &id,
         suite,
@@ -182,6 +184,8 @@ fn show_run(store: &RunStore, args: &RunsShowArgs) -> Result<u8, CliError> {
         skipped_for_budget: last.map_or(0, |e| e.skipped_for_budget),
         interrupted: last.is_none_or(|e| e.interrupted),
         volume: args.volume,
+        pairwise: judging.pairwise.as_ref(),
+        judges: &judging.judges,
     };
     write_report(&report, args.format.into(), args.output.as_deref())?;
     Ok(EXIT_OK)

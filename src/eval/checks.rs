@@ -10,11 +10,12 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::router::events::RunResult;
+use crate::router::events::{RunResult, cost_serde};
 use crate::router::pricing::{self, format_usd};
 use crate::sanitize::sanitize;
 use crate::units;
 
+use super::judge::JudgeSpec;
 use super::schema::Schema;
 
 /// A check as written in a suite (and kept in the run journal): its type
@@ -35,10 +36,12 @@ pub enum CheckSpec {
     MaxCostUsd(f64),
     MaxOutputTokens(u64),
     FinishReason(String),
+    /// A judge model grades the answer (run by the executor, not here).
+    Judge(JudgeSpec),
 }
 
 /// Every check type, as written in `type = "..."`.
-pub const CHECK_TYPES: [&str; 13] = [
+pub const CHECK_TYPES: [&str; 14] = [
     "contains",
     "icontains",
     "not_contains",
@@ -52,6 +55,7 @@ pub const CHECK_TYPES: [&str; 13] = [
     "max_cost_usd",
     "max_output_tokens",
     "finish_reason",
+    "judge",
 ];
 
 impl CheckSpec {
@@ -70,6 +74,7 @@ impl CheckSpec {
             CheckSpec::MaxCostUsd(_) => "max_cost_usd",
             CheckSpec::MaxOutputTokens(_) => "max_output_tokens",
             CheckSpec::FinishReason(_) => "finish_reason",
+            CheckSpec::Judge(_) => "judge",
         }
     }
 }
@@ -105,16 +110,32 @@ impl Check {
             CheckSpec::MaxCostUsd(usd) if !(usd.is_finite() && *usd >= 0.0) => {
                 return Err(format!("{usd} is not an amount of USD"));
             }
+            CheckSpec::Judge(spec) if !(1.0..=10.0).contains(&spec.threshold) => {
+                return Err(format!("threshold {} is not from 1 to 10", spec.threshold));
+            }
+            CheckSpec::Judge(spec) if spec.rubric.trim().is_empty() => {
+                return Err("the rubric is empty".into());
+            }
             _ => Compiled::Nothing,
         };
         Ok(Check { spec, compiled })
     }
 
     /// Judges one answer. An answer that failed with an error fails.
+    /// A judge check is graded by the executor, which calls the judge;
+    /// here it can only say that nobody asked.
     pub fn evaluate(&self, result: &RunResult) -> CheckOutcome {
         let kind = self.spec.type_name();
         if let Some(error) = &result.error {
             return CheckOutcome::fail(kind, format!("no answer ({})", error.kind.as_str()));
+        }
+        if let CheckSpec::Judge(_) = &self.spec {
+            return CheckOutcome {
+                kind: kind.into(),
+                pass: None,
+                reason: Some("judge error: the judge was not asked".into()),
+                judged: None,
+            };
         }
         match self.judge(result) {
             None => CheckOutcome::pass(kind),
@@ -196,6 +217,7 @@ impl Check {
                     None => "no finish reason".into(),
                 })
             }
+            (CheckSpec::Judge(_), _) => None,
             // Compile pairs every regex and schema with its spec.
             (CheckSpec::Regex(_) | CheckSpec::JsonSchema(_), _) => {
                 Some("internal error: check not compiled".into())
@@ -204,29 +226,49 @@ impl Check {
     }
 }
 
-/// One check's verdict, as results carry it (`{"type", "pass", "reason"}`).
+/// One check's verdict, as results carry it (`{"type", "pass", "reason"}`;
+/// a judge check adds `"score", "judge", "cost_usd", "total_ms"`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckOutcome {
     #[serde(rename = "type")]
     pub kind: String,
-    pub pass: bool,
+    /// None: neither pass nor fail (the judge failed or could not be read).
+    pub pass: Option<bool>,
     pub reason: Option<String>,
+    #[serde(flatten)]
+    pub judged: Option<Judged>,
+}
+
+/// What a judge check adds: the score, the judge, and the judge's own cost
+/// and time (never counted in the answer's).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Judged {
+    /// 1 to 10; None on a judge error.
+    #[serde(default)]
+    pub score: Option<f64>,
+    pub judge: String,
+    #[serde(default, with = "cost_serde")]
+    pub cost_usd: Option<Decimal>,
+    #[serde(default)]
+    pub total_ms: Option<u64>,
 }
 
 impl CheckOutcome {
     fn pass(kind: &str) -> CheckOutcome {
         CheckOutcome {
             kind: kind.into(),
-            pass: true,
+            pass: Some(true),
             reason: None,
+            judged: None,
         }
     }
 
     fn fail(kind: &str, reason: String) -> CheckOutcome {
         CheckOutcome {
             kind: kind.into(),
-            pass: false,
+            pass: Some(false),
             reason: Some(format!("{kind}: {reason}")),
+            judged: None,
         }
     }
 }

@@ -158,6 +158,8 @@ mod tests {
             tokens_per_s: None,
             answer_hash: None,
             reason: (outcome != Outcome::Pass).then(|| "contains: \"x\" not found".into()),
+            answer_chars: 0,
+            judged: Box::default(),
             offset: 0,
         }
     }

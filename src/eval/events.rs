@@ -38,6 +38,8 @@ pub struct Tally {
     pub passed: usize,
     pub failures: usize,
     pub errors: usize,
+    /// Answers a judge could not grade.
+    pub ungraded: usize,
     pub skipped: usize,
     pub running: usize,
     /// Money spent by this invocation.
@@ -62,8 +64,12 @@ impl Tally {
                     Outcome::Pass => self.passed += 1,
                     Outcome::Fail => self.failures += 1,
                     Outcome::Error => self.errors += 1,
+                    Outcome::Ungraded => self.ungraded += 1,
                 }
-                if let Some(cost) = digest.cost_usd {
+                for cost in [digest.cost_usd, digest.judge_cost_usd()]
+                    .into_iter()
+                    .flatten()
+                {
                     self.spent_usd = self.spent_usd.saturating_add(cost);
                 }
             }

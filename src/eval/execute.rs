@@ -1,6 +1,7 @@
 //! Cells on the routing core: one streamed request per cell (retries and
 //! fallbacks as in `compare`), priced from the catalog when the server
-//! reports no cost, then judged by the case's checks.
+//! reports no cost, then judged by the case's checks (judge checks by
+//! their judge model).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,6 +15,8 @@ use crate::router::catalog::Catalog;
 use crate::router::events::StreamEvent;
 use crate::router::finish::finish_result;
 
+use super::checks::CheckSpec;
+use super::judge::runner::JudgeRunner;
 use super::plan::Plan;
 use super::record::{CellKey, EvalResult};
 use super::scheduler::Execute;
@@ -24,6 +27,7 @@ pub struct RouterExecutor {
     pub suite: Arc<LoadedSuite>,
     pub plan: Arc<Plan>,
     pub catalogs: Arc<BTreeMap<String, Catalog>>,
+    pub judges: Arc<JudgeRunner>,
 }
 
 impl Execute for RouterExecutor {
@@ -44,22 +48,42 @@ impl Execute for RouterExecutor {
                 &messages,
                 &self.plan.params[column],
                 control,
-                cancel,
+                cancel.clone(),
             )
             .await;
         result.route = route.cloned();
         finish_result(&mut result, target, &self.catalogs, self.router.providers());
-        EvalResult::judge(
-            &self.suite.suite.cases[case].id,
+        let case_data = &self.suite.suite.cases[case];
+        let mut outcomes = Vec::with_capacity(self.suite.checks[case].len());
+        for check in &self.suite.checks[case] {
+            let outcome = match &check.spec {
+                // A judge grades only an answer, and only while the run goes on.
+                CheckSpec::Judge(spec) if result.error.is_none() && !cancel.is_cancelled() => {
+                    self.judges
+                        .score(spec, &case_data.prompt, &result.text, cancel.clone())
+                        .await
+                }
+                _ => check.evaluate(&result),
+            };
+            outcomes.push(outcome);
+        }
+        if cancel.is_cancelled()
+            && result.error.is_none()
+            && outcomes.iter().any(|o| o.pass.is_none())
+        {
+            // Interrupted while judging: not recorded, so a resume runs it whole.
+            result.error = Some(crate::router::error::RouterError::cancelled());
+        }
+        EvalResult::with_outcomes(
+            &case_data.id,
             &self.plan.labels[column],
             cell.repeat,
             result,
-            &self.suite.checks[case],
+            outcomes,
         )
     }
 
     fn worst_usd(&self, cell: CellKey) -> Decimal {
-        // Unknown prices count as nothing (the CLI says so before the run).
-        self.plan.cost(cell).worst_usd.unwrap_or_default()
+        self.plan.worst_usd(cell)
     }
 }

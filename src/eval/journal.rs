@@ -1,7 +1,8 @@
 //! The run journal: one JSONL file per run in the data dir (0600, in a
 //! 0700 dir). The first line holds the whole suite as it was run, so a run
 //! resumes and reports without its file; then one line per result as it
-//! completes, and a line when a run is resumed or ends. Each line goes out
+//! completes, one per pairwise judge call, and a line when a run is
+//! resumed or ends. Each line goes out
 //! in one write and the file is fsynced at least once a second, so a crash
 //! or `kill -9` loses at most the requests in flight and the file always
 //! parses (a torn last line is ignored, then cut off before appending).
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::judge::pairwise::Comparison;
 use super::record::{CellKey, Digest, EvalResult};
 use super::suite::Suite;
 
@@ -42,7 +44,11 @@ pub struct Header {
 enum Line {
     Run(Box<Header>),
     Result(Box<EvalResult>),
-    Resumed { at_unix: i64 },
+    /// A pairwise judge call (`[pairwise]`).
+    Comparison(Box<Comparison>),
+    Resumed {
+        at_unix: i64,
+    },
     Ended(Ending),
 }
 
@@ -71,6 +77,8 @@ pub struct Contents {
     pub header: Header,
     pub digests: Vec<Digest>,
     pub endings: Vec<Ending>,
+    /// Pairwise judge calls, each once (the first written wins).
+    pub comparisons: Vec<Comparison>,
     /// Where a torn last line starts (a write cut short by a crash).
     pub torn_at: Option<u64>,
     /// Lines that did not parse (never written by prism), skipped.
@@ -121,6 +129,14 @@ impl Placement {
             repeat: result.repeat_index,
         })
     }
+
+    /// Whether a comparison is between columns of this suite.
+    fn places(&self, comparison: &Comparison) -> bool {
+        self.cases.contains_key(&comparison.case_id)
+            && self.columns.contains_key(&comparison.first)
+            && self.columns.contains_key(&comparison.second)
+            && comparison.repeat_index < self.repeat
+    }
 }
 
 /// Reads a journal, keeping a digest per result and nothing of the answers.
@@ -161,10 +177,12 @@ pub fn read(path: &Path) -> Result<Contents, JournalError> {
     offset += first as u64;
     let placement = Placement::new(&header.suite);
     let mut seen = std::collections::HashSet::new();
+    let mut compared = std::collections::HashSet::new();
     let mut contents = Contents {
         header,
         digests: Vec::new(),
         endings: Vec::new(),
+        comparisons: Vec::new(),
         torn_at: None,
         bad_lines: 0,
         len: 0,
@@ -185,6 +203,11 @@ pub fn read(path: &Path) -> Result<Contents, JournalError> {
                 }
             }
             Ok(Line::Ended(ending)) => contents.endings.push(ending),
+            Ok(Line::Comparison(comparison)) => {
+                if placement.places(&comparison) && compared.insert(comparison.key()) {
+                    contents.comparisons.push(*comparison);
+                }
+            }
             Ok(Line::Resumed { .. } | Line::Run(_)) => {}
             Err(_) if !whole => contents.torn_at = Some(offset),
             Err(_) => contents.bad_lines += 1,
@@ -218,6 +241,8 @@ pub struct JournalWriter {
     tx: mpsc::Sender<Vec<u8>>,
     next_offset: u64,
     error: Arc<Mutex<Option<String>>>,
+    /// The file's length as written so far (for [`JournalWriter::written`]).
+    written: tokio::sync::watch::Receiver<u64>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -281,19 +306,34 @@ impl JournalWriter {
     fn spawn(path: &Path, file: File, len: u64) -> JournalWriter {
         let (tx, rx) = mpsc::channel(256);
         let error = Arc::new(Mutex::new(None));
+        let (written_tx, written) = tokio::sync::watch::channel(len);
         let task = tokio::spawn(write_loop(
             Arc::new(file),
             path.to_path_buf(),
             rx,
             error.clone(),
+            (len, written_tx),
         ));
         JournalWriter {
             path: path.to_path_buf(),
             tx,
             next_offset: len,
             error,
+            written,
             task,
         }
+    }
+
+    /// Waits until every line queued so far is in the file (readable, not
+    /// necessarily synced): the pairwise round reads answers back.
+    pub async fn written(&mut self) -> Result<(), String> {
+        let target = self.next_offset;
+        if self.written.wait_for(|&len| len >= target).await.is_err() {
+            return Err(self
+                .error()
+                .unwrap_or_else(|| "the journal writer stopped".into()));
+        }
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -312,6 +352,12 @@ impl JournalWriter {
         })
         .map_err(|e| e.to_string())?;
         self.send(line).await
+    }
+
+    /// Queues a pairwise judge call.
+    pub async fn comparison(&mut self, comparison: &Comparison) -> Result<u64, String> {
+        self.send(line_bytes(&Line::Comparison(Box::new(comparison.clone()))))
+            .await
     }
 
     /// Queues the line saying how this invocation ended.
@@ -368,6 +414,7 @@ async fn write_loop(
     path: PathBuf,
     mut rx: mpsc::Receiver<Vec<u8>>,
     error: Arc<Mutex<Option<String>>>,
+    (mut len, written): (u64, tokio::sync::watch::Sender<u64>),
 ) {
     let fail = |message: String| {
         let mut slot = error.lock().unwrap_or_else(|e| e.into_inner());
@@ -397,13 +444,16 @@ async fn write_loop(
         {
             batch.extend_from_slice(&more);
         }
-        let written = {
+        let batch_len = batch.len() as u64;
+        let result = {
             let file = file.clone();
             tokio::task::spawn_blocking(move || (&*file).write_all(&batch)).await
         };
-        match written {
+        match result {
             Ok(Ok(())) => {
                 unsynced_since.get_or_insert_with(Instant::now);
+                len += batch_len;
+                written.send_replace(len);
             }
             Ok(Err(e)) => {
                 fail(format!(

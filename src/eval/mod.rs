@@ -6,6 +6,7 @@
 //!
 //! - [`suite`]: suite files (TOML, JSONL and CSV cases), validated with locations.
 //! - [`checks`]: what an answer must satisfy, each with a one-line reason.
+//! - [`judge`]: a model grades answers (scores, pairwise), its biases measured.
 
 pub mod budget;
 pub mod checks;
@@ -14,6 +15,7 @@ pub mod events;
 pub mod execute;
 pub mod gate;
 pub mod journal;
+pub mod judge;
 pub mod plan;
 pub mod record;
 pub mod report;

@@ -19,6 +19,7 @@ use crate::router::provider::{ModelRef, Providers};
 use crate::router::usage::Usage;
 
 use super::gate::Gate;
+use super::judge::plan::JudgePlan;
 use super::record::CellKey;
 use super::suite::{LoadedSuite, SuiteError};
 use crate::router::complexity::estimate_prompt_tokens as estimate_tokens;
@@ -66,6 +67,8 @@ pub struct Plan {
     pub gate_of_column: Vec<usize>,
     /// How output tokens were counted for the estimate.
     pub output_basis: OutputBasis,
+    /// The judges of judge checks and `[pairwise]`.
+    pub judges: JudgePlan,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -229,7 +232,9 @@ impl Plan {
             gate_of_column.push(index);
         }
 
+        let judges = JudgePlan::build(suite, input.providers, input.policies, input.catalogs)?;
         Ok(Plan {
+            judges,
             labels,
             targets,
             routed,
@@ -239,6 +244,29 @@ impl Plan {
             gate_of_column,
             output_basis,
         })
+    }
+
+    /// The most a cell can cost: its answer's worst case and its judge checks'.
+    pub fn worst_usd(&self, cell: CellKey) -> Decimal {
+        let judges = self
+            .judges
+            .check_worst_usd
+            .get(cell.case as usize)
+            .copied()
+            .unwrap_or_default();
+        // Unknown prices count as nothing (the CLI says so before the run).
+        self.cost(cell)
+            .worst_usd
+            .unwrap_or_default()
+            .saturating_add(judges)
+    }
+
+    /// Output tokens counted per answer for the estimate.
+    pub fn output_tokens(&self) -> u64 {
+        match self.output_basis {
+            OutputBasis::MaxTokens(n) => u64::from(n),
+            OutputBasis::Assumed(n) => n,
+        }
     }
 
     pub fn cost(&self, cell: CellKey) -> &CellCost {
@@ -317,7 +345,8 @@ pub struct ColumnEstimate {
     pub worst_usd: Option<Decimal>,
 }
 
-fn usage(prompt: u64, completion: u64) -> Usage {
+/// Usage of `prompt` input and `completion` output tokens, for pricing.
+pub(crate) fn usage(prompt: u64, completion: u64) -> Usage {
     Usage {
         prompt_tokens: prompt,
         completion_tokens: completion,

@@ -12,7 +12,7 @@ use crate::router::events::{CostSource, RunResult, cost_serde};
 use crate::router::policy::RouteDecision;
 use crate::router::usage::Usage;
 
-use super::checks::{Check, CheckOutcome, clip};
+use super::checks::{Check, CheckOutcome, Judged, clip};
 
 /// Where a result sits in the run: case, column and repeat, by index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -62,7 +62,19 @@ impl EvalResult {
         checks: &[std::sync::Arc<Check>],
     ) -> EvalResult {
         let outcomes: Vec<CheckOutcome> = checks.iter().map(|c| c.evaluate(&result)).collect();
-        let pass = result.error.is_none() && outcomes.iter().all(|o| o.pass);
+        Self::with_outcomes(case_id, column, repeat_index, result, outcomes)
+    }
+
+    /// A finished column's result with its checks already graded (judge
+    /// checks included).
+    pub fn with_outcomes(
+        case_id: &str,
+        column: &str,
+        repeat_index: u32,
+        result: RunResult,
+        outcomes: Vec<CheckOutcome>,
+    ) -> EvalResult {
+        let pass = result.error.is_none() && outcomes.iter().all(|o| o.pass == Some(true));
         EvalResult {
             case_id: case_id.to_string(),
             column: column.to_string(),
@@ -89,8 +101,10 @@ impl EvalResult {
             Outcome::Error
         } else if self.pass {
             Outcome::Pass
-        } else {
+        } else if self.checks.iter().any(|c| c.pass == Some(false)) {
             Outcome::Fail
+        } else {
+            Outcome::Ungraded
         }
     }
 
@@ -105,7 +119,7 @@ impl EvalResult {
         let reasons: Vec<&str> = self
             .checks
             .iter()
-            .filter(|c| !c.pass)
+            .filter(|c| c.pass != Some(true))
             .filter_map(|c| c.reason.as_deref())
             .collect();
         (!reasons.is_empty()).then(|| clip(&reasons.join("; "), 300))
@@ -123,6 +137,12 @@ impl EvalResult {
             tokens_per_s: self.tokens_per_s,
             answer_hash: (self.error.is_none()).then(|| answer_hash(&self.text)),
             reason: self.reason().map(String::into_boxed_str),
+            answer_chars: self.text.chars().count() as u64,
+            judged: self
+                .checks
+                .iter()
+                .filter_map(|c| c.judged.as_ref().map(|j| (c.pass, j.clone())))
+                .collect(),
             offset,
         }
     }
@@ -134,6 +154,8 @@ pub enum Outcome {
     Pass,
     Fail,
     Error,
+    /// No check failed, but a judge could not grade it: neither pass nor fail.
+    Ungraded,
 }
 
 /// A result reduced to what the summary, the matrix and the failures list need.
@@ -150,8 +172,22 @@ pub struct Digest {
     pub answer_hash: Option<u64>,
     /// The error or the failed checks, one line.
     pub reason: Option<Box<str>>,
+    /// The answer's length in characters (for the judges' length bias).
+    pub answer_chars: u64,
+    /// Its judge checks: (pass, what the judge said and cost).
+    pub judged: Box<[(Option<bool>, Judged)]>,
     /// Byte offset of the full result in the run journal.
     pub offset: u64,
+}
+
+impl Digest {
+    /// What its judges cost (None when no judge cost is known).
+    pub fn judge_cost_usd(&self) -> Option<Decimal> {
+        self.judged
+            .iter()
+            .filter_map(|(_, j)| j.cost_usd)
+            .reduce(|a, b| a.saturating_add(b))
+    }
 }
 
 /// Answers that differ only in case or whitespace count as the same.

@@ -21,7 +21,8 @@ pub const DAYS_PER_MONTH: u32 = 30;
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ColumnSummary {
     pub column: String,
-    /// Results that passed every check, over all results (errors included).
+    /// Results that passed every check, over all graded results (errors
+    /// included; answers a judge could not grade left out).
     pub pass_rate: Option<f64>,
     /// The 95% Wilson interval of the pass rate.
     pub pass_rate_ci: Option<[f64; 2]>,
@@ -34,6 +35,8 @@ pub struct ColumnSummary {
     pub errors: u64,
     /// Answers that failed a check.
     pub failures: u64,
+    /// Answers no check failed but a judge could not grade (neither pass nor fail).
+    pub ungraded: u64,
     /// Cells of the suite with no result (skipped for budget, interrupted).
     pub missing: u64,
     #[serde(serialize_with = "usd")]
@@ -42,6 +45,9 @@ pub struct ColumnSummary {
     pub unpriced: u64,
     #[serde(serialize_with = "usd")]
     pub cost_per_1k_calls_usd: Option<Decimal>,
+    /// What the judge checks of its answers cost: apart from `cost_usd`.
+    #[serde(serialize_with = "usd")]
+    pub judge_cost_usd: Option<Decimal>,
     pub median_ttft_ms: Option<f64>,
     pub p90_ttft_ms: Option<f64>,
     pub median_total_ms: Option<f64>,
@@ -58,7 +64,8 @@ pub struct ColumnSummary {
     pub projected_monthly_usd: Option<Decimal>,
 }
 
-fn usd<S: serde::Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+/// A USD amount as a JSON number (null when unknown).
+pub(crate) fn usd<S: serde::Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
     match value {
         Some(v) => s.serialize_f64(pricing::to_f64(*v)),
         None => s.serialize_none(),
@@ -101,11 +108,13 @@ fn column_summary(
 ) -> ColumnSummary {
     let results = digests.len() as u64;
     let count = |o: Outcome| digests.iter().filter(|d| d.outcome == o).count() as u64;
-    let (passed, failures, errors) = (
+    let (passed, failures, errors, ungraded) = (
         count(Outcome::Pass),
         count(Outcome::Fail),
         count(Outcome::Error),
+        count(Outcome::Ungraded),
     );
+    let graded = results - ungraded;
     let costs: Vec<Decimal> = digests.iter().filter_map(|d| d.cost_usd).collect();
     let cost_usd = costs.iter().copied().reduce(|a, b| a.saturating_add(b));
     // A call that failed without a reported cost was not charged: it counts
@@ -130,18 +139,23 @@ fn column_summary(
     let (distinct_answers_mean, flaky_rate) = consistency(digests);
     ColumnSummary {
         column: column.to_string(),
-        pass_rate: (results > 0).then(|| passed as f64 / results as f64),
-        pass_rate_ci: wilson(passed, results).map(|(lo, hi)| [lo, hi]),
+        pass_rate: (graded > 0).then(|| passed as f64 / graded as f64),
+        pass_rate_ci: wilson(passed, graded).map(|(lo, hi)| [lo, hi]),
         tied_with_best: false,
         results,
         passed,
-        answers: passed + failures,
+        answers: passed + failures + ungraded,
         errors,
         failures,
+        ungraded,
         missing: expected.saturating_sub(results),
         cost_usd,
         unpriced: results - priced_calls as u64,
         cost_per_1k_calls_usd: scaled(1000),
+        judge_cost_usd: digests
+            .iter()
+            .filter_map(|d| d.judge_cost_usd())
+            .reduce(|a, b| a.saturating_add(b)),
         median_ttft_ms: median(&mut ttft),
         p90_ttft_ms: percentile(&mut ttft, 90.0),
         median_total_ms: median(&mut total),
@@ -203,12 +217,12 @@ fn mark_ties(summaries: &mut [ColumnSummary]) {
             let rate = |s: &ColumnSummary| s.pass_rate.unwrap_or(0.0);
             rate(a).total_cmp(&rate(b)).then(b.results.cmp(&a.results))
         })
-        .map(|s| (s.passed, s.results));
+        .map(|s| (s.passed, s.results - s.ungraded));
     let Some(best) = best else {
         return;
     };
     for summary in summaries.iter_mut().filter(|s| s.results > 0) {
-        summary.tied_with_best = tied(best, (summary.passed, summary.results));
+        summary.tied_with_best = tied(best, (summary.passed, summary.results - summary.ungraded));
     }
 }
 

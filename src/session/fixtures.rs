@@ -7,7 +7,9 @@ use crate::router::error::{ErrorKind, RouterError};
 use crate::router::events::{CostSource, RunResult};
 use crate::router::usage::Usage;
 
-use super::types::{Answer, Column, SCHEMA_VERSION, Session, SessionParams, Turn, Verdict, Vote};
+use super::types::{
+    Answer, Column, SCHEMA_VERSION, Session, SessionParams, Turn, Verdict, Vote, VoteSource,
+};
 
 /// 2026-11-24 15:30:12 UTC.
 pub const CREATED_UNIX: i64 = 1_795_534_212;
@@ -87,6 +89,8 @@ pub fn vote(verdict: Verdict, blind: bool) -> Vote {
         verdict,
         blind,
         at_unix: CREATED_UNIX + 600,
+        source: VoteSource::User,
+        reason: None,
     }
 }
 
@@ -135,6 +139,7 @@ pub fn sample() -> Session {
                     second,
                 ],
                 vote: Some(vote(Verdict::Best { column: 1 }, false)),
+                judge_votes: Vec::new(),
             },
             Turn {
                 prompt: "And the benchmarks?".to_string(),
@@ -144,6 +149,7 @@ pub fn sample() -> Session {
                     failed(2, "anthropic/claude-haiku-4.5"),
                 ],
                 vote: None,
+                judge_votes: Vec::new(),
             },
         ],
     }

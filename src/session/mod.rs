@@ -22,5 +22,6 @@ pub use leaderboard::{Leaderboard, Row, VoteFilter};
 pub use store::{SessionStore, StoreError};
 pub use types::{
     Answer, Column, SCHEMA_VERSION, Session, SessionParams, Summary, Turn, Verdict, Vote,
+    VoteSource,
 };
 pub use writer::SessionWriter;

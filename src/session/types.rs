@@ -91,8 +91,12 @@ pub struct Turn {
     pub started_at_unix: i64,
     /// One per column asked, in column order.
     pub answers: Vec<Answer>,
+    /// Your vote.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vote: Option<Vote>,
+    /// Judge models' verdicts on the turn (each with its judge as source).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub judge_votes: Vec<Vote>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -111,6 +115,29 @@ pub struct Vote {
     /// Cast while the names were hidden.
     pub blind: bool,
     pub at_unix: i64,
+    /// Who voted: you, or a judge. Files written before judges read as yours.
+    #[serde(default, skip_serializing_if = "VoteSource::is_user")]
+    pub source: VoteSource,
+    /// A judge's short reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Who cast a vote.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum VoteSource {
+    /// The person at the keyboard.
+    #[default]
+    User,
+    /// A judge model (as the user names models).
+    Judge { model: String },
+}
+
+impl VoteSource {
+    pub fn is_user(&self) -> bool {
+        *self == VoteSource::User
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -364,6 +364,8 @@ impl RecordedRequest {
 
 /// Builds a reply from a model id.
 type ReplyMaker = Arc<dyn Fn(&str) -> Reply + Send + Sync>;
+/// Builds a reply from a model id and the request body, or passes (None).
+type RequestReplyMaker = Arc<dyn Fn(&str, &Value) -> Option<Reply> + Send + Sync>;
 
 #[derive(Default)]
 struct State {
@@ -377,6 +379,9 @@ struct State {
     server_side_fallback: bool,
     /// Builds the reply for a model no script names.
     any_model: Option<ReplyMaker>,
+    /// Reads the request first, for a model no script names (a judge
+    /// that answers by what it is asked).
+    by_request: Option<RequestReplyMaker>,
     /// When each streamed reply finished writing, by model.
     stream_ends: Vec<(String, std::time::Instant)>,
     /// `GET /generation?id=`: records by id, each with how many requests
@@ -447,6 +452,15 @@ impl FakeUpstream {
     /// Replies for every model without a script, built from its id.
     pub fn any_model(&self, reply: impl Fn(&str) -> Reply + Send + Sync + 'static) {
         self.state.lock().expect("state").any_model = Some(Arc::new(reply));
+    }
+
+    /// Replies built from the model and the request body, for models no
+    /// script names; `None` falls through to [`FakeUpstream::any_model`].
+    pub fn by_request(
+        &self,
+        reply: impl Fn(&str, &Value) -> Option<Reply> + Send + Sync + 'static,
+    ) {
+        self.state.lock().expect("state").by_request = Some(Arc::new(reply));
     }
 
     pub fn catalog(&self, body: impl Into<String>) {
@@ -646,6 +660,10 @@ async fn respond(
                 .scripts
                 .get(model)
                 .cloned()
+                .or_else(|| {
+                    let make = state.by_request.as_ref()?;
+                    make(model, &body).map(|reply| vec![reply])
+                })
                 .or_else(|| state.any_model.as_ref().map(|make| vec![make(model)]));
             replies.map(|replies| {
                 state.served.insert(model.clone(), served + 1);
@@ -837,4 +855,21 @@ fn reason(status: u16) -> &'static str {
         503 => "Service Unavailable",
         _ => "Status",
     }
+}
+
+/// A judge that always prefers the answer shown first, and scores every
+/// answer `score` (the judge the issue-12 bias report must flag). `None`
+/// for a request that is not a judge's.
+pub fn first_position_judge(model: &str, body: &Value, score: u32) -> Option<Reply> {
+    let system = body.pointer("/messages/0/content")?.as_str()?;
+    let verdict = if system.contains("comparing two answers") {
+        json!({"winner": "A", "reason": "The first answer is better."})
+    } else if system.contains("impartial judge") {
+        json!({"score": score, "reason": "Looks fine."})
+    } else {
+        return None;
+    };
+    // Prose around the JSON, as chatty judges write.
+    let text = format!("Here is my verdict:\n```json\n{verdict}\n```");
+    Some(Reply::Stream(StreamReply::tokens(model, &[text.as_str()])))
 }

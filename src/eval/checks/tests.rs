@@ -25,7 +25,7 @@ fn answer(text: &str) -> RunResult {
 fn verdict(spec: CheckSpec, text: &str) -> (bool, Option<String>) {
     let check = Check::compile(spec).expect("compiles");
     let outcome = check.evaluate(&answer(text));
-    (outcome.pass, outcome.reason)
+    (outcome.pass == Some(true), outcome.reason)
 }
 
 #[test]
@@ -156,7 +156,7 @@ fn an_error_fails_every_check() {
     failed.error = Some(RouterError::new(ErrorKind::RateLimited, "slow down"));
     let check = Check::compile(CheckSpec::Contains("partial".into())).expect("compiles");
     let outcome = check.evaluate(&failed);
-    assert!(!outcome.pass);
+    assert_eq!(outcome.pass, Some(false));
     assert_eq!(
         outcome.reason.as_deref(),
         Some("contains: no answer (rate_limited)")
@@ -224,8 +224,9 @@ fn outcomes_serialize_as_the_contract_says() {
     let (_, reason) = verdict(CheckSpec::Contains("z".into()), "a");
     let outcome = CheckOutcome {
         kind: "contains".into(),
-        pass: false,
+        pass: Some(false),
         reason,
+        judged: None,
     };
     assert_eq!(
         serde_json::to_value(&outcome).expect("json"),

@@ -7,7 +7,7 @@ use crate::sanitize::sanitize;
 
 use super::Report;
 
-const HEADER: [&str; 17] = [
+const HEADER: [&str; 19] = [
     "case_id",
     "column",
     "repeat_index",
@@ -24,6 +24,8 @@ const HEADER: [&str; 17] = [
     "completion_tokens",
     "cost_usd",
     "cost_source",
+    "judge_scores",
+    "judge_cost_usd",
     "text",
 ];
 
@@ -35,9 +37,22 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         let failed: Vec<&str> = r
             .checks
             .iter()
-            .filter(|c| !c.pass)
+            .filter(|c| c.pass != Some(true))
             .filter_map(|c| c.reason.as_deref())
             .collect();
+        let judged: Vec<&crate::eval::checks::Judged> =
+            r.checks.iter().filter_map(|c| c.judged.as_ref()).collect();
+        let scores: Vec<String> = judged
+            .iter()
+            .map(|j| {
+                let score = j.score.map_or("error".into(), |s| s.to_string());
+                format!("{score} ({})", sanitize(&j.judge))
+            })
+            .collect();
+        let judge_cost = judged
+            .iter()
+            .filter_map(|j| j.cost_usd)
+            .reduce(|a, b| a.saturating_add(b));
         writer.write_record([
             sanitize(&r.case_id).into_owned(),
             sanitize(&r.column).into_owned(),
@@ -69,6 +84,8 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
                     .and_then(|v| v.as_str().map(String::from))
                     .unwrap_or_default()
             }),
+            scores.join("; "),
+            judge_cost.map_or(String::new(), |c| pricing::to_f64(c).to_string()),
             sanitize(&r.text).into_owned(),
         ])?;
         Ok(())

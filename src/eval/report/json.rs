@@ -1,6 +1,7 @@
 //! The JSON report (a contract): `{"run_id", "suite", "columns", "cases",
-//! "repeat", "results": [...], "summary": [...], "total_cost_usd"}`, the
-//! results streamed from the journal one at a time.
+//! "repeat", "results": [...], "summary": [...], "pairwise", "judges",
+//! "agreement", "total_cost_usd"}`, the results streamed from the journal
+//! one at a time.
 
 use std::io::{self, Write};
 
@@ -39,10 +40,15 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(if first { b"],\n" } else { b"\n  ],\n" })?;
     let tail = json!({
         "summary": report.summary,
+        "pairwise": report.pairwise,
+        "judges": report.judges,
+        "agreement": report.agreement()?,
         // A total only when no cost is missing; the known part and the count beside it.
         "total_cost_usd": report.total_cost().filter(|_| report.unpriced() == 0).map(pricing::to_f64),
         "known_cost_usd": report.total_cost().map(pricing::to_f64),
         "unpriced_results": report.unpriced(),
+        "answers_cost_usd": report.answers_cost().map(pricing::to_f64),
+        "judge_cost_usd": report.judge_cost().map(pricing::to_f64),
         "skipped_for_budget": report.skipped_for_budget,
         "interrupted": report.interrupted,
     });

@@ -2,12 +2,13 @@
 //! paste into a review.
 
 use super::super::checks::clip;
-use super::{Marks, Report, cell_text, column_cost, interval, money, ms, percent};
+use super::{Marks, Report, cell_text, column_cost, interval, judging, money, ms, percent};
 
 const MARKS: Marks = Marks {
     pass: "✅",
     fail: "❌",
     error: "⚠️ error",
+    ungraded: "❔ ungraded",
     missing: "–",
 };
 
@@ -26,7 +27,7 @@ pub fn render(report: &Report<'_>) -> String {
         } else {
             String::new()
         },
-        report.total_cost_label()
+        report.cost_line()
     ));
     let mut header = String::from(
         "| Column | Pass rate | 95% CI | Results | Errors | Failures | Cost | Cost / 1k calls | TTFT p50 | TTFT p90 | Total p50 | Tokens/s |",
@@ -80,6 +81,9 @@ pub fn render(report: &Report<'_>) -> String {
             " Projections at {volume} calls a day, 30-day month."
         ));
     }
+    for flag in judging::flags(report.judges) {
+        out.push_str(&format!("\n\n> ⚠️ **{}**", escape(&flag)));
+    }
     out.push_str("\n\n## Cases\n\n| Case |");
     let labels = suite.column_labels();
     for label in &labels {
@@ -95,6 +99,14 @@ pub fn render(report: &Report<'_>) -> String {
         }
         out.push('\n');
     }
+    let agreement = report.agreement().unwrap_or_default();
+    out.push_str(&judging::markdown(
+        report.judges,
+        report.pairwise,
+        &agreement,
+        repeat,
+        escape,
+    ));
     let failures = report.failures();
     if !failures.is_empty() {
         out.push_str(&format!(

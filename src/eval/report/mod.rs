@@ -6,6 +6,7 @@
 
 mod csv;
 mod json;
+mod judging;
 mod markdown;
 mod text;
 
@@ -14,11 +15,14 @@ use std::io::{self, BufReader, Write};
 use std::path::Path;
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 
 use crate::router::pricing::{format_cost_floor, format_usd};
 
 use super::checks::clip;
 use super::journal::read_result_at;
+use super::judge::bias::JudgeBias;
+use super::judge::pairwise::PairwiseSummary;
 use super::record::{Digest, EvalResult, Outcome};
 use super::suite::Suite;
 use super::summary::ColumnSummary;
@@ -44,6 +48,24 @@ pub struct Report<'a> {
     pub interrupted: bool,
     /// Calls a day for the projection, when asked.
     pub volume: Option<u64>,
+    /// `[pairwise]`'s figures and ranking, when the suite asks for it.
+    pub pairwise: Option<&'a PairwiseSummary>,
+    /// Every judge of the suite: its calls, cost and measured biases.
+    pub judges: &'a [JudgeBias],
+}
+
+/// How much the columns' answers to one case (and repeat) agree.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CaseAgreement {
+    pub case_id: String,
+    pub repeat_index: u32,
+    /// Columns that answered.
+    pub answers: usize,
+    pub distinct: usize,
+    /// Columns grouped by what their answers say.
+    pub groups: Vec<Vec<String>>,
+    /// Columns alone against a majority that agrees.
+    pub outliers: Vec<String>,
 }
 
 impl Report<'_> {
@@ -56,8 +78,15 @@ impl Report<'_> {
         }
     }
 
-    /// The sum of the known costs (answers whose cost is unknown left out).
+    /// Answers and judges together: the known costs (see [`Report::unpriced`]).
     pub fn total_cost(&self) -> Option<Decimal> {
+        [self.answers_cost(), self.judge_cost()]
+            .into_iter()
+            .flatten()
+            .reduce(|a, b| a.saturating_add(b))
+    }
+
+    pub fn answers_cost(&self) -> Option<Decimal> {
         self.summary
             .iter()
             .filter_map(|s| s.cost_usd)
@@ -69,9 +98,67 @@ impl Report<'_> {
         self.summary.iter().map(|s| s.unpriced).sum()
     }
 
-    /// The total for people: a floor marked as such when costs are missing.
-    pub fn total_cost_label(&self) -> String {
-        format_cost_floor(self.total_cost(), self.unpriced())
+    /// What every judge call cost (checks and pairwise).
+    pub fn judge_cost(&self) -> Option<Decimal> {
+        self.judges
+            .iter()
+            .filter_map(|j| j.cost_usd)
+            .reduce(|a, b| a.saturating_add(b))
+    }
+
+    /// "$0.0123", or "$0.0123 (answers $0.0100, judges $0.0023)" with judges.
+    fn cost_line(&self) -> String {
+        // A floor when some answers' costs are unknown, and it says so.
+        let total = format_cost_floor(self.total_cost(), self.unpriced());
+        if self.judges.is_empty() {
+            return total;
+        }
+        format!(
+            "{total} (answers {}, judges {})",
+            format_cost_floor(self.answers_cost(), self.unpriced()),
+            money(self.judge_cost())
+        )
+    }
+
+    /// Per case and repeat where at least two columns answered: the answers
+    /// grouped by what they say, read from the journal a case at a time.
+    pub fn agreement(&self) -> io::Result<Vec<CaseAgreement>> {
+        let labels = self.suite.column_labels();
+        let mut file = BufReader::new(File::open(self.journal)?);
+        let mut line = Vec::new();
+        let mut by_case: std::collections::BTreeMap<(u32, u32), Vec<&Digest>> = Default::default();
+        for digest in self.digests.iter().filter(|d| d.outcome != Outcome::Error) {
+            by_case
+                .entry((digest.cell.case, digest.cell.repeat))
+                .or_default()
+                .push(digest);
+        }
+        let mut out = Vec::new();
+        for ((case, repeat), mut cells) in by_case.into_iter().filter(|(_, c)| c.len() >= 2) {
+            cells.sort_by_key(|d| d.cell.column);
+            let mut answers: Vec<(String, String)> = Vec::with_capacity(cells.len());
+            for digest in cells {
+                if let Some(result) = read_result_at(&mut file, digest.offset, &mut line)? {
+                    answers.push((labels[digest.cell.column as usize].clone(), result.text));
+                }
+            }
+            let texts: Vec<&str> = answers.iter().map(|(_, t)| t.as_str()).collect();
+            let grouped = crate::agreement::group(&texts);
+            let name = |i: &usize| answers[*i].0.clone();
+            out.push(CaseAgreement {
+                case_id: self.suite.cases[case as usize].id.clone(),
+                repeat_index: repeat,
+                answers: answers.len(),
+                distinct: grouped.distinct(),
+                groups: grouped
+                    .groups
+                    .iter()
+                    .map(|g| g.iter().map(name).collect())
+                    .collect(),
+                outliers: grouped.outliers.iter().map(name).collect(),
+            });
+        }
+        Ok(out)
     }
 
     /// Every full result, in cell order, read from the journal.
@@ -135,6 +222,7 @@ fn cell_text(results: &[&Digest], repeat: u32, marks: &Marks) -> String {
             Outcome::Pass => marks.pass,
             Outcome::Fail => marks.fail,
             Outcome::Error => marks.error,
+            Outcome::Ungraded => marks.ungraded,
         }
         .into();
     }
@@ -157,6 +245,8 @@ struct Marks {
     pass: &'static str,
     fail: &'static str,
     error: &'static str,
+    /// A judge could not grade it.
+    ungraded: &'static str,
     missing: &'static str,
 }
 

@@ -37,6 +37,7 @@ fn suite() -> Suite {
             case("refund", "Refund a kettle."),
             case("json", "Answer in JSON."),
         ],
+        pairwise: None,
         column_lines: Vec::new(),
     }
 }
@@ -51,7 +52,8 @@ fn result(
 ) -> EvalResult {
     let failed = CheckOutcome {
         kind: "icontains".into(),
-        pass,
+        pass: Some(pass),
+        judged: None,
         reason: (!pass).then(|| "icontains: \"refund\" not found (any case)".to_string()),
     };
     EvalResult {
@@ -79,7 +81,7 @@ fn result(
         checks: if error {
             vec![CheckOutcome {
                 reason: Some("icontains: no answer (server_error)".into()),
-                pass: false,
+                pass: Some(false),
                 ..failed
             }]
         } else {
@@ -155,6 +157,8 @@ fn render(format: Format) -> String {
         skipped_for_budget: 0,
         interrupted: true,
         volume: Some(1000),
+        pairwise: None,
+        judges: &[],
     };
     let mut out = Vec::new();
     report.write(format, &mut out).expect("renders");

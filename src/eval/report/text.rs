@@ -3,14 +3,19 @@
 use crate::table::table;
 
 use super::super::checks::clip;
-use super::{Marks, Report, cell_text, column_cost, interval, money, ms, percent};
+use super::super::record::Digest;
+use super::{Marks, Report, cell_text, column_cost, interval, judging, money, ms, percent};
 
 const MARKS: Marks = Marks {
     pass: "pass",
     fail: "FAIL",
     error: "ERROR",
+    ungraded: "ungraded",
     missing: "-",
 };
+
+/// A terminal shows this many failures; the other formats list them all.
+const FAILURES_SHOWN: usize = 40;
 
 pub fn render(report: &Report<'_>) -> String {
     let suite = report.suite;
@@ -94,7 +99,7 @@ pub fn render(report: &Report<'_>) -> String {
         })
         .collect();
     out.push_str(&table(&header, &rows, &right));
-    out.push_str(&format!("total cost {}", report.total_cost_label()));
+    out.push_str(&format!("total cost {}", report.cost_line()));
     if let Some(volume) = report.volume {
         out.push_str(&format!(
             " · projections at {volume} calls a day, 30-day month"
@@ -106,6 +111,10 @@ pub fn render(report: &Report<'_>) -> String {
         out.push_str("; distinct: different answers per case over the repeats; flaky: cases whose repeats disagree on pass/fail");
     }
     out.push('\n');
+
+    for flag in judging::flags(report.judges) {
+        out.push_str(&format!("⚠ {flag}\n"));
+    }
 
     // The matrix: columns numbered, with a legend.
     out.push_str("\ncases × columns\n");
@@ -129,13 +138,17 @@ pub fn render(report: &Report<'_>) -> String {
         .collect();
     out.push_str(&table(&matrix_header, &matrix_rows, &[]));
 
+    let agreement = report.agreement().unwrap_or_default();
+    out.push_str(&judging::text(
+        report.judges,
+        report.pairwise,
+        &agreement,
+        repeat,
+    ));
+
     let failures = report.failures();
     if !failures.is_empty() {
-        out.push_str(&format!("\nfailures and errors ({})\n", failures.len()));
-        for (place, digest) in failures {
-            let reason = digest.reason.as_deref().unwrap_or("failed");
-            out.push_str(&format!("  {place}: {reason}\n"));
-        }
+        failures_section(&mut out, &failures, FAILURES_SHOWN);
     }
     if report.skipped_for_budget > 0 {
         out.push_str(&format!(
@@ -158,4 +171,59 @@ pub fn render(report: &Report<'_>) -> String {
         ));
     }
     out
+}
+
+/// The first `shown` failures, then how many more and where to find them.
+fn failures_section(out: &mut String, failures: &[(String, &Digest)], shown: usize) {
+    out.push_str(&format!("\nfailures and errors ({})\n", failures.len()));
+    for (place, digest) in failures.iter().take(shown) {
+        let reason = digest.reason.as_deref().unwrap_or("failed");
+        out.push_str(&format!("  {place}: {reason}\n"));
+    }
+    if failures.len() > shown {
+        out.push_str(&format!(
+            "  … and {} more (`--format markdown` or `json` lists every one)\n",
+            failures.len() - shown
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failures_section;
+    use crate::eval::record::{CellKey, Digest, Outcome};
+
+    #[test]
+    fn a_long_failure_list_is_cut_and_says_where_the_rest_is() {
+        let digests: Vec<Digest> = (0..5)
+            .map(|case| Digest {
+                cell: CellKey {
+                    case,
+                    column: 0,
+                    repeat: 0,
+                },
+                outcome: Outcome::Fail,
+                cost_usd: None,
+                ttft_ms: None,
+                total_ms: None,
+                tokens_per_s: None,
+                answer_hash: None,
+                reason: Some(format!("reason {case}").into()),
+                answer_chars: 0,
+                judged: Box::default(),
+                offset: 0,
+            })
+            .collect();
+        let failures: Vec<(String, &Digest)> = digests
+            .iter()
+            .map(|d| (format!("case{} × m", d.cell.case), d))
+            .collect();
+        let mut out = String::new();
+        failures_section(&mut out, &failures, 2);
+        assert_eq!(
+            out,
+            "\nfailures and errors (5)\n  case0 × m: reason 0\n  case1 × m: reason 1\n  \
+             … and 3 more (`--format markdown` or `json` lists every one)\n"
+        );
+    }
 }

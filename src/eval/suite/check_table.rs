@@ -5,11 +5,16 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::super::checks::{CHECK_TYPES, CheckSpec};
-use super::parse::{Source, closest, join};
+use super::super::judge::{DEFAULT_THRESHOLD, JudgeSpec, PairwiseSpec};
+use super::ColumnDef;
+use super::parse::{Source, closest, column_def, join};
 use super::raw::{Node, Raw};
 use super::{SuiteError, template};
 
-const CHECK_KEYS: [&str; 3] = ["type", "value", "file"];
+const CHECK_KEYS: [&str; 6] = ["type", "value", "file", "judge", "rubric", "threshold"];
+/// The keys only a judge check takes.
+const JUDGE_KEYS: [&str; 3] = ["judge", "rubric", "threshold"];
+const PAIRWISE_KEYS: [&str; 3] = ["judge", "rubric", "file"];
 
 /// One check table to its spec, with `{{vars}}` filled in string values.
 pub(super) fn check_spec(
@@ -51,11 +56,20 @@ pub(super) fn check_spec(
         let node = needs_value(what)?;
         Ok(source.integer(node, &value_field, 0, i64::MAX)? as u64)
     };
-    if table.contains_key("file") && kind != "json_schema" {
+    if table.contains_key("file") && kind != "json_schema" && kind != "judge" {
         return Err(source.error(
             node,
             &join(field, "file"),
-            "only json_schema checks read a file",
+            "only json_schema and judge checks read a file",
+        ));
+    }
+    if kind != "judge"
+        && let Some(key) = JUDGE_KEYS.iter().find(|k| table.contains_key(**k))
+    {
+        return Err(source.error(
+            &table[*key],
+            &join(field, key),
+            format!("only judge checks take `{key}`"),
         ));
     }
     let spec = match kind.as_str() {
@@ -84,6 +98,36 @@ pub(super) fn check_spec(
             CheckSpec::MaxCostUsd(usd)
         }
         "finish_reason" => CheckSpec::FinishReason(text("a finish reason such as \"stop\"")?),
+        "judge" => {
+            if let Some(value) = value {
+                return Err(source.error(
+                    value,
+                    &value_field,
+                    "a judge check takes judge, rubric (or file) and threshold, not value",
+                ));
+            }
+            let (judge, rubric) = judge_and_rubric(source, node, field, table, vars)?;
+            let threshold = match table.get("threshold") {
+                None => DEFAULT_THRESHOLD,
+                Some(n) => {
+                    let at = join(field, "threshold");
+                    let threshold = source.number(n, &at)?;
+                    if !(1.0..=10.0).contains(&threshold) {
+                        return Err(source.error(
+                            n,
+                            &at,
+                            format!("{threshold} is not a score from 1 to 10"),
+                        ));
+                    }
+                    threshold
+                }
+            };
+            CheckSpec::Judge(JudgeSpec {
+                judge,
+                rubric,
+                threshold,
+            })
+        }
         other => {
             let hint = closest(other, CHECK_TYPES.iter().copied())
                 .map_or(String::new(), |k| format!("; did you mean '{k}'?"));
@@ -98,6 +142,74 @@ pub(super) fn check_spec(
         }
     };
     Ok(spec)
+}
+
+/// `[pairwise]`: a judge and a rubric (text, or a file next to the suite).
+pub(super) fn pairwise(source: &Source<'_>, node: &Node) -> Result<PairwiseSpec, SuiteError> {
+    let table = source.table(node, "pairwise", &PAIRWISE_KEYS)?;
+    let (judge, rubric) = judge_and_rubric(source, node, "pairwise", table, &BTreeMap::new())?;
+    Ok(PairwiseSpec { judge, rubric })
+}
+
+/// A judge (any column form) and its rubric: `rubric` text with `{{vars}}`
+/// filled, or `file` read next to the suite, not both.
+fn judge_and_rubric(
+    source: &Source<'_>,
+    node: &Node,
+    field: &str,
+    table: &BTreeMap<String, Node>,
+    vars: &BTreeMap<String, String>,
+) -> Result<(ColumnDef, String), SuiteError> {
+    let judge_field = join(field, "judge");
+    let judge_node = table.get("judge").ok_or_else(|| {
+        source.error(
+            node,
+            &judge_field,
+            "missing: the model that judges, e.g. judge = \"openai/gpt-4o\"",
+        )
+    })?;
+    let judge = column_def(source, judge_node, &judge_field)?;
+    let rubric = match (table.get("rubric"), table.get("file")) {
+        (Some(rubric_node), None) => {
+            let at = join(field, "rubric");
+            let raw = source.string(rubric_node, &at)?;
+            template::render(&raw, vars).map_err(|name| {
+                source.error(
+                    rubric_node,
+                    &at,
+                    format!("{{{{{name}}}}} has no value in the case's vars"),
+                )
+            })?
+        }
+        (None, Some(file_node)) => {
+            let at = join(field, "file");
+            let relative = source.string(file_node, &at)?;
+            let path = source
+                .file
+                .parent()
+                .unwrap_or_else(|| Path::new("."))
+                .join(&relative);
+            super::read_text(&path).map_err(|e| source.error(file_node, &at, e.to_string()))?
+        }
+        (Some(_), Some(file_node)) => {
+            return Err(source.error(
+                file_node,
+                field,
+                "give the rubric as `rubric` or as `file`, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(source.error(
+                node,
+                &join(field, "rubric"),
+                "missing: what the judge grades, as rubric = \"...\" or file = \"rubric.md\"",
+            ));
+        }
+    };
+    if rubric.trim().is_empty() {
+        return Err(source.error(node, &join(field, "rubric"), "is empty"));
+    }
+    Ok((judge, rubric))
 }
 
 /// A json_schema check's schema: `value` as a table, or `file` next to the suite.

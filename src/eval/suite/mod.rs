@@ -21,6 +21,7 @@ use crate::router::columns::ColumnArg;
 use crate::router::preferences::ProviderPrefs;
 
 use super::checks::{Check, CheckSpec};
+use super::judge::{JudgeSpec, PairwiseSpec};
 
 /// The most repeats of a case per column.
 pub const MAX_REPEAT: u32 = 1000;
@@ -87,6 +88,9 @@ pub struct Suite {
     pub columns: Vec<ColumnDef>,
     pub defaults: Defaults,
     pub cases: Vec<Case>,
+    /// `[pairwise]`: a judge ranks the columns case by case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pairwise: Option<PairwiseSpec>,
     /// The line of each column in the suite file (for errors found later,
     /// such as an unknown router); not kept in journals.
     #[serde(skip)]
@@ -146,18 +150,29 @@ impl Suite {
 
     /// Column labels as results name them ("a/b", "a/b,c/d", "router:x").
     pub fn column_labels(&self) -> Vec<String> {
-        self.columns
-            .iter()
-            .map(|c| match c {
-                ColumnDef::One(m) => m.trim().to_string(),
-                ColumnDef::Chain(ms) => ms
-                    .iter()
-                    .map(|m| m.trim())
-                    .filter(|m| !m.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(","),
-            })
-            .collect()
+        self.columns.iter().map(super::judge::label).collect()
+    }
+
+    /// The judge checks of a case.
+    pub fn judge_checks(&self, case: usize) -> impl Iterator<Item = &JudgeSpec> {
+        self.cases[case].checks.iter().filter_map(|c| match c {
+            CheckSpec::Judge(spec) => Some(spec),
+            _ => None,
+        })
+    }
+
+    /// Every judge the suite names, once each, with its column form.
+    pub fn judges(&self) -> Vec<(String, ColumnDef)> {
+        let mut judges: Vec<(String, ColumnDef)> = Vec::new();
+        let pairwise = self.pairwise.iter().map(|p| &p.judge);
+        let checks = (0..self.cases.len()).flat_map(|c| self.judge_checks(c).map(|j| &j.judge));
+        for judge in pairwise.chain(checks) {
+            let label = super::judge::label(judge);
+            if !judges.iter().any(|(l, _)| *l == label) {
+                judges.push((label, judge.clone()));
+            }
+        }
+        judges
     }
 }
 
@@ -244,6 +259,7 @@ pub(crate) fn fixture(columns: &[&str], case_ids: &[&str]) -> Suite {
                 checks: Vec::new(),
             })
             .collect(),
+        pairwise: None,
         column_lines: Vec::new(),
     }
 }

@@ -13,8 +13,9 @@ use super::check_table::check_spec;
 use super::raw::{Node, Raw, parse_toml};
 use super::{Case, ColumnDef, Defaults, MAX_REPEAT, Suite, SuiteError, cases_file, template};
 
-const SUITE_KEYS: [&str; 7] = [
+const SUITE_KEYS: [&str; 8] = [
     "name",
+    "pairwise",
     "description",
     "columns",
     "defaults",
@@ -155,6 +156,11 @@ pub(super) fn suite(path: &Path, text: &str) -> Result<Suite, SuiteError> {
     };
     let (columns, column_lines) = columns(&source, columns_node)?;
 
+    let pairwise = top
+        .get("pairwise")
+        .map(|node| super::check_table::pairwise(&source, node))
+        .transpose()?;
+
     let defaults = match top.get("defaults") {
         Some(node) => defaults(&source, node)?,
         None => Defaults {
@@ -212,6 +218,7 @@ pub(super) fn suite(path: &Path, text: &str) -> Result<Suite, SuiteError> {
         columns,
         defaults,
         cases: builder.cases,
+        pairwise,
         column_lines,
     })
 }
@@ -241,38 +248,7 @@ fn columns(source: &Source<'_>, node: &Node) -> Result<(Vec<ColumnDef>, Vec<usiz
     let mut seen = HashSet::new();
     for (index, item) in items.iter().enumerate() {
         let field = format!("columns[{}]", index + 1);
-        let column = match &item.value {
-            Raw::Str(model) if !model.trim().is_empty() => ColumnDef::One(model.trim().into()),
-            Raw::Str(_) => return Err(source.error(item, &field, "is empty")),
-            Raw::Array(chain) => {
-                let mut models = Vec::with_capacity(chain.len());
-                for (i, model) in chain.iter().enumerate() {
-                    let model = source.string(model, &format!("{field}[{}]", i + 1))?;
-                    if model.contains(',') || model.trim().is_empty() {
-                        return Err(source.error(
-                            item,
-                            &field,
-                            format!("'{model}' is not a model id"),
-                        ));
-                    }
-                    models.push(model.trim().to_string());
-                }
-                if models.is_empty() {
-                    return Err(source.error(item, &field, "a fallback chain names no model"));
-                }
-                ColumnDef::Chain(models)
-            }
-            other => {
-                return Err(source.error(
-                    item,
-                    &field,
-                    format!(
-                        "expected a model (a string) or a fallback chain (a list), found {}",
-                        other.type_name()
-                    ),
-                ));
-            }
-        };
+        let column = column_def(source, item, &field)?;
         if !seen.insert(column.clone()) {
             return Err(source.error(item, &field, "this column is listed twice"));
         }
@@ -280,6 +256,42 @@ fn columns(source: &Source<'_>, node: &Node) -> Result<(Vec<ColumnDef>, Vec<usiz
         lines.push(item.line);
     }
     Ok((columns, lines))
+}
+
+/// A column as written: a model (or `router:NAME`), or a fallback chain as a list.
+pub(super) fn column_def(
+    source: &Source<'_>,
+    item: &Node,
+    field: &str,
+) -> Result<ColumnDef, SuiteError> {
+    Ok(match &item.value {
+        Raw::Str(model) if !model.trim().is_empty() => ColumnDef::One(model.trim().into()),
+        Raw::Str(_) => return Err(source.error(item, field, "is empty")),
+        Raw::Array(chain) => {
+            let mut models = Vec::with_capacity(chain.len());
+            for (i, model) in chain.iter().enumerate() {
+                let model = source.string(model, &format!("{field}[{}]", i + 1))?;
+                if model.contains(',') || model.trim().is_empty() {
+                    return Err(source.error(item, field, format!("'{model}' is not a model id")));
+                }
+                models.push(model.trim().to_string());
+            }
+            if models.is_empty() {
+                return Err(source.error(item, field, "a fallback chain names no model"));
+            }
+            ColumnDef::Chain(models)
+        }
+        other => {
+            return Err(source.error(
+                item,
+                field,
+                format!(
+                    "expected a model (a string) or a fallback chain (a list), found {}",
+                    other.type_name()
+                ),
+            ));
+        }
+    })
 }
 
 fn defaults(source: &Source<'_>, node: &Node) -> Result<Defaults, SuiteError> {

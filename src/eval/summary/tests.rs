@@ -18,6 +18,8 @@ fn digest(case: u32, column: u16, repeat: u32, outcome: Outcome, answer: u64) ->
         tokens_per_s: Some(50.0),
         answer_hash: (outcome != Outcome::Error).then_some(answer),
         reason: None,
+        answer_chars: 0,
+        judged: Box::default(),
         offset: 0,
     }
 }

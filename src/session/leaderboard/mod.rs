@@ -25,8 +25,12 @@
 //! - Figures over every answer of the model, voted or not, whatever the
 //!   filter: average of the known costs, median ttft, median tokens/s.
 //! - Only models with at least one counted vote get a row.
+//! - Sources: your votes (`Turn::vote`), judge verdicts (`Turn::judge_votes`),
+//!   or both, each counted as above; never mixed unless asked, and the
+//!   board says which. On turns with both, each judge's agreement with you
+//!   is counted: the same best column, or both naming none.
 
-mod rating;
+pub mod rating;
 
 use std::collections::BTreeMap;
 
@@ -35,8 +39,8 @@ use serde::Serialize;
 use crate::router::ModelRef;
 use crate::router::pricing;
 
-use super::types::{Answer, Column, Session, Verdict};
-use rating::Outcome;
+use super::types::{Answer, Column, Session, Turn, Verdict, Vote, VoteSource};
+pub use rating::Outcome;
 
 /// The provider whose models are named by their bare id.
 const DEFAULT_PROVIDER: &str = crate::config::OPENROUTER;
@@ -94,12 +98,48 @@ pub struct Row {
     pub median_tokens_per_s: Option<f64>,
 }
 
+/// Whose votes count: yours, judges', or both (always said which).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Me,
+    Judge,
+    Both,
+}
+
+impl Source {
+    /// How the source is named to people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Source::Me => "your votes",
+            Source::Judge => "judge verdicts",
+            Source::Both => "your votes and judge verdicts together",
+        }
+    }
+}
+
+/// On the turns with both your vote and a judge's verdict: how often the
+/// judge named the same best answer (a tie and "all bad" both name none).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct JudgeAgreement {
+    pub judge: String,
+    pub turns: usize,
+    pub agreed: usize,
+    pub rate: f64,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Leaderboard {
     pub method: &'static str,
     pub filter: VoteFilter,
-    /// Votes counted (each a turn).
+    pub source: Source,
+    /// Votes counted (each a turn and voter).
     pub votes: usize,
+    /// Of them, yours and judges'.
+    pub user_votes: usize,
+    pub judge_votes: usize,
+    /// Per judge, its agreement with you (turns you both voted on).
+    pub agreement: Vec<JudgeAgreement>,
     /// Best first.
     pub rows: Vec<Row>,
 }
@@ -117,10 +157,19 @@ struct Tally {
     rates: Vec<f64>,
 }
 
+/// The leaderboard of your own votes (what the workbench shows).
 pub fn compute(sessions: &[Session], filter: VoteFilter) -> Leaderboard {
+    compute_with(sessions, filter, Source::Me)
+}
+
+/// The leaderboard of the votes of `source`, and how often judges agreed
+/// with you on the turns both voted on (whatever the source).
+pub fn compute_with(sessions: &[Session], filter: VoteFilter, source: Source) -> Leaderboard {
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     // Outcomes by model name; turned into indices once every name is known.
     let mut named_outcomes: Vec<(Vec<String>, Option<String>)> = Vec::new();
+    let (mut user_votes, mut judge_votes) = (0, 0);
+    let mut agreement: BTreeMap<String, (usize, usize)> = BTreeMap::new();
 
     for session in sessions {
         for turn in &session.turns {
@@ -140,41 +189,48 @@ pub fn compute(sessions: &[Session], filter: VoteFilter) -> Leaderboard {
                     .rates
                     .extend(result.tokens_per_s.filter(|r| r.is_finite()));
             }
-            let Some(vote) = turn.vote.as_ref().filter(|v| filter.admits(v.blind)) else {
-                continue;
-            };
-            let best = match vote.verdict {
-                Verdict::Best { column } => Some(column),
-                Verdict::Tie | Verdict::AllBad => None,
-            };
-            let winner = match best {
-                Some(column) => match turn.answers.iter().position(|a| a.column == column) {
-                    Some(index) => Some(names[index].clone()),
-                    // A vote for a column that did not answer says nothing.
-                    None => continue,
-                },
-                None => None,
-            };
-            let mut taking_part: Vec<String> = Vec::new();
-            for (answer, name) in turn.answers.iter().zip(&names) {
-                let voted_best = best == Some(answer.column);
-                if (answer.result.error.is_none() || voted_best) && !taking_part.contains(name) {
-                    taking_part.push(name.clone());
+            let mine = turn.vote.as_ref().filter(|v| filter.admits(v.blind));
+            if let Some(mine) = mine {
+                for judged in &turn.judge_votes {
+                    let entry = agreement.entry(judge_name(judged)).or_default();
+                    entry.0 += 1;
+                    if winner_column(judged) == winner_column(mine) {
+                        entry.1 += 1;
+                    }
                 }
             }
-            if taking_part.len() < 2 {
-                continue;
-            }
-            for name in &taking_part {
-                let tally = tallies.entry(name.clone()).or_default();
-                tally.votes += 1;
-                match &winner {
-                    Some(w) if w == name => tally.wins += 1,
-                    Some(_) => tally.losses += 1,
-                    None => tally.ties += 1,
+            // Where a vote is kept says whose it is, whatever it claims.
+            let mine = mine.map(|v| (v, false));
+            let theirs = turn
+                .judge_votes
+                .iter()
+                .filter(|v| filter.admits(v.blind))
+                .map(|v| (v, true));
+            let votes: Vec<(&Vote, bool)> = match source {
+                Source::Me => mine.into_iter().collect(),
+                Source::Judge => theirs.collect(),
+                Source::Both => mine.into_iter().chain(theirs).collect(),
+            };
+            for (vote, by_judge) in votes {
+                let Some((taking_part, winner)) = counted(turn, &names, vote) else {
+                    continue;
+                };
+                if by_judge {
+                    judge_votes += 1;
+                } else {
+                    user_votes += 1;
                 }
+                for name in &taking_part {
+                    let tally = tallies.entry(name.clone()).or_default();
+                    tally.votes += 1;
+                    match &winner {
+                        Some(w) if w == name => tally.wins += 1,
+                        Some(_) => tally.losses += 1,
+                        None => tally.ties += 1,
+                    }
+                }
+                named_outcomes.push((taking_part, winner));
             }
-            named_outcomes.push((taking_part, winner));
         }
     }
 
@@ -191,21 +247,12 @@ pub fn compute(sessions: &[Session], filter: VoteFilter) -> Leaderboard {
             winner: winner.as_ref().map(index_of),
         })
         .collect();
-    let ratings = rating::fit(rated.len(), &outcomes);
-    let bootstrap =
-        rating::bootstrap_interval(rated.len(), &outcomes, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED);
-    let information = rating::information_interval(rated.len(), &outcomes);
-    // The wider of the two: a bootstrap alone looks certain with few votes.
-    let intervals: Vec<(f64, f64)> = bootstrap
-        .iter()
-        .zip(&information)
-        .map(|(b, i)| (b.0.min(i.0), b.1.max(i.1)))
-        .collect();
+    let rated_models = rate(rated.len(), &outcomes);
 
     let mut rows: Vec<Row> = rated
         .iter()
-        .zip(ratings.iter().zip(&intervals))
-        .map(|(&name, (&rating, &(low, high)))| {
+        .zip(&rated_models)
+        .map(|(&name, rated)| {
             let tally = &tallies[name];
             Row {
                 model: name.clone(),
@@ -213,10 +260,9 @@ pub fn compute(sessions: &[Session], filter: VoteFilter) -> Leaderboard {
                 wins: tally.wins,
                 losses: tally.losses,
                 ties: tally.ties,
-                rating,
-                // A percentile interval can miss a lopsided estimate; keep it inside.
-                rating_low: low.min(rating),
-                rating_high: high.max(rating),
+                rating: rated.rating,
+                rating_low: rated.low,
+                rating_high: rated.high,
                 answers: tally.answers,
                 avg_cost_usd: mean(&tally.costs_usd),
                 unpriced_answers: tally.unpriced,
@@ -234,9 +280,83 @@ pub fn compute(sessions: &[Session], filter: VoteFilter) -> Leaderboard {
     Leaderboard {
         method: METHOD,
         filter,
+        source,
         votes: outcomes.len(),
+        user_votes,
+        judge_votes,
+        agreement: agreement
+            .into_iter()
+            .map(|(judge, (turns, agreed))| JudgeAgreement {
+                judge,
+                turns,
+                agreed,
+                rate: agreed as f64 / turns as f64,
+            })
+            .collect(),
         rows,
     }
+}
+
+/// The models taking part in a vote and the winner (None for a tie), or
+/// None when the vote says nothing (see the module doc).
+fn counted(turn: &Turn, names: &[String], vote: &Vote) -> Option<(Vec<String>, Option<String>)> {
+    let best = winner_column(vote);
+    let winner = match best {
+        // A vote for a column that did not answer says nothing.
+        Some(column) => Some(names[turn.answers.iter().position(|a| a.column == column)?].clone()),
+        None => None,
+    };
+    let mut taking_part: Vec<String> = Vec::new();
+    for (answer, name) in turn.answers.iter().zip(names) {
+        let voted_best = best == Some(answer.column);
+        if (answer.result.error.is_none() || voted_best) && !taking_part.contains(name) {
+            taking_part.push(name.clone());
+        }
+    }
+    (taking_part.len() >= 2).then_some((taking_part, winner))
+}
+
+/// The column a vote names best; None for a tie or "all bad".
+fn winner_column(vote: &Vote) -> Option<u64> {
+    match vote.verdict {
+        Verdict::Best { column } => Some(column),
+        Verdict::Tie | Verdict::AllBad => None,
+    }
+}
+
+fn judge_name(vote: &Vote) -> String {
+    match &vote.source {
+        VoteSource::Judge { model } => model.clone(),
+        VoteSource::User => "(unnamed judge)".into(),
+    }
+}
+
+/// One player's rating and its 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rated {
+    pub rating: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Bradley-Terry ratings of `count` players from their outcomes, each with
+/// the wider of the bootstrap and the observed-information intervals (a
+/// bootstrap alone looks certain with few votes), kept around the rating
+/// (a percentile interval can miss a lopsided estimate). See [`METHOD`].
+pub fn rate(count: usize, outcomes: &[Outcome]) -> Vec<Rated> {
+    let ratings = rating::fit(count, outcomes);
+    let bootstrap =
+        rating::bootstrap_interval(count, outcomes, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED);
+    let information = rating::information_interval(count, outcomes);
+    ratings
+        .iter()
+        .zip(bootstrap.iter().zip(&information))
+        .map(|(&rating, (b, i))| Rated {
+            rating,
+            low: b.0.min(i.0).min(rating),
+            high: b.1.max(i.1).max(rating),
+        })
+        .collect()
 }
 
 /// A model as the user writes it: bare ids for the default provider.

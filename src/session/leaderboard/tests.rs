@@ -21,6 +21,7 @@ fn session(models: &[&str], turns: Vec<(Vec<crate::session::Answer>, Option<Vote
             started_at_unix: fixtures::CREATED_UNIX,
             answers,
             vote,
+            judge_votes: Vec::new(),
         })
         .collect();
     session
@@ -287,4 +288,46 @@ fn fast_enough_for_a_big_history() {
         "{:?}",
         started.elapsed()
     );
+}
+
+#[test]
+fn old_votes_read_as_yours_and_sources_stay_apart() {
+    // A vote written before judges existed has no source: it is yours.
+    let old: Vote =
+        serde_json::from_value(json!({"verdict": {"kind": "tie"}, "blind": false, "at_unix": 1}))
+            .expect("an old vote reads");
+    assert_eq!(old.source, crate::session::VoteSource::User);
+    let judge = |best: u64| Vote {
+        source: crate::session::VoteSource::Judge {
+            model: "openai/gpt-4o".into(),
+        },
+        reason: Some("clearer".into()),
+        ..vote(Verdict::Best { column: best }, false)
+    };
+    let mut s = session(&["x/a", "y/b"], vec![duel(1, false), duel(1, false)]);
+    s.turns[0].judge_votes.push(judge(2));
+    s.turns[1].judge_votes.push(judge(1));
+    let sessions = [s];
+    let mine = compute_with(&sessions, VoteFilter::All, Source::Me);
+    assert_eq!((mine.votes, mine.user_votes, mine.judge_votes), (2, 2, 0));
+    assert_eq!(row(&mine, "x/a").wins, 2);
+    let theirs = compute_with(&sessions, VoteFilter::All, Source::Judge);
+    assert_eq!(
+        (theirs.votes, theirs.user_votes, theirs.judge_votes),
+        (2, 0, 2)
+    );
+    assert_eq!((row(&theirs, "x/a").wins, row(&theirs, "y/b").wins), (1, 1));
+    let both = compute_with(&sessions, VoteFilter::All, Source::Both);
+    assert_eq!((both.votes, row(&both, "x/a").wins), (4, 3));
+    assert_eq!(
+        mine.agreement,
+        vec![JudgeAgreement {
+            judge: "openai/gpt-4o".into(),
+            turns: 2,
+            agreed: 1,
+            rate: 0.5
+        }]
+    );
+    // What the workbench shows is still your votes alone.
+    assert_eq!(compute(&sessions, VoteFilter::All), mine);
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::router::events::RunResult;
-use crate::session::{Answer, Column, Session, SessionParams, Turn, Verdict, Vote};
+use crate::session::{Answer, Column, Session, SessionParams, Turn, Verdict, Vote, VoteSource};
 use crate::tui::msg::Effect;
 use crate::tui::params::Params;
 use crate::tui::state::AppState;
@@ -129,6 +129,7 @@ pub fn begin_turn(state: &mut AppState, prompt: &str) -> usize {
         started_at_unix: state.now_unix,
         answers: Vec::new(),
         vote: None,
+        judge_votes: Vec::new(),
     });
     state.session.turns.len() - 1
 }
@@ -192,6 +193,8 @@ pub fn vote(state: &mut AppState, verdict: Verdict) -> Option<String> {
         verdict,
         blind,
         at_unix: now,
+        source: VoteSource::User,
+        reason: None,
     });
     let name = |id: u64| {
         state

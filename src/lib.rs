@@ -9,12 +9,14 @@
 //! - [`tui`]: the workbench (state, reducer, views, event loop); drives the router.
 //! - [`table`]: aligned text tables.
 //! - [`sanitize`]: the one sanitiser: everything from outside reaches the terminal (and JSON output) through it.
+//! - [`clock`]: the wall clock and a `Clock` that waits, for code that must be tested without waiting.
 //! - [`units`]: durations and counts for people.
 //! - [`logging`]: logs to a file, never to the terminal.
 //! - [`fuzzing`]: every parser of outside data as a fuzz target.
 
 pub mod agreement;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod eval;
 pub mod fuzzing;

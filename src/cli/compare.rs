@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::router::catalog::Catalog;
 use crate::router::catalog_load::Refresh;
-use crate::router::events::{RunResult, StreamEvent};
+use crate::router::events::{CostSum, RunResult, StreamEvent};
 use crate::router::finish::finish_result;
 use crate::router::policy::RouteDecision;
 use crate::router::pricing;
@@ -145,10 +145,20 @@ pub async fn run(
         finish_result(result, target, &catalogs, setup.router.providers());
     }
 
-    printer.finish(&results)?;
+    printer.finish()?;
     for result in &results {
         for note in &result.notes {
             errln!("prism: {}: {}", Outside(&result.model), Outside(note));
+        }
+        if result.error.is_none()
+            && let Some(reason) = result.finish_reason.as_deref()
+            && let Some(why) = report::truncation(reason)
+        {
+            errln!(
+                "prism: {}: the answer was cut short ({why}, finish reason {})",
+                Outside(&result.model),
+                Outside(reason)
+            );
         }
     }
     let mut stdout = term::stdout();
@@ -159,14 +169,21 @@ pub async fn run(
             stderr.write_all(report::figures_table(&results).as_bytes())?;
         }
         Format::Json => {
+            // A total is only a total when no cost is missing.
+            let sum = CostSum::of(&results);
             let value = json!({
                 "prompt": prompt,
                 "results": results,
-                "total_cost_usd": crate::router::events::total_cost(&results).map(pricing::to_f64),
+                "total_cost_usd": sum.exact_usd().map(pricing::to_f64),
+                "known_cost_usd": sum.known_usd.map(pricing::to_f64),
+                "unpriced_results": sum.unpriced,
             });
             report::write_json(&mut stdout, &value)?;
         }
-        Format::Markdown => stdout.write_all(report::markdown(&prompt, &results).as_bytes())?,
+        Format::Markdown => {
+            let report = report::markdown(&prompt, &results, args.reasoning);
+            stdout.write_all(report.as_bytes())?
+        }
     }
     stdout.flush()?;
     Ok(if interrupted.load(std::sync::atomic::Ordering::SeqCst) {
@@ -250,15 +267,24 @@ pub(super) fn read_prompt(arg: Option<&str>) -> Result<String, CliError> {
 
 /// Prints text-format output as it streams: the first unfinished column
 /// live, later ones buffered until their turn, so sections never interleave.
+/// Answers go to stdout and nothing else does: failures go to stderr (when
+/// the column's turn comes), and with `--reasoning` so does the reasoning,
+/// framed so it cannot run into the answer.
 struct LivePrinter {
     enabled: bool,
     reasoning: bool,
     labels: Vec<String>,
     buffers: Vec<String>,
+    /// Reasoning of a column that is not live yet, shown when it is.
+    thoughts: Vec<String>,
+    /// A failure of a column that is not live yet, reported when it is.
+    failures: Vec<Option<String>>,
     done: Vec<bool>,
     current: usize,
     sections: bool,
     header_printed: bool,
+    /// The live column's reasoning is open on stderr (its frame not closed).
+    thinking: bool,
     colour: bool,
 }
 
@@ -270,10 +296,13 @@ impl LivePrinter {
             reasoning,
             labels,
             buffers: vec![String::new(); count],
+            thoughts: vec![String::new(); count],
+            failures: vec![None; count],
             done: vec![false; count],
             current: 0,
             sections: count > 1,
             header_printed: false,
+            thinking: false,
             colour: term::stderr_is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         }
     }
@@ -285,6 +314,7 @@ impl LivePrinter {
         match event {
             StreamEvent::Content(text) => {
                 if index == self.current {
+                    self.end_thinking()?;
                     self.print_header()?;
                     let mut out = term::stdout();
                     out.write_all(sanitize(text).as_bytes())?;
@@ -293,12 +323,11 @@ impl LivePrinter {
                     self.buffers[index].push_str(&sanitize(text));
                 }
             }
-            StreamEvent::Reasoning(text) if self.reasoning && index == self.current => {
-                let mut err = term::stderr();
-                if self.colour {
-                    err.dim(text)?;
+            StreamEvent::Reasoning(text) if self.reasoning => {
+                if index == self.current {
+                    self.think(text)?;
                 } else {
-                    err.write_all(sanitize(text).as_bytes())?;
+                    self.thoughts[index].push_str(text);
                 }
             }
             StreamEvent::Queued { wait_ms } => {
@@ -319,16 +348,11 @@ impl LivePrinter {
                 );
             }
             StreamEvent::Failed(error) => {
-                let line = format!(
-                    "\n[{} failed: {}]\n",
-                    Outside(&self.labels[index]),
-                    Outside(&error.message)
-                );
+                self.failures[index] = Some(error.message.clone());
                 if index == self.current {
+                    self.end_thinking()?;
                     self.print_header()?;
-                    term::stdout().write_all(line.as_bytes())?;
-                } else {
-                    self.buffers[index].push_str(&line);
+                    self.report_failure(index);
                 }
                 self.done[index] = true;
                 self.advance()?;
@@ -340,6 +364,47 @@ impl LivePrinter {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Reasoning of the live column on stderr, opened by a frame line.
+    fn think(&mut self, text: &str) -> std::io::Result<()> {
+        let mut err = term::stderr();
+        if !self.thinking {
+            self.thinking = true;
+            let label = if self.sections {
+                format!(" of {}", Outside(&self.labels[self.current]))
+            } else {
+                String::new()
+            };
+            writeln!(err, "── reasoning{label} ──")?;
+        }
+        if self.colour {
+            err.dim(text)?;
+        } else {
+            err.write_all(sanitize(text).as_bytes())?;
+        }
+        err.flush()
+    }
+
+    /// Closes the live column's reasoning frame, if one is open.
+    fn end_thinking(&mut self) -> std::io::Result<()> {
+        if std::mem::take(&mut self.thinking) {
+            let mut err = term::stderr();
+            writeln!(err, "\n── end of reasoning ──")?;
+            err.flush()?;
+        }
+        Ok(())
+    }
+
+    /// A column's failure, once, on stderr.
+    fn report_failure(&mut self, index: usize) {
+        if let Some(message) = self.failures[index].take() {
+            errln!(
+                "prism: {} failed: {}",
+                Outside(&self.labels[index]),
+                Outside(&message)
+            );
+        }
     }
 
     fn print_header(&mut self) -> std::io::Result<()> {
@@ -361,26 +426,43 @@ impl LivePrinter {
     /// Moves the live section forward past every finished column.
     fn advance(&mut self) -> std::io::Result<()> {
         while self.current < self.labels.len() && self.done[self.current] {
+            self.catch_up()?;
+            self.end_thinking()?;
             self.print_header()?;
             let mut out = term::stdout();
             out.write_all(std::mem::take(&mut self.buffers[self.current]).as_bytes())?;
             writeln!(out)?;
             out.flush()?;
             drop(out);
+            self.report_failure(self.current);
             self.current += 1;
             self.header_printed = false;
-            if self.current < self.labels.len() && !self.buffers[self.current].is_empty() {
-                self.print_header()?;
-                let mut out = term::stdout();
-                out.write_all(std::mem::take(&mut self.buffers[self.current]).as_bytes())?;
-                out.flush()?;
+            if self.current < self.labels.len() {
+                self.catch_up()?;
             }
         }
         Ok(())
     }
 
+    /// Shows what a column that just became live gathered while it waited:
+    /// its reasoning (on stderr), then its answer so far.
+    fn catch_up(&mut self) -> std::io::Result<()> {
+        let thought = std::mem::take(&mut self.thoughts[self.current]);
+        if !thought.is_empty() {
+            self.think(&thought)?;
+        }
+        if !self.buffers[self.current].is_empty() {
+            self.end_thinking()?;
+            self.print_header()?;
+            let mut out = term::stdout();
+            out.write_all(std::mem::take(&mut self.buffers[self.current]).as_bytes())?;
+            out.flush()?;
+        }
+        Ok(())
+    }
+
     /// Flushes anything left (a column whose task ended without a final event).
-    fn finish(&mut self, _results: &[RunResult]) -> std::io::Result<()> {
+    fn finish(&mut self) -> std::io::Result<()> {
         if !self.enabled {
             return Ok(());
         }

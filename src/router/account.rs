@@ -49,9 +49,43 @@ pub struct GenerationRecord {
     pub native_tokens_prompt: Option<u64>,
     pub native_tokens_completion: Option<u64>,
     pub native_tokens_reasoning: Option<u64>,
+    /// With your own provider key (BYOK): what that provider charged you,
+    /// beside OpenRouter's fee in `total_cost_usd`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream_inference_cost_usd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_byok: Option<bool>,
     /// Figures of the record that are not used, and why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+impl GenerationRecord {
+    /// What the generation cost you: OpenRouter's charge, plus with your
+    /// own provider key (BYOK) what that provider charged (OpenRouter's
+    /// `total_cost` is then only its fee, often 0).
+    pub fn charged_usd(&self) -> Option<rust_decimal::Decimal> {
+        let total = self.total_cost_usd.and_then(pricing::from_f64)?;
+        match self.upstream_inference_cost_usd.and_then(pricing::from_f64) {
+            Some(upstream) if self.is_byok == Some(true) => total.checked_add(upstream),
+            _ => Some(total),
+        }
+    }
+
+    /// The record's token counts as usage, when it has both prompt and
+    /// completion counts (the model's own tokenizer: exact).
+    pub fn usage(&self) -> Option<super::usage::Usage> {
+        let prompt_tokens = self.native_tokens_prompt?;
+        let completion_tokens = self.native_tokens_completion?;
+        Some(super::usage::Usage {
+            prompt_tokens,
+            completion_tokens,
+            // Both are at most figures::MAX_TOKENS.
+            total_tokens: prompt_tokens + completion_tokens,
+            reasoning_tokens: self.native_tokens_reasoning.unwrap_or(0),
+            ..Default::default()
+        })
+    }
 }
 
 /// A key's credit and limits.
@@ -147,6 +181,10 @@ struct WireGenerationData {
     native_tokens_completion: RawNumber,
     #[serde(default)]
     native_tokens_reasoning: RawNumber,
+    #[serde(default)]
+    upstream_inference_cost: RawNumber,
+    #[serde(default)]
+    is_byok: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -202,6 +240,12 @@ pub fn parse_generation(body: &[u8]) -> Result<GenerationRecord, RouterError> {
         &data.total_cost,
         figures::cost,
     );
+    let upstream_cost = checked(
+        &mut notes,
+        "generation upstream_inference_cost",
+        &data.upstream_inference_cost,
+        figures::cost,
+    );
     let mut millis =
         |field: &str, raw: &RawNumber| checked(&mut notes, field, raw, figures::millis);
     let latency_ms = millis("generation latency", &data.latency);
@@ -230,6 +274,8 @@ pub fn parse_generation(body: &[u8]) -> Result<GenerationRecord, RouterError> {
         native_tokens_prompt,
         native_tokens_completion,
         native_tokens_reasoning,
+        upstream_inference_cost_usd: upstream_cost.map(pricing::to_f64),
+        is_byok: data.is_byok,
         notes,
     })
 }

@@ -3,10 +3,9 @@
 //! is documented in `policy`'s module doc and in the README). Pure and cheap:
 //! the workbench may call them on every prompt.
 
-/// ≈ one token per 4 characters, rounded up: the estimate the workbench
-/// shows while you type.
+/// The estimate the workbench shows while you type: [`super::tokens::estimate`].
 pub fn estimate_prompt_tokens(text: &str) -> u64 {
-    (text.chars().count() as u64).div_ceil(4)
+    super::tokens::estimate(text)
 }
 
 /// Words (or phrases, as consecutive words) that suggest a prompt asks for

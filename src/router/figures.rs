@@ -181,7 +181,13 @@ pub(crate) fn shown(text: &str) -> String {
 /// says why in the answer's `notes`. Returns how many were dropped.
 pub fn check_stored_result(result: &mut Map<String, Value>) -> usize {
     let mut notes = Vec::new();
-    for field in ["ttft_ms", "total_ms"] {
+    for field in [
+        "ttft_ms",
+        "first_answer_ms",
+        "total_ms",
+        "start_ttft_ms",
+        "start_total_ms",
+    ] {
         check_field(result, field, field, &mut notes, |f, j| {
             millis(f, j).map(|_| ())
         });

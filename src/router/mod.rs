@@ -28,6 +28,7 @@ pub mod redact;
 pub mod reply;
 pub mod retry;
 pub mod sse;
+pub mod tokens;
 pub mod usage;
 pub mod wire;
 
@@ -40,6 +41,8 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+
+use crate::clock::{Clock, SystemClock};
 
 pub use account::{GenerationRecord, GenerationWait, KeyInfo};
 pub use chat::{ChatMessage, ChatParams, Role, Target};
@@ -128,10 +131,22 @@ struct Inner {
     settings: RouterSettings,
     /// Shared by every run, so pacing holds across panes and turns.
     pacer: pacing::Pacer,
+    /// What retry backoff, pacing and generation lookups wait on.
+    clock: Arc<dyn Clock>,
 }
 
 impl Router {
     pub fn new(providers: Providers, settings: RouterSettings) -> Result<Router, RouterError> {
+        Router::with_clock(providers, settings, Arc::new(SystemClock))
+    }
+
+    /// A router whose waits (retry backoff, pacing, generation lookups) run
+    /// on `clock`: a `ManualClock` lets tests check them without waiting.
+    pub fn with_clock(
+        providers: Providers,
+        settings: RouterSettings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Router, RouterError> {
         // reqwest is built without a default crypto provider (aws-lc-rs takes
         // minutes to compile on small machines); ring is installed once here.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -159,8 +174,13 @@ impl Router {
                 providers,
                 pacer: pacing::Pacer::new(settings.pacing.window),
                 settings,
+                clock,
             }),
         })
+    }
+
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        self.inner.clock.as_ref()
     }
 
     pub fn providers(&self) -> &Providers {

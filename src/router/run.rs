@@ -5,6 +5,8 @@
 use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
+use tokio::time::Instant as ClockInstant;
+
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -15,6 +17,7 @@ use super::events::{Attempt, RunResult, StreamEvent};
 use super::pacing::wait_turn;
 use super::provider::{ModelRef, ProviderKind};
 use super::stream::{AttemptRequest, Emitter, attempt};
+use crate::clock::Clock;
 
 /// A group of models sent as one request: one model, or a whole chain when
 /// OpenRouter does the fallback itself.
@@ -55,8 +58,43 @@ pub(super) async fn run_target(
     deltas: bool,
     cancel: &CancellationToken,
 ) -> RunResult {
+    let clock = router.clock();
+    let column_start = clock.now();
+    let mut result = run_steps(router, target, messages, params, tx, deltas, cancel).await;
+    // A column that failed or was cancelled ended when it stopped, perhaps
+    // in a backoff after its last attempt.
+    if result.error.is_some() {
+        let stopped = millis(clock.now().saturating_duration_since(column_start));
+        result.start_total_ms = Some(result.start_total_ms.map_or(stopped, |ms| ms.max(stopped)));
+    }
+    result
+}
+
+/// Milliseconds of a duration, saturating.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Sets the figures from the start once an attempt ends: the time spent
+/// before it was sent (pacing, earlier attempts, backoff) plus its own.
+fn from_start(result: &mut RunResult, before: Duration, elapsed: Duration) {
+    let before = millis(before);
+    result.start_ttft_ms = result.ttft_ms.map(|ttft| before.saturating_add(ttft));
+    result.start_total_ms = Some(before.saturating_add(millis(elapsed)));
+}
+
+async fn run_steps(
+    router: &Router,
+    target: &Target,
+    messages: &[ChatMessage],
+    params: &ChatParams,
+    tx: Option<&mpsc::Sender<StreamEvent>>,
+    deltas: bool,
+    cancel: &CancellationToken,
+) -> RunResult {
     let mut result = RunResult::new(target.label.clone());
-    let column_start = Instant::now();
+    let clock = router.clock();
+    let column_start: ClockInstant = clock.now();
     let steps = plan(&target.chain, router);
     if steps.is_empty() {
         let error = RouterError::new(ErrorKind::BadRequest, "no model to ask");
@@ -139,10 +177,12 @@ pub(super) async fn run_target(
             })
             .await;
             tracing::info!(attempt = attempt_number, model = %label, provider = %provider.name, "sending");
+            let before = clock.now().saturating_duration_since(column_start);
             let sent_at = Instant::now();
             let outcome = attempt(&request, &mut out, sent_at).await;
             let elapsed = sent_at.elapsed();
             result.total_ms = Some(elapsed.as_millis() as u64);
+            from_start(&mut result, before, elapsed);
             match outcome {
                 Ok(()) => {
                     tracing::info!(
@@ -189,7 +229,7 @@ pub(super) async fn run_target(
                     let wait = if error.kind.is_retriable() {
                         settings.retry.delay(
                             retry,
-                            column_start.elapsed(),
+                            clock.now().saturating_duration_since(column_start),
                             error.retry_after,
                             fastrand::f64(),
                         )
@@ -211,7 +251,7 @@ pub(super) async fn run_target(
                         delay_ms: wait.as_millis() as u64,
                     })
                     .await;
-                    if !sleep_or_cancel(wait, cancel).await {
+                    if !sleep_or_cancel(clock, wait, cancel).await {
                         finish_failed(&mut result, RouterError::cancelled(), tx).await;
                         return result;
                     }
@@ -247,11 +287,11 @@ async fn finish_failed(
     out.emit(StreamEvent::Failed(error)).await;
 }
 
-/// Sleeps unless cancelled first; false when cancelled.
-async fn sleep_or_cancel(wait: Duration, cancel: &CancellationToken) -> bool {
+/// Sleeps on `clock` unless cancelled first; false when cancelled.
+async fn sleep_or_cancel(clock: &dyn Clock, wait: Duration, cancel: &CancellationToken) -> bool {
     tokio::select! {
         biased;
         _ = cancel.cancelled() => false,
-        _ = tokio::time::sleep(wait) => true,
+        _ = clock.sleep(wait) => true,
     }
 }

@@ -284,6 +284,7 @@ struct ChunkReader<'a> {
     sent_at: Instant,
     started: bool,
     first_token: bool,
+    first_answer: bool,
     produced_output: bool,
     finish_reason: Option<String>,
     /// An error chunk arrived; we keep reading for its usage, then fail.
@@ -312,6 +313,7 @@ impl<'a> ChunkReader<'a> {
             sent_at,
             started: false,
             first_token: false,
+            first_answer: false,
             produced_output: false,
             finish_reason: None,
             pending_error: None,
@@ -367,6 +369,11 @@ impl<'a> ChunkReader<'a> {
     ) -> Result<(), RouterError> {
         // The first token's time is when it arrived, even if it is held back.
         self.first_token(out).await;
+        if kind == TextKind::Content && !self.first_answer {
+            self.first_answer = true;
+            let ms = self.sent_at.elapsed().as_millis() as u64;
+            out.emit(StreamEvent::FirstAnswerToken { ms }).await;
+        }
         let mut events = Vec::new();
         let pushed = self.text.push(kind, delta, &mut events);
         for event in events {

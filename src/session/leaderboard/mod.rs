@@ -92,6 +92,8 @@ pub struct Row {
     pub answers: usize,
     /// Over the answers whose cost is known; None when none is.
     pub avg_cost_usd: Option<f64>,
+    /// Answers with output but no known cost, left out of the average.
+    pub unpriced_answers: usize,
     pub median_ttft_ms: Option<u64>,
     pub median_tokens_per_s: Option<f64>,
 }
@@ -149,6 +151,7 @@ struct Tally {
     losses: usize,
     ties: usize,
     answers: usize,
+    unpriced: usize,
     costs_usd: Vec<f64>,
     ttfts_ms: Vec<u64>,
     rates: Vec<f64>,
@@ -180,6 +183,7 @@ pub fn compute_with(sessions: &[Session], filter: VoteFilter, source: Source) ->
                 tally.answers += 1;
                 let result = &answer.result;
                 tally.costs_usd.extend(result.cost_usd.map(pricing::to_f64));
+                tally.unpriced += usize::from(result.is_unpriced());
                 tally.ttfts_ms.extend(result.ttft_ms);
                 tally
                     .rates
@@ -261,6 +265,7 @@ pub fn compute_with(sessions: &[Session], filter: VoteFilter, source: Source) ->
                 rating_high: rated.high,
                 answers: tally.answers,
                 avg_cost_usd: mean(&tally.costs_usd),
+                unpriced_answers: tally.unpriced,
                 median_ttft_ms: median_ms(&tally.ttfts_ms),
                 median_tokens_per_s: median(&tally.rates),
             }

@@ -14,6 +14,7 @@ pub mod catalog_load;
 pub mod chat;
 pub mod complexity;
 pub mod discovery;
+pub mod endpoints;
 pub mod error;
 pub mod events;
 pub mod figures;

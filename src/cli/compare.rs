@@ -12,13 +12,13 @@ use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::CliOverrides;
 use crate::router::catalog::Catalog;
 use crate::router::catalog_load::Refresh;
 use crate::router::events::{RunResult, StreamEvent};
+use crate::router::finish::finish_result;
 use crate::router::policy::RouteDecision;
 use crate::router::pricing;
-use crate::router::{ChatMessage, ChatParams, ErrorKind, Providers, Router, Target};
+use crate::router::{ChatMessage, ChatParams, ErrorKind, Router, Target};
 use crate::sanitize::{Outside, sanitize};
 
 use super::term::{self, errln};
@@ -32,16 +32,7 @@ pub async fn run(
 ) -> Result<u8, CliError> {
     // Flags first, so a malformed --max-price fails before any request.
     let flag_prefs = args.preferences.to_prefs()?;
-    let overrides = CliOverrides {
-        max_retries: args.max_retries,
-        idle_timeout_secs: args.idle_timeout,
-        request_timeout_secs: args.request_timeout,
-        ..CliOverrides::default()
-    };
-    let setup = Setup::load(global, &overrides)?;
-    for warning in &setup.warnings {
-        errln!("prism: warning: {}", Outside(warning));
-    }
+    let setup = Setup::load_for_requests(global, &args.network)?;
     let columns = if order.is_empty() {
         super::model_columns(&setup.config.file.models)
     } else {
@@ -255,58 +246,6 @@ pub(super) fn read_prompt(arg: Option<&str>) -> Result<String, CliError> {
         return Err(CliError::Usage("the prompt is empty".into()));
     }
     Ok(prompt)
-}
-
-/// Adds what only the catalog knows: computed costs and, for unknown
-/// models, the closest ids it lists.
-fn finish_result(
-    result: &mut RunResult,
-    target: &Target,
-    catalogs: &BTreeMap<String, Catalog>,
-    providers: &Providers,
-) {
-    let served_provider = result
-        .via
-        .clone()
-        .or_else(|| target.chain.first().map(|m| m.provider.clone()));
-    if let Some(catalog) = served_provider.as_ref().and_then(|p| catalogs.get(p))
-        && let Some(model) = catalog.get(result.priced_model()).or_else(|| {
-            // A served id may carry a date suffix the catalog lists without.
-            target.chain.iter().find_map(|m| catalog.get(&m.model))
-        })
-    {
-        result.apply_pricing(&model.pricing);
-    }
-    if let Some(error) = result.error.as_mut()
-        && error.kind == ErrorKind::UnknownModel
-    {
-        let suggestions: Vec<String> = target
-            .chain
-            .iter()
-            .filter(|m| {
-                catalogs
-                    .get(&m.provider)
-                    .is_some_and(|c| c.get(&m.model).is_none())
-            })
-            .flat_map(|m| {
-                let catalog = &catalogs[&m.provider];
-                catalog
-                    .closest_ids(&m.model, 3)
-                    .into_iter()
-                    .map(|id| {
-                        providers.display_ref(&crate::router::ModelRef::new(m.provider.clone(), id))
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        if !suggestions.is_empty() {
-            error.message = format!(
-                "{}; did you mean {}?",
-                error.message,
-                Outside(&suggestions.join(", "))
-            );
-        }
-    }
 }
 
 /// Prints text-format output as it streams: the first unfinished column

@@ -3,11 +3,15 @@
 //! the same routing core as the workbench.
 
 mod compare;
+mod eval;
+mod eval_estimate;
+mod eval_progress;
 mod leaderboard;
 mod models;
 pub mod preference_args;
 mod report;
 mod route;
+mod runs;
 mod sessions;
 pub mod setup;
 pub mod term;
@@ -20,7 +24,7 @@ use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::validate;
 use crate::router::catalog::SortKey;
-use crate::router::policy::{router_name, router_target, valid_router_name};
+pub use crate::router::columns::ColumnArg;
 use crate::sanitize::Outside;
 
 pub use setup::{Setup, SetupError};
@@ -124,6 +128,136 @@ pub enum Command {
     Sessions(SessionsArgs),
     /// Rank the models by your votes across all sessions, with cost and speed.
     Leaderboard(LeaderboardArgs),
+    /// Run a suite of prompts over many models and repeats: checked, costed, journalled.
+    Eval(Box<EvalArgs>),
+    /// The eval runs: list, show, remove or compare them.
+    Runs(RunsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EvalArgs {
+    /// The suite file (TOML; see the README for its format).
+    #[arg(value_name = "SUITE.toml")]
+    pub suite: Option<PathBuf>,
+    /// Run only what a run is missing: its id (or a unique prefix), or with a suite and no id, that suite's latest run.
+    #[arg(long, value_name = "RUN", num_args = 0..=1, default_missing_value = "", conflicts_with = "repeat")]
+    pub resume: Option<String>,
+    /// Requests in flight at once (per model too; a 429 lowers a model's share).
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub concurrency: usize,
+    /// Ask every case this many times per column (over the suite's `repeat`).
+    #[arg(long, value_name = "N")]
+    pub repeat: Option<u32>,
+    /// A hard budget in USD: no request starts that could take the spending past it.
+    #[arg(long, value_name = "USD")]
+    pub max_cost: Option<f64>,
+    /// Run without asking, whatever the estimate.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Print the cost estimate and stop; nothing is sent.
+    #[arg(long)]
+    pub estimate: bool,
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+    /// Write the report to this file instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 0 when every column's pass rate is at least RATE (0.9 or 90%), instead of only when all passed.
+    #[arg(long, value_name = "RATE")]
+    pub fail_under: Option<String>,
+    /// Project each column's daily and monthly cost at this many calls a day.
+    #[arg(long, value_name = "CALLS_PER_DAY")]
+    pub volume: Option<u64>,
+    #[command(flatten)]
+    pub network: NetworkArgs,
+}
+
+/// Retry and timeout flags of the commands that send requests; they win
+/// over the config's `[network]`, and are checked by the same rules.
+#[derive(Debug, Clone, Default, Args)]
+pub struct NetworkArgs {
+    /// Retries of rate limits, server errors and dropped connections (0 to 10).
+    #[arg(long, value_name = "N", value_parser = validate::flag(validate::max_retries))]
+    pub max_retries: Option<u32>,
+    /// Fail a stream that sends nothing for this many seconds.
+    #[arg(long, value_name = "SECS", value_parser = validate::flag(validate::timeout_secs))]
+    pub idle_timeout: Option<u64>,
+    /// Fail a request not answered in full within this many seconds (default 1800).
+    #[arg(long, value_name = "SECS", value_parser = validate::flag(validate::timeout_secs))]
+    pub request_timeout: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    Text,
+    Json,
+    Markdown,
+    Csv,
+}
+
+impl From<EvalFormat> for crate::eval::report::Format {
+    fn from(value: EvalFormat) -> Self {
+        match value {
+            EvalFormat::Text => crate::eval::report::Format::Text,
+            EvalFormat::Json => crate::eval::report::Format::Json,
+            EvalFormat::Markdown => crate::eval::report::Format::Markdown,
+            EvalFormat::Csv => crate::eval::report::Format::Csv,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunsArgs {
+    /// What to do (default: list).
+    #[command(subcommand)]
+    pub command: Option<RunsCommand>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum RunsCommand {
+    /// List the runs, newest first.
+    List(SessionsListArgs),
+    /// A run's report: summary, matrix and failures (or JSON, Markdown, CSV).
+    Show(RunsShowArgs),
+    /// Delete a run's journal (no confirmation: scripts use it).
+    Rm(RunIdArgs),
+    /// Compare two runs: pass-rate change per column, cases that went from pass to fail or back.
+    Diff(RunsDiffArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunIdArgs {
+    /// A run id, or a prefix naming just one.
+    #[arg(value_name = "RUN")]
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunsShowArgs {
+    /// A run id, or a prefix naming just one.
+    #[arg(value_name = "RUN")]
+    pub id: String,
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+    /// Write the report to this file instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Project each column's daily and monthly cost at this many calls a day.
+    #[arg(long, value_name = "CALLS_PER_DAY")]
+    pub volume: Option<u64>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunsDiffArgs {
+    /// The baseline run.
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// The run to compare with it.
+    #[arg(value_name = "NEW")]
+    pub new: String,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -139,15 +273,8 @@ pub struct CompareArgs {
     pub routers: Vec<String>,
     #[command(flatten)]
     pub request: RequestArgs,
-    /// Retries of rate limits, server errors and dropped connections (0 to 10).
-    #[arg(long, value_name = "N", value_parser = validate::flag(validate::max_retries))]
-    pub max_retries: Option<u32>,
-    /// Fail a stream that sends nothing for this many seconds.
-    #[arg(long, value_name = "SECS", value_parser = validate::flag(validate::timeout_secs))]
-    pub idle_timeout: Option<u64>,
-    /// Fail a request not answered in full within this many seconds (default 1800).
-    #[arg(long, value_name = "SECS", value_parser = validate::flag(validate::timeout_secs))]
-    pub request_timeout: Option<u64>,
+    #[command(flatten)]
+    pub network: NetworkArgs,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// In text format, also print the models' reasoning (to stderr).
@@ -310,6 +437,8 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
         Some(Command::Config(args)) => config_command(&cli.global, &args),
         Some(Command::Sessions(args)) => sessions::run(args),
         Some(Command::Leaderboard(args)) => leaderboard::run(&args),
+        Some(Command::Eval(args)) => eval::run(&cli.global, *args).await,
+        Some(Command::Runs(args)) => runs::run(args),
         None => {
             let order = column_order(matches, &cli.open.models, &cli.open.fallback, &[]);
             workbench::run(&cli.global, &cli.open, order).await
@@ -317,6 +446,7 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
+        // Messages may quote files and servers (a suite's keys, a path).
         Err(CliError::Usage(message)) => {
             term::errln!("prism: {}", Outside(&message));
             ExitCode::from(EXIT_USAGE)
@@ -351,15 +481,6 @@ impl From<std::io::Error> for CliError {
     fn from(err: std::io::Error) -> Self {
         CliError::Io(format!("cannot write the output: {err}"))
     }
-}
-
-/// A column as the user wrote it: one model, a fallback chain, or a router.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ColumnArg {
-    Model(String),
-    Chain(String),
-    /// `--router NAME` (`-m router:NAME` arrives as a `Model`).
-    Router(String),
 }
 
 /// `-m`, `--fallback` and `--router` in the order they were given on the command line.
@@ -404,68 +525,13 @@ fn column_order(
     columns.into_iter().map(|(_, c)| c).collect()
 }
 
-/// Turns columns as written into targets, resolving provider prefixes.
-/// `router:NAME` (alone) makes a router column, whose chain is decided per
-/// prompt; a router cannot be part of a fallback chain.
+/// Turns columns as written into targets (`router::columns::targets`); a
+/// malformed column is a usage error.
 pub fn targets(
     providers: &crate::router::Providers,
     columns: &[ColumnArg],
 ) -> Result<Vec<crate::router::Target>, CliError> {
-    let parse = |text: &str| {
-        providers
-            .parse_ref(text)
-            .map_err(|e| CliError::Usage(format!("model '{text}': {e}")))
-    };
-    columns
-        .iter()
-        .map(|column| match column {
-            ColumnArg::Router(name) => router_column(name),
-            ColumnArg::Model(model) => match router_name(model) {
-                Some(name) => router_column(name),
-                None => Ok(crate::router::Target::single(model.trim(), parse(model)?)),
-            },
-            ColumnArg::Chain(chain) => {
-                let parts: Vec<&str> = chain
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .collect();
-                if parts.is_empty() {
-                    return Err(CliError::Usage(format!(
-                        "--fallback '{chain}' names no model"
-                    )));
-                }
-                if let [only] = parts[..]
-                    && let Some(name) = router_name(only)
-                {
-                    return router_column(name);
-                }
-                if parts.iter().any(|p| router_name(p).is_some()) {
-                    return Err(CliError::Usage(format!(
-                        "--fallback '{chain}': a router cannot be part of a fallback chain"
-                    )));
-                }
-                let chain = parts
-                    .iter()
-                    .map(|p| parse(p))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(crate::router::Target {
-                    label: parts.join(","),
-                    chain,
-                    router: None,
-                })
-            }
-        })
-        .collect()
-}
-
-fn router_column(name: &str) -> Result<crate::router::Target, CliError> {
-    if !valid_router_name(name) {
-        return Err(CliError::Usage(format!(
-            "router '{name}': names may use letters, digits, '-' and '_' only"
-        )));
-    }
-    Ok(router_target(name))
+    crate::router::columns::targets(providers, columns).map_err(CliError::Usage)
 }
 
 fn config_command(global: &GlobalArgs, args: &ConfigArgs) -> Result<u8, CliError> {

@@ -6,7 +6,7 @@ use crate::router::catalog_cache::CatalogCache;
 use crate::router::catalog_load::CatalogLoader;
 use crate::router::{Router, RouterError};
 
-use super::GlobalArgs;
+use super::{GlobalArgs, NetworkArgs};
 
 pub struct Setup {
     pub config: Config,
@@ -56,6 +56,25 @@ impl Setup {
             loader,
             warnings: dotenv_warning.into_iter().collect(),
         })
+    }
+
+    /// For commands that send requests (`compare`, `eval`): their retry and
+    /// stall flags over the config; warnings go to stderr, one line each.
+    pub fn load_for_requests(
+        global: &GlobalArgs,
+        network: &NetworkArgs,
+    ) -> Result<Setup, SetupError> {
+        let overrides = CliOverrides {
+            max_retries: network.max_retries,
+            idle_timeout_secs: network.idle_timeout,
+            request_timeout_secs: network.request_timeout,
+            ..CliOverrides::default()
+        };
+        let setup = Setup::load(global, &overrides)?;
+        for warning in &setup.warnings {
+            super::term::errln!("prism: warning: {}", crate::sanitize::Outside(warning));
+        }
+        Ok(setup)
     }
 
     pub fn config_path_description(&self) -> String {

@@ -23,8 +23,9 @@ pub struct PreferencesConfig {
     pub models: BTreeMap<String, ProviderPrefs>,
 }
 
-/// The keys of `ProviderPrefs`; any other key must be a model's table.
-const PREFERENCE_KEYS: [&str; 8] = [
+/// The keys of `ProviderPrefs` (also a suite's `[defaults]` may hold them);
+/// any other key of `[preferences]` must be a model's table.
+pub const PREFERENCE_KEYS: [&str; 8] = [
     "sort",
     "order",
     "only",
@@ -111,6 +112,8 @@ pub struct DiscoveryConfig {
 pub struct LimitsConfig {
     /// Warn before a turn whose estimated cost is above this many USD.
     pub warn_turn_cost_usd: Option<f64>,
+    /// `prism eval` asks before a run estimated above this many USD (default 1).
+    pub eval_confirm_usd: Option<f64>,
     /// The most text one answer may bring, in MiB (default 16).
     pub max_answer_mib: Option<u64>,
     /// The largest model catalog read, in MiB (default 32).
@@ -226,6 +229,15 @@ impl Config {
     /// Price discovered local models at $0 (`discovery::price_as_free`).
     pub fn discovery_free(&self) -> bool {
         self.file.discovery.free
+    }
+
+    /// The estimated run cost above which `prism eval` asks first.
+    pub fn eval_confirm_usd(&self) -> f64 {
+        self.file
+            .limits
+            .eval_confirm_usd
+            .filter(|usd| usd.is_finite() && *usd >= 0.0)
+            .unwrap_or(1.0)
     }
 
     /// The turn cost above which the workbench warns before sending.

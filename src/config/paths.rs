@@ -58,6 +58,11 @@ impl Paths {
     pub fn sessions_dir(&self) -> PathBuf {
         self.data_dir.join("sessions")
     }
+
+    /// Where `prism eval` keeps its run journals.
+    pub fn runs_dir(&self) -> PathBuf {
+        self.data_dir.join("runs")
+    }
 }
 
 #[cfg(test)]

@@ -55,6 +55,17 @@ pub enum StreamEvent {
     Failed(RouterError),
 }
 
+impl StreamEvent {
+    /// Text as it streams (content, reasoning, tool-call fragments), as
+    /// opposed to how the run goes.
+    pub fn is_delta(&self) -> bool {
+        matches!(
+            self,
+            StreamEvent::Reasoning(_) | StreamEvent::Content(_) | StreamEvent::ToolCall(_)
+        )
+    }
+}
+
 /// A fragment of a streamed tool call; fragments with the same index join.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ToolCallDelta {
@@ -319,7 +330,7 @@ impl RunResult {
 }
 
 /// Costs are exact decimals inside and plain JSON numbers outside.
-mod cost_serde {
+pub(crate) mod cost_serde {
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer, Serializer};
 

@@ -12,12 +12,14 @@ pub mod catalog;
 pub mod catalog_cache;
 pub mod catalog_load;
 pub mod chat;
+pub mod columns;
 pub mod complexity;
 pub mod discovery;
 pub mod endpoints;
 pub mod error;
 pub mod events;
 pub mod figures;
+pub mod finish;
 pub mod pacing;
 pub mod policy;
 pub mod preferences;
@@ -195,7 +197,40 @@ impl Router {
         events: Option<mpsc::Sender<StreamEvent>>,
         cancel: CancellationToken,
     ) -> RunResult {
-        run::run_target(self, target, messages, params, events.as_ref(), &cancel).await
+        run::run_target(
+            self,
+            target,
+            messages,
+            params,
+            events.as_ref(),
+            true,
+            &cancel,
+        )
+        .await
+    }
+
+    /// Like [`Router::run`], but `events` gets only how the run goes
+    /// (attempts, pacing waits, retries, start, first token, usage, the
+    /// end), never the text deltas: for listeners that read the text from
+    /// the result, such as `prism eval`, this saves an event per token.
+    pub async fn run_quietly(
+        &self,
+        target: &Target,
+        messages: &[ChatMessage],
+        params: &ChatParams,
+        events: mpsc::Sender<StreamEvent>,
+        cancel: CancellationToken,
+    ) -> RunResult {
+        run::run_target(
+            self,
+            target,
+            messages,
+            params,
+            Some(&events),
+            false,
+            &cancel,
+        )
+        .await
     }
 
     /// `GET {base}/models` of one provider: the raw body, for the catalog.

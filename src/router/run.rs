@@ -52,6 +52,7 @@ pub(super) async fn run_target(
     messages: &[ChatMessage],
     params: &ChatParams,
     tx: Option<&mpsc::Sender<StreamEvent>>,
+    deltas: bool,
     cancel: &CancellationToken,
 ) -> RunResult {
     let mut result = RunResult::new(target.label.clone());
@@ -113,6 +114,7 @@ pub(super) async fn run_target(
             attempt_number += 1;
             let mut out = Emitter {
                 tx,
+                deltas,
                 result: &mut result,
             };
             // A rate-limited model waits its turn before each attempt.
@@ -200,6 +202,7 @@ pub(super) async fn run_target(
                     };
                     let mut out = Emitter {
                         tx,
+                        deltas,
                         result: &mut result,
                     };
                     out.emit(StreamEvent::Retrying {
@@ -236,7 +239,11 @@ async fn finish_failed(
     error: RouterError,
     tx: Option<&mpsc::Sender<StreamEvent>>,
 ) {
-    let mut out = Emitter { tx, result };
+    let mut out = Emitter {
+        tx,
+        deltas: false,
+        result,
+    };
     out.emit(StreamEvent::Failed(error)).await;
 }
 

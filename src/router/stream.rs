@@ -22,13 +22,17 @@ use super::wire::{self, Chunk};
 /// Hands events to the listener (if any) and folds them into the result.
 pub(super) struct Emitter<'a> {
     pub tx: Option<&'a mpsc::Sender<StreamEvent>>,
+    /// Whether the listener wants text deltas too, or only how the run goes.
+    pub deltas: bool,
     pub result: &'a mut RunResult,
 }
 
 impl Emitter<'_> {
     pub async fn emit(&mut self, event: StreamEvent) {
         self.result.apply(&event);
-        if let Some(tx) = self.tx {
+        if let Some(tx) = self.tx
+            && (self.deltas || !event.is_delta())
+        {
             // A listener that went away (the CLI printing, the TUI closing)
             // must not stop the stream; the result still collects it.
             let _ = tx.send(event).await;

@@ -200,6 +200,36 @@ impl StreamReply {
         self
     }
 
+    /// The reply as one non-streamed chat completion: the content deltas
+    /// joined, the last finish reason and the usage chunk's usage.
+    pub fn as_completion(&self) -> Value {
+        let mut content = String::new();
+        let mut finish = Value::Null;
+        let mut usage = Value::Null;
+        let mut model = Value::Null;
+        for piece in &self.pieces {
+            let Piece::Data(data) = piece else { continue };
+            let Ok(chunk) = serde_json::from_str::<Value>(data) else {
+                continue;
+            };
+            if let Some(text) = chunk["choices"][0]["delta"]["content"].as_str() {
+                content.push_str(text);
+            }
+            if !chunk["choices"][0]["finish_reason"].is_null() {
+                finish = chunk["choices"][0]["finish_reason"].clone();
+            }
+            if chunk.get("usage").is_some() {
+                usage = chunk["usage"].clone();
+            }
+            model = chunk["model"].clone();
+        }
+        json!({
+            "id": "gen-fake-1", "object": "chat.completion", "created": 1_762_000_000, "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish}],
+            "usage": usage,
+        })
+    }
+
     /// The SSE bytes of the whole reply (without the end marker's effects).
     pub fn body_bytes(&self) -> Vec<u8> {
         let eol: &[u8] = if self.crlf { b"\r\n" } else { b"\n" };
@@ -315,6 +345,8 @@ pub struct RecordedRequest {
     pub path: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// When the request was read (for tests of backoff).
+    pub received_at: std::time::Instant,
 }
 
 impl RecordedRequest {
@@ -544,6 +576,7 @@ async fn read_request(socket: &mut TcpStream) -> std::io::Result<Option<Recorded
         path,
         headers,
         body: String::from_utf8_lossy(&body).to_string(),
+        received_at: std::time::Instant::now(),
     }))
 }
 
@@ -631,6 +664,14 @@ async fn respond(
     if let Reply::Hostile(hostile) = reply {
         reply = Reply::Hostile(hostile.answering(request));
     }
+    // A client that did not ask for a stream gets the whole answer as one
+    // JSON completion, as OpenAI-compatible servers do.
+    reply = match reply {
+        Reply::Stream(stream) if body.get("stream") != Some(&Value::Bool(true)) => {
+            Reply::status(200, stream.as_completion().to_string())
+        }
+        other => other,
+    };
     let streamed = matches!(reply, Reply::Stream(_));
     let served_model = body
         .get("model")

@@ -1,0 +1,482 @@
+//! `prism eval SUITE.toml`: load and check the suite, estimate the cost
+//! and ask before spending, run every cell concurrently with live progress
+//! on stderr, journal each result, then print the report and exit 0 only
+//! when everything passed (or every column reached `--fail-under`).
+
+use crate::cli::term::errln;
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::eval::budget::Budget;
+use crate::eval::events::EvalEvent;
+use crate::eval::execute::RouterExecutor;
+use crate::eval::journal::{self, Contents, Ending, Header, JournalWriter};
+use crate::eval::plan::{Plan, PlanInput};
+use crate::eval::record::CellKey;
+use crate::eval::report::{Format as ReportFormat, Report};
+use crate::eval::runs::RunStore;
+use crate::eval::scheduler::{self, Schedule};
+use crate::eval::suite::{LoadedSuite, Suite};
+use crate::eval::summary::{SummaryInput, summarize};
+use crate::router::catalog::Catalog;
+use crate::router::catalog_load::{Refresh, now_unix};
+use crate::router::pricing::{self, format_usd};
+use crate::sanitize::sanitize;
+
+use super::eval_estimate::{confirm, print_estimate};
+use super::eval_progress::Progress;
+use super::{CliError, EXIT_FAILED, EXIT_OK, EvalArgs, GlobalArgs, Setup};
+
+/// Exit status after an interrupt (128 + SIGINT), as shells expect.
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
+    let fail_under = args.fail_under.as_deref().map(parse_rate).transpose()?;
+    if args.concurrency == 0 {
+        return Err(CliError::Usage("--concurrency must be at least 1".into()));
+    }
+    let max_cost = args
+        .max_cost
+        .map(|usd| {
+            pricing::from_f64(usd)
+                .filter(|_| usd.is_finite() && usd >= 0.0)
+                .ok_or_else(|| CliError::Usage(format!("--max-cost {usd} is not an amount of USD")))
+        })
+        .transpose()?;
+    let setup = Setup::load_for_requests(global, &args.network)?;
+    let store = RunStore::new(setup.config.paths.runs_dir());
+
+    // The suite and the run: new, or one to finish.
+    let start = open_run(&store, &args)?;
+    let loaded = Arc::new(start.loaded);
+    let suite = &loaded.suite;
+    let policies = if suite.columns.iter().any(
+        |c| matches!(c, crate::eval::suite::ColumnDef::One(m) if m.trim().starts_with("router:")),
+    ) {
+        setup
+            .config
+            .policies()
+            .map_err(|e| CliError::Usage(e.to_string()))?
+    } else {
+        Vec::new()
+    };
+    let catalogs = Arc::new(load_catalogs(&setup, suite, &policies).await);
+    let config = &setup.config;
+    let plan = Plan::build(&PlanInput {
+        suite: &loaded,
+        providers: setup.router.providers(),
+        policies: &policies,
+        catalogs: &catalogs,
+        pacing: &setup.router.settings().pacing,
+        config_prefs: &|model| config.preferences_for(model),
+        concurrency: args.concurrency,
+    })
+    .map_err(|e| CliError::Usage(e.to_string()))?;
+    let plan = Arc::new(plan);
+
+    let done: HashSet<CellKey> = start
+        .contents
+        .as_ref()
+        .map(Contents::done)
+        .unwrap_or_default();
+    let cells: Vec<CellKey> = all_cells(suite)
+        .into_iter()
+        .filter(|c| !done.contains(c))
+        .collect();
+
+    let estimate = plan.estimate(&cells);
+    print_estimate(&estimate, plan.output_basis, cells.len(), done.len());
+    let total_estimate: Decimal = estimate.iter().filter_map(|c| c.cost_usd).sum();
+    if max_cost.is_some() {
+        let unbounded: Vec<&str> = plan
+            .labels
+            .iter()
+            .enumerate()
+            .filter(|(column, _)| {
+                cells.iter().any(|c| {
+                    c.column as usize == *column
+                        && plan.cost(*c).unbounded
+                        && plan.cost(*c).estimate_usd.is_some()
+                })
+            })
+            .map(|(_, label)| label.as_str())
+            .collect();
+        if !unbounded.is_empty() {
+            return Err(CliError::Usage(format!(
+                "--max-cost needs a bound on each answer's length: set max_tokens in the suite's [defaults] (no limit is known for {})",
+                unbounded.join(", ")
+            )));
+        }
+        let unpriced: Vec<&str> = estimate
+            .iter()
+            .filter(|c| c.unpriced > 0)
+            .map(|c| c.column.as_str())
+            .collect();
+        if !unpriced.is_empty() {
+            errln!(
+                "prism: warning: no known price for {}: their answers are not counted against --max-cost",
+                unpriced.join(", ")
+            );
+        }
+    }
+    if args.estimate {
+        return Ok(EXIT_OK);
+    }
+    if cells.is_empty() {
+        errln!("prism: nothing to run: every result of this run is in its journal");
+    } else {
+        confirm(total_estimate, config.eval_confirm_usd(), args.yes)?;
+    }
+
+    // The journal, then the run.
+    let (mut writer, run_id, earlier) = match start.contents {
+        Some(contents) => {
+            let writer =
+                JournalWriter::resume(&store.path_for(&start.run_id), &contents, now_unix())
+                    .await
+                    .map_err(|e| CliError::Io(e.to_string()))?;
+            (writer, start.run_id, contents.digests)
+        }
+        None => {
+            let header = Header {
+                schema_version: journal::SCHEMA_VERSION,
+                run_id: start.run_id.clone(),
+                created_at_unix: now_unix(),
+                suite_file: absolute(Path::new(&suite.path)).display().to_string(),
+                suite: suite.clone(),
+            };
+            let writer = JournalWriter::create(&store.path_for(&start.run_id), &header)
+                .await
+                .map_err(|e| CliError::Io(e.to_string()))?;
+            (writer, start.run_id, Vec::new())
+        }
+    };
+    errln!("prism: run {run_id} · journal {}", writer.path().display());
+
+    let cancel = CancellationToken::new();
+    let interrupt = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            interrupt.cancel();
+        }
+    });
+    let (events_tx, events_rx) = mpsc::channel::<EvalEvent>(1024);
+    let progress = Progress::spawn(events_rx, crate::cli::term::stderr_is_terminal());
+    let _ = events_tx
+        .send(EvalEvent::Planned {
+            total: suite.cells(),
+            done: done.len(),
+        })
+        .await;
+    let schedule = Schedule {
+        cells,
+        gate_of_column: plan.gate_of_column.clone(),
+        gates: plan.gates.clone(),
+        concurrency: args.concurrency,
+        budget: Budget::new(max_cost),
+    };
+    let executor = Arc::new(RouterExecutor {
+        router: setup.router.clone(),
+        suite: loaded.clone(),
+        plan: plan.clone(),
+        catalogs: catalogs.clone(),
+    });
+    let ran = scheduler::run(schedule, executor, &mut writer, &events_tx, &cancel).await;
+    drop(events_tx);
+    progress.finish().await;
+    let ending = Ending {
+        at_unix: now_unix(),
+        skipped_for_budget: ran.skipped_for_budget.len() as u64,
+        interrupted: ran.interrupted,
+    };
+    let _ = writer.ended(ending).await;
+    let journal_path = writer.path().to_path_buf();
+    let closed = writer.close().await;
+
+    let mut digests = earlier;
+    digests.extend(ran.digests);
+    digests.sort_by_key(|d| d.cell);
+    let labels = suite.column_labels();
+    let summary = summarize(&SummaryInput {
+        columns: &labels,
+        cases: suite.cases.len(),
+        repeat: suite.defaults.repeat,
+        digests: &digests,
+        volume: args.volume,
+    });
+    let report = Report {
+        run_id: &run_id,
+        suite,
+        digests: &digests,
+        summary: &summary,
+        journal: &journal_path,
+        skipped_for_budget: ran.skipped_for_budget.len() as u64,
+        interrupted: ran.interrupted,
+        volume: args.volume,
+    };
+    write_report(&report, args.format.into(), args.output.as_deref())?;
+    if let Some(budget) = max_cost {
+        errln!(
+            "prism: spent {} of --max-cost {}",
+            format_usd(ran.spent_usd),
+            format_usd(budget)
+        );
+    }
+    if let Err(error) = closed.and(ran.journal_error.map_or(Ok(()), Err)) {
+        errln!("prism: {}", sanitize(&error));
+        return Ok(EXIT_FAILED);
+    }
+    if ran.interrupted {
+        errln!("prism: interrupted: `prism eval --resume {run_id}` runs what is missing");
+        return Ok(EXIT_INTERRUPTED);
+    }
+    Ok(verdict(&summary, fail_under, &report))
+}
+
+/// 0 when every result passed (or every column reached `fail_under`) and
+/// nothing is missing, else 1.
+fn verdict(
+    summary: &[crate::eval::summary::ColumnSummary],
+    fail_under: Option<f64>,
+    report: &Report<'_>,
+) -> u8 {
+    let complete = summary.iter().all(|s| s.missing == 0) && report.skipped_for_budget == 0;
+    let good = match fail_under {
+        Some(rate) => summary
+            .iter()
+            .all(|s| s.pass_rate.is_some_and(|r| r >= rate)),
+        None => summary.iter().all(|s| s.passed == s.results),
+    };
+    if complete && good {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    }
+}
+
+/// "0.9", "90%" → 0.9.
+fn parse_rate(text: &str) -> Result<f64, CliError> {
+    let trimmed = text.trim();
+    let (number, scale) = match trimmed.strip_suffix('%') {
+        Some(n) => (n, 100.0),
+        None => (trimmed, 1.0),
+    };
+    number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .map(|v| v / scale)
+        .filter(|v| (0.0..=1.0).contains(v))
+        .ok_or_else(|| {
+            CliError::Usage(format!(
+                "--fail-under '{text}' must be a pass rate from 0 to 1 (or 0% to 100%)"
+            ))
+        })
+}
+
+struct Start {
+    run_id: String,
+    loaded: LoadedSuite,
+    /// The journal so far, when resuming.
+    contents: Option<Contents>,
+}
+
+fn open_run(store: &RunStore, args: &EvalArgs) -> Result<Start, CliError> {
+    let load_suite = |path: &Path| Suite::load(path).map_err(|e| CliError::Usage(e.to_string()));
+    let read = |id: &str| -> Result<Contents, CliError> {
+        journal::read(&store.path_for(id)).map_err(|e| CliError::Io(e.to_string()))
+    };
+    match (&args.resume, &args.suite) {
+        (None, None) => Err(CliError::Usage(
+            "no suite: `prism eval SUITE.toml` (or --resume RUN to finish a run)".into(),
+        )),
+        (None, Some(path)) => {
+            let mut loaded = load_suite(path)?;
+            if let Some(repeat) = args.repeat {
+                if !(1..=crate::eval::suite::MAX_REPEAT).contains(&repeat) {
+                    return Err(CliError::Usage(format!("--repeat must be from 1 to {}", crate::eval::suite::MAX_REPEAT)));
+                }
+                loaded.suite.defaults.repeat = repeat;
+            }
+            Ok(Start {
+                run_id: store.new_id(now_unix()),
+                loaded,
+                contents: None,
+            })
+        }
+        (Some(id), suite_path) if !id.is_empty() => {
+            let id = store.resolve(id).map_err(|e| CliError::Usage(e.to_string()))?;
+            let contents = read(&id)?;
+            if let Some(path) = suite_path {
+                let given = load_suite(path)?;
+                if !same_suite(&given.suite, &contents.header.suite) {
+                    return Err(CliError::Usage(format!(
+                        "{} changed since run {id} started: resume without the file (`prism eval --resume {id}`) or start a new run",
+                        path.display()
+                    )));
+                }
+            }
+            let loaded = LoadedSuite::from_suite(contents.header.suite.clone())
+                .map_err(|e| CliError::Io(format!("run {id}: its journal's suite: {e}")))?;
+            Ok(Start { run_id: id, loaded, contents: Some(contents) })
+        }
+        (Some(_), None) => Err(CliError::Usage(
+            "--resume without a run id needs the suite file: `prism eval SUITE.toml --resume` (or `--resume RUN`)".into(),
+        )),
+        (Some(_), Some(path)) => {
+            let given = load_suite(path)?;
+            let wanted = absolute(path).display().to_string();
+            let ids = store.ids().map_err(|e| CliError::Io(e.to_string()))?;
+            let latest = ids.iter().rev().find(|id| {
+                journal::read_header(&store.path_for(id)).is_ok_and(|h| h.suite_file == wanted)
+            });
+            let Some(id) = latest else {
+                return Err(CliError::Usage(format!("no run of {} to resume (`prism runs list` shows the runs)", path.display())));
+            };
+            let contents = read(id)?;
+            if !same_suite(&given.suite, &contents.header.suite) {
+                return Err(CliError::Usage(format!(
+                    "{} changed since run {id} started: resume it as it was (`prism eval --resume {id}`) or start a new run",
+                    path.display()
+                )));
+            }
+            Ok(Start {
+                run_id: id.clone(),
+                loaded: given,
+                contents: Some(contents),
+            })
+        }
+    }
+}
+
+/// Equal apart from how the file was named on the command line.
+fn same_suite(a: &Suite, b: &Suite) -> bool {
+    Suite {
+        path: String::new(),
+        column_lines: Vec::new(),
+        ..a.clone()
+    } == Suite {
+        path: String::new(),
+        column_lines: Vec::new(),
+        ..b.clone()
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Every cell, repeats outermost so early results cover every case and column.
+fn all_cells(suite: &Suite) -> Vec<CellKey> {
+    let mut cells = Vec::with_capacity(suite.cells());
+    for repeat in 0..suite.defaults.repeat {
+        for case in 0..suite.cases.len() as u32 {
+            for column in 0..suite.columns.len() as u16 {
+                cells.push(CellKey {
+                    case,
+                    column,
+                    repeat,
+                });
+            }
+        }
+    }
+    cells
+}
+
+/// The catalogs of every provider a column or router may send to, for prices.
+async fn load_catalogs(
+    setup: &Setup,
+    suite: &Suite,
+    policies: &[crate::router::policy::Policy],
+) -> BTreeMap<String, Catalog> {
+    let providers = setup.router.providers();
+    let mut wanted: Vec<String> = Vec::new();
+    let mut add = |reference: &str| {
+        if let Ok(model) = providers.parse_ref(reference)
+            && !wanted.contains(&model.provider)
+        {
+            wanted.push(model.provider);
+        }
+    };
+    for column in &suite.columns {
+        match column {
+            crate::eval::suite::ColumnDef::One(model) if model.trim().starts_with("router:") => {
+                for policy in policies {
+                    add(policy.default_model());
+                    for model in policy.priced_models() {
+                        add(model);
+                    }
+                }
+            }
+            crate::eval::suite::ColumnDef::One(model) => add(model),
+            crate::eval::suite::ColumnDef::Chain(models) => models.iter().for_each(|m| add(m)),
+        }
+    }
+    let mut catalogs = BTreeMap::new();
+    for provider in wanted {
+        let outcome = setup.loader.load(&provider, Refresh::IfStale).await;
+        for warning in &outcome.warnings {
+            errln!("prism: warning: {provider} catalog: {}", sanitize(warning));
+        }
+        if let Some(catalog) = outcome.catalog {
+            catalogs.insert(provider, catalog);
+        }
+    }
+    catalogs
+}
+
+/// The report to stdout, or to a file (written whole, then put in place).
+pub(super) fn write_report(
+    report: &Report<'_>,
+    format: ReportFormat,
+    output: Option<&Path>,
+) -> Result<(), CliError> {
+    let io = |e: std::io::Error| CliError::Io(format!("cannot write the report: {e}"));
+    match output {
+        None => {
+            let mut out = std::io::BufWriter::new(crate::cli::term::stdout());
+            report.write(format, &mut out).map_err(io)?;
+            out.flush().map_err(io)
+        }
+        Some(path) => {
+            let is_regular = std::fs::metadata(path).map_or(true, |m| m.is_file());
+            if !is_regular {
+                // A FIFO, a device, /dev/stdout: write straight into it.
+                let mut file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(io)?;
+                return report.write(format, &mut file).map_err(io);
+            }
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+            let written = (|| {
+                let mut file = std::io::BufWriter::new(std::fs::File::create(&temp)?);
+                report.write(format, &mut file)?;
+                file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+                std::fs::rename(&temp, path)
+            })();
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&temp);
+                return Err(CliError::Io(format!(
+                    "cannot write {}: {e}",
+                    path.display()
+                )));
+            }
+            Ok(())
+        }
+    }
+}

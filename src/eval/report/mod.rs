@@ -1,0 +1,180 @@
+//! A run's report in every format: text (the summary, the matrix of cases ×
+//! columns, the failures), JSON (a contract: every result, the summary and
+//! the total), Markdown (to paste into a review) and CSV (one row per
+//! result). Answers are streamed from the journal in cell order, so the
+//! report of a huge run needs no more memory than its summary.
+
+mod csv;
+mod json;
+mod markdown;
+mod text;
+
+use std::fs::File;
+use std::io::{self, BufReader, Write};
+use std::path::Path;
+
+use rust_decimal::Decimal;
+
+use crate::router::pricing::format_usd;
+
+use super::checks::clip;
+use super::journal::read_result_at;
+use super::record::{Digest, EvalResult, Outcome};
+use super::suite::Suite;
+use super::summary::ColumnSummary;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+    Csv,
+}
+
+/// Everything a report shows.
+pub struct Report<'a> {
+    pub run_id: &'a str,
+    pub suite: &'a Suite,
+    /// Every result's digest, in cell order.
+    pub digests: &'a [Digest],
+    pub summary: &'a [ColumnSummary],
+    /// The journal, for the answers (JSON and CSV).
+    pub journal: &'a Path,
+    pub skipped_for_budget: u64,
+    pub interrupted: bool,
+    /// Calls a day for the projection, when asked.
+    pub volume: Option<u64>,
+}
+
+impl Report<'_> {
+    pub fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
+        match format {
+            Format::Text => out.write_all(text::render(self).as_bytes()),
+            Format::Markdown => out.write_all(markdown::render(self).as_bytes()),
+            Format::Json => json::write(self, out),
+            Format::Csv => csv::write(self, out),
+        }
+    }
+
+    pub fn total_cost(&self) -> Option<Decimal> {
+        self.summary
+            .iter()
+            .filter_map(|s| s.cost_usd)
+            .reduce(|a, b| a.saturating_add(b))
+    }
+
+    /// Every full result, in cell order, read from the journal.
+    fn for_each_result(
+        &self,
+        mut each: impl FnMut(&EvalResult) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut file = BufReader::new(File::open(self.journal)?);
+        let mut line = Vec::new();
+        for digest in self.digests {
+            if let Some(result) = read_result_at(&mut file, digest.offset, &mut line)? {
+                each(&result)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Results per (case, column), in case order: for the matrix.
+    fn cells(&self) -> Vec<Vec<Vec<&Digest>>> {
+        let columns = self.suite.columns.len();
+        let mut grid = vec![vec![Vec::new(); columns]; self.suite.cases.len()];
+        for digest in self.digests {
+            if let Some(row) = grid.get_mut(digest.cell.case as usize)
+                && let Some(cell) = row.get_mut(digest.cell.column as usize)
+            {
+                cell.push(digest);
+            }
+        }
+        grid
+    }
+
+    /// The failed and errored results, one line each, in cell order.
+    fn failures(&self) -> Vec<(String, &Digest)> {
+        let labels = self.suite.column_labels();
+        self.digests
+            .iter()
+            .filter(|d| d.outcome != Outcome::Pass)
+            .map(|d| {
+                let case = &self.suite.cases[d.cell.case as usize].id;
+                let mut place = format!(
+                    "{} × {}",
+                    clip(case, 40),
+                    clip(&labels[d.cell.column as usize], 60)
+                );
+                if self.suite.defaults.repeat > 1 {
+                    place.push_str(&format!(" #{}", d.cell.repeat + 1));
+                }
+                (place, d)
+            })
+            .collect()
+    }
+}
+
+/// A matrix cell: pass/fail/error for one result, "2/3" for repeats.
+fn cell_text(results: &[&Digest], repeat: u32, marks: &Marks) -> String {
+    if results.is_empty() {
+        return marks.missing.into();
+    }
+    if repeat <= 1 {
+        return match results[0].outcome {
+            Outcome::Pass => marks.pass,
+            Outcome::Fail => marks.fail,
+            Outcome::Error => marks.error,
+        }
+        .into();
+    }
+    let passed = results
+        .iter()
+        .filter(|d| d.outcome == Outcome::Pass)
+        .count();
+    let errors = results
+        .iter()
+        .filter(|d| d.outcome == Outcome::Error)
+        .count();
+    let mut text = format!("{passed}/{}", results.len());
+    if errors > 0 {
+        text.push_str(&format!(" ({errors} {})", marks.error));
+    }
+    text
+}
+
+struct Marks {
+    pass: &'static str,
+    fail: &'static str,
+    error: &'static str,
+    missing: &'static str,
+}
+
+fn percent(rate: Option<f64>) -> String {
+    rate.map_or("-".into(), |r| format!("{:.1}%", r * 100.0))
+}
+
+fn interval(ci: Option<[f64; 2]>) -> String {
+    ci.map_or("-".into(), |[lo, hi]| {
+        format!("{:.0}–{:.0}%", lo * 100.0, hi * 100.0)
+    })
+}
+
+fn money(usd: Option<Decimal>) -> String {
+    usd.map_or("unknown".into(), format_usd)
+}
+
+/// A column's cost, with "+" when some results are unpriced (a floor).
+fn column_cost(summary: &ColumnSummary) -> String {
+    match (summary.cost_usd, summary.unpriced) {
+        (None, _) => "unknown".into(),
+        (Some(cost), 0) => format_usd(cost),
+        (Some(cost), _) => format!("{}+", format_usd(cost)),
+    }
+}
+
+fn ms(value: Option<f64>) -> String {
+    crate::units::duration(value.map(|v| v.round() as u64))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,150 @@
+//! One check table (`type`, `value`, or `file` for a schema) to its spec,
+//! with `{{vars}}` filled in text values and every type's value checked.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::super::checks::{CHECK_TYPES, CheckSpec};
+use super::parse::{Source, closest, join};
+use super::raw::{Node, Raw};
+use super::{SuiteError, template};
+
+const CHECK_KEYS: [&str; 3] = ["type", "value", "file"];
+
+/// One check table to its spec, with `{{vars}}` filled in string values.
+pub(super) fn check_spec(
+    source: &Source<'_>,
+    node: &Node,
+    field: &str,
+    vars: &BTreeMap<String, String>,
+) -> Result<CheckSpec, SuiteError> {
+    let table = source.table(node, field, &CHECK_KEYS)?;
+    let type_node = table.get("type").ok_or_else(|| {
+        source.error(
+            node,
+            &join(field, "type"),
+            format!("missing (one of: {})", CHECK_TYPES.join(", ")),
+        )
+    })?;
+    let kind = source.string(type_node, &join(field, "type"))?;
+    let value_field = join(field, "value");
+    let value = table.get("value");
+    let needs_value = |what: &str| {
+        value.ok_or_else(|| source.error(node, &value_field, format!("missing: {what}")))
+    };
+    let text = |what: &str| -> Result<String, SuiteError> {
+        let node = needs_value(what)?;
+        let raw = source.string(node, &value_field)?;
+        let filled = template::render(&raw, vars).map_err(|name| {
+            source.error(
+                node,
+                &value_field,
+                format!("{{{{{name}}}}} has no value in the case's vars"),
+            )
+        })?;
+        if filled.is_empty() {
+            return Err(source.error(node, &value_field, "is empty"));
+        }
+        Ok(filled)
+    };
+    let count = |what: &str| -> Result<u64, SuiteError> {
+        let node = needs_value(what)?;
+        Ok(source.integer(node, &value_field, 0, i64::MAX)? as u64)
+    };
+    if table.contains_key("file") && kind != "json_schema" {
+        return Err(source.error(
+            node,
+            &join(field, "file"),
+            "only json_schema checks read a file",
+        ));
+    }
+    let spec = match kind.as_str() {
+        "contains" => CheckSpec::Contains(text("the text to find")?),
+        "icontains" => CheckSpec::Icontains(text("the text to find, in any case")?),
+        "not_contains" => CheckSpec::NotContains(text("the text that must not appear")?),
+        "equals" => CheckSpec::Equals(text("the expected answer")?),
+        "starts_with" => CheckSpec::StartsWith(text("the expected start")?),
+        "regex" => CheckSpec::Regex(text("a regular expression")?),
+        "is_json" => {
+            if let Some(value) = value {
+                return Err(source.error(value, &value_field, "is_json takes no value"));
+            }
+            CheckSpec::IsJson
+        }
+        "json_schema" => CheckSpec::JsonSchema(schema(source, node, field, table)?),
+        "max_ttft_ms" => CheckSpec::MaxTtftMs(count("milliseconds")?),
+        "max_total_ms" => CheckSpec::MaxTotalMs(count("milliseconds")?),
+        "max_output_tokens" => CheckSpec::MaxOutputTokens(count("a number of tokens")?),
+        "max_cost_usd" => {
+            let node = needs_value("USD")?;
+            let usd = source.number(node, &value_field)?;
+            if usd < 0.0 {
+                return Err(source.error(node, &value_field, "must be 0 or more"));
+            }
+            CheckSpec::MaxCostUsd(usd)
+        }
+        "finish_reason" => CheckSpec::FinishReason(text("a finish reason such as \"stop\"")?),
+        other => {
+            let hint = closest(other, CHECK_TYPES.iter().copied())
+                .map_or(String::new(), |k| format!("; did you mean '{k}'?"));
+            return Err(source.error(
+                type_node,
+                &join(field, "type"),
+                format!(
+                    "unknown check type '{other}' (known: {}){hint}",
+                    CHECK_TYPES.join(", ")
+                ),
+            ));
+        }
+    };
+    Ok(spec)
+}
+
+/// A json_schema check's schema: `value` as a table, or `file` next to the suite.
+fn schema(
+    source: &Source<'_>,
+    node: &Node,
+    field: &str,
+    table: &BTreeMap<String, Node>,
+) -> Result<serde_json::Value, SuiteError> {
+    match (table.get("value"), table.get("file")) {
+        (Some(value), None) => match &value.value {
+            Raw::Table(_) | Raw::Bool(_) => Ok(value.value.to_json()),
+            other => Err(source.error(
+                value,
+                &join(field, "value"),
+                format!(
+                    "expected the schema as a table, found {}",
+                    other.type_name()
+                ),
+            )),
+        },
+        (None, Some(file_node)) => {
+            let relative = source.string(file_node, &join(field, "file"))?;
+            let path = source
+                .file
+                .parent()
+                .unwrap_or_else(|| Path::new("."))
+                .join(&relative);
+            let text = super::read_text(&path)
+                .map_err(|e| source.error(file_node, &join(field, "file"), e.to_string()))?;
+            serde_json::from_str(&text).map_err(|e| {
+                source.error(
+                    file_node,
+                    &join(field, "file"),
+                    format!("{}: not JSON: {e}", path.display()),
+                )
+            })
+        }
+        (Some(_), Some(file_node)) => Err(source.error(
+            file_node,
+            field,
+            "give the schema as `value` or as `file`, not both",
+        )),
+        (None, None) => Err(source.error(
+            node,
+            &join(field, "value"),
+            "missing: the schema as a table, or file = \"schema.json\"",
+        )),
+    }
+}

@@ -1,0 +1,61 @@
+//! What only the catalog knows, added to a finished column: the cost from
+//! catalog prices when the server reported none, and for an unknown model
+//! the closest ids the catalog lists. Shared by `compare` and `eval`.
+
+use std::collections::BTreeMap;
+
+use super::catalog::Catalog;
+use super::chat::Target;
+use super::error::ErrorKind;
+use super::events::RunResult;
+use super::provider::{ModelRef, Providers};
+
+/// Adds what only the catalog knows: computed costs and, for unknown
+/// models, the closest ids it lists.
+pub fn finish_result(
+    result: &mut RunResult,
+    target: &Target,
+    catalogs: &BTreeMap<String, Catalog>,
+    providers: &Providers,
+) {
+    let served_provider = result
+        .via
+        .clone()
+        .or_else(|| target.chain.first().map(|m| m.provider.clone()));
+    if let Some(catalog) = served_provider.as_ref().and_then(|p| catalogs.get(p))
+        && let Some(model) = catalog.get(result.priced_model()).or_else(|| {
+            // A served id may carry a date suffix the catalog lists without.
+            target.chain.iter().find_map(|m| catalog.get(&m.model))
+        })
+    {
+        result.apply_pricing(&model.pricing);
+    }
+    if let Some(error) = result.error.as_mut()
+        && error.kind == ErrorKind::UnknownModel
+    {
+        let suggestions: Vec<String> = target
+            .chain
+            .iter()
+            .filter(|m| {
+                catalogs
+                    .get(&m.provider)
+                    .is_some_and(|c| c.get(&m.model).is_none())
+            })
+            .flat_map(|m| {
+                let catalog = &catalogs[&m.provider];
+                catalog
+                    .closest_ids(&m.model, 3)
+                    .into_iter()
+                    .map(|id| providers.display_ref(&ModelRef::new(m.provider.clone(), id)))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        if !suggestions.is_empty() {
+            error.message = format!(
+                "{}; did you mean {}?",
+                error.message,
+                crate::sanitize::Outside(&suggestions.join(", "))
+            );
+        }
+    }
+}

@@ -84,8 +84,8 @@ pub async fn run(
         let messages = messages.clone();
         let mut params = params.clone();
         // The column's model table over the shared [preferences], the flags over both.
-        let first_model = target.label.split(',').next().unwrap_or_default();
-        *params.provider_prefs = flag_prefs.merged_over(&setup.config.preferences_for(first_model));
+        let config_prefs = setup.config.preferences_for(target.config_key());
+        *params.provider_prefs = flag_prefs.merged_over(&config_prefs);
         let cancel = cancel.child_token();
         runs.push(tokio::spawn(async move {
             router

@@ -9,6 +9,7 @@ mod eval_progress;
 mod leaderboard;
 mod models;
 pub mod preference_args;
+mod providers;
 mod report;
 mod route;
 mod runs;
@@ -122,6 +123,8 @@ pub enum Command {
     Route(RouteArgs),
     /// List the models a provider offers, with context sizes and prices.
     Models(ModelsArgs),
+    /// List the upstreams that serve one OpenRouter model: prices, context, uptime, recent speed.
+    Providers(ProvidersArgs),
     /// Show where prism reads its configuration, or print the default config.
     Config(ConfigArgs),
     /// The saved sessions: list, show, export or remove them.
@@ -329,6 +332,16 @@ pub struct ModelsArgs {
     pub local: bool,
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct ProvidersArgs {
+    /// The OpenRouter model, e.g. meta-llama/llama-3.3-70b-instruct.
+    #[arg(value_name = "MODEL")]
+    pub model: String,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SortArg {
     Price,
@@ -434,6 +447,7 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
         }
         Some(Command::Route(args)) => route::run(&cli.global, &args).await,
         Some(Command::Models(args)) => models::run(&cli.global, args).await,
+        Some(Command::Providers(args)) => providers::run(&cli.global, args).await,
         Some(Command::Config(args)) => config_command(&cli.global, &args),
         Some(Command::Sessions(args)) => sessions::run(args),
         Some(Command::Leaderboard(args)) => leaderboard::run(&args),

@@ -18,12 +18,11 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use super::Router;
 use super::error::{ErrorKind, RouterError};
 use super::figures::{self, RawNumber, checked};
-use super::preferences::ProviderPrefs;
 use super::pricing::Pricing;
 use super::provider::{ModelRef, ProviderKind};
-use super::{Router, Target};
 
 /// An endpoint list is a few KiB per upstream; a popular model has a few dozen.
 pub const MAX_ENDPOINTS_BODY_BYTES: usize = 1024 * 1024;
@@ -318,7 +317,9 @@ fn pricing(raw: Option<&RawValue>, who: &str, notes: &mut Vec<String>) -> (Prici
 /// OpenRouter's endpoint status: a small whole number, negative or zero.
 fn status_code(field: &str, json: &str) -> Result<Option<i64>, figures::Reason> {
     match json.trim() {
+        // Some of OpenRouter's SDK docs show a word ("default"): not a code.
         "null" => Ok(None),
+        text if text.starts_with('"') => Ok(None),
         text => text
             .parse::<i64>()
             .ok()
@@ -410,72 +411,34 @@ impl Router {
     }
 }
 
-/// One column per upstream of a model: the column, and the preferences that
-/// pin it (`only = [tag]`, `allow_fallbacks = false`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpstreamColumn {
-    pub target: Target,
-    pub pin: ProviderPrefs,
-    /// Who serves it, for people ("DeepInfra").
-    pub provider_name: String,
-}
-
-/// The preferences that pin a column to one upstream.
-pub fn pin_to(tag: &str) -> ProviderPrefs {
-    ProviderPrefs {
-        only: vec![tag.to_string()],
-        allow_fallbacks: Some(false),
-        ..ProviderPrefs::default()
-    }
-}
-
-/// Expands `model` (written `shown` by the user) into one pinned column per
-/// upstream in `list`, labelled "MODEL @ Upstream" (the slug instead when
-/// two upstreams share a name). Upstreams without a slug, or with one
-/// already taken, cannot be pinned apart: they are left out, with a note.
+/// One column per upstream of `written` (the model as the user wrote it),
+/// as columns are written: `MODEL@SLUG`, pinned to that upstream. Upstreams
+/// without a usable slug, or with one already taken, cannot be pinned
+/// apart: they are left out, with a note.
 pub fn upstream_columns(
-    model: &ModelRef,
-    shown: &str,
+    written: &str,
     list: &ModelEndpoints,
     notes: &mut Vec<String>,
-) -> Vec<UpstreamColumn> {
-    let mut columns: Vec<UpstreamColumn> = Vec::new();
+) -> Vec<String> {
+    let mut slugs: Vec<&str> = Vec::new();
     for endpoint in &list.endpoints {
-        let tag = endpoint.tag.trim();
-        if tag.is_empty() {
+        let slug = endpoint.tag.trim();
+        if !super::columns::valid_slug(slug) {
             notes.push(format!(
                 "{}: no slug to pin it by; left out",
                 endpoint.provider_name
             ));
-            continue;
-        }
-        if columns
-            .iter()
-            .any(|c| c.pin.only.first().map(String::as_str) == Some(tag))
-        {
+        } else if slugs.contains(&slug) {
             notes.push(format!(
-                "{}: its slug {tag} is listed twice; one column",
+                "{}: its slug {slug} is listed twice; one column",
                 endpoint.provider_name
             ));
-            continue;
-        }
-        let same_name = list
-            .endpoints
-            .iter()
-            .filter(|other| other.provider_name == endpoint.provider_name)
-            .count();
-        let upstream = if same_name > 1 {
-            tag
         } else {
-            endpoint.provider_name.as_str()
-        };
-        columns.push(UpstreamColumn {
-            target: Target::single(format!("{shown} @ {upstream}"), model.clone()),
-            pin: pin_to(tag),
-            provider_name: endpoint.provider_name.clone(),
-        });
+            slugs.push(slug);
+        }
     }
-    columns
+    let model = written.trim();
+    slugs.iter().map(|slug| format!("{model}@{slug}")).collect()
 }
 
 #[cfg(test)]

@@ -186,6 +186,18 @@ impl StreamReply {
         self
     }
 
+    /// Names `provider` as the upstream that serves (OpenRouter's `provider`
+    /// field of each chunk), instead of "FakeProvider".
+    pub fn served_by(mut self, provider: &str) -> Self {
+        let quoted = serde_json::to_string(provider).unwrap_or_default();
+        for piece in &mut self.pieces {
+            if let Piece::Data(data) = piece {
+                *data = data.replace("\"FakeProvider\"", &quoted);
+            }
+        }
+        self
+    }
+
     /// Replaces the usage chunk's cost by none (servers that report no cost).
     pub fn without_cost(mut self) -> Self {
         for piece in &mut self.pieces {
@@ -364,6 +376,8 @@ impl RecordedRequest {
 
 /// Builds a reply from a model id.
 type ReplyMaker = Arc<dyn Fn(&str) -> Reply + Send + Sync>;
+/// Builds a reply from a model id and the one upstream the request pins.
+type PinnedReplyMaker = Arc<dyn Fn(&str, &str) -> Reply + Send + Sync>;
 
 #[derive(Default)]
 struct State {
@@ -377,6 +391,11 @@ struct State {
     server_side_fallback: bool,
     /// Builds the reply for a model no script names.
     any_model: Option<ReplyMaker>,
+    /// Builds the reply for a request pinned to one upstream
+    /// (`provider.only = [slug]`), before scripts and `any_model`.
+    pinned: Option<PinnedReplyMaker>,
+    /// `GET /models/{author}/{slug}/endpoints` bodies by model id.
+    endpoints: HashMap<String, String>,
     /// When each streamed reply finished writing, by model.
     stream_ends: Vec<(String, std::time::Instant)>,
     /// `GET /generation?id=`: records by id, each with how many requests
@@ -447,6 +466,21 @@ impl FakeUpstream {
     /// Replies for every model without a script, built from its id.
     pub fn any_model(&self, reply: impl Fn(&str) -> Reply + Send + Sync + 'static) {
         self.state.lock().expect("state").any_model = Some(Arc::new(reply));
+    }
+
+    /// Replies for requests pinned to one upstream (`provider.only = [slug]`),
+    /// built from the model id and the slug.
+    pub fn any_pinned(&self, reply: impl Fn(&str, &str) -> Reply + Send + Sync + 'static) {
+        self.state.lock().expect("state").pinned = Some(Arc::new(reply));
+    }
+
+    /// The body of `GET /models/{model}/endpoints` (model as "author/slug").
+    pub fn endpoints(&self, model: &str, body: impl Into<String>) {
+        self.state
+            .lock()
+            .expect("state")
+            .endpoints
+            .insert(model.to_string(), body.into());
     }
 
     pub fn catalog(&self, body: impl Into<String>) {
@@ -610,6 +644,29 @@ async fn respond(
         };
         return write_reply(socket, reply).await;
     }
+    if request.method == "GET"
+        && let Some(model) = api_path
+            .strip_prefix("/models/")
+            .and_then(|rest| rest.strip_suffix("/endpoints"))
+    {
+        let body = state.lock().expect("state").endpoints.get(model).cloned();
+        let reply = match body {
+            Some(body) => Reply::status(200, body),
+            None => Reply::error(404, "Model not found"),
+        };
+        return write_reply(socket, reply).await;
+    }
+    if request.method == "HEAD" {
+        // As real servers do: the head of what GET would answer, no body.
+        let status = if api_path == "/models" { 200 } else { 404 };
+        let head = format!(
+            "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: 0\r\n\r\n",
+            reason(status)
+        );
+        socket.write_all(head.as_bytes()).await?;
+        socket.flush().await?;
+        return Ok(true);
+    }
     if request.method == "GET" && api_path == "/models" {
         let (catalog, hostile) = {
             let state = state.lock().expect("state");
@@ -638,7 +695,19 @@ async fn respond(
         candidates.extend(models.iter().filter_map(Value::as_str).map(str::to_string));
     }
     let mut reply = Reply::error(404, "No endpoints found for the requested model");
+    let pinned_slug = match body["provider"]["only"].as_array().map(Vec::as_slice) {
+        Some([Value::String(slug)]) => Some(slug.clone()),
+        _ => None,
+    };
+    let pinned = state.lock().expect("state").pinned.clone();
+    let pinned_reply = match (pinned, &pinned_slug, candidates.first()) {
+        (Some(make), Some(slug), Some(model)) => Some(make(model, slug)),
+        _ => None,
+    };
     for (i, model) in candidates.iter().enumerate() {
+        if pinned_reply.is_some() {
+            break;
+        }
         let next = {
             let mut state = state.lock().expect("state");
             let served = state.served.get(model).copied().unwrap_or(0);
@@ -660,6 +729,9 @@ async fn respond(
         if !(fallback && is_error && i + 1 < candidates.len()) {
             break;
         }
+    }
+    if let Some(pinned) = pinned_reply {
+        reply = pinned;
     }
     if let Reply::Hostile(hostile) = reply {
         reply = Reply::Hostile(hostile.answering(request));

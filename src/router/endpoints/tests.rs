@@ -182,59 +182,50 @@ fn variants_are_split_off_the_id() {
 }
 
 #[test]
-fn one_pinned_column_per_upstream_labelled_by_it() {
+fn one_pinned_column_per_upstream() {
     let parsed = parse_endpoints(&list(json!([
         upstream("DeepInfra", "deepinfra/fp8"),
         upstream("DeepInfra", "deepinfra/bf16"),
         upstream("Groq", "groq"),
         upstream("Groq", "groq"),
         upstream("Nameless", ""),
+        upstream("Hostile", "evil\u{1b}[2J"),
     ])))
     .expect("parses");
-    let model = ModelRef::new("openrouter", "a/model");
     let mut notes = Vec::new();
-    let columns = upstream_columns(&model, "a/model", &parsed, &mut notes);
-    let shown: Vec<(&str, &[String], Option<bool>)> = columns
-        .iter()
-        .map(|c| {
-            (
-                c.target.label.as_str(),
-                c.pin.only.as_slice(),
-                c.pin.allow_fallbacks,
-            )
-        })
-        .collect();
+    let columns = upstream_columns(" a/model ", &parsed, &mut notes);
     assert_eq!(
-        shown,
+        columns,
         vec![
-            (
-                "a/model @ deepinfra/fp8",
-                &["deepinfra/fp8".to_string()][..],
-                Some(false)
-            ),
-            (
-                "a/model @ deepinfra/bf16",
-                &["deepinfra/bf16".to_string()][..],
-                Some(false)
-            ),
-            ("a/model @ groq", &["groq".to_string()][..], Some(false)),
+            "a/model@deepinfra/fp8",
+            "a/model@deepinfra/bf16",
+            "a/model@groq"
         ]
-    );
-    assert!(
-        columns
-            .iter()
-            .all(|c| c.target.chain == vec![model.clone()])
     );
     assert_eq!(
         notes,
         vec![
             "Groq: its slug groq is listed twice; one column".to_string(),
             "Nameless: no slug to pin it by; left out".to_string(),
+            "Hostile: no slug to pin it by; left out".to_string(),
         ]
     );
-    // A name shared by no other upstream is the label.
-    let single = parse_endpoints(&list(json!([upstream("Groq", "groq")]))).expect("parses");
-    let columns = upstream_columns(&model, "a/model", &single, &mut Vec::new());
-    assert_eq!(columns[0].target.label, "a/model @ Groq");
-    assert_eq!(columns[0].pin, pin_to("groq"));
+    // Each goes through the column grammar to a pinned target.
+    let providers = crate::router::Providers::new(
+        vec![crate::router::Provider::new(
+            "openrouter",
+            "https://openrouter.ai/api/v1",
+        )],
+        "openrouter",
+    );
+    let args: Vec<_> = columns
+        .into_iter()
+        .map(crate::router::columns::ColumnArg::Model)
+        .collect();
+    let targets = crate::router::columns::targets(&providers, &args).expect("columns");
+    assert_eq!(targets[2].upstream.as_deref(), Some("groq"));
+    assert_eq!(
+        targets[2].chain,
+        vec![ModelRef::new("openrouter", "a/model")]
+    );
 }

@@ -129,7 +129,7 @@ pub fn apply_config(state: &mut AppState, config: crate::config::Config) {
     state.warn_turn_cost_usd = config.warn_turn_cost_usd();
     for pane in &mut state.panes {
         if pane.params.prefs.is_empty() {
-            pane.params.prefs = config.own_preferences_for(&pane.target.label);
+            pane.params.prefs = config.own_preferences_for(pane.target.config_key());
         }
     }
     state.config = std::sync::Arc::new(config);
@@ -369,6 +369,7 @@ fn parse_target(state: &AppState, label: &str) -> Option<Target> {
         label: label.to_string(),
         chain,
         router: None,
+        upstream: None,
     })
 }
 

@@ -670,6 +670,7 @@ fn a_fallback_chain_replaces_a_panes_target() {
                 ModelRef::new("ollama", "llama3.2:3b")
             ],
             router: None,
+            upstream: None,
         }
     );
 }

@@ -24,7 +24,9 @@ async fn setup() -> (FakeUpstream, DelayProxy) {
     (fake, proxy)
 }
 
-#[tokio::test]
+// Many threads, as the binary runs: hyper returns a warmed connection to
+// the pool from a task of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_prompt_reuses_the_connection_opened_while_typing() {
     let (fake, proxy) = setup().await;
     let router = router_for(&proxy.base_url(), ProviderKind::OpenRouter, fast_settings());
@@ -120,4 +122,33 @@ async fn an_unreachable_provider_is_reported_and_nothing_else_changes() {
         failures[0].kind,
         prism::router::ErrorKind::ConnectionRefused
     );
+}
+
+#[tokio::test]
+async fn a_stream_read_past_done_leaves_its_connection_for_the_next_prompt() {
+    let fake = FakeUpstream::start().await;
+    // The body's last chunk comes a moment after [DONE], as over a network.
+    fake.any_model(|model| {
+        Reply::Stream(StreamReply::tokens(model, &["Hi"]).end_delay(Duration::from_millis(20)))
+    });
+    let proxy = DelayProxy::start(fake.addr, HANDSHAKE).await;
+    let router = router_for(&proxy.base_url(), ProviderKind::OpenRouter, fast_settings());
+    let column = target("openrouter", &["a/model"]);
+    for _ in 0..3 {
+        let result = router
+            .run(
+                &column,
+                &messages(),
+                &ChatParams::default(),
+                None,
+                CancellationToken::new(),
+            )
+            .await;
+        assert!(result.is_ok(), "{:?}", result.error);
+        // A person's pause; the body's end is read meanwhile (a failure
+        // guard, not a measurement).
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert_eq!(fake.chat_requests().len(), 3);
+    assert_eq!(proxy.accepted(), 1, "a prompt paid for a new connection");
 }

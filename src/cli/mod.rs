@@ -171,6 +171,9 @@ pub struct EvalArgs {
     /// Project each column's daily and monthly cost at this many calls a day.
     #[arg(long, value_name = "CALLS_PER_DAY")]
     pub volume: Option<u64>,
+    /// Add one column per upstream of this OpenRouter model, each pinned to it (a new run only).
+    #[arg(long = "per-provider", value_name = "MODEL", conflicts_with = "resume")]
+    pub per_provider: Vec<String>,
     #[command(flatten)]
     pub network: NetworkArgs,
 }
@@ -274,6 +277,12 @@ pub struct CompareArgs {
     /// A router from the config file as one column: its rules pick the model for the prompt.
     #[arg(long = "router", value_name = "NAME")]
     pub routers: Vec<String>,
+    /// One column per upstream of this OpenRouter model, each pinned to it (after the -m columns).
+    #[arg(long = "per-provider", value_name = "MODEL")]
+    pub per_provider: Vec<String>,
+    /// This OpenRouter model via OpenRouter and straight from its own provider ([direct] in the config), side by side.
+    #[arg(long = "via-and-direct", value_name = "MODEL")]
+    pub via_and_direct: Vec<String>,
     #[command(flatten)]
     pub request: RequestArgs,
     #[command(flatten)]

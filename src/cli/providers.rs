@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::config::CliOverrides;
 use crate::router::catalog;
-use crate::router::endpoints::{Endpoint, ModelEndpoints, Percentiles};
+use crate::router::endpoints::{Endpoint, ModelEndpoints, Percentiles, upstream_columns};
 use crate::router::pricing::{Price, format_per_million};
 use crate::sanitize::Outside;
 
@@ -100,6 +100,37 @@ pub(super) async fn fetch(
     }
 }
 
+/// `--per-provider MODEL…` as columns: one `MODEL@SLUG` per upstream of
+/// each, in the server's order. An upstream that cannot be pinned is left
+/// out with a note; a model none of whose upstreams can is an error.
+pub(super) async fn per_provider_columns(
+    setup: &Setup,
+    models: &[String],
+) -> Result<Vec<String>, CliError> {
+    let mut columns = Vec::new();
+    for written in models {
+        let Some(list) = fetch(setup, written).await? else {
+            return Err(CliError::Io(format!(
+                "--per-provider {}: the upstream list is needed to make its columns",
+                written.trim()
+            )));
+        };
+        let mut notes = list.notes.clone();
+        let own = upstream_columns(written, &list, &mut notes);
+        for note in &notes {
+            errln!("prism: {}: {}", Outside(&list.id), Outside(note));
+        }
+        if own.is_empty() {
+            return Err(CliError::Usage(format!(
+                "--per-provider {}: OpenRouter lists no upstream that can be pinned",
+                written.trim()
+            )));
+        }
+        columns.extend(own);
+    }
+    Ok(columns)
+}
+
 fn row(endpoint: &Endpoint) -> Vec<String> {
     let dash = || "-".to_string();
     vec![
@@ -115,12 +146,22 @@ fn row(endpoint: &Endpoint) -> Vec<String> {
             .map_or_else(dash, catalog::format_context),
         format_per_million(endpoint.pricing.prompt),
         format_per_million(endpoint.pricing.completion),
-        median(endpoint.latency_last_30m_ms).map_or_else(dash, |ms| format!("{ms:.0}ms")),
+        median(endpoint.latency_last_30m_ms).map_or_else(dash, latency),
         median(endpoint.throughput_last_30m).map_or_else(dash, |rate| format!("{rate:.1}")),
         endpoint
             .uptime_last_30m
             .map_or_else(dash, |percent| format!("{percent:.1}%")),
     ]
+}
+
+/// Whole milliseconds; a figure under 10 ms keeps its fraction, so a
+/// latency that may really be in seconds (0.25) is never shown as "0ms".
+fn latency(ms: f64) -> String {
+    if ms < 10.0 {
+        format!("{}ms", (ms * 100.0).round() / 100.0)
+    } else {
+        format!("{ms:.0}ms")
+    }
 }
 
 fn median(percentiles: Option<Percentiles>) -> Option<f64> {

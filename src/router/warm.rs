@@ -19,6 +19,9 @@ pub const MAX_WARM_PER_PROVIDER: usize = 8;
 /// keeps it (the workbench warms while the user types).
 pub const POOL_IDLE: Duration = Duration::from_secs(90);
 
+/// How long a warmed connection is given to get back into the pool.
+const SETTLE: Duration = Duration::from_millis(5);
+
 /// How long a warming request may take; past it the prompt connects itself.
 const WARM_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -62,9 +65,12 @@ impl Router {
             }
         }
         let outcomes = futures_util::future::join_all(warming).await;
-        // hyper puts a connection whose HTTP/1.1 state is not idle yet back
-        // in the pool from a task of its own: let it run.
+        // A bodiless answer's connection goes back to the pool from a task
+        // of hyper's own once its HTTP/1.1 state is idle (a body's would be
+        // back before its end was read): give that task its moment, so a
+        // prompt sent right after finds the connection.
         tokio::task::yield_now().await;
+        tokio::time::sleep(SETTLE).await;
         outcomes
             .into_iter()
             .filter_map(Result::err)

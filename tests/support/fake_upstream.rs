@@ -57,6 +57,9 @@ pub struct StreamReply {
     /// One write per piece, never several pieces in one (the worst case for readers).
     pub write_each: bool,
     pub end: End,
+    /// A pause after `[DONE]` before the body's last chunk (servers that end
+    /// the body a moment after the stream).
+    pub end_delay: Duration,
     /// Extra response headers (e.g. OpenRouter's `X-Generation-Id`).
     pub headers: Vec<(String, String)>,
 }
@@ -72,6 +75,7 @@ impl StreamReply {
             rate_per_s: None,
             write_each: false,
             end: End::Done,
+            end_delay: Duration::ZERO,
             headers: Vec::new(),
         }
     }
@@ -164,6 +168,11 @@ impl StreamReply {
         self
     }
 
+    pub fn end_delay(mut self, delay: Duration) -> Self {
+        self.end_delay = delay;
+        self
+    }
+
     pub fn end(mut self, end: End) -> Self {
         self.end = end;
         self
@@ -193,6 +202,17 @@ impl StreamReply {
         for piece in &mut self.pieces {
             if let Piece::Data(data) = piece {
                 *data = data.replace("\"FakeProvider\"", &quoted);
+            }
+        }
+        self
+    }
+
+    /// Uses `id` as the generation id of every chunk (instead of "gen-fake-1").
+    pub fn generation_id(mut self, id: &str) -> Self {
+        let quoted = serde_json::to_string(id).unwrap_or_default();
+        for piece in &mut self.pieces {
+            if let Piece::Data(data) = piece {
+                *data = data.replace("\"gen-fake-1\"", &quoted);
             }
         }
         self
@@ -853,6 +873,7 @@ async fn write_stream(socket: &mut TcpStream, stream: StreamReply) -> std::io::R
     write_chunks(socket, &mut pending, split).await?;
     match stream.end {
         End::Done | End::NoDone => {
+            tokio::time::sleep(stream.end_delay).await;
             socket.write_all(b"0\r\n\r\n").await?;
             socket.flush().await?;
             Ok(true)

@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::router::catalog::Catalog;
 use crate::router::catalog_load::Refresh;
+use crate::router::direct;
 use crate::router::events::{CostSum, RunResult, StreamEvent};
 use crate::router::finish::finish_result;
 use crate::router::policy::RouteDecision;
@@ -33,17 +34,40 @@ pub async fn run(
     // Flags first, so a malformed --max-price fails before any request.
     let flag_prefs = args.preferences.to_prefs()?;
     let setup = Setup::load_for_requests(global, &args.network)?;
-    let columns = if order.is_empty() {
+    let expanded = !(args.per_provider.is_empty() && args.via_and_direct.is_empty());
+    let mut columns = if order.is_empty() && !expanded {
         super::model_columns(&setup.config.file.models)
     } else {
         order
     };
-    if columns.is_empty() {
+    if columns.is_empty() && !expanded {
         return Err(CliError::Usage(
             "no models to compare: pass -m MODEL (repeatable) or --fallback M1,M2".into(),
         ));
     }
-    let targets = super::targets(setup.router.providers(), &columns)?;
+    let providers = setup.router.providers();
+    let pairs = args
+        .via_and_direct
+        .iter()
+        .map(|model| direct::pair(providers, &setup.config.file.direct, model))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(CliError::Usage)?;
+    let per_provider = super::providers::per_provider_columns(&setup, &args.per_provider).await?;
+    columns.extend(per_provider.into_iter().map(ColumnArg::Model));
+    let mut targets = super::targets(providers, &columns)?;
+    // Each pair's two columns come last, routed then direct.
+    let first_pair = targets.len();
+    for pair in &pairs {
+        targets.extend([pair.routed.clone(), pair.direct.clone()]);
+    }
+    // Connections open while the prompt is read (typed on stdin, perhaps).
+    let warm = setup.router.clone();
+    let needed = crate::router::warm::connections_needed(&targets);
+    tokio::spawn(async move {
+        for error in warm.preconnect(&needed).await {
+            tracing::debug!(error = %error, "could not warm a connection");
+        }
+    });
     let policies = route::policies_for(&setup, &targets)?;
     let prompt = read_prompt(args.prompt.as_deref())?;
     // The catalogs loaded for price rules, reused below to price answers.
@@ -84,8 +108,8 @@ pub async fn run(
         let messages = messages.clone();
         let mut params = params.clone();
         // The column's model table over the shared [preferences], the flags over both.
-        let first_model = target.label.split(',').next().unwrap_or_default();
-        *params.provider_prefs = flag_prefs.merged_over(&setup.config.preferences_for(first_model));
+        let config_prefs = setup.config.preferences_for(target.config_key());
+        *params.provider_prefs = flag_prefs.merged_over(&config_prefs);
         let cancel = cancel.child_token();
         runs.push(tokio::spawn(async move {
             router
@@ -144,6 +168,7 @@ pub async fn run(
     for (result, target) in results.iter_mut().zip(&targets) {
         finish_result(result, target, &catalogs, setup.router.providers());
     }
+    let pair_figures = pair_figures(&setup, &pairs, &results[first_pair..], &mut catalogs).await;
 
     printer.finish()?;
     for result in &results {
@@ -167,22 +192,34 @@ pub async fn run(
             let mut stderr = term::stderr();
             writeln!(stderr)?;
             stderr.write_all(report::figures_table(&results).as_bytes())?;
+            for figures in &pair_figures {
+                writeln!(stderr)?;
+                stderr.write_all(report::pair_table(figures).as_bytes())?;
+            }
         }
         Format::Json => {
             // A total is only a total when no cost is missing.
             let sum = CostSum::of(&results);
-            let value = json!({
+            let mut value = json!({
                 "prompt": prompt,
                 "results": results,
                 "total_cost_usd": sum.exact_usd().map(pricing::to_f64),
                 "known_cost_usd": sum.known_usd.map(pricing::to_f64),
                 "unpriced_results": sum.unpriced,
             });
+            if !pair_figures.is_empty() {
+                value["via_and_direct"] = json!(pair_figures);
+            }
             report::write_json(&mut stdout, &value)?;
         }
         Format::Markdown => {
-            let report = report::markdown(&prompt, &results, args.reasoning);
-            stdout.write_all(report.as_bytes())?
+            let mut text = report::markdown(&prompt, &results, args.reasoning);
+            for figures in &pair_figures {
+                text.push_str("\n```\n");
+                text.push_str(&report::pair_table(figures));
+                text.push_str("```\n");
+            }
+            stdout.write_all(text.as_bytes())?;
         }
     }
     stdout.flush()?;
@@ -193,6 +230,47 @@ pub async fn run(
     } else {
         EXIT_FAILED
     })
+}
+
+/// The measured difference of each via-and-direct pair (`results` holds
+/// their columns, two per pair), priced from each side's catalog.
+async fn pair_figures(
+    setup: &Setup,
+    pairs: &[direct::Pair],
+    results: &[RunResult],
+    catalogs: &mut BTreeMap<String, Catalog>,
+) -> Vec<direct::PairFigures> {
+    let mut figures = Vec::with_capacity(pairs.len());
+    for (pair, results) in pairs.iter().zip(results.chunks(2)) {
+        let [routed, direct_result] = results else {
+            continue;
+        };
+        let price = |target: &Target| {
+            let model = target.chain.first()?;
+            Some((model.provider.clone(), model.model.clone()))
+        };
+        let sides = [price(&pair.routed), price(&pair.direct)];
+        for (provider, _) in sides.iter().flatten() {
+            if !catalogs.contains_key(provider) {
+                let outcome = setup.loader.load(provider, Refresh::IfStale).await;
+                if let Some(catalog) = outcome.catalog {
+                    catalogs.insert(provider.clone(), catalog);
+                }
+            }
+        }
+        let pricing = |side: &Option<(String, String)>| {
+            let (provider, model) = side.as_ref()?;
+            catalogs.get(provider)?.get(model).map(|m| &m.pricing)
+        };
+        figures.push(direct::figures(
+            pair,
+            routed,
+            direct_result,
+            pricing(&sides[0]),
+            pricing(&sides[1]),
+        ));
+    }
+    figures
 }
 
 /// Ctrl+C stops every column; what arrived is still reported, and the

@@ -10,6 +10,7 @@ mod eval_progress;
 mod leaderboard;
 mod models;
 pub mod preference_args;
+mod providers;
 mod report;
 mod route;
 mod runs;
@@ -123,6 +124,8 @@ pub enum Command {
     Route(RouteArgs),
     /// List the models a provider offers, with context sizes and prices.
     Models(ModelsArgs),
+    /// List the upstreams that serve one OpenRouter model: prices, context, uptime, recent speed.
+    Providers(ProvidersArgs),
     /// Show where prism reads its configuration, or print the default config.
     Config(ConfigArgs),
     /// The saved sessions: list, show, export or remove them.
@@ -200,6 +203,9 @@ pub struct EvalArgs {
     /// Project each column's daily and monthly cost at this many calls a day.
     #[arg(long, value_name = "CALLS_PER_DAY")]
     pub volume: Option<u64>,
+    /// Add one column per upstream of this OpenRouter model, each pinned to it (a new run only).
+    #[arg(long = "per-provider", value_name = "MODEL", conflicts_with = "resume")]
+    pub per_provider: Vec<String>,
     #[command(flatten)]
     pub network: NetworkArgs,
 }
@@ -303,6 +309,12 @@ pub struct CompareArgs {
     /// A router from the config file as one column: its rules pick the model for the prompt.
     #[arg(long = "router", value_name = "NAME")]
     pub routers: Vec<String>,
+    /// One column per upstream of this OpenRouter model, each pinned to it (after the -m columns).
+    #[arg(long = "per-provider", value_name = "MODEL")]
+    pub per_provider: Vec<String>,
+    /// This OpenRouter model via OpenRouter and straight from its own provider ([direct] in the config), side by side.
+    #[arg(long = "via-and-direct", value_name = "MODEL")]
+    pub via_and_direct: Vec<String>,
     #[command(flatten)]
     pub request: RequestArgs,
     #[command(flatten)]
@@ -360,6 +372,16 @@ pub struct ModelsArgs {
     /// Look for local servers (Ollama, LM Studio, llama.cpp, vLLM) and list their models.
     #[arg(long, conflicts_with_all = ["provider", "refresh"])]
     pub local: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ProvidersArgs {
+    /// The OpenRouter model, e.g. meta-llama/llama-3.3-70b-instruct.
+    #[arg(value_name = "MODEL")]
+    pub model: String,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -503,6 +525,7 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
         }
         Some(Command::Route(args)) => route::run(&cli.global, &args).await,
         Some(Command::Models(args)) => models::run(&cli.global, args).await,
+        Some(Command::Providers(args)) => providers::run(&cli.global, args).await,
         Some(Command::Config(args)) => config_command(&cli.global, &args),
         Some(Command::Sessions(args)) => sessions::run(args),
         Some(Command::Leaderboard(args)) => leaderboard::run(&args),
@@ -608,6 +631,7 @@ impl Command {
             Command::Compare(_) => "compare",
             Command::Route(_) => "route",
             Command::Models(_) => "models",
+            Command::Providers(_) => "providers",
             Command::Config(_) => "config",
             Command::Sessions(_) => "sessions",
             Command::Leaderboard(_) => "leaderboard",

@@ -7,9 +7,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use serde_json::value::RawValue;
-
 use super::error::{ErrorKind, RouterError};
+use super::figures::{RawNumber, checked};
 use super::provider::{Provider, ProviderKind};
 use super::{Router, figures, pricing};
 
@@ -153,9 +152,6 @@ fn usd(amount: f64) -> String {
     }
 }
 
-/// A number as the server wrote it, checked when it is read.
-type RawNumber = Option<Box<RawValue>>;
-
 /// `GenerationResponse.data` (OpenAPI spec); only what prism shows.
 #[derive(Deserialize)]
 struct WireGeneration {
@@ -210,20 +206,6 @@ struct WireRateLimit {
     #[serde(default)]
     requests: RawNumber,
     interval: Option<String>,
-}
-
-/// Reads one figure with `check`: its value, or None with the reason kept.
-fn checked<T>(
-    notes: &mut Vec<String>,
-    field: &str,
-    raw: &RawNumber,
-    check: impl Fn(&str, &str) -> Result<Option<T>, figures::Reason>,
-) -> Option<T> {
-    let raw = raw.as_ref()?;
-    check(field, raw.get()).unwrap_or_else(|reason| {
-        notes.push(format!("{reason}: shown as unknown"));
-        None
-    })
 }
 
 /// Parses a `/generation` body. A figure beyond belief is left out, with a
@@ -399,7 +381,7 @@ impl Router {
 
 /// Percent-encodes a query value (generation ids are `gen-…` in practice,
 /// but nothing from a server goes into a URL unescaped).
-fn query_escape(value: &str) -> String {
+pub(super) fn query_escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {

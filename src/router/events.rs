@@ -290,10 +290,16 @@ impl RunResult {
     }
 
     /// The served model when it is none of `asked` (a comma-separated
-    /// chain): a fallback, or the router's own choice, answered.
+    /// chain, or one model pinned to an upstream, `MODEL@SLUG`): a
+    /// fallback, or the router's own choice, answered.
     pub fn served_instead_of(&self, asked: &str) -> Option<&str> {
         let served = self.served_model.as_deref()?;
-        (!asked.split(',').any(|m| m.ends_with(served))).then_some(served)
+        let named = |m: &str| {
+            m.ends_with(served)
+                || m.rsplit_once('@')
+                    .is_some_and(|(id, _)| id.ends_with(served))
+        };
+        (!asked.split(',').any(named)).then_some(served)
     }
 
     /// Completion tokens (reasoning included): the server's count, else

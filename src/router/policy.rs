@@ -479,6 +479,7 @@ pub fn router_target(name: &str) -> Target {
         label: format!("{ROUTER_PREFIX}{name}"),
         chain: Vec::new(),
         router: Some(name.to_string()),
+        upstream: None,
     }
 }
 

@@ -102,10 +102,16 @@ async fn run_steps(
         return result;
     }
     let settings = router.settings();
-    // The privacy switch wins over every column's own choice.
-    let params = if settings.deny_data_collection {
+    // The privacy switch wins over every column's own choice, and a pinned
+    // column's upstream over its routing preferences.
+    let params = if settings.deny_data_collection || target.upstream.is_some() {
         let mut forced = params.clone();
-        forced.provider_prefs.deny_data_collection = Some(true);
+        if settings.deny_data_collection {
+            forced.provider_prefs.deny_data_collection = Some(true);
+        }
+        if let Some(slug) = &target.upstream {
+            forced.provider_prefs.pin_to(slug);
+        }
         Cow::Owned(forced)
     } else {
         Cow::Borrowed(params)

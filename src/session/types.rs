@@ -61,6 +61,9 @@ pub struct Column {
     /// A router column's router name (`router:NAME`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router: Option<String>,
+    /// The OpenRouter upstream the column is pinned to (`MODEL@SLUG`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream: Option<String>,
     #[serde(default)]
     pub params: SessionParams,
     /// "Model A"... in a blind session.
@@ -81,6 +84,7 @@ impl Column {
             label: self.label.clone(),
             chain: self.chain.clone(),
             router: self.router.clone(),
+            upstream: self.upstream.clone(),
         }
     }
 }

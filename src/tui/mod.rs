@@ -19,6 +19,7 @@ pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod warm;
 
 use crate::router::Target;
 use crate::session::Session;

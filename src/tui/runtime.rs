@@ -76,6 +76,8 @@ pub async fn run(
     let mut open_session = SessionHolder::new(&state.session.id);
     let mut last_draw: Option<Instant> = None;
     let mut next_tick = Instant::now() + CLOCK_INTERVAL;
+    let mut warmer = super::warm::Warmer::default();
+    warmer.follow(&state, &runner.services.router, std::time::Instant::now());
 
     for effect in initial {
         runner.run(effect, &mut tty, &mut input).await;
@@ -127,6 +129,7 @@ pub async fn run(
             }
         }
         open_session.follow(&state.session.id, &runner);
+        warmer.follow(&state, &runner.services.router, std::time::Instant::now());
     }
     runner.cancel_all();
     input.abort();

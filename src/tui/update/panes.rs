@@ -129,7 +129,7 @@ pub fn apply_config(state: &mut AppState, config: crate::config::Config) {
     state.warn_turn_cost_usd = config.warn_turn_cost_usd();
     for pane in &mut state.panes {
         if pane.params.prefs.is_empty() {
-            pane.params.prefs = config.own_preferences_for(&pane.target.label);
+            pane.params.prefs = config.own_preferences_for(pane.target.config_key());
         }
     }
     state.config = std::sync::Arc::new(config);
@@ -359,6 +359,13 @@ fn parse_target(state: &AppState, label: &str) -> Option<Target> {
     if let Some(name) = crate::router::policy::router_name(label.trim()) {
         return Some(crate::router::policy::router_target(name));
     }
+    // One model is read as columns are written, so `MODEL@SLUG` pins it.
+    if !label.contains(',') {
+        let column = crate::router::columns::ColumnArg::Model(label.to_string());
+        return crate::router::columns::targets(&state.providers, &[column])
+            .ok()
+            .and_then(|mut targets| targets.pop());
+    }
     let chain: Vec<ModelRef> = label
         .split(',')
         .map(str::trim)
@@ -369,6 +376,7 @@ fn parse_target(state: &AppState, label: &str) -> Option<Target> {
         label: label.to_string(),
         chain,
         router: None,
+        upstream: None,
     })
 }
 
@@ -388,9 +396,10 @@ pub fn apply_picker(
                 } else if let Some(target) = parse_target(state, &reference) {
                     let id = PaneId(state.next_pane);
                     state.next_pane += 1;
+                    let prefs = state.config.own_preferences_for(target.config_key());
                     let mut pane = PaneState::new(id, target);
                     pane.document.set_markdown(state.markdown);
-                    pane.params.prefs = state.config.own_preferences_for(&reference);
+                    pane.params.prefs = prefs;
                     kept.push(pane);
                 }
             }

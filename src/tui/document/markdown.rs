@@ -7,6 +7,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use super::line::{Flow, LineWriter, Roles, expand_tabs};
 use crate::sanitize::sanitize;
+use crate::tui::glyphs;
 use crate::tui::theme::TextStyle;
 
 /// An open code fence: its marker ('`' or '~'), run length and indentation.
@@ -249,9 +250,11 @@ fn needs_escape(content: &str) -> bool {
 }
 
 /// Parsed text can hold characters the source did not: `&#27;` decodes to
-/// ESC, so it goes through `sanitize` again; newlines and tabs become spaces.
+/// ESC and `&#8232;` to U+2028, so it goes through `sanitize` and the glyph
+/// rule again; newlines and tabs become spaces.
 fn push_parsed(text: &str, roles: Roles, line: &mut LineWriter) {
-    let clean = sanitize(text);
+    let sanitized = sanitize(text);
+    let clean = glyphs::for_screen(&sanitized);
     if clean.contains(['\n', '\t']) {
         let flat: String = clean
             .chars()

@@ -340,7 +340,7 @@ fn widths_zero_and_one_do_not_panic() {
 fn markdown_toggles_to_raw_text_and_back() {
     let mut doc = doc_with(BlockKind::Answer, "# T\n**b** and [l](http://u)\n\tx", 30);
     assert!(doc.markdown());
-    assert_eq!(rows(&doc), ["T", "b and l", "    x"]);
+    assert_eq!(rows(&doc), ["█ T", "b and l (http://u)", "    x"]);
     assert!(
         screen(&doc)[(0, 1)]
             .style()
@@ -352,7 +352,7 @@ fn markdown_toggles_to_raw_text_and_back() {
     assert_eq!(rows(&doc), ["# T", "**b** and [l](http://u)", "    x"]);
     assert_eq!(screen(&doc)[(0, 1)].style(), cell_style(TextStyle::Plain));
     doc.set_markdown(true);
-    assert_eq!(rows(&doc), ["T", "b and l", "    x"]);
+    assert_eq!(rows(&doc), ["█ T", "b and l (http://u)", "    x"]);
 }
 
 #[test]

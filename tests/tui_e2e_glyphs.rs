@@ -48,7 +48,6 @@ async fn overlays_over_tricky_unicode_leave_no_stray_characters() {
     let before = tmux.wait_for("the answer", Duration::from_secs(20), |s| {
         s.contains("LAST-LINE")
     });
-    let rows: Vec<&str> = before.lines().collect();
     // Each answer row, between the pane's borders, holds exactly this.
     let inner = |needle: &str| {
         before

@@ -4,10 +4,12 @@
 //! - `state`, `msg`, `update/`: the state, its messages and effects, the pure reducer.
 //! - `runtime`, `terminal`: the event loop and the terminal it owns.
 //! - `view/`, `document/`, `picker/`, `theme`, `layout`, `keymap`, `params`: what is drawn and how keys map.
+//! - `glyphs`: the rule that keeps the terminal and the buffer agreeing on every width.
 
 pub mod browser;
 pub mod diff;
 pub mod document;
+pub mod glyphs;
 pub mod keymap;
 pub mod layout;
 pub mod msg;

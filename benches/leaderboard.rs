@@ -46,6 +46,7 @@ fn history() -> Session {
                 label: target.label,
                 chain: target.chain,
                 router: None,
+                upstream: None,
                 params: SessionParams::default(),
                 blind_label: None,
                 active: true,

@@ -262,13 +262,19 @@ async fn every_compare_format_shows_server_strings_safely() {
         "{}",
         text.err()
     );
-    // The figures table: one row per model and the total, whatever the strings hold.
+    // The figures table: one row per model and the total, whatever the
+    // strings hold, then the legend of the retried column's figures.
     let table: Vec<&str> = text
         .err()
         .lines()
         .skip_while(|l| !l.starts_with("model"))
         .collect();
-    assert_eq!(table.len(), 4, "{}", text.err());
+    assert_eq!(table.len(), 5, "{}", text.err());
+    assert!(
+        table[4].starts_with("start→ttft, start→end: "),
+        "{}",
+        text.err()
+    );
     assert!(table[1].contains("stop␛]0;pwned␇"), "{}", table[1]);
 
     let markdown = compare(
@@ -368,7 +374,8 @@ async fn costs_beyond_belief_are_unknown_with_a_reason_and_the_text_is_kept() {
         .lines()
         .find(|l| l.starts_with("total"))
         .expect("total row");
-    assert!(total.ends_with("$0.0006"), "the known costs only: {total}");
+    // The known costs only, and it says it is a floor.
+    assert!(total.ends_with("$0.0006+ (5 unknown)"), "{total}");
 
     let json = compare(
         home.path(),
@@ -400,7 +407,10 @@ async fn costs_beyond_belief_are_unknown_with_a_reason_and_the_text_is_kept() {
         "the last of a repeated key"
     );
     assert_eq!(result(&value, 7)["cost_usd"], json!(0.0003));
-    assert_eq!(value["total_cost_usd"], json!(0.0006));
+    // Some costs are unknown: no total, the known part and how many are missing.
+    assert_eq!(value["total_cost_usd"], Value::Null);
+    assert_eq!(value["known_cost_usd"], json!(0.0006));
+    assert_eq!(value["unpriced_results"], json!(5));
 }
 
 #[tokio::test]
@@ -525,12 +535,14 @@ async fn replies_that_are_no_chat_completion_fail_in_one_line() {
     }
     let text = compare(home.path(), &fake, &[&args[..], &["q"]].concat()).await;
     text.expect(1);
+    // Failures go to stderr; stdout keeps answers only.
     assert!(
-        text.out()
-            .contains("[c/portal failed: malformed response: HTML page from the server"),
+        text.err()
+            .contains("prism: c/portal failed: malformed response: HTML page from the server"),
         "{}",
-        text.out()
+        text.err()
     );
+    assert!(!text.out().contains("failed"), "{}", text.out());
     assert!(!text.out().contains("<script>") && !text.err().contains("<script>"));
 }
 
@@ -592,7 +604,10 @@ async fn session_files_with_costs_beyond_belief_list_show_and_export_safely() {
         .iter()
         .find(|r| r.starts_with("20261124-153000-bad0"))
         .expect("listed");
-    assert!(bad.ends_with("$0.25+"), "the known cost, a floor: {bad}");
+    assert!(
+        bad.ends_with("$0.25+ (3 unknown)"),
+        "the known cost, a floor: {bad}"
+    );
     let list = prism(home.path(), &["sessions", "list", "--json"]).await;
     list.expect(0);
     assert_eq!(list.json()["sessions"].as_array().map(Vec::len), Some(2));

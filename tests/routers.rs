@@ -235,7 +235,8 @@ async fn route_prints_the_decision_without_sending() {
     assert_eq!(
         out.stdout,
         "router      saver\nmodel       premium/big\nrule        default\nreason      no rule matched\n\
-         tokens      ≈5\ncomplexity  0.102\n"
+         tokens      ≈5\ncomplexity  0.102\n\
+         skipped     short classification: no match for /(?i)\\bclassify\\b/\n"
     );
     assert!(fake.requests().is_empty(), "route sends nothing");
 }

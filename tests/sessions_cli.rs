@@ -65,6 +65,7 @@ fn column(id: u64, model: &str) -> Column {
         label: model.to_string(),
         chain: vec![ModelRef::new("openrouter", model)],
         router: None,
+        upstream: None,
         params: SessionParams::default(),
         blind_label: None,
         active: true,

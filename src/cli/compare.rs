@@ -14,7 +14,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::router::catalog::Catalog;
 use crate::router::catalog_load::Refresh;
-use crate::router::events::{RunResult, StreamEvent};
+use crate::router::direct;
+use crate::router::events::{CostSum, RunResult, StreamEvent};
 use crate::router::finish::finish_result;
 use crate::router::policy::RouteDecision;
 use crate::router::pricing;
@@ -34,17 +35,40 @@ pub async fn run(
     // Flags first, so a malformed --max-price fails before any request.
     let flag_prefs = args.preferences.to_prefs()?;
     let setup = Setup::load_for_requests(global, &args.network)?;
-    let columns = if order.is_empty() {
+    let expanded = !(args.per_provider.is_empty() && args.via_and_direct.is_empty());
+    let mut columns = if order.is_empty() && !expanded {
         super::model_columns(&setup.config.file.models)
     } else {
         order
     };
-    if columns.is_empty() {
+    if columns.is_empty() && !expanded {
         return Err(CliError::Usage(
             "no models to compare: pass -m MODEL (repeatable) or --fallback M1,M2".into(),
         ));
     }
-    let targets = super::targets(setup.router.providers(), &columns)?;
+    let providers = setup.router.providers();
+    let pairs = args
+        .via_and_direct
+        .iter()
+        .map(|model| direct::pair(providers, &setup.config.file.direct, model))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(CliError::Usage)?;
+    let per_provider = super::providers::per_provider_columns(&setup, &args.per_provider).await?;
+    columns.extend(per_provider.into_iter().map(ColumnArg::Model));
+    let mut targets = super::targets(providers, &columns)?;
+    // Each pair's two columns come last, routed then direct.
+    let first_pair = targets.len();
+    for pair in &pairs {
+        targets.extend([pair.routed.clone(), pair.direct.clone()]);
+    }
+    // Connections open while the prompt is read (typed on stdin, perhaps).
+    let warm = setup.router.clone();
+    let needed = crate::router::warm::connections_needed(&targets);
+    tokio::spawn(async move {
+        for error in warm.preconnect(&needed).await {
+            tracing::debug!(error = %error, "could not warm a connection");
+        }
+    });
     let policies = route::policies_for(&setup, &targets)?;
     let prompt = read_prompt(args.prompt.as_deref())?;
     // The catalogs loaded for price rules, reused below to price answers.
@@ -85,8 +109,8 @@ pub async fn run(
         let messages = messages.clone();
         let mut params = params.clone();
         // The column's model table over the shared [preferences], the flags over both.
-        let first_model = target.label.split(',').next().unwrap_or_default();
-        *params.provider_prefs = flag_prefs.merged_over(&setup.config.preferences_for(first_model));
+        let config_prefs = setup.config.preferences_for(target.config_key());
+        *params.provider_prefs = flag_prefs.merged_over(&config_prefs);
         let cancel = cancel.child_token();
         runs.push(tokio::spawn(async move {
             router
@@ -145,11 +169,22 @@ pub async fn run(
     for (result, target) in results.iter_mut().zip(&targets) {
         finish_result(result, target, &catalogs, setup.router.providers());
     }
+    let pair_figures = pair_figures(&setup, &pairs, &results[first_pair..], &mut catalogs).await;
 
-    printer.finish(&results)?;
+    printer.finish()?;
     for result in &results {
         for note in &result.notes {
             errln!("prism: {}: {}", Outside(&result.model), Outside(note));
+        }
+        if result.error.is_none()
+            && let Some(reason) = result.finish_reason.as_deref()
+            && let Some(why) = report::truncation(reason)
+        {
+            errln!(
+                "prism: {}: the answer was cut short ({why}, finish reason {})",
+                Outside(&result.model),
+                Outside(reason)
+            );
         }
     }
     let mut stdout = term::stdout();
@@ -158,16 +193,35 @@ pub async fn run(
             let mut stderr = term::stderr();
             writeln!(stderr)?;
             stderr.write_all(report::figures_table(&results).as_bytes())?;
+            for figures in &pair_figures {
+                writeln!(stderr)?;
+                stderr.write_all(report::pair_table(figures).as_bytes())?;
+            }
         }
         Format::Json => {
-            let value = json!({
+            // A total is only a total when no cost is missing.
+            let sum = CostSum::of(&results);
+            let mut value = json!({
                 "prompt": prompt,
                 "results": results,
-                "total_cost_usd": crate::router::events::total_cost(&results).map(pricing::to_f64),
+                "total_cost_usd": sum.exact_usd().map(pricing::to_f64),
+                "known_cost_usd": sum.known_usd.map(pricing::to_f64),
+                "unpriced_results": sum.unpriced,
             });
+            if !pair_figures.is_empty() {
+                value["via_and_direct"] = json!(pair_figures);
+            }
             report::write_json(&mut stdout, &value)?;
         }
-        Format::Markdown => stdout.write_all(report::markdown(&prompt, &results).as_bytes())?,
+        Format::Markdown => {
+            let mut text = report::markdown(&prompt, &results, args.reasoning);
+            for figures in &pair_figures {
+                text.push_str("\n```\n");
+                text.push_str(&report::pair_table(figures));
+                text.push_str("```\n");
+            }
+            stdout.write_all(text.as_bytes())?;
+        }
     }
     stdout.flush()?;
     Ok(if interrupted.load(std::sync::atomic::Ordering::SeqCst) {
@@ -177,6 +231,47 @@ pub async fn run(
     } else {
         EXIT_FAILED
     })
+}
+
+/// The measured difference of each via-and-direct pair (`results` holds
+/// their columns, two per pair), priced from each side's catalog.
+async fn pair_figures(
+    setup: &Setup,
+    pairs: &[direct::Pair],
+    results: &[RunResult],
+    catalogs: &mut BTreeMap<String, Catalog>,
+) -> Vec<direct::PairFigures> {
+    let mut figures = Vec::with_capacity(pairs.len());
+    for (pair, results) in pairs.iter().zip(results.chunks(2)) {
+        let [routed, direct_result] = results else {
+            continue;
+        };
+        let price = |target: &Target| {
+            let model = target.chain.first()?;
+            Some((model.provider.clone(), model.model.clone()))
+        };
+        let sides = [price(&pair.routed), price(&pair.direct)];
+        for (provider, _) in sides.iter().flatten() {
+            if !catalogs.contains_key(provider) {
+                let outcome = setup.loader.load(provider, Refresh::IfStale).await;
+                if let Some(catalog) = outcome.catalog {
+                    catalogs.insert(provider.clone(), catalog);
+                }
+            }
+        }
+        let pricing = |side: &Option<(String, String)>| {
+            let (provider, model) = side.as_ref()?;
+            catalogs.get(provider)?.get(model).map(|m| &m.pricing)
+        };
+        figures.push(direct::figures(
+            pair,
+            routed,
+            direct_result,
+            pricing(&sides[0]),
+            pricing(&sides[1]),
+        ));
+    }
+    figures
 }
 
 /// Ctrl+C stops every column; what arrived is still reported, and the
@@ -227,15 +322,24 @@ async fn fetch_generations(router: &Router, results: &mut [RunResult]) {
 
 /// Prints text-format output as it streams: the first unfinished column
 /// live, later ones buffered until their turn, so sections never interleave.
+/// Answers go to stdout and nothing else does: failures go to stderr (when
+/// the column's turn comes), and with `--reasoning` so does the reasoning,
+/// framed so it cannot run into the answer.
 struct LivePrinter {
     enabled: bool,
     reasoning: bool,
     labels: Vec<String>,
     buffers: Vec<String>,
+    /// Reasoning of a column that is not live yet, shown when it is.
+    thoughts: Vec<String>,
+    /// A failure of a column that is not live yet, reported when it is.
+    failures: Vec<Option<String>>,
     done: Vec<bool>,
     current: usize,
     sections: bool,
     header_printed: bool,
+    /// The live column's reasoning is open on stderr (its frame not closed).
+    thinking: bool,
     colour: bool,
 }
 
@@ -247,10 +351,13 @@ impl LivePrinter {
             reasoning,
             labels,
             buffers: vec![String::new(); count],
+            thoughts: vec![String::new(); count],
+            failures: vec![None; count],
             done: vec![false; count],
             current: 0,
             sections: count > 1,
             header_printed: false,
+            thinking: false,
             colour: term::stderr_is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         }
     }
@@ -262,6 +369,7 @@ impl LivePrinter {
         match event {
             StreamEvent::Content(text) => {
                 if index == self.current {
+                    self.end_thinking()?;
                     self.print_header()?;
                     let mut out = term::stdout();
                     out.write_all(sanitize(text).as_bytes())?;
@@ -270,12 +378,11 @@ impl LivePrinter {
                     self.buffers[index].push_str(&sanitize(text));
                 }
             }
-            StreamEvent::Reasoning(text) if self.reasoning && index == self.current => {
-                let mut err = term::stderr();
-                if self.colour {
-                    err.dim(text)?;
+            StreamEvent::Reasoning(text) if self.reasoning => {
+                if index == self.current {
+                    self.think(text)?;
                 } else {
-                    err.write_all(sanitize(text).as_bytes())?;
+                    self.thoughts[index].push_str(text);
                 }
             }
             StreamEvent::Queued { wait_ms } => {
@@ -296,16 +403,11 @@ impl LivePrinter {
                 );
             }
             StreamEvent::Failed(error) => {
-                let line = format!(
-                    "\n[{} failed: {}]\n",
-                    Outside(&self.labels[index]),
-                    Outside(&error.message)
-                );
+                self.failures[index] = Some(error.message.clone());
                 if index == self.current {
+                    self.end_thinking()?;
                     self.print_header()?;
-                    term::stdout().write_all(line.as_bytes())?;
-                } else {
-                    self.buffers[index].push_str(&line);
+                    self.report_failure(index);
                 }
                 self.done[index] = true;
                 self.advance()?;
@@ -321,10 +423,52 @@ impl LivePrinter {
             | StreamEvent::Attempting { .. }
             | StreamEvent::Started { .. }
             | StreamEvent::FirstToken { .. }
+            | StreamEvent::FirstAnswerToken { .. }
             | StreamEvent::ToolCall(_)
             | StreamEvent::Usage { .. } => {}
         }
         Ok(())
+    }
+
+    /// Reasoning of the live column on stderr, opened by a frame line.
+    fn think(&mut self, text: &str) -> std::io::Result<()> {
+        let mut err = term::stderr();
+        if !self.thinking {
+            self.thinking = true;
+            let label = if self.sections {
+                format!(" of {}", Outside(&self.labels[self.current]))
+            } else {
+                String::new()
+            };
+            writeln!(err, "── reasoning{label} ──")?;
+        }
+        if self.colour {
+            err.dim(text)?;
+        } else {
+            err.write_all(sanitize(text).as_bytes())?;
+        }
+        err.flush()
+    }
+
+    /// Closes the live column's reasoning frame, if one is open.
+    fn end_thinking(&mut self) -> std::io::Result<()> {
+        if std::mem::take(&mut self.thinking) {
+            let mut err = term::stderr();
+            writeln!(err, "\n── end of reasoning ──")?;
+            err.flush()?;
+        }
+        Ok(())
+    }
+
+    /// A column's failure, once, on stderr.
+    fn report_failure(&mut self, index: usize) {
+        if let Some(message) = self.failures[index].take() {
+            errln!(
+                "prism: {} failed: {}",
+                Outside(&self.labels[index]),
+                Outside(&message)
+            );
+        }
     }
 
     fn print_header(&mut self) -> std::io::Result<()> {
@@ -346,26 +490,43 @@ impl LivePrinter {
     /// Moves the live section forward past every finished column.
     fn advance(&mut self) -> std::io::Result<()> {
         while self.current < self.labels.len() && self.done[self.current] {
+            self.catch_up()?;
+            self.end_thinking()?;
             self.print_header()?;
             let mut out = term::stdout();
             out.write_all(std::mem::take(&mut self.buffers[self.current]).as_bytes())?;
             writeln!(out)?;
             out.flush()?;
             drop(out);
+            self.report_failure(self.current);
             self.current += 1;
             self.header_printed = false;
-            if self.current < self.labels.len() && !self.buffers[self.current].is_empty() {
-                self.print_header()?;
-                let mut out = term::stdout();
-                out.write_all(std::mem::take(&mut self.buffers[self.current]).as_bytes())?;
-                out.flush()?;
+            if self.current < self.labels.len() {
+                self.catch_up()?;
             }
         }
         Ok(())
     }
 
+    /// Shows what a column that just became live gathered while it waited:
+    /// its reasoning (on stderr), then its answer so far.
+    fn catch_up(&mut self) -> std::io::Result<()> {
+        let thought = std::mem::take(&mut self.thoughts[self.current]);
+        if !thought.is_empty() {
+            self.think(&thought)?;
+        }
+        if !self.buffers[self.current].is_empty() {
+            self.end_thinking()?;
+            self.print_header()?;
+            let mut out = term::stdout();
+            out.write_all(std::mem::take(&mut self.buffers[self.current]).as_bytes())?;
+            out.flush()?;
+        }
+        Ok(())
+    }
+
     /// Flushes anything left (a column whose task ended without a final event).
-    fn finish(&mut self, _results: &[RunResult]) -> std::io::Result<()> {
+    fn finish(&mut self) -> std::io::Result<()> {
         if !self.enabled {
             return Ok(());
         }

@@ -56,7 +56,15 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
     let store = RunStore::new(setup.config.paths.runs_dir());
 
     // The suite and the run: new, or one to finish.
-    let start = open_run(&store, &args)?;
+    let mut start = open_run(&store, &args)?;
+    // A new run's upstream columns are part of its suite from here on (the
+    // journal keeps them, so a resume asks the same upstreams).
+    let pinned = super::providers::per_provider_columns(&setup, &args.per_provider).await?;
+    start
+        .loaded
+        .suite
+        .columns
+        .extend(pinned.into_iter().map(crate::eval::suite::ColumnDef::One));
     let loaded = Arc::new(start.loaded);
     let suite = &loaded.suite;
     let is_router =

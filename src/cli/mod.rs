@@ -3,6 +3,7 @@
 //! the same routing core as the workbench.
 
 mod compare;
+mod docs;
 mod eval;
 mod eval_estimate;
 mod eval_progress;
@@ -10,6 +11,7 @@ mod leaderboard;
 mod models;
 pub mod preference_args;
 mod prompt;
+mod providers;
 mod report;
 mod route;
 mod runs;
@@ -123,6 +125,8 @@ pub enum Command {
     Route(RouteArgs),
     /// List the models a provider offers, with context sizes and prices.
     Models(ModelsArgs),
+    /// List the upstreams that serve one OpenRouter model: prices, context, uptime, recent speed.
+    Providers(ProvidersArgs),
     /// Show where prism reads its configuration, or print the default config.
     Config(ConfigArgs),
     /// The saved sessions: list, show, export or remove them.
@@ -133,6 +137,37 @@ pub enum Command {
     Eval(Box<EvalArgs>),
     /// The eval runs: list, show, remove or compare them.
     Runs(RunsArgs),
+    /// Print a shell completion script (bash, zsh or fish) to stdout.
+    #[command(
+        after_help = "bash: prism completions bash > ~/.local/share/bash-completion/completions/prism\n\
+                            zsh:  prism completions zsh > ~/.zfunc/_prism  (with fpath+=~/.zfunc before compinit)\n\
+                            fish: prism completions fish > ~/.config/fish/completions/prism.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to stdout, or a command's own page (prism man compare).
+    #[command(after_help = "prism man > ~/.local/share/man/man1/prism.1\n\
+                            prism man compare > ~/.local/share/man/man1/prism-compare.1")]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// A command whose page to print (compare, eval, models…); none for prism(1).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: CompletionShell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -169,6 +204,9 @@ pub struct EvalArgs {
     /// Project each column's daily and monthly cost at this many calls a day.
     #[arg(long, value_name = "CALLS_PER_DAY")]
     pub volume: Option<u64>,
+    /// Add one column per upstream of this OpenRouter model, each pinned to it (a new run only).
+    #[arg(long = "per-provider", value_name = "MODEL", conflicts_with = "resume")]
+    pub per_provider: Vec<String>,
     #[command(flatten)]
     pub network: NetworkArgs,
 }
@@ -272,13 +310,20 @@ pub struct CompareArgs {
     /// A router from the config file as one column: its rules pick the model for the prompt.
     #[arg(long = "router", value_name = "NAME")]
     pub routers: Vec<String>,
+    /// One column per upstream of this OpenRouter model, each pinned to it (after the -m columns).
+    #[arg(long = "per-provider", value_name = "MODEL")]
+    pub per_provider: Vec<String>,
+    /// This OpenRouter model via OpenRouter and straight from its own provider ([direct] in the config), side by side.
+    #[arg(long = "via-and-direct", value_name = "MODEL")]
+    pub via_and_direct: Vec<String>,
     #[command(flatten)]
     pub request: RequestArgs,
     #[command(flatten)]
     pub network: NetworkArgs,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// In text format, also print the models' reasoning (to stderr).
+    /// Show the models' reasoning too: in text format on stderr, framed apart from the
+    /// answer on stdout; in the Markdown report above each answer (JSON always has it).
     #[arg(long)]
     pub reasoning: bool,
     #[command(flatten)]
@@ -328,6 +373,16 @@ pub struct ModelsArgs {
     /// Look for local servers (Ollama, LM Studio, llama.cpp, vLLM) and list their models.
     #[arg(long, conflicts_with_all = ["provider", "refresh"])]
     pub local: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ProvidersArgs {
+    /// The OpenRouter model, e.g. meta-llama/llama-3.3-70b-instruct.
+    #[arg(value_name = "MODEL")]
+    pub model: String,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -452,18 +507,33 @@ pub const EXIT_USAGE: u8 = 2;
 /// Runs a headless command. `matches` gives the order of `-m` and `--fallback`.
 pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
     let outcome = match cli.command {
-        Some(Command::Compare(args)) => {
+        Some(Command::Compare(mut args)) => {
             let sub = matches.subcommand_matches("compare").unwrap_or(matches);
-            let order = column_order(sub, &args.models, &args.fallback, &args.routers);
-            compare::run(&cli.global, *args, order).await
+            let mut order = column_order(matches, &cli.open.models, &cli.open.fallback, &[]);
+            order.extend(column_order(
+                sub,
+                &args.models,
+                &args.fallback,
+                &args.routers,
+            ));
+            match flags_before_compare(&cli.open, &mut args.request) {
+                Ok(()) => compare::run(&cli.global, *args, order).await,
+                Err(err) => Err(err),
+            }
+        }
+        Some(ref command) if !workbench_flags(&cli.open).is_empty() => {
+            Err(refuse_flags_before(&cli.open, command))
         }
         Some(Command::Route(args)) => route::run(&cli.global, &args).await,
         Some(Command::Models(args)) => models::run(&cli.global, args).await,
+        Some(Command::Providers(args)) => providers::run(&cli.global, args).await,
         Some(Command::Config(args)) => config_command(&cli.global, &args),
         Some(Command::Sessions(args)) => sessions::run(args),
         Some(Command::Leaderboard(args)) => leaderboard::run(&args),
         Some(Command::Eval(args)) => eval::run(&cli.global, *args).await,
         Some(Command::Runs(args)) => runs::run(args),
+        Some(Command::Completions(args)) => docs::completions(args.shell),
+        Some(Command::Man(args)) => docs::man(args.command.as_deref()),
         None => {
             let order = column_order(matches, &cli.open.models, &cli.open.fallback, &[]);
             workbench::run(&cli.global, &cli.open, order).await
@@ -479,6 +549,97 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> ExitCode {
         Err(CliError::Io(message)) => {
             term::errln!("prism: {}", Outside(&message));
             ExitCode::from(EXIT_FAILED)
+        }
+    }
+}
+
+/// The workbench flags set on the command line (they come before any command).
+fn workbench_flags(open: &OpenArgs) -> Vec<&'static str> {
+    let request = &open.request;
+    [
+        (!open.models.is_empty(), "-m/--model"),
+        (!open.fallback.is_empty(), "--fallback"),
+        (request.system.is_some(), "--system"),
+        (request.temperature.is_some(), "--temperature"),
+        (request.max_tokens.is_some(), "--max-tokens"),
+        (open.resume.is_some(), "--resume"),
+        (open.blind, "--blind"),
+    ]
+    .into_iter()
+    .filter_map(|(set, name)| set.then_some(name))
+    .collect()
+}
+
+/// `prism -m a --temperature 0.2 compare …` means what it says: the columns
+/// come first, the request flags apply (unless `compare` sets them too).
+/// The flags only the workbench has are refused.
+fn flags_before_compare(open: &OpenArgs, request: &mut RequestArgs) -> Result<(), CliError> {
+    let workbench_only: Vec<&str> = [(open.resume.is_some(), "--resume"), (open.blind, "--blind")]
+        .into_iter()
+        .filter_map(|(set, name)| set.then_some(name))
+        .collect();
+    if !workbench_only.is_empty() {
+        return Err(CliError::Usage(format!(
+            "{} only opens the workbench; `compare` has no such flag (run prism without a command to use it)",
+            workbench_only.join(" and ")
+        )));
+    }
+    let before = &open.request;
+    let twice = [
+        (
+            before.system.is_some() && request.system.is_some(),
+            "--system",
+        ),
+        (
+            before.temperature.is_some() && request.temperature.is_some(),
+            "--temperature",
+        ),
+        (
+            before.max_tokens.is_some() && request.max_tokens.is_some(),
+            "--max-tokens",
+        ),
+    ];
+    if let Some((_, name)) = twice.iter().find(|(both, _)| *both) {
+        return Err(CliError::Usage(format!(
+            "{name} is given both before and after `compare`: give it once"
+        )));
+    }
+    request.system = request.system.take().or_else(|| before.system.clone());
+    request.temperature = request.temperature.or(before.temperature);
+    request.max_tokens = request.max_tokens.or(before.max_tokens);
+    Ok(())
+}
+
+/// Workbench flags before a command that does not take them.
+fn refuse_flags_before(open: &OpenArgs, command: &Command) -> CliError {
+    let flags = workbench_flags(open);
+    let (verb, it) = if flags.len() == 1 {
+        ("is a workbench flag", "it")
+    } else {
+        ("are workbench flags", "them")
+    };
+    CliError::Usage(format!(
+        "{} {verb}, and `{}` does not take {it}: drop {it}, or run prism without a command",
+        flags.join(", "),
+        command.name()
+    ))
+}
+
+impl Command {
+    /// The command's name as typed.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Compare(_) => "compare",
+            Command::Route(_) => "route",
+            Command::Models(_) => "models",
+            Command::Providers(_) => "providers",
+            Command::Config(_) => "config",
+            Command::Sessions(_) => "sessions",
+            Command::Leaderboard(_) => "leaderboard",
+            Command::Eval(_) => "eval",
+            Command::Runs(_) => "runs",
+            Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
         }
     }
 }

@@ -127,8 +127,32 @@ fn model_json(model: &ModelInfo) -> serde_json::Value {
         "free": model.is_free(),
         "usd_per_1m_input": per_million(model.pricing.prompt),
         "usd_per_1m_output": per_million(model.pricing.completion),
-        "pricing": model.pricing,
+        "pricing": pricing_json(&model.pricing),
     })
+}
+
+/// USD per token as plain decimal strings, as the server writes them
+/// (`"0.0000025"`), null when unknown; the optional prices only when set.
+fn pricing_json(pricing: &pricing::Pricing) -> serde_json::Value {
+    let price = |p: pricing::Price| match p {
+        pricing::Price::Known(usd) => json!(usd.normalize().to_string()),
+        pricing::Price::Unknown => serde_json::Value::Null,
+    };
+    let mut value = json!({
+        "prompt": price(pricing.prompt),
+        "completion": price(pricing.completion),
+    });
+    for (name, extra) in [
+        ("request", pricing.request),
+        ("internal_reasoning", pricing.internal_reasoning),
+        ("input_cache_read", pricing.input_cache_read),
+        ("input_cache_write", pricing.input_cache_write),
+    ] {
+        if let Some(extra) = extra {
+            value[name] = price(extra);
+        }
+    }
+    value
 }
 
 /// `prism models --local`: probes the local servers' usual ports (as the
@@ -158,6 +182,20 @@ async fn local(setup: &Setup, args: &ModelsArgs) -> Result<u8, CliError> {
             ),
         }
     }
+    if candidates.is_empty() {
+        errln!(
+            "prism: discovery is off ([discovery] enabled = false in the config): nothing was probed"
+        );
+    } else if found.is_empty() {
+        let tried: Vec<String> = candidates
+            .iter()
+            .map(|(name, url)| format!("{} at {}", Outside(name), Outside(url)))
+            .collect();
+        errln!(
+            "prism: no local model server found; tried {} (start one, or set its port in [discovery] ports)",
+            tried.join(", ")
+        );
+    }
     let mut out = term::stdout();
     if args.json {
         let servers: Vec<serde_json::Value> = catalogs
@@ -171,7 +209,7 @@ async fn local(setup: &Setup, args: &ModelsArgs) -> Result<u8, CliError> {
             })
             .collect();
         report::write_json(&mut out, &json!({ "servers": servers }))?;
-    } else {
+    } else if !catalogs.is_empty() {
         let mut rows = Vec::new();
         for (_, catalog) in &catalogs {
             let mut models = selected(catalog, args);
@@ -188,9 +226,7 @@ async fn local(setup: &Setup, args: &ModelsArgs) -> Result<u8, CliError> {
         out.write_all(table.as_bytes())?;
     }
     out.flush()?;
-    if candidates.is_empty() {
-        errln!("discovery is off ([discovery] enabled = false in the config)");
-    } else {
+    if !found.is_empty() {
         let names: Vec<String> = found
             .iter()
             .map(|f| {
@@ -203,10 +239,9 @@ async fn local(setup: &Setup, args: &ModelsArgs) -> Result<u8, CliError> {
             })
             .collect();
         errln!(
-            "{} of {} local servers found{}{}",
+            "{} of {} local servers found: {}",
             found.len(),
             candidates.len(),
-            if names.is_empty() { "" } else { ": " },
             names.join(", ")
         );
     }

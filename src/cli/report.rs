@@ -3,11 +3,13 @@
 //! sanitised here, whoever built it: a value from outside cannot start a
 //! row, move the cursor or hide a character.
 
-use crate::router::events::{CostSource, RunResult, total_cost};
+use crate::router::direct::PairFigures;
+use crate::router::events::{CostSource, CostSum, RunResult};
 use crate::router::policy::RouteDecision;
-use crate::router::pricing::format_usd;
+use crate::router::pricing::{Price, Pricing, format_per_million, format_usd};
 use crate::sanitize::{Outside, one_line, sanitize};
 use crate::units;
+use rust_decimal::Decimal;
 
 pub use crate::table::table;
 
@@ -62,74 +64,237 @@ pub fn write_json(
     Ok(())
 }
 
-/// The figures table printed after a text comparison.
-pub fn figures_table(results: &[RunResult]) -> String {
-    let header = [
-        "model",
-        "served by",
-        "ttft",
-        "total",
-        "tok/s",
-        "tokens",
-        "cost",
-        "status",
+/// One figure column of a comparison: its header in text and Markdown,
+/// whether it is numeric (right-aligned), and its cell.
+struct FigureColumn {
+    header: &'static str,
+    markdown: &'static str,
+    numeric: bool,
+    cell: fn(&RunResult) -> String,
+}
+
+/// Whether a column waited before its answering attempt (pacing, earlier
+/// attempts, backoff): then the figures from the start differ from its own.
+fn waited(result: &RunResult) -> bool {
+    let gap = result
+        .start_total_ms
+        .zip(result.total_ms)
+        .map_or(0, |(start, own)| start.saturating_sub(own));
+    result.attempts.len() > 1 || gap >= 100
+}
+
+/// A reasoning model whose answer started after its first token.
+fn answered_later(result: &RunResult) -> bool {
+    result
+        .first_answer_ms
+        .zip(result.ttft_ms)
+        .is_some_and(|(answer, first)| answer > first)
+}
+
+/// The figure columns of these results: the optional ones only when some
+/// column has the figure.
+fn figure_columns(results: &[RunResult], status: bool) -> Vec<FigureColumn> {
+    let column = |header, markdown, numeric, cell| FigureColumn {
+        header,
+        markdown,
+        numeric,
+        cell,
+    };
+    let mut columns = vec![
+        column(
+            "model",
+            "Model",
+            false,
+            result_title as fn(&RunResult) -> String,
+        ),
+        column("served by", "Served by", false, served_by),
+        column("ttft", "TTFT", true, |r| units::duration(r.ttft_ms)),
     ];
-    let mut rows: Vec<Vec<String>> = results
-        .iter()
-        .map(|r| {
-            vec![
-                result_title(r),
-                served_by(r),
-                units::duration(r.ttft_ms),
-                units::duration(r.total_ms),
-                units::rate(r.tokens_per_s),
-                r.tokens_text(),
-                format_cost(r),
-                status(r),
-            ]
-        })
-        .collect();
-    if results.len() > 1 {
-        let total = total_cost(results).map_or("unknown".into(), format_usd);
-        rows.push(vec![
-            "total".into(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            total,
-            String::new(),
-        ]);
+    if results.iter().any(answered_later) {
+        columns.push(column("answer", "Answer", true, |r| {
+            units::duration(r.first_answer_ms)
+        }));
     }
-    let mut right = vec![false, false, true, true, true, true, true, false];
-    let mut header = header.to_vec();
     if has_overhead(results) {
         // After ttft, the figure it is read against.
-        header.insert(3, "overhead");
-        right.insert(3, true);
-        for (row, result) in rows.iter_mut().zip(results.iter().map(Some).chain([None])) {
-            row.insert(
-                3,
-                result.map_or(String::new(), |r| format_overhead(r.overhead_ms)),
-            );
-        }
+        columns.push(column("overhead", "Overhead", true, |r| {
+            format_overhead(r.overhead_ms)
+        }));
     }
-    table(&header, &rows, &right)
+    columns.push(column("total", "Total", true, |r| {
+        units::duration(r.total_ms)
+    }));
+    if results.iter().any(waited) {
+        columns.push(column("start→ttft", "Start→TTFT", true, |r| {
+            units::duration(r.start_ttft_ms)
+        }));
+        columns.push(column("start→end", "Start→end", true, |r| {
+            units::duration(r.start_total_ms)
+        }));
+    }
+    columns.push(column("tok/s", "Tokens/s", true, RunResult::rate_text));
+    columns.push(column(
+        "tokens",
+        "Tokens in→out",
+        true,
+        RunResult::tokens_text,
+    ));
+    columns.push(column("cost", "Cost", true, format_cost));
+    if status {
+        columns.push(column("status", "Status", false, self::status));
+    }
+    columns
 }
 
-fn status(result: &RunResult) -> String {
+/// What the figures' marks mean, one line each, for the marks in use.
+fn legend(results: &[RunResult]) -> Vec<&'static str> {
+    let mut lines = Vec::new();
+    if results.iter().any(answered_later) {
+        lines.push("answer: time to the first answer token, after the reasoning (ttft counts the first token of either).");
+    }
+    if results.iter().any(waited) {
+        lines.push("start→ttft, start→end: from the start, with pacing, retries and backoff; ttft and total: the answering attempt's own.");
+    }
+    if results
+        .iter()
+        .any(|r| r.cost_source == Some(CostSource::Computed))
+    {
+        lines.push("~ cost computed from catalog prices; the others are what the server reported.");
+    }
+    if results
+        .iter()
+        .any(|r| r.completion_count().is_some_and(|c| !c.exact))
+    {
+        lines.push("~ tokens estimated from the text (about 4 characters a token): the server sent no count.");
+    }
+    if results.iter().any(|r| CostSum::of([r]).unpriced > 0) && results.len() > 1 {
+        lines.push("+ a floor: the total leaves out the answers whose cost is unknown.");
+    }
+    lines
+}
+
+/// The figures table printed after a text comparison, and what its marks mean.
+pub fn figures_table(results: &[RunResult]) -> String {
+    let columns = figure_columns(results, true);
+    let mut rows: Vec<Vec<String>> = results
+        .iter()
+        .map(|r| columns.iter().map(|c| (c.cell)(r)).collect())
+        .collect();
+    if results.len() > 1 {
+        let mut total = vec![String::new(); columns.len()];
+        total[0] = "total".into();
+        if let Some(cost) = columns.iter().position(|c| c.header == "cost") {
+            total[cost] = CostSum::of(results).label();
+        }
+        rows.push(total);
+    }
+    let header: Vec<&str> = columns.iter().map(|c| c.header).collect();
+    let right: Vec<bool> = columns.iter().map(|c| c.numeric).collect();
+    let mut out = table(&header, &rows, &right);
+    for line in legend(results) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// A via-and-direct pair side by side: time to first token, this prompt's
+/// cost, the catalogs' prices per 1M tokens, each with routed − direct, and
+/// the hop OpenRouter's `/generation` record implies.
+pub fn pair_table(figures: &PairFigures) -> String {
+    let signed_ms = |ms: Option<i64>| match ms {
+        Some(ms) if ms >= 0 => format!("+{}", units::duration_ms(ms.unsigned_abs())),
+        other => format_overhead(other),
+    };
+    let usd = |amount: Option<Decimal>| amount.map_or("unknown".into(), format_usd);
+    let signed_usd = |amount: Option<Decimal>| match amount {
+        Some(amount) if !amount.is_sign_negative() => format!("+{}", format_usd(amount)),
+        other => usd(other),
+    };
+    let per_million = |prices: Option<&Pricing>, pick: fn(&Pricing) -> Price| {
+        prices.map_or("?".into(), |p| format_per_million(pick(p)))
+    };
+    let signed_per_million = |amount: Option<Decimal>| match amount {
+        Some(amount) if !amount.is_sign_negative() => format!("+${}", amount.normalize()),
+        Some(amount) => format!("-${}", amount.abs().normalize()),
+        None => "?".into(),
+    };
+    let (routed, direct) = (
+        figures.routed_prices.as_ref(),
+        figures.direct_prices.as_ref(),
+    );
+    let rows = vec![
+        vec![
+            "ttft".into(),
+            units::duration(figures.routed_ttft_ms),
+            units::duration(figures.direct_ttft_ms),
+            signed_ms(figures.ttft_difference_ms),
+        ],
+        vec![
+            "hop (/generation)".into(),
+            format_overhead(figures.hop_ms),
+            String::new(),
+            String::new(),
+        ],
+        vec![
+            "cost".into(),
+            usd(figures.routed_cost_usd),
+            usd(figures.direct_cost_usd),
+            signed_usd(figures.cost_difference_usd),
+        ],
+        vec![
+            "$/1M in".into(),
+            per_million(routed, |p| p.prompt),
+            per_million(direct, |p| p.prompt),
+            signed_per_million(figures.markup.prompt_per_1m_usd),
+        ],
+        vec![
+            "$/1M out".into(),
+            per_million(routed, |p| p.completion),
+            per_million(direct, |p| p.completion),
+            signed_per_million(figures.markup.completion_per_1m_usd),
+        ],
+    ];
+    let title = format!(
+        "via OpenRouter vs direct: {} / {}\n",
+        one_line(&figures.model),
+        one_line(&figures.direct)
+    );
+    title
+        + &table(
+            &["", "via OpenRouter", "direct", "routed − direct"],
+            &rows,
+            &[false, true, true, true],
+        )
+}
+
+/// How a column ended: "stop", "failed: rate_limited", and an answer cut
+/// short says so ("cut: max tokens (length)").
+pub fn status(result: &RunResult) -> String {
     match &result.error {
         Some(error) => format!("failed: {}", error.kind.as_str()),
-        None => result
-            .finish_reason
-            .clone()
-            .unwrap_or_else(|| "done".into()),
+        None => match result.finish_reason.as_deref() {
+            Some(reason) => match truncation(reason) {
+                Some(why) => format!("cut: {why} ({})", Outside(reason)),
+                None => one_line(reason).into_owned(),
+            },
+            None => "done".into(),
+        },
     }
 }
 
-/// A report a person would paste into a document.
-pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
+/// Why an answer stopped short, for the finish reasons that mean it did.
+pub fn truncation(finish_reason: &str) -> Option<&'static str> {
+    match finish_reason {
+        "length" | "max_tokens" => Some("max tokens"),
+        "content_filter" => Some("content filter"),
+        _ => None,
+    }
+}
+
+/// A report a person would paste into a document; with `reasoning`, each
+/// answer's reasoning too, quoted above it.
+pub fn markdown(prompt: &str, results: &[RunResult], reasoning: bool) -> String {
     let mut out = String::from("# prism comparison\n\n## Prompt\n\n");
     for line in sanitize(prompt).lines() {
         out.push_str("> ");
@@ -156,10 +321,29 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
                 escape_inline(&served_by(result))
             ));
         }
+        let thought = sanitize(&result.reasoning);
+        if reasoning && !thought.trim().is_empty() {
+            out.push_str("**Reasoning**\n\n");
+            for line in thought.trim_end().lines() {
+                out.push_str("> ");
+                out.push_str(line);
+                out.push('\n');
+            }
+            out.push_str("\n**Answer**\n\n");
+        }
         let text = sanitize(&result.text);
         if !text.trim().is_empty() {
             out.push_str(text.trim_end());
             out.push_str("\n\n");
+        }
+        if result.error.is_none()
+            && let Some(reason) = result.finish_reason.as_deref()
+            && let Some(why) = truncation(reason)
+        {
+            out.push_str(&format!(
+                "> **Cut short** ({why}, finish reason {}): the answer may be incomplete.\n\n",
+                escape_inline(reason)
+            ));
         }
         if let Some(error) = &result.error {
             out.push_str(&format!(
@@ -173,48 +357,43 @@ pub fn markdown(prompt: &str, results: &[RunResult]) -> String {
         }
     }
     out.push_str("## Figures\n\n");
-    let overhead = has_overhead(results);
-    let (overhead_head, overhead_rule) = if overhead {
-        (" Overhead |", "---:|")
-    } else {
-        ("", "")
-    };
-    out.push_str(&format!(
-        "| Model | Served by | TTFT |{overhead_head} Total | Tokens/s | Tokens in→out | Cost |\n"
+    let columns = figure_columns(results, false);
+    let cells = |row: Vec<String>| format!("| {} |\n", row.join(" | "));
+    out.push_str(&cells(
+        columns.iter().map(|c| c.markdown.to_string()).collect(),
     ));
-    out.push_str(&format!(
-        "|---|---|---:|{overhead_rule}---:|---:|---:|---:|\n"
-    ));
+    let rule: Vec<&str> = columns
+        .iter()
+        .map(|c| if c.numeric { "---:" } else { "---" })
+        .collect();
+    out.push_str(&format!("|{}|\n", rule.join("|")));
     for result in results {
-        let overhead_cell = if overhead {
-            format!(" {} |", format_overhead(result.overhead_ms))
-        } else {
-            String::new()
-        };
-        out.push_str(&format!(
-            "| {} | {} | {} |{} {} | {} | {} | {} |\n",
-            escape_cell(&result_title(result)),
-            escape_cell(&served_by(result)),
-            units::duration(result.ttft_ms),
-            overhead_cell,
-            units::duration(result.total_ms),
-            units::rate(result.tokens_per_s),
-            result.tokens_text(),
-            format_cost(result),
+        out.push_str(&cells(
+            columns
+                .iter()
+                .map(|c| escape_cell(&(c.cell)(result)))
+                .collect(),
         ));
     }
     if results.len() > 1 {
-        let total = total_cost(results).map_or("unknown".into(), format_usd);
-        let blank = if overhead { " |" } else { "" };
-        out.push_str(&format!("| **Total** | | |{blank} | | | {total} |\n"));
+        let row = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match (i, c.header) {
+                (0, _) => "**Total**".to_string(),
+                (_, "cost") => CostSum::of(results).label(),
+                _ => String::new(),
+            })
+            .collect();
+        out.push_str(&cells(row));
     }
-    if results
-        .iter()
-        .any(|r| r.cost_source == Some(CostSource::Computed))
-    {
-        out.push_str(
-            "\n~ cost computed from catalog prices; the others are what the server reported.\n",
-        );
+    let legend = legend(results);
+    if !legend.is_empty() {
+        out.push('\n');
+        for line in legend {
+            out.push_str(line);
+            out.push('\n');
+        }
     }
     out
 }
@@ -255,7 +434,7 @@ mod tests {
             "{text}"
         );
         assert!(!figures_table(std::slice::from_ref(&unknown)).contains("overhead"));
-        let markdown = markdown("q", &[known, unknown]);
+        let markdown = markdown("q", &[known, unknown], false);
         assert!(markdown.contains("| TTFT | Overhead |"), "{markdown}");
         assert!(markdown.contains("| 640ms | 140ms |"), "{markdown}");
         assert_eq!(format_overhead(Some(-20)), "-20ms");

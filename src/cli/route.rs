@@ -44,6 +44,10 @@ pub async fn run(global: &GlobalArgs, args: &RouteArgs) -> Result<u8, CliError> 
         for (name, value) in rows {
             writeln!(out, "{name:<11} {}", Outside(&value))?;
         }
+        // Why each rule before the pick did not fire.
+        for skipped in &decision.skipped {
+            writeln!(out, "{:<11} {}", "skipped", Outside(skipped))?;
+        }
     }
     out.flush()?;
     Ok(EXIT_OK)

@@ -68,6 +68,10 @@ pub struct ConfigFile {
     pub discovery: DiscoveryConfig,
     #[serde(default)]
     pub limits: LimitsConfig,
+    /// `[direct]`: an OpenRouter id → the same model on a direct provider
+    /// ("openai/gpt-4o-mini" = "openai:gpt-4o-mini"), for `--via-and-direct`.
+    #[serde(default)]
+    pub direct: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]

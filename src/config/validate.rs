@@ -161,6 +161,14 @@ pub fn file(file: &ConfigFile) -> Result<(), String> {
             requests_per_minute,
         )?;
     }
+    for (model, direct) in &file.direct {
+        let (provider, id) = direct.trim().split_once(':').unwrap_or_default();
+        if model.trim().is_empty() || provider.trim().is_empty() || id.trim().is_empty() {
+            return Err(format!(
+                "[direct] \"{model}\" = \"{direct}\": write an OpenRouter id = \"PROVIDER:MODEL\", e.g. \"openai/gpt-4o-mini\" = \"openai:gpt-4o-mini\""
+            ));
+        }
+    }
     prefs("[preferences]", &file.preferences.shared)?;
     for (model, own) in &file.preferences.models {
         prefs(&format!("[preferences.\"{model}\"]"), own)?;
@@ -250,6 +258,21 @@ mod tests {
             MaxPrice::parse_pair("NaN,1"),
             Err("'NaN,1' must be two numbers from 0 to 1000000: USD per 1M input and output tokens, e.g. 1,2.5".into())
         );
+    }
+
+    #[test]
+    fn direct_mappings_name_a_provider_and_a_model() {
+        let file = Config::parse("[direct]\n\"a/b\" = \"groq:b-versatile\"\n").expect("parses");
+        assert_eq!(file.direct["a/b"], "groq:b-versatile");
+        for bad in [
+            "\"a/b\" = \"groq\"",
+            "\"a/b\" = \":b\"",
+            "\"a/b\" = \"groq:\"",
+            "\"\" = \"groq:b\"",
+        ] {
+            let message = refused(&format!("[direct]\n{bad}\n"));
+            assert!(message.contains("PROVIDER:MODEL"), "{message}");
+        }
     }
 
     #[test]

@@ -130,18 +130,15 @@ impl Plan {
         let defaults = &suite.defaults;
         let params = targets
             .iter()
-            .map(|target| {
-                let first = target.label.split(',').next().unwrap_or_default();
-                ChatParams {
-                    temperature: defaults.temperature,
-                    max_tokens: defaults.max_tokens,
-                    provider_prefs: Box::new(
-                        defaults
-                            .preferences
-                            .merged_over(&(input.config_prefs)(first)),
-                    ),
-                    ..ChatParams::default()
-                }
+            .map(|target| ChatParams {
+                temperature: defaults.temperature,
+                max_tokens: defaults.max_tokens,
+                provider_prefs: Box::new(
+                    defaults
+                        .preferences
+                        .merged_over(&(input.config_prefs)(target.config_key())),
+                ),
+                ..ChatParams::default()
             })
             .collect();
 

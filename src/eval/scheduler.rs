@@ -306,6 +306,7 @@ async fn on_control(
         | StreamEvent::Queued { .. }
         | StreamEvent::Started { .. }
         | StreamEvent::FirstToken { .. }
+        | StreamEvent::FirstAnswerToken { .. }
         | StreamEvent::Reasoning(_)
         | StreamEvent::Content(_)
         | StreamEvent::ToolCall(_)

@@ -8,9 +8,8 @@ use std::time::Duration;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use serde_json::value::RawValue;
-
 use super::error::{ErrorKind, RouterError};
+use super::figures::{RawNumber, checked};
 use super::provider::{Provider, ProviderKind};
 use super::{Router, figures, pricing};
 
@@ -51,9 +50,43 @@ pub struct GenerationRecord {
     pub native_tokens_prompt: Option<u64>,
     pub native_tokens_completion: Option<u64>,
     pub native_tokens_reasoning: Option<u64>,
+    /// With your own provider key (BYOK): what that provider charged you,
+    /// beside OpenRouter's fee in `total_cost_usd`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream_inference_cost_usd: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_byok: Option<bool>,
     /// Figures of the record that are not used, and why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+impl GenerationRecord {
+    /// What the generation cost you: OpenRouter's charge, plus with your
+    /// own provider key (BYOK) what that provider charged (OpenRouter's
+    /// `total_cost` is then only its fee, often 0).
+    pub fn charged_usd(&self) -> Option<rust_decimal::Decimal> {
+        let total = self.total_cost_usd?;
+        match self.upstream_inference_cost_usd.and_then(pricing::from_f64) {
+            Some(upstream) if self.is_byok == Some(true) => total.checked_add(upstream),
+            _ => Some(total),
+        }
+    }
+
+    /// The record's token counts as usage, when it has both prompt and
+    /// completion counts (the model's own tokenizer: exact).
+    pub fn usage(&self) -> Option<super::usage::Usage> {
+        let prompt_tokens = self.native_tokens_prompt?;
+        let completion_tokens = self.native_tokens_completion?;
+        Some(super::usage::Usage {
+            prompt_tokens,
+            completion_tokens,
+            // Both are at most figures::MAX_TOKENS.
+            total_tokens: prompt_tokens + completion_tokens,
+            reasoning_tokens: self.native_tokens_reasoning.unwrap_or(0),
+            ..Default::default()
+        })
+    }
 }
 
 /// A key's credit and limits.
@@ -122,9 +155,6 @@ fn usd(amount: Decimal) -> String {
     }
 }
 
-/// A number as the server wrote it, checked when it is read.
-type RawNumber = Option<Box<RawValue>>;
-
 /// `GenerationResponse.data` (OpenAPI spec); only what prism shows.
 #[derive(Deserialize)]
 struct WireGeneration {
@@ -150,6 +180,10 @@ struct WireGenerationData {
     native_tokens_completion: RawNumber,
     #[serde(default)]
     native_tokens_reasoning: RawNumber,
+    #[serde(default)]
+    upstream_inference_cost: RawNumber,
+    #[serde(default)]
+    is_byok: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -177,20 +211,6 @@ struct WireRateLimit {
     interval: Option<String>,
 }
 
-/// Reads one figure with `check`: its value, or None with the reason kept.
-fn checked<T>(
-    notes: &mut Vec<String>,
-    field: &str,
-    raw: &RawNumber,
-    check: impl Fn(&str, &str) -> Result<Option<T>, figures::Reason>,
-) -> Option<T> {
-    let raw = raw.as_ref()?;
-    check(field, raw.get()).unwrap_or_else(|reason| {
-        notes.push(format!("{reason}: shown as unknown"));
-        None
-    })
-}
-
 /// Parses a `/generation` body. A figure beyond belief is left out, with a
 /// note; the rest of the record stands.
 pub fn parse_generation(body: &[u8]) -> Result<GenerationRecord, RouterError> {
@@ -203,6 +223,12 @@ pub fn parse_generation(body: &[u8]) -> Result<GenerationRecord, RouterError> {
         &mut notes,
         "generation total_cost",
         &data.total_cost,
+        figures::cost,
+    );
+    let upstream_cost = checked(
+        &mut notes,
+        "generation upstream_inference_cost",
+        &data.upstream_inference_cost,
         figures::cost,
     );
     let mut millis =
@@ -233,6 +259,8 @@ pub fn parse_generation(body: &[u8]) -> Result<GenerationRecord, RouterError> {
         native_tokens_prompt,
         native_tokens_completion,
         native_tokens_reasoning,
+        upstream_inference_cost_usd: upstream_cost.map(pricing::to_f64),
+        is_byok: data.is_byok,
         notes,
     })
 }
@@ -361,7 +389,7 @@ impl Router {
 
 /// Percent-encodes a query value (generation ids are `gen-…` in practice,
 /// but nothing from a server goes into a URL unescaped).
-fn query_escape(value: &str) -> String {
+pub(super) fn query_escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {

@@ -71,6 +71,10 @@ pub struct Target {
     /// that router's policy (`policy::resolve_target`) before each run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router: Option<String>,
+    /// Pinned to one upstream of an OpenRouter model (`MODEL@SLUG`): every
+    /// request sends `provider.only = [SLUG]`, `allow_fallbacks = false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream: Option<String>,
 }
 
 impl Target {
@@ -79,6 +83,17 @@ impl Target {
             label: label.into(),
             chain: vec![model],
             router: None,
+            upstream: None,
+        }
+    }
+
+    /// The first model as the user wrote it, without a pinned upstream: the
+    /// key of its `[preferences."MODEL"]` table.
+    pub fn config_key(&self) -> &str {
+        let first = self.label.split(',').next().unwrap_or_default();
+        match &self.upstream {
+            Some(_) => first.rsplit_once('@').map_or(first, |(model, _)| model),
+            None => first,
         }
     }
 }

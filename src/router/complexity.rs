@@ -4,6 +4,10 @@
 //! cheap: the workbench may call it on every prompt.
 
 use super::tokens::prompt_tokens;
+/// The estimate the workbench shows while you type: [`super::tokens::estimate`].
+pub fn estimate_prompt_tokens(text: &str) -> u64 {
+    super::tokens::estimate(text)
+}
 
 /// Words (or phrases, as consecutive words) that suggest a prompt asks for
 /// reasoning; each group counts once.

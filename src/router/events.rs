@@ -11,6 +11,7 @@ use super::error::RouterError;
 use super::policy::RouteDecision;
 use super::pricing::{Pricing, format_usd};
 use super::provider::ModelRef;
+use super::tokens::{self, Count, Running};
 use super::usage::Usage;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +40,11 @@ pub enum StreamEvent {
     /// The first reasoning or content token arrived.
     FirstToken {
         ttft_ms: u64,
+    },
+    /// The first answer (content) token arrived: later than `FirstToken`
+    /// when a reasoning model thought first.
+    FirstAnswerToken {
+        ms: u64,
     },
     Reasoning(String),
     Content(String),
@@ -123,18 +129,35 @@ pub struct RunResult {
     #[serde(with = "super::pricing::usd_json")]
     pub cost_usd: Option<Decimal>,
     pub cost_source: Option<CostSource>,
+    /// The answering attempt's own time to its first token (reasoning or
+    /// content), from sending its request.
     pub ttft_ms: Option<u64>,
+    /// The answering attempt's own time to its first answer (content)
+    /// token; after `ttft_ms` when the model reasoned first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_answer_ms: Option<u64>,
+    /// The answering attempt's own time, from sending to the last byte.
     pub total_ms: Option<u64>,
+    /// From the start (Enter, or the command) to the first token: pacing,
+    /// every earlier attempt and backoff included.
+    #[serde(default)]
+    pub start_ttft_ms: Option<u64>,
+    /// From the start to the end, pacing, retries and backoff included.
+    #[serde(default)]
+    pub start_total_ms: Option<u64>,
     pub tokens_per_s: Option<f64>,
     pub attempts: Vec<Attempt>,
     pub error: Option<RouterError>,
     /// For a router column: which model its rules picked, and why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<RouteDecision>,
-    /// Content and reasoning deltas received: a live token estimate when the
-    /// server sends no usage.
+    /// Content and reasoning deltas received.
     #[serde(skip)]
     pub delta_count: u64,
+    /// Tokens estimated from the content and reasoning text so far: the
+    /// figure until (or unless) the server's usage arrives.
+    #[serde(skip)]
+    pub estimate: Running,
     /// The request body of the attempt that answered (or the last one tried),
     /// with `messages` replaced by their count: parameters and provider
     /// preferences as sent. Never a header or key.
@@ -181,12 +204,15 @@ impl RunResult {
                 self.provider = Some(provider.clone());
             }
             StreamEvent::FirstToken { ttft_ms } => self.ttft_ms = Some(*ttft_ms),
+            StreamEvent::FirstAnswerToken { ms } => self.first_answer_ms = Some(*ms),
             StreamEvent::Reasoning(text) => {
                 self.reasoning.push_str(text);
+                self.estimate.push(text);
                 self.delta_count += 1;
             }
             StreamEvent::Content(text) => {
                 self.text.push_str(text);
+                self.estimate.push(text);
                 self.delta_count += 1;
             }
             StreamEvent::ToolCall(delta) => self.apply_tool_call(delta),
@@ -248,11 +274,13 @@ impl RunResult {
         })
     }
 
-    /// Prompt and completion tokens, "12→40", or "-" without usage.
+    /// Prompt and completion tokens, "12→40"; without usage the
+    /// completion estimated from the text, "-→~40"; "-" for no answer.
     pub fn tokens_text(&self) -> String {
-        match self.usage {
-            Some(usage) => format!("{}→{}", usage.prompt_tokens, usage.completion_tokens),
-            None => "-".into(),
+        match (self.usage, self.completion_count()) {
+            (Some(usage), _) => format!("{}→{}", usage.prompt_tokens, usage.completion_tokens),
+            (None, Some(count)) => format!("-→{count}"),
+            (None, None) => "-".into(),
         }
     }
 
@@ -264,18 +292,58 @@ impl RunResult {
     }
 
     /// The served model when it is none of `asked` (a comma-separated
-    /// chain): a fallback, or the router's own choice, answered.
+    /// chain, or one model pinned to an upstream, `MODEL@SLUG`): a
+    /// fallback, or the router's own choice, answered.
     pub fn served_instead_of(&self, asked: &str) -> Option<&str> {
         let served = self.served_model.as_deref()?;
-        (!asked.split(',').any(|m| m.ends_with(served))).then_some(served)
+        let named = |m: &str| {
+            m.ends_with(served)
+                || m.rsplit_once('@')
+                    .is_some_and(|(id, _)| id.ends_with(served))
+        };
+        (!asked.split(',').any(named)).then_some(served)
     }
 
-    /// Completion tokens: the server's count, else the number of deltas.
+    /// Completion tokens (reasoning included): the server's count, else
+    /// estimated from the text (marked as such); None before any text.
+    pub fn completion_count(&self) -> Option<Count> {
+        if let Some(usage) = self.usage.filter(|u| u.completion_tokens > 0) {
+            return Some(Count::exact(usage.completion_tokens));
+        }
+        let estimate = if self.estimate.is_empty() {
+            // A result read back from a file has no running estimate.
+            tokens::estimate(&self.text) + tokens::estimate(&self.reasoning)
+        } else {
+            self.estimate.tokens()
+        };
+        (estimate > 0 || self.usage.is_some()).then(|| match self.usage {
+            Some(_) if estimate == 0 => Count::exact(0),
+            _ => Count::estimated(estimate),
+        })
+    }
+
+    /// Completion tokens as a number: see [`RunResult::completion_count`].
     pub fn completion_tokens(&self) -> u64 {
-        self.usage
-            .map(|u| u.completion_tokens)
-            .filter(|&n| n > 0)
-            .unwrap_or(self.delta_count)
+        self.completion_count().map_or(0, |c| c.tokens)
+    }
+
+    /// "85.2", or "~85.2" when the token count behind it is an estimate.
+    pub fn rate_text(&self) -> String {
+        let rate = crate::units::rate(self.tokens_per_s);
+        match (self.tokens_per_s, self.completion_count()) {
+            (Some(_), Some(count)) if !count.exact => format!("~{rate}"),
+            _ => rate,
+        }
+    }
+
+    /// The answer produced something (text, reasoning or a token count)
+    /// yet its cost is unknown: a sum that leaves it out is only a floor.
+    pub fn is_unpriced(&self) -> bool {
+        self.cost_usd.is_none()
+            && (self.usage.is_some()
+                || !self.text.is_empty()
+                || !self.reasoning.is_empty()
+                || !self.tool_calls.is_empty())
     }
 
     /// Tokens per second after the first token.
@@ -355,7 +423,15 @@ impl RunResult {
         if self.provider.is_none() {
             self.provider = record.provider_name.clone();
         }
-        if let Some(cost) = record.total_cost_usd {
+        // A cancelled or failed answer never got its usage chunk: the
+        // record's counts are exact where the estimate was not.
+        if self.usage.is_none()
+            && let Some(usage) = record.usage()
+        {
+            self.usage = Some(usage);
+            self.compute_rate();
+        }
+        if let Some(cost) = record.charged_usd() {
             self.cost_usd = Some(cost);
             self.cost_source = Some(CostSource::Reported);
         }
@@ -368,10 +444,47 @@ impl RunResult {
 
 /// The sum of the known costs; None when no cost is known (or, for costs
 /// that did not come through the checks, when the sum would overflow).
+/// Answers whose cost is unknown are left out: see [`CostSum`] for a total
+/// that says so.
 pub fn total_cost<'a>(results: impl IntoIterator<Item = &'a RunResult>) -> Option<Decimal> {
     let mut costs = results.into_iter().filter_map(|r| r.cost_usd).peekable();
     costs.peek()?;
     super::figures::checked_sum(costs)
+}
+
+/// A total over answers some of whose costs may be unknown: the known sum
+/// and how many answers it leaves out. Never shown as a plain `$0` or a
+/// plain sum when something is missing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CostSum {
+    /// The sum of the known costs; None when none is known.
+    pub known_usd: Option<Decimal>,
+    /// Answers that produced something but whose cost is unknown.
+    pub unpriced: usize,
+}
+
+impl CostSum {
+    pub fn of<'a>(results: impl IntoIterator<Item = &'a RunResult>) -> CostSum {
+        let results: Vec<&RunResult> = results.into_iter().collect();
+        CostSum {
+            known_usd: total_cost(results.iter().copied()),
+            unpriced: results.iter().filter(|r| r.is_unpriced()).count(),
+        }
+    }
+
+    /// The whole total, only when no cost is missing.
+    pub fn exact_usd(&self) -> Option<Decimal> {
+        if self.unpriced > 0 {
+            return None;
+        }
+        self.known_usd
+    }
+
+    /// "$0.0012"; "$0.0012+ (1 unknown)" for a floor; "unknown" when
+    /// nothing is known; "-" when nothing cost anything we know of.
+    pub fn label(&self) -> String {
+        super::pricing::format_cost_floor(self.known_usd, self.unpriced as u64)
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Map, Value};
 
 /// The highest price per token believed: $1, i.e. $1,000,000 per million
@@ -22,6 +23,9 @@ pub const MAX_TOKENS: u64 = 10_000_000_000;
 
 /// The longest duration believed from a server: a day, in milliseconds.
 pub const MAX_DURATION_MS: u64 = 86_400_000;
+
+/// The fastest generation believed, in tokens per second.
+pub const MAX_TOKENS_PER_S: u32 = 10_000_000;
 
 /// Why a figure is not used: one line naming the field and the value.
 pub type Reason = String;
@@ -123,6 +127,58 @@ pub fn setting_usd(value: f64) -> Result<f64, String> {
     }
 }
 
+/// A duration in milliseconds that keeps its fraction (a latency
+/// percentile, 636.5): not negative, at most [`MAX_DURATION_MS`]; `null` is None.
+pub fn millis_exact(field: &str, json: &str) -> Result<Option<f64>, Reason> {
+    let Some((ms, text)) = non_negative(field, json)? else {
+        return Ok(None);
+    };
+    if ms > Decimal::from(MAX_DURATION_MS) {
+        return Err(format!("{field} {} is longer than a day", shown(text)));
+    }
+    Ok(ms.to_f64())
+}
+
+/// Tokens per second: not negative, at most [`MAX_TOKENS_PER_S`]; `null` is None.
+pub fn rate(field: &str, json: &str) -> Result<Option<f64>, Reason> {
+    let Some((rate, text)) = non_negative(field, json)? else {
+        return Ok(None);
+    };
+    if rate > Decimal::from(MAX_TOKENS_PER_S) {
+        return Err(format!("{field} {} is not a believable rate", shown(text)));
+    }
+    Ok(rate.to_f64())
+}
+
+/// A percentage (an uptime): from 0 to 100; `null` is None.
+pub fn percent(field: &str, json: &str) -> Result<Option<f64>, Reason> {
+    let Some((value, text)) = non_negative(field, json)? else {
+        return Ok(None);
+    };
+    if value > Decimal::ONE_HUNDRED {
+        return Err(format!("{field} {} is above 100%", shown(text)));
+    }
+    Ok(value.to_f64())
+}
+
+/// A number as a server wrote it, read later through one of the checks here.
+pub(crate) type RawNumber = Option<Box<serde_json::value::RawValue>>;
+
+/// Reads one figure with `check`: its value, or None with the reason kept
+/// in `notes` ("…: shown as unknown").
+pub(crate) fn checked<T>(
+    notes: &mut Vec<String>,
+    field: &str,
+    raw: &RawNumber,
+    check: impl Fn(&str, &str) -> Result<Option<T>, Reason>,
+) -> Option<T> {
+    let raw = raw.as_ref()?;
+    check(field, raw.get()).unwrap_or_else(|reason| {
+        notes.push(format!("{reason}: shown as unknown"));
+        None
+    })
+}
+
 /// A dollar amount of an account (a credit limit, what is left): finite,
 /// not negative, and under a trillion.
 pub fn account_usd(field: &str, json: &str) -> Result<Option<Decimal>, Reason> {
@@ -192,7 +248,13 @@ pub(crate) fn shown(text: &str) -> String {
 /// says why in the answer's `notes`. Returns how many were dropped.
 pub fn check_stored_result(result: &mut Map<String, Value>) -> usize {
     let mut notes = Vec::new();
-    for field in ["ttft_ms", "total_ms"] {
+    for field in [
+        "ttft_ms",
+        "first_answer_ms",
+        "total_ms",
+        "start_ttft_ms",
+        "start_total_ms",
+    ] {
         check_field(result, field, field, &mut notes, |f, j| {
             millis(f, j).map(|_| ())
         });
@@ -206,13 +268,7 @@ pub fn check_stored_result(result: &mut Map<String, Value>) -> usize {
         "tokens_per_s",
         "tokens_per_s",
         &mut notes,
-        |f, j| match number(j.trim()) {
-            _ if j.trim() == "null" => Ok(()),
-            Some(rate) if !rate.is_sign_negative() && rate <= Decimal::from(10_000_000u32) => {
-                Ok(())
-            }
-            _ => Err(format!("{f} {} is not a believable rate", shown(j))),
-        },
+        |f, j| rate(f, j).map(|_| ()),
     );
     check_field(result, "cost_usd", "cost_usd", &mut notes, |f, j| {
         cost(f, j).map(|_| ())

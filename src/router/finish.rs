@@ -42,11 +42,20 @@ pub fn finish_result(
             })
             .collect();
         if !suggestions.is_empty() {
-            error.message = format!(
-                "{}; did you mean {}?",
-                error.message,
+            let hint = format!(
+                "; did you mean {}?",
                 crate::sanitize::Outside(&suggestions.join(", "))
             );
+            error.message.push_str(&hint);
+            // Each attempt that failed on the unknown id says it too.
+            for attempt in &mut result.attempts {
+                if let Some(error) = attempt.error.as_mut()
+                    && error.kind == ErrorKind::UnknownModel
+                    && !error.message.ends_with(&hint)
+                {
+                    error.message.push_str(&hint);
+                }
+            }
         }
     }
 }

@@ -1,14 +1,12 @@
 //! An HTML page where an answer or a list was expected (a captive portal, a
 //! proxy's login), named by its title: never the markup itself.
 
-use super::wire;
-
 /// How much of a page is searched for its title.
 const TITLE_SEARCH_BYTES: usize = 16 * 1024;
 
 /// The body starts like an HTML document.
 pub fn is_html(body: &[u8]) -> bool {
-    let start = wire::trim_leading_space(body);
+    let start = body.trim_ascii_start();
     let head: Vec<u8> = start.iter().take(16).map(u8::to_ascii_lowercase).collect();
     head.starts_with(b"<!doctype html") || head.starts_with(b"<html") || head.starts_with(b"<head")
 }
@@ -37,6 +35,6 @@ fn html_title(body: &[u8]) -> Option<String> {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&");
-    let title = wire::one_line(&decoded);
+    let title = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
     (!title.is_empty()).then(|| crate::units::clip(&title, 80))
 }

@@ -14,7 +14,9 @@ pub mod catalog_load;
 pub mod chat;
 pub mod columns;
 pub mod complexity;
+pub mod direct;
 pub mod discovery;
+pub mod endpoints;
 pub mod error;
 pub mod events;
 pub mod figures;
@@ -31,6 +33,7 @@ pub mod retry;
 pub mod sse;
 pub mod tokens;
 pub mod usage;
+pub mod warm;
 pub mod wire;
 
 mod body;
@@ -154,6 +157,12 @@ impl Router {
         let http = reqwest::Client::builder()
             .connect_timeout(settings.connect_timeout)
             .tcp_nodelay(true)
+            // Warm connections (`warm`) wait here for the prompt: idle ones
+            // live 90 s; HTTP/2 ones are kept alive with pings meanwhile.
+            .pool_idle_timeout(warm::POOL_IDLE)
+            .tcp_keepalive(Duration::from_secs(30))
+            .http2_keep_alive_interval(Duration::from_secs(20))
+            .http2_keep_alive_while_idle(true)
             .user_agent(concat!("prism/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| {

@@ -123,6 +123,10 @@ pub struct RouteDecision {
     pub reason: String,
     pub prompt_tokens: u64,
     pub complexity: f64,
+    /// The rules before the one that fired (all of them for the default),
+    /// each with the condition that failed: "short: ≈1200 tokens > 200".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 impl Policy {
@@ -278,6 +282,7 @@ pub fn decide(policy: &Policy, prompt: &str, price_of: PriceOf<'_>) -> RouteDeci
     };
     // Rules that failed only on price, so the default's reason can say why.
     let mut price_notes = Vec::new();
+    let mut skipped = Vec::new();
     for rule in &policy.rules {
         match evaluate(rule, &facts, price_of) {
             Outcome::Fired { model, reason } => {
@@ -288,10 +293,14 @@ pub fn decide(policy: &Policy, prompt: &str, price_of: PriceOf<'_>) -> RouteDeci
                     reason,
                     prompt_tokens,
                     complexity,
+                    skipped,
                 };
             }
-            Outcome::PriceFailed(note) => price_notes.push(format!("{}: {note}", rule.name)),
-            Outcome::Skipped => {}
+            Outcome::PriceFailed(note) => {
+                price_notes.push(format!("{}: {note}", rule.name));
+                skipped.push(format!("{}: {note}", rule.name));
+            }
+            Outcome::Skipped(why) => skipped.push(format!("{}: {why}", rule.name)),
         }
     }
     let mut reason = "no rule matched".to_string();
@@ -305,6 +314,7 @@ pub fn decide(policy: &Policy, prompt: &str, price_of: PriceOf<'_>) -> RouteDeci
         reason,
         prompt_tokens,
         complexity,
+        skipped,
     }
 }
 
@@ -321,16 +331,18 @@ enum Outcome {
     },
     /// Every other condition held; no model's price passed the ceiling.
     PriceFailed(String),
-    Skipped,
+    /// A condition failed: which one, with the prompt's figure.
+    Skipped(String),
 }
 
 fn evaluate(rule: &Rule, facts: &Facts<'_>, price_of: PriceOf<'_>) -> Outcome {
     let mut parts = Vec::new();
     let tokens = facts.prompt_tokens;
-    if rule.min_tokens.is_some_and(|min| tokens < min)
-        || rule.max_tokens.is_some_and(|max| tokens > max)
-    {
-        return Outcome::Skipped;
+    if let Some(min) = rule.min_tokens.filter(|&min| tokens < min) {
+        return Outcome::Skipped(format!("≈{tokens} tokens < {min}"));
+    }
+    if let Some(max) = rule.max_tokens.filter(|&max| tokens > max) {
+        return Outcome::Skipped(format!("≈{tokens} tokens > {max}"));
     }
     match (rule.min_tokens, rule.max_tokens) {
         (Some(min), Some(max)) => parts.push(format!("{min} ≤ ≈{tokens} tokens ≤ {max}")),
@@ -340,17 +352,18 @@ fn evaluate(rule: &Rule, facts: &Facts<'_>, price_of: PriceOf<'_>) -> Outcome {
     }
     if let Some(pattern) = &rule.pattern {
         if !pattern.is_match(facts.prompt) {
-            return Outcome::Skipped;
+            return Outcome::Skipped(format!("no match for /{}/", pattern.as_str()));
         }
         parts.push(format!("matches /{}/", pattern.as_str()));
     }
     let score = facts.complexity;
-    if rule.min_complexity.is_some_and(|min| score < min)
-        || rule.max_complexity.is_some_and(|max| score > max)
-    {
-        return Outcome::Skipped;
-    }
     let shown = format_number(score);
+    if let Some(min) = rule.min_complexity.filter(|&min| score < min) {
+        return Outcome::Skipped(format!("complexity {shown} < {}", format_number(min)));
+    }
+    if let Some(max) = rule.max_complexity.filter(|&max| score > max) {
+        return Outcome::Skipped(format!("complexity {shown} > {}", format_number(max)));
+    }
     match (rule.min_complexity, rule.max_complexity) {
         (Some(min), Some(max)) => parts.push(format!("{min} ≤ complexity {shown} ≤ {max}")),
         (Some(min), None) => parts.push(format!("complexity {shown} ≥ {min}")),
@@ -436,6 +449,7 @@ pub fn router_target(name: &str) -> Target {
         label: format!("{ROUTER_PREFIX}{name}"),
         chain: Vec::new(),
         router: Some(name.to_string()),
+        upstream: None,
     }
 }
 

@@ -209,6 +209,17 @@ impl ProviderPrefs {
         *self == ProviderPrefs::default()
     }
 
+    /// Pins these preferences to one upstream: `only = [slug]`, no
+    /// fallbacks; the ordering and ignore lists, meaningless with one
+    /// upstream, are dropped. Privacy, the price ceiling and the variant stay.
+    pub fn pin_to(&mut self, slug: &str) {
+        self.only = vec![slug.to_string()];
+        self.allow_fallbacks = Some(false);
+        self.order.clear();
+        self.ignore.clear();
+        self.sort = None;
+    }
+
     /// The OpenRouter `provider` object (field names of the OpenAPI schema
     /// `ProviderPreferences`), None when there is nothing to send. Prices go
     /// as decimal strings, the type the schema declares.

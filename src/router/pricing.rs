@@ -220,6 +220,18 @@ fn priced_total(parts: &[(u64, Decimal)]) -> Result<Decimal, Reason> {
     Ok(total.normalize())
 }
 
+/// A sum of costs some of which may be unknown, for people: "$0.0012";
+/// "$0.0012+ (2 unknown)", a floor marked as such; "unknown" when no cost
+/// is known; "-" when there was nothing to cost. Never `$0` for what is unknown.
+pub fn format_cost_floor(known: Option<Decimal>, unknown: u64) -> String {
+    match (known, unknown) {
+        (None, 0) => "-".into(),
+        (None, _) => "unknown".into(),
+        (Some(cost), 0) => format_usd(cost),
+        (Some(cost), n) => format!("{}+ ({n} unknown)", format_usd(cost)),
+    }
+}
+
 /// A dollar amount for people: cents for amounts of a dollar or more, three
 /// significant digits below (`$0.000123`), and `$0` only for exactly zero.
 pub fn format_usd(amount: Decimal) -> String {
@@ -291,6 +303,20 @@ pub(crate) mod usd_json {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_sum_with_unknown_costs_is_a_floor_never_zero() {
+        use super::format_cost_floor;
+        use rust_decimal::Decimal;
+        assert_eq!(format_cost_floor(Some(Decimal::new(12, 4)), 0), "$0.0012");
+        assert_eq!(
+            format_cost_floor(Some(Decimal::new(12, 4)), 2),
+            "$0.0012+ (2 unknown)"
+        );
+        assert_eq!(format_cost_floor(Some(Decimal::ZERO), 1), "$0+ (1 unknown)");
+        assert_eq!(format_cost_floor(None, 1), "unknown");
+        assert_eq!(format_cost_floor(None, 0), "-");
+    }
+
     use super::*;
 
     fn dec(text: &str) -> Decimal {

@@ -56,6 +56,40 @@ pub(super) async fn run_target(
     deltas: bool,
     cancel: &CancellationToken,
 ) -> RunResult {
+    let clock = router.clock();
+    let column_start = clock.now();
+    let mut result = run_steps(router, target, messages, params, tx, deltas, cancel).await;
+    // A column that failed or was cancelled ended when it stopped, perhaps
+    // in a backoff after its last attempt.
+    if result.error.is_some() {
+        let stopped = millis(clock.now().saturating_duration_since(column_start));
+        result.start_total_ms = Some(result.start_total_ms.map_or(stopped, |ms| ms.max(stopped)));
+    }
+    result
+}
+
+/// Milliseconds of a duration, saturating.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Sets the figures from the start once an attempt ends: the time spent
+/// before it was sent (pacing, earlier attempts, backoff) plus its own.
+fn from_start(result: &mut RunResult, before: Duration, elapsed: Duration) {
+    let before = millis(before);
+    result.start_ttft_ms = result.ttft_ms.map(|ttft| before.saturating_add(ttft));
+    result.start_total_ms = Some(before.saturating_add(millis(elapsed)));
+}
+
+async fn run_steps(
+    router: &Router,
+    target: &Target,
+    messages: &[ChatMessage],
+    params: &ChatParams,
+    tx: Option<&mpsc::Sender<StreamEvent>>,
+    deltas: bool,
+    cancel: &CancellationToken,
+) -> RunResult {
     let mut result = RunResult::new(target.label.clone());
     let clock = router.clock();
     let column_start = clock.now();
@@ -66,10 +100,16 @@ pub(super) async fn run_target(
         return result;
     }
     let settings = router.settings();
-    // The privacy switch wins over every column's own choice.
-    let params = if settings.deny_data_collection {
+    // The privacy switch wins over every column's own choice, and a pinned
+    // column's upstream over its routing preferences.
+    let params = if settings.deny_data_collection || target.upstream.is_some() {
         let mut forced = params.clone();
-        forced.provider_prefs.deny_data_collection = Some(true);
+        if settings.deny_data_collection {
+            forced.provider_prefs.deny_data_collection = Some(true);
+        }
+        if let Some(slug) = &target.upstream {
+            forced.provider_prefs.pin_to(slug);
+        }
         Cow::Owned(forced)
     } else {
         Cow::Borrowed(params)
@@ -137,10 +177,12 @@ pub(super) async fn run_target(
             })
             .await;
             tracing::info!(attempt = attempt_number, model = %label, provider = %provider.name, "sending");
+            let before = clock.now().saturating_duration_since(column_start);
             let sent_at = Instant::now();
             let outcome = attempt(&request, &mut out, sent_at).await;
             let elapsed = sent_at.elapsed();
             result.total_ms = Some(elapsed.as_millis() as u64);
+            from_start(&mut result, before, elapsed);
             match outcome {
                 Ok(()) => {
                     tracing::info!(

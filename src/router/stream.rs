@@ -2,7 +2,7 @@
 //! decoder, and turn chunks into `StreamEvent`s. Retrying and falling back
 //! are the caller's business (`run.rs`); this file only reports what happened.
 
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
@@ -243,11 +243,35 @@ async fn read_stream(
         }
         reader.handle_frames(&mut frames, out).await?;
         if reader.saw_done {
-            // Dropping the body here closes the connection if the server
-            // keeps it open after [DONE].
+            // The body's end (the last chunk) usually follows [DONE] at
+            // once: read it aside, so the connection goes back to the pool
+            // warm for the next prompt. A server that keeps the body open
+            // after [DONE] gets the connection closed instead.
+            tokio::spawn(drain_after_done(body));
             return reader.finish(out).await;
         }
     }
+}
+
+/// What may follow `[DONE]` before the body ends, at most.
+const DRAIN_BYTES: usize = 64 * 1024;
+const DRAIN_TIME: Duration = Duration::from_secs(2);
+
+/// Reads a body to its end within [`DRAIN_BYTES`] and [`DRAIN_TIME`], then
+/// drops it: a body read to its end leaves its connection reusable.
+async fn drain_after_done<B: AsRef<[u8]>>(
+    mut body: impl futures_util::Stream<Item = reqwest::Result<B>> + Unpin,
+) {
+    let mut read = 0usize;
+    let _ = tokio::time::timeout(DRAIN_TIME, async {
+        while let Some(Ok(bytes)) = body.next().await {
+            read = read.saturating_add(bytes.as_ref().len());
+            if read > DRAIN_BYTES {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 fn build_request(request: &AttemptRequest<'_>, url: &str) -> reqwest::RequestBuilder {
@@ -285,6 +309,7 @@ struct ChunkReader<'a> {
     sent_at: Instant,
     started: bool,
     first_token: bool,
+    first_answer: bool,
     produced_output: bool,
     finish_reason: Option<String>,
     /// An error chunk arrived; we keep reading for its usage, then fail.
@@ -313,6 +338,7 @@ impl<'a> ChunkReader<'a> {
             sent_at,
             started: false,
             first_token: false,
+            first_answer: false,
             produced_output: false,
             finish_reason: None,
             pending_error: None,
@@ -368,6 +394,11 @@ impl<'a> ChunkReader<'a> {
     ) -> Result<(), RouterError> {
         // The first token's time is when it arrived, even if it is held back.
         self.first_token(out).await;
+        if kind == TextKind::Content && !self.first_answer {
+            self.first_answer = true;
+            let ms = self.sent_at.elapsed().as_millis() as u64;
+            out.emit(StreamEvent::FirstAnswerToken { ms }).await;
+        }
         let mut events = Vec::new();
         let pushed = self.text.push(kind, delta, &mut events);
         for event in events {

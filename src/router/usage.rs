@@ -45,6 +45,18 @@ pub struct WireUsage {
     pub prompt_tokens_details: Option<Box<RawValue>>,
     #[serde(default)]
     pub completion_tokens_details: Option<Box<RawValue>>,
+    /// OpenRouter, with your own provider key (BYOK): `cost` is only its
+    /// fee (often 0) and `upstream_inference_cost` here what the provider charged.
+    #[serde(default)]
+    pub cost_details: Option<Box<RawValue>>,
+    #[serde(default)]
+    pub is_byok: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CostDetails {
+    #[serde(default)]
+    upstream_inference_cost: RawNumber,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -106,11 +118,31 @@ impl WireUsage {
 
     /// The server's own cost for this answer when it reports one, or the
     /// reason it is not used.
+    /// With your own provider key (BYOK) that is OpenRouter's fee plus
+    /// what the provider charged (`cost_details.upstream_inference_cost`),
+    /// so a BYOK answer's `cost: 0` is not taken for free. Without BYOK the
+    /// upstream figure, when sent, is already inside `cost` (a real capture
+    /// with a server tool has both), so it is only used when `cost` is 0 or
+    /// missing and `is_byok` does not say otherwise.
     pub fn reported_cost_usd(&self) -> Result<Option<Decimal>, Reason> {
-        match &self.cost {
-            Some(raw) => figures::cost("usage.cost", raw.get()),
-            None => Ok(None),
+        let cost = match &self.cost {
+            Some(raw) => figures::cost("usage.cost", raw.get())?,
+            None => None,
+        };
+        let free = cost.is_none_or(|c| c.is_zero());
+        let byok = self.is_byok.unwrap_or(free);
+        if !byok {
+            return Ok(cost);
         }
+        let details: CostDetails = details("usage.cost_details", &self.cost_details)?;
+        let upstream = match &details.upstream_inference_cost {
+            Some(raw) => figures::cost("usage.cost_details.upstream_inference_cost", raw.get())?,
+            None => None,
+        };
+        Ok(match (cost, upstream) {
+            (Some(fee), Some(upstream)) => fee.checked_add(upstream),
+            (fee, upstream) => fee.or(upstream),
+        })
     }
 }
 
@@ -155,6 +187,42 @@ mod tests {
             wire.reported_cost_usd().map(|c| c.map(|c| c.to_string())),
             Ok(Some("0.000837".to_string()))
         );
+    }
+
+    #[test]
+    fn a_byok_answer_costs_what_the_provider_charged() {
+        // As OpenRouter sends it with your own key: its fee is 0.
+        let byok: WireUsage = serde_json::from_str(
+            r#"{"prompt_tokens":43,"completion_tokens":36,"total_tokens":79,"cost":0,"is_byok":true,
+            "cost_details":{"upstream_inference_cost":0.000669,"upstream_inference_prompt_cost":0.000129,
+            "upstream_inference_completions_cost":0.00054}}"#,
+        )
+        .expect("usage parses");
+        assert_eq!(byok.reported_cost_usd(), Ok(Some(Decimal::new(669, 6))));
+        // A fee on top is added.
+        let fee: WireUsage = serde_json::from_str(
+            r#"{"cost":0.00003,"is_byok":true,"cost_details":{"upstream_inference_cost":0.0006}}"#,
+        )
+        .expect("usage parses");
+        assert_eq!(fee.reported_cost_usd(), Ok(Some(Decimal::new(63, 5))));
+        // Without BYOK the field is null (a real capture): the cost is `cost`.
+        let plain: WireUsage = serde_json::from_str(
+            r#"{"cost":0.000669,"is_byok":false,"cost_details":{"upstream_inference_cost":null,
+            "upstream_inference_prompt_cost":0.000129,"upstream_inference_completions_cost":0.00054}}"#,
+        )
+        .expect("usage parses");
+        assert_eq!(plain.reported_cost_usd(), Ok(Some(Decimal::new(669, 6))));
+        let hostile: WireUsage =
+            serde_json::from_str(r#"{"cost":0,"cost_details":{"upstream_inference_cost":-5}}"#)
+                .expect("usage parses");
+        assert!(hostile.reported_cost_usd().is_err());
+        // A real capture (a server tool, no is_byok): the upstream figure
+        // is inside `cost`, not on top of it.
+        let tool: WireUsage = serde_json::from_str(
+            r#"{"cost":0.0145476,"cost_details":{"upstream_inference_cost":0.0001776}}"#,
+        )
+        .expect("usage parses");
+        assert_eq!(tool.reported_cost_usd(), Ok(Some(Decimal::new(145476, 7))));
     }
 
     #[test]

@@ -146,7 +146,7 @@ impl WireError {
 
     /// The most specific explanation available, on one line.
     pub fn describe(&self) -> String {
-        let mut text = self.message.clone().unwrap_or_default();
+        let mut text = self.message.as_deref().map(unmarked).unwrap_or_default();
         let metadata = self.metadata.as_ref();
         // OpenRouter wraps upstream failures as "Provider returned error" with the detail in metadata.raw.
         if let Some(raw) = metadata.and_then(|m| m.get("raw")).and_then(raw_text) {
@@ -185,11 +185,26 @@ impl WireError {
     }
 }
 
+/// Text from a server's error, with an HTML page (a gateway's 502 page
+/// passed on in `message` or `metadata.raw`) named by its title instead of
+/// its markup.
+fn unmarked(text: &str) -> String {
+    if super::html::is_html(text.as_bytes()) {
+        super::html::html_summary(text.as_bytes())
+    } else {
+        text.to_string()
+    }
+}
+
+fn raw_text(raw: &Value) -> Option<String> {
+    raw_text_marked(raw).map(|text| unmarked(&text))
+}
+
 #[allow(
     clippy::wildcard_enum_match_arm,
     reason = "serde_json's Value: only the kinds named are read"
 )]
-fn raw_text(raw: &Value) -> Option<String> {
+fn raw_text_marked(raw: &Value) -> Option<String> {
     match raw {
         Value::String(s) if !s.trim().is_empty() => {
             // `raw` is often the upstream's JSON body; dig out its message.

@@ -20,6 +20,7 @@ pub fn column(id: u64, label: &str, chain: &[(&str, &str)]) -> Column {
         label: label.to_string(),
         chain: chain.iter().map(|(p, m)| ModelRef::new(*p, *m)).collect(),
         router: None,
+        upstream: None,
         params: SessionParams::default(),
         blind_label: None,
         active: true,

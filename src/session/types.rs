@@ -61,6 +61,9 @@ pub struct Column {
     /// A router column's router name (`router:NAME`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub router: Option<String>,
+    /// The OpenRouter upstream the column is pinned to (`MODEL@SLUG`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream: Option<String>,
     #[serde(default)]
     pub params: SessionParams,
     /// "Model A"... in a blind session.
@@ -81,6 +84,7 @@ impl Column {
             label: self.label.clone(),
             chain: self.chain.clone(),
             router: self.router.clone(),
+            upstream: self.upstream.clone(),
         }
     }
 }
@@ -182,16 +186,10 @@ impl Summary {
     /// The cost column of a session list: never `$0` for what is unknown,
     /// and nothing that would give a blind session's models away.
     pub fn cost_label(&self) -> String {
-        use crate::router::pricing::format_usd;
         if self.names_hidden() {
             return "hidden".into();
         }
-        match (self.cost_usd, self.unpriced_answers) {
-            (None, 0) => "-".into(),
-            (None, _) => "unknown".into(),
-            (Some(cost), 0) => format_usd(cost),
-            (Some(cost), _) => format!("{}+", format_usd(cost)),
-        }
+        crate::router::pricing::format_cost_floor(self.cost_usd, self.unpriced_answers as u64)
     }
 }
 
@@ -250,10 +248,7 @@ impl Session {
         }
         let answers = || self.turns.iter().flat_map(|t| t.answers.iter());
         let cost_usd = crate::router::events::total_cost(answers().map(|a| &a.result));
-        let unpriced_answers = answers()
-            .filter(|a| a.result.cost_usd.is_none())
-            .filter(|a| a.result.usage.is_some() || !a.result.text.is_empty())
-            .count();
+        let unpriced_answers = answers().filter(|a| a.result.is_unpriced()).count();
         Summary {
             id: self.id.clone(),
             name: Some(self.title()),
@@ -312,7 +307,10 @@ mod tests {
 
         // One priced answer beside an unpriced one: the known part is a floor.
         session.turns[0].answers[0].result.cost_usd = Some(Decimal::new(5, 4));
-        assert_eq!(session.summary().cost_label(), "$0.0005+");
+        assert_eq!(session.summary().cost_label(), "$0.0005+ (1 unknown)");
+        // `sessions show` and the export say the same, never the sum alone.
+        let report = crate::session::export::markdown(&session);
+        assert!(report.contains("cost $0.0005+ (1 unknown)"), "{report}");
     }
 
     #[test]

@@ -6,11 +6,13 @@
 //! - `keymap/`: every key binding, the one source for help, hints and the README.
 //! - `view/`, `document/`, `picker/`, `browser`, `diff`, `params`, `scroll`,
 //!   `boxes`, `theme`, `layout`: what is drawn, and where.
+//! - `glyphs`: the rule that keeps the terminal and the buffer agreeing on every width.
 
 pub mod boxes;
 pub mod browser;
 pub mod diff;
 pub mod document;
+pub mod glyphs;
 pub mod ids;
 pub mod keymap;
 pub mod layout;
@@ -24,6 +26,7 @@ pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod warm;
 
 use crate::router::Target;
 use crate::session::Session;

@@ -57,6 +57,9 @@ pub struct StreamReply {
     /// One write per piece, never several pieces in one (the worst case for readers).
     pub write_each: bool,
     pub end: End,
+    /// A pause after `[DONE]` before the body's last chunk (servers that end
+    /// the body a moment after the stream).
+    pub end_delay: Duration,
     /// Extra response headers (e.g. OpenRouter's `X-Generation-Id`).
     pub headers: Vec<(String, String)>,
 }
@@ -72,6 +75,7 @@ impl StreamReply {
             rate_per_s: None,
             write_each: false,
             end: End::Done,
+            end_delay: Duration::ZERO,
             headers: Vec::new(),
         }
     }
@@ -164,6 +168,11 @@ impl StreamReply {
         self
     }
 
+    pub fn end_delay(mut self, delay: Duration) -> Self {
+        self.end_delay = delay;
+        self
+    }
+
     pub fn end(mut self, end: End) -> Self {
         self.end = end;
         self
@@ -183,6 +192,29 @@ impl StreamReply {
             .position(|p| matches!(p, Piece::Data(_)))
             .unwrap_or(0);
         self.pieces.insert(at, Piece::Pause(delay));
+        self
+    }
+
+    /// Names `provider` as the upstream that serves (OpenRouter's `provider`
+    /// field of each chunk), instead of "FakeProvider".
+    pub fn served_by(mut self, provider: &str) -> Self {
+        let quoted = serde_json::to_string(provider).unwrap_or_default();
+        for piece in &mut self.pieces {
+            if let Piece::Data(data) = piece {
+                *data = data.replace("\"FakeProvider\"", &quoted);
+            }
+        }
+        self
+    }
+
+    /// Uses `id` as the generation id of every chunk (instead of "gen-fake-1").
+    pub fn generation_id(mut self, id: &str) -> Self {
+        let quoted = serde_json::to_string(id).unwrap_or_default();
+        for piece in &mut self.pieces {
+            if let Piece::Data(data) = piece {
+                *data = data.replace("\"gen-fake-1\"", &quoted);
+            }
+        }
         self
     }
 
@@ -366,6 +398,8 @@ impl RecordedRequest {
 type ReplyMaker = Arc<dyn Fn(&str) -> Reply + Send + Sync>;
 /// Builds a reply from a model id and the request body, or passes (None).
 type RequestReplyMaker = Arc<dyn Fn(&str, &Value) -> Option<Reply> + Send + Sync>;
+/// Builds a reply from a model id and the one upstream the request pins.
+type PinnedReplyMaker = Arc<dyn Fn(&str, &str) -> Reply + Send + Sync>;
 
 #[derive(Default)]
 struct State {
@@ -382,6 +416,11 @@ struct State {
     /// Reads the request first, for a model no script names (a judge
     /// that answers by what it is asked).
     by_request: Option<RequestReplyMaker>,
+    /// Builds the reply for a request pinned to one upstream
+    /// (`provider.only = [slug]`), before scripts and `any_model`.
+    pinned: Option<PinnedReplyMaker>,
+    /// `GET /models/{author}/{slug}/endpoints` bodies by model id.
+    endpoints: HashMap<String, String>,
     /// When each streamed reply finished writing, by model.
     stream_ends: Vec<(String, std::time::Instant)>,
     /// `GET /generation?id=`: records by id, each with how many requests
@@ -461,6 +500,21 @@ impl FakeUpstream {
         reply: impl Fn(&str, &Value) -> Option<Reply> + Send + Sync + 'static,
     ) {
         self.state.lock().expect("state").by_request = Some(Arc::new(reply));
+    }
+
+    /// Replies for requests pinned to one upstream (`provider.only = [slug]`),
+    /// built from the model id and the slug.
+    pub fn any_pinned(&self, reply: impl Fn(&str, &str) -> Reply + Send + Sync + 'static) {
+        self.state.lock().expect("state").pinned = Some(Arc::new(reply));
+    }
+
+    /// The body of `GET /models/{model}/endpoints` (model as "author/slug").
+    pub fn endpoints(&self, model: &str, body: impl Into<String>) {
+        self.state
+            .lock()
+            .expect("state")
+            .endpoints
+            .insert(model.to_string(), body.into());
     }
 
     pub fn catalog(&self, body: impl Into<String>) {
@@ -624,6 +678,29 @@ async fn respond(
         };
         return write_reply(socket, reply).await;
     }
+    if request.method == "GET"
+        && let Some(model) = api_path
+            .strip_prefix("/models/")
+            .and_then(|rest| rest.strip_suffix("/endpoints"))
+    {
+        let body = state.lock().expect("state").endpoints.get(model).cloned();
+        let reply = match body {
+            Some(body) => Reply::status(200, body),
+            None => Reply::error(404, "Model not found"),
+        };
+        return write_reply(socket, reply).await;
+    }
+    if request.method == "HEAD" {
+        // As real servers do: the head of what GET would answer, no body.
+        let status = if api_path == "/models" { 200 } else { 404 };
+        let head = format!(
+            "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: 0\r\n\r\n",
+            reason(status)
+        );
+        socket.write_all(head.as_bytes()).await?;
+        socket.flush().await?;
+        return Ok(true);
+    }
     if request.method == "GET" && api_path == "/models" {
         let (catalog, hostile) = {
             let state = state.lock().expect("state");
@@ -652,7 +729,19 @@ async fn respond(
         candidates.extend(models.iter().filter_map(Value::as_str).map(str::to_string));
     }
     let mut reply = Reply::error(404, "No endpoints found for the requested model");
+    let pinned_slug = match body["provider"]["only"].as_array().map(Vec::as_slice) {
+        Some([Value::String(slug)]) => Some(slug.clone()),
+        _ => None,
+    };
+    let pinned = state.lock().expect("state").pinned.clone();
+    let pinned_reply = match (pinned, &pinned_slug, candidates.first()) {
+        (Some(make), Some(slug), Some(model)) => Some(make(model, slug)),
+        _ => None,
+    };
     for (i, model) in candidates.iter().enumerate() {
+        if pinned_reply.is_some() {
+            break;
+        }
         let next = {
             let mut state = state.lock().expect("state");
             let served = state.served.get(model).copied().unwrap_or(0);
@@ -678,6 +767,9 @@ async fn respond(
         if !(fallback && is_error && i + 1 < candidates.len()) {
             break;
         }
+    }
+    if let Some(pinned) = pinned_reply {
+        reply = pinned;
     }
     if let Reply::Hostile(hostile) = reply {
         reply = Reply::Hostile(hostile.answering(request));
@@ -799,6 +891,7 @@ async fn write_stream(socket: &mut TcpStream, stream: StreamReply) -> std::io::R
     write_chunks(socket, &mut pending, split).await?;
     match stream.end {
         End::Done | End::NoDone => {
+            tokio::time::sleep(stream.end_delay).await;
             socket.write_all(b"0\r\n\r\n").await?;
             socket.flush().await?;
             Ok(true)

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod delay_proxy;
 pub mod fake_upstream;
 pub mod hostile_data;
 pub mod tmux;
@@ -64,6 +65,7 @@ pub fn target(provider: &str, models: &[&str]) -> Target {
         label: models.join(","),
         chain: models.iter().map(|m| ModelRef::new(provider, *m)).collect(),
         router: None,
+        upstream: None,
     }
 }
 

@@ -43,7 +43,10 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         "pairwise": report.pairwise,
         "judges": report.judges,
         "agreement": report.agreement()?,
-        "total_cost_usd": report.total_cost().map(pricing::to_f64),
+        // A total only when no cost is missing; the known part and the count beside it.
+        "total_cost_usd": report.total_cost().filter(|_| report.unpriced() == 0).map(pricing::to_f64),
+        "known_cost_usd": report.total_cost().map(pricing::to_f64),
+        "unpriced_results": report.unpriced(),
         "answers_cost_usd": report.answers_cost().map(pricing::to_f64),
         "judge_cost_usd": report.judge_cost().map(pricing::to_f64),
         "skipped_for_budget": report.skipped_for_budget,

@@ -17,7 +17,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::router::pricing::format_usd;
+use crate::router::pricing::{format_cost_floor, format_usd};
 
 use super::checks::clip;
 use super::journal::read_result_at;
@@ -78,7 +78,7 @@ impl Report<'_> {
         }
     }
 
-    /// Answers and judges together.
+    /// Answers and judges together: the known costs (see [`Report::unpriced`]).
     pub fn total_cost(&self) -> Option<Decimal> {
         [self.answers_cost(), self.judge_cost()]
             .into_iter()
@@ -93,6 +93,11 @@ impl Report<'_> {
             .reduce(|a, b| a.saturating_add(b))
     }
 
+    /// Results whose cost is unknown: the total is a floor when any are.
+    pub fn unpriced(&self) -> u64 {
+        self.summary.iter().map(|s| s.unpriced).sum()
+    }
+
     /// What every judge call cost (checks and pairwise).
     pub fn judge_cost(&self) -> Option<Decimal> {
         self.judges
@@ -103,13 +108,14 @@ impl Report<'_> {
 
     /// "$0.0123", or "$0.0123 (answers $0.0100, judges $0.0023)" with judges.
     fn cost_line(&self) -> String {
-        let total = money(self.total_cost());
+        // A floor when some answers' costs are unknown, and it says so.
+        let total = format_cost_floor(self.total_cost(), self.unpriced());
         if self.judges.is_empty() {
             return total;
         }
         format!(
             "{total} (answers {}, judges {})",
-            money(self.answers_cost()),
+            format_cost_floor(self.answers_cost(), self.unpriced()),
             money(self.judge_cost())
         )
     }
@@ -262,8 +268,7 @@ fn money(usd: Option<Decimal>) -> String {
 fn column_cost(summary: &ColumnSummary) -> String {
     match (summary.cost_usd, summary.unpriced) {
         (None, _) => "unknown".into(),
-        (Some(cost), 0) => format_usd(cost),
-        (Some(cost), _) => format!("{}+", format_usd(cost)),
+        (known, unpriced) => format_cost_floor(known, unpriced),
     }
 }
 

@@ -15,6 +15,8 @@ fn record(latency_ms: Option<u64>) -> GenerationRecord {
         native_tokens_prompt: None,
         native_tokens_completion: None,
         native_tokens_reasoning: None,
+        upstream_inference_cost_usd: None,
+        is_byok: None,
         notes: Vec::new(),
     }
 }
@@ -41,6 +43,8 @@ fn parses_the_spec_example_of_a_generation() {
             native_tokens_prompt: Some(10),
             native_tokens_completion: Some(25),
             native_tokens_reasoning: Some(5),
+            upstream_inference_cost_usd: None,
+            is_byok: None,
             notes: Vec::new(),
         }
     );
@@ -49,6 +53,33 @@ fn parses_the_spec_example_of_a_generation() {
     assert_eq!(record.latency_ms, None);
     assert_eq!(record.generation_time_ms, Some(813));
     assert!(parse_generation(b"{\"id\":\"gen\"}").is_err());
+}
+
+#[test]
+fn a_byok_generation_costs_the_fee_plus_what_the_provider_charged() {
+    // The spec's example: without BYOK, upstream_inference_cost is what
+    // OpenRouter paid the provider, already inside total_cost.
+    let plain = json!({"data": {"id": "gen-1", "total_cost": 0.0015,
+        "upstream_inference_cost": 0.0012, "is_byok": false}});
+    let record = parse_generation(plain.to_string().as_bytes()).expect("parses");
+    assert_eq!(
+        record.charged_usd(),
+        Some(rust_decimal::Decimal::new(15, 4))
+    );
+    let byok = json!({"data": {"id": "gen-2", "total_cost": 0,
+        "upstream_inference_cost": 0.0012, "is_byok": true,
+        "native_tokens_prompt": 10, "native_tokens_completion": 25, "native_tokens_reasoning": 5}});
+    let record = parse_generation(byok.to_string().as_bytes()).expect("parses");
+    assert_eq!(
+        record.charged_usd(),
+        Some(rust_decimal::Decimal::new(12, 4))
+    );
+    assert_eq!(
+        record
+            .usage()
+            .map(|u| (u.prompt_tokens, u.completion_tokens, u.reasoning_tokens)),
+        Some((10, 25, 5))
+    );
 }
 
 #[test]

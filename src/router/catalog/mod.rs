@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::router::pricing::Pricing;
 
+pub(crate) use parse::pricing as parse_pricing;
 pub use parse::{CatalogError, parse_models};
 
 /// One model as a server lists it. Fields the server does not send are None

@@ -147,7 +147,7 @@ fn modalities(architecture: Option<&Value>) -> (Vec<String>, Vec<String>) {
 
 /// The model's prices; one beyond belief is unknown, with a note naming
 /// the model and the price.
-fn pricing(id: &str, value: Option<&Value>, notes: &mut Vec<String>) -> Pricing {
+pub(crate) fn pricing(id: &str, value: Option<&Value>, notes: &mut Vec<String>) -> Pricing {
     let Some(prices) = value.and_then(Value::as_object) else {
         return Pricing::unknown();
     };

@@ -295,8 +295,56 @@ model = "d""#,
             reason: "no rule matched".into(),
             prompt_tokens: 1,
             complexity: 0.0004,
+            skipped: Vec::new(),
         }
     );
+}
+
+#[test]
+fn every_rule_that_did_not_fire_says_which_condition_failed() {
+    let p = policy(
+        r#"default = "big"
+[[rules]]
+name = "short"
+max_prompt_tokens = 2
+model = "a"
+[[rules]]
+name = "long"
+min_prompt_tokens = 100
+model = "b"
+[[rules]]
+name = "code"
+pattern = 'fn \w+'
+model = "c"
+[[rules]]
+name = "hard"
+min_complexity = 0.9
+model = "d"
+[[rules]]
+name = "easy"
+max_complexity = 0.0001
+model = "e"
+[[rules]]
+name = "cheap"
+max_price_per_million = 1
+model = "premium/c""#,
+    );
+    let d = decide(&p, "why is the sky blue, friend?", &prices);
+    assert_eq!(d.rule, "default");
+    assert_eq!(
+        d.skipped,
+        vec![
+            "short: ≈7 tokens > 2",
+            "long: ≈7 tokens < 100",
+            "code: no match for /fn \\w+/",
+            "hard: complexity 0.1028 < 0.9",
+            "easy: complexity 0.1028 > 0.0001",
+            "cheap: premium/c $2.5/$10 per 1M > $1",
+        ]
+    );
+    // A rule that fires lists only the ones before it.
+    let d = decide(&p, "hi", &prices);
+    assert_eq!((d.rule.as_str(), d.skipped.len()), ("short", 0));
 }
 
 #[test]

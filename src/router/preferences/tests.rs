@@ -175,3 +175,29 @@ fn sorts_and_variants_from_text() {
     assert_eq!(":nitro".parse(), Ok(Variant::Nitro));
     assert!("extended".parse::<Variant>().is_err());
 }
+
+#[test]
+fn pinning_keeps_privacy_price_and_variant_and_drops_the_routing_choices() {
+    let mut prefs = ProviderPrefs {
+        sort: Some(ProviderSort::Price),
+        order: vec!["openai".into()],
+        only: vec!["azure".into()],
+        ignore: vec!["groq".into()],
+        allow_fallbacks: Some(true),
+        deny_data_collection: Some(true),
+        max_price: Some(MaxPrice {
+            prompt: Some(1.0),
+            completion: None,
+        }),
+        variant: Some(Variant::Free),
+    };
+    prefs.pin_to("groq");
+    assert_eq!(
+        prefs.provider_object(),
+        Some(serde_json::json!({
+            "only": ["groq"], "allow_fallbacks": false, "data_collection": "deny",
+            "max_price": {"prompt": "1"}
+        }))
+    );
+    assert_eq!(prefs.variant, Some(Variant::Free));
+}

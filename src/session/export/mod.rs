@@ -6,7 +6,6 @@ mod markdown;
 mod text;
 
 use crate::router::events::RunResult;
-use crate::router::pricing::format_usd;
 use crate::sanitize::one_line;
 
 use super::types::{Column, Session, SessionParams, Verdict, Vote};
@@ -169,8 +168,7 @@ fn counts_line(session: &Session) -> String {
         plural(summary.votes, "vote")
     );
     if !session.names_hidden() {
-        let total = summary.cost_usd.map_or("unknown".into(), format_usd);
-        line.push_str(&format!(" · cost {total}"));
+        line.push_str(&format!(" · cost {}", summary.cost_label()));
     }
     line
 }

@@ -94,6 +94,8 @@ pub struct Row {
     /// inside, a plain JSON number outside.
     #[serde(serialize_with = "crate::router::pricing::usd_json::serialize")]
     pub avg_cost_usd: Option<Decimal>,
+    /// Answers with output but no known cost, left out of the average.
+    pub unpriced_answers: usize,
     pub median_ttft_ms: Option<u64>,
     pub median_tokens_per_s: Option<f64>,
 }
@@ -151,6 +153,7 @@ struct Tally {
     losses: usize,
     ties: usize,
     answers: usize,
+    unpriced: usize,
     costs_usd: Vec<Decimal>,
     ttfts_ms: Vec<u64>,
     rates: Vec<f64>,
@@ -182,6 +185,7 @@ pub fn compute_with(sessions: &[Session], filter: VoteFilter, source: Source) ->
                 tally.answers += 1;
                 let result = &answer.result;
                 tally.costs_usd.extend(result.cost_usd);
+                tally.unpriced += usize::from(result.is_unpriced());
                 tally.ttfts_ms.extend(result.ttft_ms);
                 tally
                     .rates
@@ -263,6 +267,7 @@ pub fn compute_with(sessions: &[Session], filter: VoteFilter, source: Source) ->
                 rating_high: rated.high,
                 answers: tally.answers,
                 avg_cost_usd: mean_usd(&tally.costs_usd),
+                unpriced_answers: tally.unpriced,
                 median_ttft_ms: median_ms(&tally.ttfts_ms),
                 median_tokens_per_s: median(&tally.rates),
             }

@@ -156,7 +156,10 @@ fn figures_are_means_and_medians_over_every_answer() {
             vec![timed(answer(1, "a", ""), Some(300), Some(30.0), cost(20))],
             None,
         ),
-        (vec![timed(answer(1, "a", ""), Some(250), None, None)], None),
+        (
+            vec![timed(answer(1, "a", "no price"), Some(250), None, None)],
+            None,
+        ),
         (
             vec![timed(answer(1, "a", ""), Some(400), Some(20.0), cost(60))],
             None,
@@ -166,6 +169,8 @@ fn figures_are_means_and_medians_over_every_answer() {
     let a = row(&board, "a");
     assert_eq!(a.answers, 4);
     assert_eq!(a.avg_cost_usd, Some(rust_decimal::Decimal::new(3, 5)));
+    // The answer without a known cost is left out of the mean, and counted.
+    assert_eq!(a.unpriced_answers, 1);
     assert_eq!(a.median_ttft_ms, Some(275), "(250 + 300) / 2");
     assert_eq!(a.median_tokens_per_s, Some(20.0));
     let b = row(&board, "b");
@@ -250,6 +255,7 @@ fn json_shape() {
             "rating_high",
             "rating_low",
             "ties",
+            "unpriced_answers",
             "votes",
             "wins"
         ]

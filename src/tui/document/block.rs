@@ -10,7 +10,12 @@ use super::draw::{self, Palette, Place};
 use super::line::{Arena, Line, LineWriter, Roles, expand_tabs, offset};
 use super::markdown;
 use super::wrap;
+use crate::tui::glyphs;
 use crate::tui::theme::TextStyle;
+
+/// What ends a logical line: '\n', and the line and paragraph separators
+/// (drawn as breaks so terminals never have to measure them).
+const LINE_BREAKS: [char; 3] = ['\n', '\u{2028}', '\u{2029}'];
 
 #[derive(Clone, Debug)]
 pub(super) struct Block {
@@ -18,7 +23,7 @@ pub(super) struct Block {
     /// Sanitized text as appended (tabs and all), for `Document::text`.
     source: String,
     collapsed: bool,
-    /// One per logical line of `source` (split at '\n'), never empty once rendered.
+    /// One per logical line of `source` (split at [`LINE_BREAKS`]), never empty once rendered.
     lines: Vec<Line>,
     /// The lines' display text, style runs and rows.
     arena: Arena,
@@ -109,8 +114,11 @@ impl Block {
         let mut rendered = 0;
         loop {
             let rest = self.source.get(start..).unwrap_or("");
-            let (segment, next_start) = match rest.find('\n') {
-                Some(newline) => (&rest[..newline], Some(start + newline + 1)),
+            let (segment, next_start) = match rest.find(LINE_BREAKS) {
+                Some(at) => {
+                    let separator = rest[at..].chars().next().map_or(1, char::len_utf8);
+                    (&rest[..at], Some(start + at + separator))
+                }
                 None => (rest, None),
             };
             let state_before = state;
@@ -245,6 +253,7 @@ fn render_line(
     source: &str,
     line: &mut LineWriter,
 ) {
+    let source = &*glyphs::for_screen(source);
     let role = match kind {
         BlockKind::Answer if markdown => return markdown::answer_line(source, state, line),
         BlockKind::Answer => TextStyle::Plain,

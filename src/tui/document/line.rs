@@ -228,6 +228,16 @@ impl<'a> LineWriter<'a> {
         }
     }
 
+    /// Bytes of arena text so far, to read back with [`LineWriter::text_since`].
+    pub(super) fn len(&self) -> usize {
+        self.arena.text.len()
+    }
+
+    /// The text pushed since `len()` returned `start`.
+    pub(super) fn text_since(&self, start: usize) -> &str {
+        self.arena.text.get(start..).unwrap_or("")
+    }
+
     /// Marks everything pushed so far as the unbreakable prefix.
     pub(super) fn start_content(&mut self) {
         self.content_start = self.arena.text.len();

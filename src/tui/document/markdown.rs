@@ -3,10 +3,11 @@
 //! it sits inside a ``` or ~~~ fence (the only state carried between lines).
 //! Block markers are read here; inline markup goes to pulldown-cmark.
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::line::{Flow, LineWriter, Roles, expand_tabs};
 use crate::sanitize::sanitize;
+use crate::tui::glyphs;
 use crate::tui::theme::TextStyle;
 
 /// An open code fence: its marker ('`' or '~'), run length and indentation.
@@ -26,8 +27,8 @@ pub(super) type State = Option<Fence>;
 /// blocks and lazy continuations are not recognised (`---` under a line is a
 /// rule); table rows (lines starting with `|`) stay exactly as written; fences
 /// are recognised at any indentation, so fences inside list items work, but
-/// not inside quotes. Link targets are dropped (the link text shows as Link);
-/// raw mode shows them.
+/// not inside quotes. A link shows its text as Link, then its target dimmed
+/// (`text (url)`).
 pub(super) fn answer_line(source: &str, state: &mut State, line: &mut LineWriter) {
     let text = expand_tabs(source);
     let text = text.as_ref();
@@ -37,7 +38,8 @@ pub(super) fn answer_line(source: &str, state: &mut State, line: &mut LineWriter
     if let Some(fence) = *state {
         if closes(fence, indent, rest) {
             *state = None;
-            line.push(text.trim_end(), Roles::of(TextStyle::CodeFence));
+            line.push(&text[..indent], Roles::default());
+            line.push(FENCE_BAR, Roles::of(TextStyle::CodeFence));
         } else {
             let code = Roles::of(TextStyle::CodeBlock);
             line.push(text, code);
@@ -48,7 +50,14 @@ pub(super) fn answer_line(source: &str, state: &mut State, line: &mut LineWriter
     }
     if let Some(fence) = opens(indent, rest) {
         *state = Some(fence);
-        line.push(text.trim_end(), Roles::of(TextStyle::CodeFence));
+        // The fence shows the code's language, not its backticks.
+        let language = rest[fence.run..].split_whitespace().next().unwrap_or("");
+        line.push(&text[..indent], Roles::default());
+        line.push(FENCE_BAR, Roles::of(TextStyle::CodeFence));
+        if !language.is_empty() {
+            line.push(" ", Roles::of(TextStyle::CodeFence));
+            line.push(language, Roles::of(TextStyle::CodeFence));
+        }
         return;
     }
     if is_rule(rest) {
@@ -106,8 +115,12 @@ fn containers_and_content(text: &str, indent: usize, line: &mut LineWriter) {
     }
     line.start_content();
     let content = &text[at..];
-    if let Some(heading) = heading_text(content) {
-        inline(heading, roles.with(TextStyle::Heading), line);
+    if let Some((level, heading)) = heading_text(content) {
+        let roles = roles.with(TextStyle::Heading);
+        line.push(HEADING_MARKS[level.min(HEADING_MARKS.len()) - 1], roles);
+        line.push(" ", roles);
+        line.start_content();
+        inline(heading, roles, line);
     } else if opens(0, content).is_some() || is_rule(content) || content.starts_with('|') {
         // A fence or rule after a marker is not followed, and table rows keep
         // their exact text so columns padded by the model stay aligned.
@@ -134,8 +147,14 @@ fn list_marker(text: &str) -> Option<usize> {
     matches!(bytes.get(len), None | Some(b' ')).then_some(len)
 }
 
-/// The text of an ATX heading (`# Title ##` → "Title"), or None.
-fn heading_text(content: &str) -> Option<&str> {
+/// A code fence's row: a bar, then the language when one is given.
+const FENCE_BAR: &str = "───";
+
+/// What sets heading levels apart, from the heaviest: `#` is █, `##` ▓, `###` ▒, deeper ░.
+const HEADING_MARKS: [&str; 4] = ["█", "▓", "▒", "░"];
+
+/// The level and text of an ATX heading (`## Title ##` → (2, "Title")), or None.
+fn heading_text(content: &str) -> Option<(usize, &str)> {
     let hashes = content.bytes().take_while(|b| *b == b'#').count();
     if !(1..=6).contains(&hashes) || !matches!(content.as_bytes().get(hashes), None | Some(b' ')) {
         return None;
@@ -143,13 +162,14 @@ fn heading_text(content: &str) -> Option<&str> {
     let title = content[hashes..].trim();
     // An optional closing run of '#' counts only after a space (or alone).
     let without_closing = title.trim_end_matches('#');
-    if without_closing.is_empty() {
-        Some("")
+    let text = if without_closing.is_empty() {
+        ""
     } else if without_closing.ends_with(' ') {
-        Some(without_closing.trim_end())
+        without_closing.trim_end()
     } else {
-        Some(title)
-    }
+        title
+    };
+    Some((hashes, text))
 }
 
 fn opens(indent: usize, rest: &str) -> Option<Fence> {
@@ -204,6 +224,8 @@ fn inline(content: &str, base: Roles, line: &mut LineWriter) {
         content
     };
     let mut stack = vec![base];
+    // Open links: their target and where their text starts in the arena.
+    let mut links: Vec<(pulldown_cmark::CowStr, usize)> = Vec::new();
     for event in Parser::new_ext(input, Options::ENABLE_STRIKETHROUGH) {
         let roles = stack.last().copied().unwrap_or(base);
         match event {
@@ -214,14 +236,22 @@ fn inline(content: &str, base: Roles, line: &mut LineWriter) {
                     Tag::Emphasis => roles.with(TextStyle::Emphasis),
                     Tag::Strong => roles.with(TextStyle::Strong),
                     Tag::Strikethrough => roles.with(TextStyle::Strike),
-                    Tag::Link { .. } | Tag::Image { .. } => roles.with(TextStyle::Link),
+                    Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
+                        links.push((dest_url, line.len()));
+                        roles.with(TextStyle::Link)
+                    }
                     _ => roles,
                 };
                 stack.push(added);
             }
-            Event::End(_) => {
+            Event::End(end) => {
                 if stack.len() > 1 {
                     stack.pop();
+                }
+                if matches!(end, TagEnd::Link | TagEnd::Image)
+                    && let Some((url, text_start)) = links.pop()
+                {
+                    show_target(&url, text_start, roles, line);
                 }
             }
             Event::Code(text) => push_parsed(&text, roles.with(TextStyle::Code), line),
@@ -238,6 +268,22 @@ fn inline(content: &str, base: Roles, line: &mut LineWriter) {
     }
 }
 
+/// A link's target after its text, `text (url)`, unless the text already
+/// is the target (`<https://…>`). Shown rather than sent as an OSC 8
+/// hyperlink: an escape sequence cannot pass through ratatui's cells.
+fn show_target(url: &str, text_start: usize, roles: Roles, line: &mut LineWriter) {
+    let url = crate::sanitize::one_line(url);
+    let url = glyphs::for_screen(&url);
+    let text = line.text_since(text_start);
+    if url.is_empty() || text == url || url.strip_prefix("mailto:") == Some(text) {
+        return;
+    }
+    let roles = Roles(roles.0 & !Roles::of(TextStyle::Link).0).with(TextStyle::Dim);
+    line.push(" (", roles);
+    line.push(&url, roles);
+    line.push(")", roles);
+}
+
 fn needs_escape(content: &str) -> bool {
     match content.as_bytes().first() {
         Some(b'#' | b'>' | b'-' | b'+' | b'=' | b'|') => true,
@@ -251,9 +297,11 @@ fn needs_escape(content: &str) -> bool {
 }
 
 /// Parsed text can hold characters the source did not: `&#27;` decodes to
-/// ESC, so it goes through `sanitize` again; newlines and tabs become spaces.
+/// ESC and `&#8232;` to U+2028, so it goes through `sanitize` and the glyph
+/// rule again; newlines and tabs become spaces.
 fn push_parsed(text: &str, roles: Roles, line: &mut LineWriter) {
-    let clean = sanitize(text);
+    let sanitized = sanitize(text);
+    let clean = glyphs::for_screen(&sanitized);
     if clean.contains(['\n', '\t']) {
         let flat: String = clean
             .chars()

@@ -14,6 +14,8 @@ mod tests;
 mod tests_markdown;
 #[cfg(test)]
 mod tests_props;
+#[cfg(test)]
+mod tests_width;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

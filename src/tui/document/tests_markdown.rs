@@ -12,11 +12,11 @@ fn answer(text: &str, width: u16) -> Document {
 }
 
 #[test]
-fn headings_drop_their_hashes() {
+fn headings_show_their_level_instead_of_hashes() {
     let doc = answer("# One\n### Three ###\n# C#\n#hashtag\n####### seven", 20);
     assert_eq!(
         rows(&doc),
-        ["One", "Three", "C#", "#hashtag", "####### seven"]
+        ["█ One", "▒ Three", "█ C#", "#hashtag", "####### seven"]
     );
     let buf = screen(&doc);
     assert_eq!(buf[(0, 0)].style(), cell_style(TextStyle::Heading));
@@ -48,7 +48,7 @@ fn ordered_items_keep_their_numbers() {
 #[test]
 fn quotes_get_a_bar_and_may_nest_or_hold_headings() {
     let doc = answer("> quoted\n> > deeper\n> # Title", 20);
-    assert_eq!(rows(&doc), ["│ quoted", "│ │ deeper", "│ Title"]);
+    assert_eq!(rows(&doc), ["│ quoted", "│ │ deeper", "│ █ Title"]);
     let buf = screen(&doc);
     assert_eq!(buf[(0, 0)].style(), cell_style(TextStyle::Quote));
     assert_eq!(buf[(2, 0)].style(), cell_style(TextStyle::Quote));
@@ -62,11 +62,11 @@ fn quotes_get_a_bar_and_may_nest_or_hold_headings() {
 }
 
 #[test]
-fn fenced_code_is_set_apart_filled_and_not_parsed() {
+fn fenced_code_shows_its_language_is_filled_and_not_parsed() {
     let doc = answer("```rust\nlet x = **1**;\n\n~~~\n```\nafter", 16);
     assert_eq!(
         rows(&doc),
-        ["```rust", "let x = **1**;", "", "~~~", "```", "after"]
+        ["─── rust", "let x = **1**;", "", "~~~", "───", "after"]
     );
     let buf = screen(&doc);
     assert_eq!(buf[(0, 0)].style(), cell_style(TextStyle::CodeFence));
@@ -86,7 +86,7 @@ fn fenced_code_is_set_apart_filled_and_not_parsed() {
 #[test]
 fn code_wraps_by_characters_keeping_spaces() {
     let doc = answer("~~~~\n  aaaa bbbb\n~~~~", 6);
-    assert_eq!(rows(&doc), ["~~~~", "  aaaa", " bbbb", "~~~~"]);
+    assert_eq!(rows(&doc), ["───", "  aaaa", " bbbb", "───"]);
 }
 
 #[test]
@@ -94,10 +94,10 @@ fn fences_inside_list_items_and_unclosed_fences() {
     let doc = answer("1. Run:\n   ```sh\n   cargo *x*\n   ```\n2. Done", 20);
     assert_eq!(
         rows(&doc),
-        ["1. Run:", "   ```sh", "   cargo *x*", "   ```", "2. Done"]
+        ["1. Run:", "   ─── sh", "   cargo *x*", "   ───", "2. Done"]
     );
     let doc = answer("```\n# not a heading\n``` not a close", 20);
-    assert_eq!(rows(&doc), ["```", "# not a heading", "``` not a close"]);
+    assert_eq!(rows(&doc), ["───", "# not a heading", "``` not a close"]);
     assert_eq!(
         screen(&doc)[(0, 2)].style(),
         cell_style(TextStyle::CodeBlock)
@@ -124,7 +124,13 @@ fn fences_spanning_appends_render_as_if_pushed_whole() {
     let whole = answer(&pieces.concat(), 20);
     assert_eq!(
         rows(&streamed),
-        ["intro", "```python", "print('**hi**')", "```", "after bold"]
+        [
+            "intro",
+            "─── python",
+            "print('**hi**')",
+            "───",
+            "after bold"
+        ]
     );
     assert_eq!(screen(&streamed), screen(&whole));
 }
@@ -141,7 +147,10 @@ fn thematic_breaks_draw_a_rule_across_the_width() {
 fn inline_markup_is_styled_and_its_markers_dropped() {
     let line = "**strong** *em* _em2_ ~~del~~ `co*de` [text](http://u) <http://a.b>";
     let doc = answer(line, 80);
-    assert_eq!(rows(&doc), ["strong em em2 del co*de text http://a.b"]);
+    assert_eq!(
+        rows(&doc),
+        ["strong em em2 del co*de text (http://u) http://a.b"]
+    );
     let buf = screen(&doc);
     let style_at = |x: u16| buf[(x, 0)].style();
     assert_eq!(style_at(0), cell_style(TextStyle::Strong));
@@ -151,7 +160,22 @@ fn inline_markup_is_styled_and_its_markers_dropped() {
     assert_eq!(style_at(14), cell_style(TextStyle::Strike));
     assert_eq!(style_at(18), cell_style(TextStyle::Code));
     assert_eq!(style_at(24), cell_style(TextStyle::Link));
-    assert_eq!(style_at(29), cell_style(TextStyle::Link));
+    // The target follows the text, dimmed; an autolink shows once.
+    assert_eq!(style_at(30), cell_style(TextStyle::Dim));
+    assert_eq!(style_at(40), cell_style(TextStyle::Link));
+}
+
+#[test]
+fn link_targets_are_shown_sanitised_after_their_text() {
+    let doc = answer(
+        "see [docs](https://x.dev/a) and ![logo](img.png) and <b@c.d> and [e](http://e&#27;]52;c;x)",
+        100,
+    );
+    let shown = rows(&doc).concat();
+    assert_eq!(
+        shown,
+        "see docs (https://x.dev/a) and logo (img.png) and b@c.d and e (http://e␛]52;c;x)"
+    );
 }
 
 #[test]
@@ -210,11 +234,26 @@ fn block_syntax_inside_content_stays_text() {
         rows(&doc),
         [
             "[ref]: http://x",
-            "• item heading",
+            "• █ item heading",
             "• ```",
             "& <b>",
             "<div>raw</div>",
             &"─".repeat(30)
         ]
     );
+}
+
+#[test]
+fn answer_with_headings_code_and_links_snapshot() {
+    let doc = answer(
+        "# Title\n## Section\n### Detail\n#### Minor\nRead [the guide](https://example.com/guide).\n```rust\nfn main() {}\n```\n~~~\nplain fence\n~~~",
+        40,
+    );
+    let height = u16::try_from(doc.total_rows()).expect("few rows");
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(40, height))
+        .expect("test terminal");
+    terminal
+        .draw(|frame| doc.render(0, frame.area(), frame.buffer_mut(), &THEME))
+        .expect("draw");
+    insta::assert_snapshot!(terminal.backend());
 }

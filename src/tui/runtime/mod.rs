@@ -109,6 +109,8 @@ pub async fn run(
     let mut ticker = Ticker::new(CLOCK_INTERVAL, Instant::now());
     let mut ended_by: Option<i32> = None;
     let mut open_session = SessionHolder::new(&state.record.session.id);
+    let mut warmer = super::warm::Warmer::default();
+    warmer.follow(&state, &runner.services.router, std::time::Instant::now());
 
     for effect in initial {
         runner.run(effect, &mut tty, &mut input).await;
@@ -152,6 +154,7 @@ pub async fn run(
             }
         }
         open_session.follow(&state.record.session.id, &runner);
+        warmer.follow(&state, &runner.services.router, std::time::Instant::now());
     }
     runner.cancel_all();
     input.abort();

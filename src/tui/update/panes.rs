@@ -109,7 +109,7 @@ pub fn apply_config(state: &mut AppState, config: crate::config::Config) {
     state.settings.warn_turn_cost_usd = config.warn_turn_cost_usd();
     for pane in &mut state.workspace.panes {
         if pane.params.prefs.is_empty() {
-            pane.params.prefs = config.own_preferences_for(&pane.target.label);
+            pane.params.prefs = config.own_preferences_for(pane.target.config_key());
         }
     }
     state.settings.config = Arc::new(config);
@@ -156,6 +156,13 @@ fn parse_target(providers: &Providers, label: &str) -> Option<Target> {
     if let Some(name) = router_name(label.trim()) {
         return Some(router_target(name));
     }
+    // One model is read as columns are written, so `MODEL@SLUG` pins it.
+    if !label.contains(',') {
+        let column = crate::router::columns::ColumnArg::Model(label.to_string());
+        return crate::router::columns::targets(providers, &[column])
+            .ok()
+            .and_then(|mut targets| targets.pop());
+    }
     let chain: Vec<ModelRef> = label
         .split(',')
         .map(str::trim)
@@ -166,6 +173,7 @@ fn parse_target(providers: &Providers, label: &str) -> Option<Target> {
         label: label.to_string(),
         chain,
         router: None,
+        upstream: None,
     })
 }
 
@@ -183,9 +191,13 @@ pub fn apply_picker(
                 if let Some(position) = old.iter().position(|p| p.target.label == reference) {
                     kept.push(old.remove(position));
                 } else if let Some(target) = parse_target(&state.settings.providers, &reference) {
+                    let prefs = state
+                        .settings
+                        .config
+                        .own_preferences_for(target.config_key());
                     let mut pane = PaneState::new(state.workspace.ids.pane(), target);
                     pane.document.set_markdown(state.settings.markdown);
-                    pane.params.prefs = state.settings.config.own_preferences_for(&reference);
+                    pane.params.prefs = prefs;
                     kept.push(pane);
                 }
             }

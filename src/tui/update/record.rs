@@ -78,6 +78,7 @@ pub fn sync_columns(state: &mut AppState) {
                 column.label = pane.target.label.clone();
                 column.chain = router_free_chain(pane);
                 column.router = pane.target.router.clone();
+                column.upstream = pane.target.upstream.clone();
                 column.params = params;
                 column.active = true;
             }
@@ -86,6 +87,7 @@ pub fn sync_columns(state: &mut AppState) {
                 label: pane.target.label.clone(),
                 chain: router_free_chain(pane),
                 router: pane.target.router.clone(),
+                upstream: pane.target.upstream.clone(),
                 params,
                 blind_label: None,
                 active: true,

@@ -184,6 +184,7 @@ fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant) {
         }
         StreamEvent::Started { .. }
         | StreamEvent::FirstToken { .. }
+        | StreamEvent::FirstAnswerToken { .. }
         | StreamEvent::ToolCall(_)
         | StreamEvent::Usage { .. } => {}
         StreamEvent::Reasoning(text) => {

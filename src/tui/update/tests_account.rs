@@ -133,6 +133,8 @@ fn an_openrouter_answer_fetches_its_exact_record_and_the_key() {
         native_tokens_prompt: None,
         native_tokens_completion: None,
         native_tokens_reasoning: None,
+        upstream_inference_cost_usd: None,
+        is_byok: None,
         notes: Vec::new(),
     };
     let effects = update(

@@ -159,6 +159,7 @@ fn a_fallback_chain_replaces_a_panes_target() {
                 ModelRef::new("ollama", "llama3.2:3b")
             ],
             router: None,
+            upstream: None,
         }
     );
 }
@@ -302,4 +303,36 @@ fn quitting_and_signals() {
     update(&mut state, key(KeyCode::Char('q')));
     assert!(state.ui.overlay.is_none(), "any key closes help");
     assert!(!state.ui.quit);
+}
+
+#[test]
+fn a_picked_model_at_an_upstream_is_a_pinned_pane() {
+    let mut state = state_with(&["openai/gpt-4o"], (120, 40));
+    let mut effects = Vec::new();
+    panes::apply_picker(
+        &mut state,
+        crate::tui::state::PickerTarget::Columns,
+        vec![
+            "openai/gpt-4o".into(),
+            "meta-llama/llama-3.3-70b-instruct@groq".into(),
+        ],
+        &mut effects,
+    );
+    let pinned = &state.workspace.panes[1].target;
+    assert_eq!(pinned.label, "meta-llama/llama-3.3-70b-instruct@groq");
+    assert_eq!(
+        pinned.chain,
+        vec![ModelRef::new(
+            "openrouter",
+            "meta-llama/llama-3.3-70b-instruct"
+        )]
+    );
+    assert_eq!(pinned.upstream.as_deref(), Some("groq"));
+    // The session keeps the pin, so a resumed pane asks the same upstream.
+    assert_eq!(
+        state.record.session.columns[1].upstream.as_deref(),
+        Some("groq"),
+        "{:?}",
+        state.record.session.columns
+    );
 }

@@ -58,6 +58,7 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
         Some(Overlay::Rename(field)) => overlays::rename(frame, area, field, theme),
         Some(Overlay::Details(view)) => overlays::details(frame, area, view, theme),
     }
+    super::glyphs::settle(frame.buffer_mut());
 }
 
 fn too_small(frame: &mut Frame, area: Rect, state: &AppState) {

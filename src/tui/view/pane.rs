@@ -186,8 +186,9 @@ fn figures(state: &AppState, pane: &PaneState, width: u16) -> Vec<Span<'static>>
     if let Some(rate) = rate {
         parts.push((1, 2, format!("{rate:.0} tok/s")));
     }
-    if tokens > 0 {
-        parts.push((2, 0, format!("{tokens} tok")));
+    // "~" until the server's count replaces the estimate from the text.
+    if let Some(count) = result.completion_count().filter(|c| c.tokens > 0) {
+        parts.push((2, 0, format!("{count} tok")));
     }
     if let Some(cost) = cost {
         parts.push((3, 3, cost));

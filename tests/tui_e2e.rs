@@ -244,13 +244,23 @@ async fn kill_9_mid_stream_loses_at_most_the_last_second() {
         // A write cut by the kill may have left a temp file; the next save of
         // the session (the resumed run saves on quit) removes it.
         let sessions_dir = sessions[0].parent().expect("sessions dir");
-        assert_eq!(
+        let names = || -> Vec<String> {
             std::fs::read_dir(sessions_dir)
-                .map(|d| d.count())
-                .unwrap_or(0),
-            1,
-            "only the session file is left"
-        );
+                .map(|d| {
+                    d.flatten()
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        // The quit key returns before the process has exited and released
+        // its lock file: wait (a guard, not a timing claim) for it to go.
+        let deadline = std::time::Instant::now() + Duration::from_secs(WAIT_SECS);
+        while names().len() > 1 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let left = names();
+        assert_eq!(left.len(), 1, "only the session file is left: {left:?}");
     });
 }
 

@@ -6,6 +6,13 @@
 //! figures, editor, footer) from an `AppState` whose eight panes streamed the
 //! same answers through the reducer.
 
+// Test code: a failed expectation is a failed test, and a test may take
+// one variant or fail (the lints guard the code that ships).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::wildcard_enum_match_arm
+)]
 // Prints its own measurements, nothing from outside.
 #![allow(clippy::disallowed_macros)]
 
@@ -16,11 +23,11 @@ use criterion::{BenchmarkId, Criterion, SamplingMode};
 use prism::router::events::StreamEvent;
 use prism::router::{ModelRef, Target};
 use prism::tui::document::{BlockKind, Document};
-use prism::tui::msg::Msg;
+use prism::tui::msg::{Msg, Now, Stamped};
 use prism::tui::params::Params;
 use prism::tui::state::AppState;
 use prism::tui::theme::Theme;
-use prism::tui::update::{new_state, update};
+use prism::tui::update::{Startup, new_state, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -337,8 +344,13 @@ fn app_state(text: &str) -> AppState {
             Target::single(model.clone(), ModelRef::new("openrouter", model))
         })
         .collect();
-    let mut state = new_state(
-        prism::router::Providers::new(
+    let start = Instant::now();
+    let now = Now {
+        at: start,
+        unix: 1_795_000_000,
+    };
+    let mut state = new_state(Startup {
+        providers: prism::router::Providers::new(
             vec![prism::router::Provider::new(
                 "openrouter",
                 "http://127.0.0.1:9/v1",
@@ -346,25 +358,17 @@ fn app_state(text: &str) -> AppState {
             "openrouter",
         ),
         targets,
-        Params::default(),
-        Theme::colour(),
-        (240, 60),
-        1_795_000_000,
-    );
+        params: Params::default(),
+        theme: Theme::colour(),
+        size: (240, 60),
+        now,
+        seed: 1,
+    });
+    let key = |code| Stamped::new(Msg::Key(crossterm::event::KeyEvent::from(code)), now);
     for c in "Explain the design".chars() {
-        update(
-            &mut state,
-            Msg::Key(crossterm::event::KeyEvent::from(
-                crossterm::event::KeyCode::Char(c),
-            )),
-        );
+        update(&mut state, key(crossterm::event::KeyCode::Char(c)));
     }
-    let effects = update(
-        &mut state,
-        Msg::Key(crossterm::event::KeyEvent::from(
-            crossterm::event::KeyCode::Enter,
-        )),
-    );
+    let effects = update(&mut state, key(crossterm::event::KeyCode::Enter));
     let runs: Vec<_> = effects
         .iter()
         .filter_map(|e| match e {
@@ -372,30 +376,27 @@ fn app_state(text: &str) -> AppState {
             _ => None,
         })
         .collect();
-    let start = Instant::now();
     for (pane, run) in runs {
-        update(
-            &mut state,
-            Msg::Stream {
-                pane,
-                run,
-                events: vec![StreamEvent::FirstToken { ttft_ms: 321 }],
-                merged: 0,
-                at: start,
-            },
-        );
+        let first = Msg::Stream {
+            pane,
+            run,
+            events: vec![StreamEvent::FirstToken { ttft_ms: 321 }],
+            merged: 0,
+        };
+        update(&mut state, Stamped::new(first, now));
         let chars: Vec<char> = text.chars().collect();
         for (i, piece) in chars.chunks(DELTA_CHARS).enumerate() {
-            update(
-                &mut state,
-                Msg::Stream {
-                    pane,
-                    run,
-                    events: vec![StreamEvent::Content(piece.iter().collect())],
-                    merged: 0,
-                    at: start + Duration::from_millis(i as u64),
-                },
-            );
+            let delta = Msg::Stream {
+                pane,
+                run,
+                events: vec![StreamEvent::Content(piece.iter().collect())],
+                merged: 0,
+            };
+            let at = Now {
+                at: start + Duration::from_millis(i as u64),
+                ..now
+            };
+            update(&mut state, Stamped::new(delta, at));
         }
     }
     state

@@ -2,6 +2,14 @@
 //! through the public API: every entry becomes a model (none skipped), and
 //! spot-checked prices and limits match the raw JSON exactly.
 
+// Test code: a failed expectation is a failed test, and a test may take
+// one variant or fail (the lints guard the code that ships).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::wildcard_enum_match_arm
+)]
+
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
@@ -9,6 +17,7 @@ use rust_decimal::Decimal;
 use prism::router::catalog::*;
 use prism::router::catalog_cache::{BUNDLED_SNAPSHOT_UNIX, bundled_openrouter};
 use prism::router::pricing::*;
+use prism::units::format_date_utc;
 
 const DUMPS_DIR: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

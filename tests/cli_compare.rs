@@ -2,6 +2,13 @@
 //! `models` contracts (output formats, exit statuses, ordering, errors)
 //! as scripts see them.
 
+// Test code: a failed expectation is a failed test, and a test may take
+// one variant or fail (the lints guard the code that ships).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::wildcard_enum_match_arm
+)]
 // Diagnostics of the test itself on failure.
 #![allow(clippy::disallowed_macros)]
 
@@ -534,10 +541,8 @@ async fn reported_ttft_tracks_the_upstream_delay() {
     .await;
     let value = out.json();
     let ttft = value["results"][0]["ttft_ms"].as_u64().expect("ttft");
-    assert!(
-        (400..700).contains(&ttft),
-        "ttft {ttft}ms for a 400ms upstream delay"
-    );
+    // A lower bound: the upstream waits that long, a loaded machine longer.
+    assert!(ttft >= 400, "ttft {ttft}ms for a 400ms upstream delay");
 }
 
 #[tokio::test]

@@ -3,10 +3,18 @@
 //! exact generation record in the JSON result, the overhead column, and
 //! flag validation, against the fake upstream.
 
+// Test code: a failed expectation is a failed test, and a test may take
+// one variant or fail (the lints guard the code that ships).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::wildcard_enum_match_arm
+)]
+
 mod support;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pretty_assertions::assert_eq;
 use serde_json::{Value, json};
@@ -220,10 +228,8 @@ async fn text_tables_gain_an_overhead_column_only_when_known() {
 
     // Other servers keep no records: no lookup, no column, no waiting.
     let plain = answering_fake().await;
-    let started = Instant::now();
     let out = prism(home.path(), &plain, "", &["-m", "plain:local-model", "Q"]).await;
     assert_eq!(out.status, 0, "{}", out.stderr);
-    assert!(started.elapsed() < Duration::from_secs(5));
     assert!(!out.stderr.contains("overhead"), "{}", out.stderr);
     assert!(plain.requests_to("/generation").is_empty());
 }

@@ -3,9 +3,17 @@
 //! found and not found, a silent server bounded by the timeout, the off
 //! switch, and a found server used as a provider.
 
+// Test code: a failed expectation is a failed test, and a test may take
+// one variant or fail (the lints guard the code that ships).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::wildcard_enum_match_arm
+)]
+
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::json;
 use tokio::net::TcpListener;
@@ -62,30 +70,22 @@ async fn silent_server() -> (u16, tokio::task::JoinHandle<()>) {
 }
 
 #[tokio::test]
-async fn finds_only_servers_that_list_models_within_the_timeout() {
+async fn finds_only_servers_that_list_models() {
     let ollama = ollama().await;
-    let (silent, _task) = silent_server().await;
     let closed = closed_port().await;
+    let also_closed = closed_port().await;
     // An HTTP server without an OpenAI model list (404 on /v1/models).
     let other = FakeUpstream::start().await;
+    // A timeout far beyond any probe's, even on a loaded machine: what is
+    // found does not depend on how fast the machine is.
     let config = config(&format!(
-        "[discovery]\ntimeout_ms = 300\nports = {{ ollama = {}, lmstudio = {closed}, llamacpp = {silent}, vllm = {} }}\n",
+        "[discovery]\ntimeout_ms = 20000\nports = {{ ollama = {}, lmstudio = {closed}, llamacpp = {also_closed}, vllm = {} }}\n",
         ollama.addr.port(),
         other.addr.port()
     ));
     let candidates = config.discovery_candidates();
     assert_eq!(candidates.len(), 4);
-    let started = Instant::now();
     let found = discover(&candidates, config.discovery_timeout()).await;
-    let elapsed = started.elapsed();
-    assert!(
-        elapsed < Duration::from_millis(800),
-        "probes run at once, each bounded: {elapsed:?}"
-    );
-    assert!(
-        elapsed >= Duration::from_millis(250),
-        "the silent server is waited for: {elapsed:?}"
-    );
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].provider, "ollama");
     assert_eq!(
@@ -95,6 +95,25 @@ async fn finds_only_servers_that_list_models_within_the_timeout() {
     assert_eq!(found[0].model_count, 2);
     let parsed = found[0].parsed().expect("a model list");
     assert_eq!(parsed.models[0].id, "llama3.2:3b");
+}
+
+/// A server that accepts and never answers is given up at the timeout, on
+/// tokio's paused clock: the probe waits exactly as long as it may.
+#[tokio::test(start_paused = true)]
+async fn a_silent_server_is_given_up_at_the_timeout() {
+    let (silent, _task) = silent_server().await;
+    let config = config(&format!(
+        "[discovery]\ntimeout_ms = 2000\nports = {{ ollama = 0, lmstudio = 0, llamacpp = {silent}, vllm = 0 }}\n"
+    ));
+    let candidates = config.discovery_candidates();
+    assert_eq!(candidates.len(), 1, "{candidates:?}");
+    let started = tokio::time::Instant::now();
+    let found = discover(&candidates, config.discovery_timeout()).await;
+    assert!(found.is_empty(), "{found:?}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(2000),
+        "the silent server is waited for until the timeout"
+    );
 }
 
 #[tokio::test]
@@ -118,7 +137,7 @@ async fn the_off_switch_probes_nothing() {
 async fn a_found_server_is_a_provider_with_unknown_or_free_prices() {
     let ollama = ollama().await;
     let config = config(&format!(
-        "[discovery]\nfree = true\nports = {{ ollama = {} }}\n",
+        "[discovery]\nfree = true\ntimeout_ms = 5000\nports = {{ ollama = {} }}\n",
         ollama.addr.port()
     ));
     let found = discover(&config.discovery_candidates(), config.discovery_timeout()).await;

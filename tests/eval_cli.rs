@@ -2,6 +2,14 @@
 //! the JSON contract, exit statuses, suite errors, the cost confirmation,
 //! the budget, backoff on 429, kill -9 and resume, and the runs commands.
 
+// Test code: a failed expectation is a failed test, and a test may take
+// one variant or fail (the lints guard the code that ships).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::wildcard_enum_match_arm
+)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

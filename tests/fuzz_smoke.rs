@@ -3,6 +3,14 @@
 //! panic. Seconds, not minutes (the counts are set by what an input costs in
 //! a debug build); `fuzz/README.md` has the long, coverage-guided runs.
 
+// Test code: a failed expectation is a failed test, and a test may take
+// one variant or fail (the lints guard the code that ships).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::wildcard_enum_match_arm
+)]
+
 use std::path::PathBuf;
 
 use prism::fuzzing::{Mutator, target};

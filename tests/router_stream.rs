@@ -1,18 +1,28 @@
 //! The routing core against a real HTTP server on 127.0.0.1: every framing,
 //! fault and fallback path, asserting the exact error kind and the kept text.
 
+// Test code: a failed expectation is a failed test, and a test may take
+// one variant or fail (the lints guard the code that ships).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::wildcard_enum_match_arm
+)]
+
 mod support;
 
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::json;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use prism::clock::ManualClock;
 use prism::router::events::CostSource;
-use prism::router::{ChatParams, ErrorKind, ProviderKind, RunResult, StreamEvent};
+use prism::router::{ChatParams, ErrorKind, ProviderKind, Router, RunResult, StreamEvent};
 use support::fake_upstream::{End, FakeUpstream, Piece, Reply, StreamReply, chunk, usage_chunk};
-use support::{TEST_KEY, fast_settings, messages, router_for, target};
+use support::{TEST_KEY, fast_settings, messages, router_for, router_with_clock, target};
 
 const MODEL: &str = "openai/gpt-4o";
 
@@ -22,7 +32,11 @@ async fn run_with(
     settings: prism::router::RouterSettings,
     models: &[&str],
 ) -> RunResult {
-    let router = router_for(&fake.base_url(), kind, settings);
+    run_on(&router_for(&fake.base_url(), kind, settings), models).await
+}
+
+/// Runs `models` as one column on `router`, without listening to events.
+async fn run_on(router: &Router, models: &[&str]) -> RunResult {
     router
         .run(
             &target("openrouter", models),
@@ -159,11 +173,9 @@ async fn ttft_measures_the_wait_for_the_first_token() {
         )],
     );
     let result = run(&fake, &[MODEL]).await;
+    // Lower bounds only: the server waits that long, a loaded machine longer.
     let ttft = result.ttft_ms.expect("ttft");
-    assert!(
-        (300..600).contains(&ttft),
-        "ttft {ttft}ms for a 300ms delay"
-    );
+    assert!(ttft >= 300, "ttft {ttft}ms for a 300ms delay");
     let total = result.total_ms.expect("total");
     assert!(total >= ttft + 60, "total {total}ms");
     assert!(result.tokens_per_s.is_some());
@@ -213,13 +225,20 @@ async fn rate_limits_are_retried_after_the_server_says() {
             Reply::Stream(StreamReply::tokens(MODEL, &["fine"])),
         ],
     );
-    let started = Instant::now();
-    let result = run(&fake, &[MODEL]).await;
+    let clock = ManualClock::new();
+    let router = router_with_clock(
+        &fake.base_url(),
+        ProviderKind::OpenRouter,
+        fast_settings(),
+        Arc::new(clock.clone()),
+    );
+    let result = run_on(&router, &[MODEL]).await;
     assert_eq!(result.error, None);
     assert_eq!(result.text, "fine");
-    assert!(
-        started.elapsed() >= Duration::from_millis(950),
-        "Retry-After: 1 was honoured"
+    assert_eq!(
+        clock.slept(),
+        vec![Duration::from_secs(1)],
+        "Retry-After: 1 was honoured, and only it"
     );
     assert_eq!(fake.chat_requests().len(), 2);
     assert_eq!(result.attempts.len(), 2);
@@ -388,20 +407,21 @@ async fn a_stalled_stream_fails_after_the_idle_timeout() {
     );
     let mut settings = fast_settings();
     settings.idle_timeout = Duration::from_millis(300);
-    let started = Instant::now();
     let result = run_with(&fake, ProviderKind::OpenRouter, settings, &[MODEL]).await;
+    // Stalled, not the end of the 10 s silence.
     assert_eq!(result.error.map(|e| e.kind), Some(ErrorKind::StreamStalled));
     assert_eq!(result.text, "then nothing");
-    assert!(started.elapsed() < Duration::from_secs(3));
 }
 
 #[tokio::test]
 async fn comments_do_not_count_as_stalls_but_silence_before_headers_does() {
     let fake = FakeUpstream::start().await;
+    // Six comments 300 ms apart: 1.8 s in all, well past the 1.2 s idle
+    // timeout, while no gap comes near it (room for a loaded machine).
     let mut pieces = Vec::new();
     for _ in 0..6 {
         pieces.push(Piece::Comment("OPENROUTER PROCESSING".into()));
-        pieces.push(Piece::Pause(Duration::from_millis(100)));
+        pieces.push(Piece::Pause(Duration::from_millis(300)));
     }
     pieces.push(Piece::Data(chunk(
         MODEL,
@@ -410,17 +430,17 @@ async fn comments_do_not_count_as_stalls_but_silence_before_headers_does() {
     )));
     fake.script(MODEL, vec![Reply::Stream(StreamReply::new(pieces))]);
     let mut settings = fast_settings();
-    settings.idle_timeout = Duration::from_millis(400);
+    settings.idle_timeout = Duration::from_millis(1200);
     let result = run_with(&fake, ProviderKind::OpenRouter, settings.clone(), &[MODEL]).await;
     assert_eq!(result.error, None);
     assert_eq!(result.text, "late but alive");
-    assert!(result.ttft_ms.unwrap_or(0) >= 550);
+    assert!(result.ttft_ms.unwrap_or(0) >= 1500);
 
     let fake = FakeUpstream::start().await;
     fake.script(
         MODEL,
         vec![Reply::Stream(
-            StreamReply::tokens(MODEL, &["x"]).header_delay(Duration::from_secs(3)),
+            StreamReply::tokens(MODEL, &["x"]).header_delay(Duration::from_secs(10)),
         )],
     );
     settings.retry.max_retries = 0;
@@ -643,18 +663,34 @@ async fn connection_refused_names_the_url() {
     drop(listener);
     let base = format!("http://{addr}/v1");
     let router = router_for(&base, ProviderKind::OpenAi, fast_settings());
-    let result = router
-        .run(
-            &target("openrouter", &[MODEL]),
-            &messages(),
-            &ChatParams::default(),
-            None,
-            CancellationToken::new(),
-        )
-        .await;
+    let result = run_on(&router, &[MODEL]).await;
     let error = result.error.expect("error");
     assert_eq!(error.kind, ErrorKind::ConnectionRefused);
     assert!(error.message.contains(&base), "{}", error.message);
+    // The cause stays attached, down to the operating system's error...
+    let mut chain = Vec::new();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(inner) = cause {
+        chain.push(inner.to_string());
+        cause = inner.source();
+    }
+    assert!(
+        chain.iter().any(|c| c.to_lowercase().contains("refused")),
+        "{chain:?}"
+    );
+    assert!(
+        result.attempts[0]
+            .error
+            .as_ref()
+            .is_some_and(|e| e.source.is_some()),
+        "and in the attempt's copy"
+    );
+    // ...while what is saved is the kind, status and line only.
+    let json = serde_json::to_value(&error).expect("serializes");
+    assert_eq!(
+        json,
+        json!({"kind": "connection_refused", "status": null, "message": error.message})
+    );
 }
 
 #[tokio::test]
@@ -667,15 +703,7 @@ async fn a_missing_key_fails_before_any_request() {
         fast_settings(),
     )
     .expect("router");
-    let result = router
-        .run(
-            &target("openrouter", &[MODEL]),
-            &messages(),
-            &ChatParams::default(),
-            None,
-            CancellationToken::new(),
-        )
-        .await;
+    let result = run_on(&router, &[MODEL]).await;
     let error = result.error.expect("error");
     assert_eq!(error.kind, ErrorKind::MissingApiKey);
     assert!(error.message.contains("NO_SUCH_KEY_VAR"));
@@ -720,9 +748,7 @@ async fn cancelling_stops_at_once_and_keeps_the_text() {
             }
         }
     }
-    let started = Instant::now();
     let result = task.await.expect("task");
-    assert!(started.elapsed() < Duration::from_millis(500));
     assert_eq!(result.error.map(|e| e.kind), Some(ErrorKind::Cancelled));
     assert!(
         result.text.starts_with("t0 t1 t2 t3 t4 "),
@@ -807,15 +833,7 @@ async fn a_wrong_base_url_is_named() {
     let fake = FakeUpstream::start().await;
     let base = format!("http://{}", fake.addr);
     let router = router_for(&base, ProviderKind::OpenAi, fast_settings());
-    let result = router
-        .run(
-            &target("openrouter", &[MODEL]),
-            &messages(),
-            &ChatParams::default(),
-            None,
-            CancellationToken::new(),
-        )
-        .await;
+    let result = run_on(&router, &[MODEL]).await;
     let error = result.error.expect("error");
     assert_eq!(error.kind, ErrorKind::EndpointNotFound);
     assert!(error.message.contains("/v1"), "{}", error.message);

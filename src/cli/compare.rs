@@ -4,7 +4,7 @@
 //! columns are decided for the prompt before anything is sent.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read, Write};
+use std::io::Write;
 use std::time::Duration;
 
 use futures_util::future::join_all;
@@ -22,6 +22,7 @@ use crate::router::pricing;
 use crate::router::{ChatMessage, ChatParams, ErrorKind, Router, Target};
 use crate::sanitize::{Outside, sanitize};
 
+use super::prompt::read_prompt;
 use super::term::{self, errln};
 use super::{CliError, ColumnArg, CompareArgs, EXIT_FAILED, EXIT_OK, Format, GlobalArgs, Setup};
 use super::{report, route};
@@ -319,30 +320,6 @@ async fn fetch_generations(router: &Router, results: &mut [RunResult]) {
     }
 }
 
-pub(super) fn read_prompt(arg: Option<&str>) -> Result<String, CliError> {
-    let prompt = match arg {
-        Some(text) if text != "-" => text.to_string(),
-        _ => {
-            let mut stdin = std::io::stdin();
-            if stdin.is_terminal() && arg.is_none() {
-                return Err(CliError::Usage(
-                    "no prompt: pass it as an argument, or pipe it on stdin (use - to type it)"
-                        .into(),
-                ));
-            }
-            let mut text = String::new();
-            stdin
-                .read_to_string(&mut text)
-                .map_err(|e| CliError::Usage(format!("cannot read the prompt from stdin: {e}")))?;
-            text
-        }
-    };
-    if prompt.trim().is_empty() {
-        return Err(CliError::Usage("the prompt is empty".into()));
-    }
-    Ok(prompt)
-}
-
 /// Prints text-format output as it streams: the first unfinished column
 /// live, later ones buffered until their turn, so sections never interleave.
 /// Answers go to stdout and nothing else does: failures go to stderr (when
@@ -439,7 +416,16 @@ impl LivePrinter {
                 self.done[index] = true;
                 self.advance()?;
             }
-            _ => {}
+            // Reasoning not asked for (or of a column not yet shown), the
+            // figures and the notes on them: the table at the end has them.
+            StreamEvent::Reasoning(_)
+            | StreamEvent::Note(_)
+            | StreamEvent::Attempting { .. }
+            | StreamEvent::Started { .. }
+            | StreamEvent::FirstToken { .. }
+            | StreamEvent::FirstAnswerToken { .. }
+            | StreamEvent::ToolCall(_)
+            | StreamEvent::Usage { .. } => {}
         }
         Ok(())
     }

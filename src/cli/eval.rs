@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use crate::clock::now_unix;
 use crate::eval::budget::Budget;
 use crate::eval::events::EvalEvent;
 use crate::eval::execute::RouterExecutor;
@@ -27,7 +28,7 @@ use crate::eval::scheduler::{self, Schedule};
 use crate::eval::suite::{ColumnDef, LoadedSuite, Suite};
 use crate::eval::summary::{SummaryInput, summarize};
 use crate::router::catalog::Catalog;
-use crate::router::catalog_load::{Refresh, now_unix};
+use crate::router::catalog_load::Refresh;
 use crate::router::pricing::{self, format_usd};
 use crate::sanitize::{Outside, sanitize};
 
@@ -532,7 +533,11 @@ async fn load_catalogs(
     for provider in wanted {
         let outcome = setup.loader.load(&provider, Refresh::IfStale).await;
         for warning in &outcome.warnings {
-            errln!("prism: warning: {provider} catalog: {}", sanitize(warning));
+            errln!(
+                "prism: warning: {} catalog: {}",
+                Outside(&provider),
+                Outside(&warning.to_string())
+            );
         }
         if let Some(catalog) = outcome.catalog {
             catalogs.insert(provider, catalog);

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use rust_decimal::Decimal;
 
 use crate::eval::plan::{ColumnEstimate, OutputBasis};
-use crate::router::pricing::{self, format_usd};
+use crate::router::pricing::format_usd;
 use crate::sanitize::sanitize;
 
 use super::CliError;
@@ -71,8 +71,7 @@ pub(super) fn print_estimate(
 
 /// Asks before a run estimated above the threshold; without a terminal,
 /// refuses unless `--yes`.
-pub(super) fn confirm(estimate: Decimal, threshold_usd: f64, yes: bool) -> Result<(), CliError> {
-    let threshold = pricing::from_f64(threshold_usd).unwrap_or(Decimal::ONE);
+pub(super) fn confirm(estimate: Decimal, threshold: Decimal, yes: bool) -> Result<(), CliError> {
     if yes || estimate <= threshold {
         return Ok(());
     }

@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use crate::config::Paths;
-use crate::router::pricing::{self, format_usd};
+use crate::router::pricing::format_usd;
 use crate::sanitize::{Outside, one_line};
 use crate::session::SessionStore;
 use crate::session::leaderboard::{self, Row, Source, VoteFilter};
@@ -129,7 +129,7 @@ fn table_row(rank: usize, row: &Row) -> Vec<String> {
 /// The average cost over the priced answers; says how many were left out,
 /// and "unknown" (never $0) when none was priced.
 fn avg_cost(row: &Row) -> String {
-    let average = row.avg_cost_usd.and_then(pricing::from_f64);
+    let average = row.avg_cost_usd;
     match (average, row.unpriced_answers) {
         (None, 0) => "-".into(),
         (None, _) => "unknown".into(),
@@ -146,7 +146,7 @@ mod tests {
     fn an_average_over_some_answers_says_how_many_were_left_out() {
         let board = leaderboard::compute(&[], VoteFilter::All);
         assert!(board.rows.is_empty());
-        let row = |avg: Option<f64>, unpriced: usize| Row {
+        let row = |avg: Option<rust_decimal::Decimal>, unpriced: usize| Row {
             model: "m".into(),
             votes: 1,
             wins: 1,
@@ -161,8 +161,14 @@ mod tests {
             median_ttft_ms: None,
             median_tokens_per_s: None,
         };
-        assert_eq!(avg_cost(&row(Some(0.0012), 0)), "$0.0012");
-        assert_eq!(avg_cost(&row(Some(0.0012), 2)), "$0.0012 (2 unpriced)");
+        assert_eq!(
+            avg_cost(&row(Some(rust_decimal::Decimal::new(12, 4)), 0)),
+            "$0.0012"
+        );
+        assert_eq!(
+            avg_cost(&row(Some(rust_decimal::Decimal::new(12, 4)), 2)),
+            "$0.0012 (2 unpriced)"
+        );
         assert_eq!(avg_cost(&row(None, 3)), "unknown");
         assert_eq!(avg_cost(&row(None, 0)), "-");
     }

@@ -10,6 +10,7 @@ mod eval_progress;
 mod leaderboard;
 mod models;
 pub mod preference_args;
+mod prompt;
 mod providers;
 mod report;
 mod route;

@@ -5,9 +5,10 @@ use std::io::Write;
 
 use serde_json::json;
 
+use crate::clock::now_unix;
 use crate::config::CliOverrides;
 use crate::router::catalog::{self, Catalog, ModelInfo};
-use crate::router::catalog_load::{Refresh, now_unix};
+use crate::router::catalog_load::Refresh;
 use crate::router::discovery;
 use crate::router::pricing::{self, format_per_million};
 use crate::sanitize::Outside;
@@ -19,7 +20,7 @@ use super::{CliError, EXIT_FAILED, EXIT_OK, GlobalArgs, ModelsArgs, Setup};
 pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> Result<u8, CliError> {
     let setup = Setup::load(global, &CliOverrides::default())?;
     for warning in &setup.warnings {
-        errln!("prism: warning: {}", Outside(warning));
+        errln!("prism: warning: {}", Outside(&warning.to_string()));
     }
     if args.local {
         return local(&setup, &args).await;
@@ -43,7 +44,7 @@ pub async fn run(global: &GlobalArgs, args: ModelsArgs) -> Result<u8, CliError> 
     };
     let outcome = setup.loader.load(&provider, refresh).await;
     for warning in &outcome.warnings {
-        errln!("prism: warning: {}", Outside(warning));
+        errln!("prism: warning: {}", Outside(&warning.to_string()));
     }
     let Some(catalog) = outcome.catalog else {
         errln!(

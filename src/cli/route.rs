@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
+use crate::clock::now_unix;
 use crate::router::Target;
 use crate::router::catalog::Catalog;
-use crate::router::catalog_load::{Refresh, now_unix};
+use crate::router::catalog_load::Refresh;
 use crate::router::policy::{self, Policy, RouteDecision, catalog_prices, find_policy};
 
 use crate::sanitize::Outside;
@@ -18,11 +19,11 @@ use super::{CliError, EXIT_OK, GlobalArgs, RouteArgs, Setup, report};
 pub async fn run(global: &GlobalArgs, args: &RouteArgs) -> Result<u8, CliError> {
     let setup = Setup::load(global, &Default::default())?;
     for warning in &setup.warnings {
-        errln!("prism: warning: {}", Outside(warning));
+        errln!("prism: warning: {}", Outside(&warning.to_string()));
     }
     let policies = setup.config.policies().map_err(usage)?;
     let policy = find_policy(&policies, &args.name).map_err(usage)?;
-    let prompt = super::compare::read_prompt(args.prompt.as_deref())?;
+    let prompt = super::prompt::read_prompt(args.prompt.as_deref())?;
     let mut catalogs = BTreeMap::new();
     load_price_catalogs(&setup, &[policy], &mut catalogs).await;
     let price_of = catalog_prices(setup.router.providers(), &catalogs);
@@ -120,7 +121,7 @@ async fn load_price_catalogs(
             errln!(
                 "prism: warning: {} catalog: {}",
                 Outside(&model.provider),
-                Outside(warning)
+                Outside(&warning.to_string())
             );
         }
         if let Some(catalog) = outcome.catalog {

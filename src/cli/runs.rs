@@ -17,7 +17,7 @@ use crate::eval::runs::{RunStore, RunStoreError};
 use crate::eval::summary::{SummaryInput, summarize};
 use crate::router::pricing::{self, format_usd};
 use crate::sanitize::sanitize;
-use crate::session::export::format_datetime_utc;
+use crate::units::format_datetime_utc;
 
 use super::eval::write_report;
 use super::{
@@ -44,7 +44,9 @@ pub fn run(args: RunsArgs) -> Result<u8, CliError> {
 fn store_error(err: RunStoreError) -> CliError {
     match err {
         RunStoreError::Io { .. } => CliError::Io(err.to_string()),
-        _ => CliError::Usage(err.to_string()),
+        RunStoreError::NotFound { .. }
+        | RunStoreError::Ambiguous { .. }
+        | RunStoreError::Invalid { .. } => CliError::Usage(err.to_string()),
     }
 }
 

@@ -9,9 +9,10 @@ use serde_json::{Value, json};
 use crate::config::Paths;
 use crate::router::pricing;
 use crate::sanitize::{Outside, one_line};
-use crate::session::export::{self, format_datetime_utc};
+use crate::session::export;
 use crate::session::store::write_atomically;
 use crate::session::{Session, SessionStore, StoreError, Summary};
+use crate::units::format_datetime_utc;
 
 use super::report;
 use super::term::{self, errln};

@@ -2,10 +2,10 @@
 //! command line, else the last session's, else the config file's `models`,
 //! else the built-in defaults; `--resume` continues a saved session.
 
+use crate::clock::now_unix;
 use crate::config::{CliOverrides, DEFAULT_MODELS};
-use crate::router::catalog_load::now_unix;
 use crate::session::Session;
-use crate::session::lock::claim_or_copy;
+use crate::session::claim::claim_or_copy;
 use crate::session::store::SessionStore;
 use crate::tui;
 use crate::tui::params::Params;

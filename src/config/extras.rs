@@ -232,20 +232,22 @@ impl Config {
     }
 
     /// The estimated run cost above which `prism eval` asks first.
-    pub fn eval_confirm_usd(&self) -> f64 {
+    pub fn eval_confirm_usd(&self) -> rust_decimal::Decimal {
         self.file
             .limits
             .eval_confirm_usd
-            .filter(|usd| usd.is_finite() && *usd >= 0.0)
-            .unwrap_or(1.0)
+            .filter(|usd| *usd >= 0.0)
+            .and_then(crate::router::figures::exact)
+            .unwrap_or(rust_decimal::Decimal::ONE)
     }
 
     /// The turn cost above which the workbench warns before sending.
-    pub fn warn_turn_cost_usd(&self) -> Option<f64> {
+    pub fn warn_turn_cost_usd(&self) -> Option<rust_decimal::Decimal> {
         self.file
             .limits
             .warn_turn_cost_usd
-            .filter(|usd| usd.is_finite() && *usd >= 0.0)
+            .filter(|usd| *usd >= 0.0)
+            .and_then(crate::router::figures::exact)
     }
 }
 

@@ -318,10 +318,17 @@ fn the_shipped_router_example_routes_as_described() {
         .join("\n");
     let policies = config(&example).policies().expect("the example compiles");
     let saver = &policies[0];
+    let usd = |text: &str| text.parse::<rust_decimal::Decimal>().expect("decimal");
+    let price = |input: &str, output: &str| {
+        Some(crate::router::policy::PricePerMillion {
+            input_usd: usd(input),
+            output_usd: usd(output),
+        })
+    };
     let price_of = |model: &str| match model {
-        "mistralai/mistral-small-3.2-24b-instruct" => Some((0.09375, 0.25)),
-        "openai/gpt-4o-mini" => Some((0.15, 0.6)),
-        "openai/gpt-4o" => Some((2.5, 10.0)),
+        "mistralai/mistral-small-3.2-24b-instruct" => price("0.09375", "0.25"),
+        "openai/gpt-4o-mini" => price("0.15", "0.6"),
+        "openai/gpt-4o" => price("2.5", "10"),
         _ => None,
     };
     let cases = [

@@ -18,8 +18,9 @@ pub const MAX_TIMEOUT_SECS: u64 = 86_400;
 pub const MAX_RETRIES: u32 = 10;
 /// The largest size cap, in MiB.
 pub const MAX_CAP_MIB: u64 = 4096;
-/// The most any price or cost setting may be, in USD.
-pub const MAX_USD: f64 = 1_000_000.0;
+// Price and cost settings share the routing core's check (its
+// preferences read `max_price` flags with it too).
+pub use crate::router::figures::{MAX_SETTING_USD as MAX_USD, setting_usd as usd};
 
 pub fn temperature(value: f64) -> Result<f64, String> {
     if value.is_finite() && (0.0..=2.0).contains(&value) {
@@ -82,15 +83,6 @@ pub fn requests_per_minute(value: u32) -> Result<u32, String> {
         Ok(value)
     } else {
         Err("must be from 0 (no pacing) to 100000".into())
-    }
-}
-
-/// A price or a cost in USD: a finite number, not negative, not absurd.
-pub fn usd(value: f64) -> Result<f64, String> {
-    if value.is_finite() && (0.0..=MAX_USD).contains(&value) {
-        Ok(value)
-    } else {
-        Err(format!("must be a number from 0 to {MAX_USD} (USD)"))
     }
 }
 

@@ -10,7 +10,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::router::events::{RunResult, cost_serde};
+use crate::router::events::RunResult;
+use crate::router::pricing::usd_json as cost_serde;
 use crate::router::pricing::{self, format_usd};
 use crate::sanitize::sanitize;
 use crate::units;
@@ -116,7 +117,18 @@ impl Check {
             CheckSpec::Judge(spec) if spec.rubric.trim().is_empty() => {
                 return Err("the rubric is empty".into());
             }
-            _ => Compiled::Nothing,
+            CheckSpec::Contains(_)
+            | CheckSpec::Icontains(_)
+            | CheckSpec::NotContains(_)
+            | CheckSpec::Equals(_)
+            | CheckSpec::StartsWith(_)
+            | CheckSpec::IsJson
+            | CheckSpec::MaxTtftMs(_)
+            | CheckSpec::MaxTotalMs(_)
+            | CheckSpec::MaxCostUsd(_)
+            | CheckSpec::MaxOutputTokens(_)
+            | CheckSpec::FinishReason(_)
+            | CheckSpec::Judge(_) => Compiled::Nothing,
         };
         Ok(Check { spec, compiled })
     }

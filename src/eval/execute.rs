@@ -56,14 +56,16 @@ impl Execute for RouterExecutor {
         let case_data = &self.suite.suite.cases[case];
         let mut outcomes = Vec::with_capacity(self.suite.checks[case].len());
         for check in &self.suite.checks[case] {
-            let outcome = match &check.spec {
-                // A judge grades only an answer, and only while the run goes on.
-                CheckSpec::Judge(spec) if result.error.is_none() && !cancel.is_cancelled() => {
-                    self.judges
-                        .score(spec, &case_data.prompt, &result.text, cancel.clone())
-                        .await
-                }
-                _ => check.evaluate(&result),
+            // A judge grades only an answer, and only while the run goes on.
+            let outcome = if let CheckSpec::Judge(spec) = &check.spec
+                && result.error.is_none()
+                && !cancel.is_cancelled()
+            {
+                self.judges
+                    .score(spec, &case_data.prompt, &result.text, cancel.clone())
+                    .await
+            } else {
+                check.evaluate(&result)
             };
             outcomes.push(outcome);
         }

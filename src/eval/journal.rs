@@ -340,7 +340,8 @@ impl JournalWriter {
         &self.path
     }
 
-    /// Queues a result; returns the offset its line will have.
+    /// Writes a result's line to the file (fsynced within a second) and
+    /// returns its offset.
     pub async fn result(&mut self, result: &EvalResult) -> Result<u64, String> {
         let line = serde_json::to_vec(&TaggedResult {
             kind: "result",
@@ -375,6 +376,9 @@ impl JournalWriter {
             self.error()
                 .unwrap_or_else(|| "the journal writer stopped".into())
         })?;
+        // Back once the line is in the file: a kill -9 after this loses it
+        // no more (fsync, once a second, is for the machine going down).
+        self.written().await?;
         Ok(offset)
     }
 

@@ -6,10 +6,12 @@
 //!
 //! - [`suite`]: suite files (TOML, JSONL and CSV cases), validated with locations.
 //! - [`checks`]: what an answer must satisfy, each with a one-line reason.
+//! - [`column`]: how a column is written, and its line in the estimate.
 //! - [`judge`]: a model grades answers (scores, pairwise), its biases measured.
 
 pub mod budget;
 pub mod checks;
+pub mod column;
 pub mod diff;
 pub mod events;
 pub mod execute;

@@ -16,13 +16,14 @@ use crate::router::pacing::PacingSettings;
 use crate::router::policy::{self, Policy, RouteDecision, catalog_prices};
 use crate::router::preferences::ProviderPrefs;
 use crate::router::provider::{ModelRef, Providers};
-use crate::router::usage::Usage;
 
+pub use super::column::ColumnEstimate;
+use super::column::usage;
 use super::gate::Gate;
 use super::judge::plan::JudgePlan;
 use super::record::CellKey;
 use super::suite::{LoadedSuite, SuiteError};
-use crate::router::complexity::estimate_prompt_tokens as estimate_tokens;
+use crate::router::tokens::prompt_tokens as estimate_tokens;
 
 /// Output tokens assumed per answer for the estimate when the suite sets no `max_tokens`.
 pub const ASSUMED_OUTPUT_TOKENS: u64 = 500;
@@ -325,29 +326,5 @@ impl Plan {
             }
         }
         columns
-    }
-}
-
-/// One column of the estimate printed before a run.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ColumnEstimate {
-    pub column: String,
-    pub requests: u64,
-    pub input_tokens: u64,
-    pub output_tokens: u64,
-    /// The estimate of the priced requests (None when none is priced).
-    pub cost_usd: Option<Decimal>,
-    /// Requests whose price is unknown.
-    pub unpriced: u64,
-    pub worst_usd: Option<Decimal>,
-}
-
-/// Usage of `prompt` input and `completion` output tokens, for pricing.
-pub(crate) fn usage(prompt: u64, completion: u64) -> Usage {
-    Usage {
-        prompt_tokens: prompt,
-        completion_tokens: completion,
-        total_tokens: prompt.saturating_add(completion),
-        ..Usage::default()
     }
 }

@@ -8,8 +8,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::router::error::RouterError;
-use crate::router::events::{CostSource, RunResult, cost_serde};
+use crate::router::events::{CostSource, RunResult};
 use crate::router::policy::RouteDecision;
+use crate::router::pricing::usd_json;
 use crate::router::usage::Usage;
 
 use super::checks::{Check, CheckOutcome, Judged, clip};
@@ -41,7 +42,7 @@ pub struct EvalResult {
     pub total_ms: Option<u64>,
     #[serde(default)]
     pub tokens_per_s: Option<f64>,
-    #[serde(with = "cost_serde")]
+    #[serde(with = "usd_json")]
     pub cost_usd: Option<Decimal>,
     pub cost_source: Option<CostSource>,
     pub usage: Option<Usage>,

@@ -39,7 +39,7 @@ impl RunStore {
     /// Runs started within the same second take the next suffix after the
     /// ones already there, so "newest first" stays true for scripted runs.
     pub fn new_id(&self, now_unix: i64) -> String {
-        let candidate = crate::session::types::new_id(now_unix);
+        let candidate = crate::session::types::new_id(now_unix, fastrand::u16(..));
         let (stamp, _) = candidate.split_at(candidate.len() - 4);
         let latest = self
             .ids()
@@ -52,7 +52,7 @@ impl RunStore {
             None => candidate,
             Some(last) if last < u16::MAX => format!("{stamp}{:04x}", last + 1),
             Some(_) => loop {
-                let id = crate::session::types::new_id(now_unix);
+                let id = crate::session::types::new_id(now_unix, fastrand::u16(..));
                 if !self.path_for(&id).exists() {
                     return id;
                 }

@@ -301,7 +301,19 @@ async fn on_control(
                 })
                 .await;
         }
-        _ => {}
+        // Other retries, text and figures: the result carries them.
+        StreamEvent::Retrying { .. }
+        | StreamEvent::Queued { .. }
+        | StreamEvent::Started { .. }
+        | StreamEvent::FirstToken { .. }
+        | StreamEvent::FirstAnswerToken { .. }
+        | StreamEvent::Reasoning(_)
+        | StreamEvent::Content(_)
+        | StreamEvent::ToolCall(_)
+        | StreamEvent::Usage { .. }
+        | StreamEvent::Note(_)
+        | StreamEvent::Finished { .. }
+        | StreamEvent::Failed(_) => {}
     }
 }
 

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::error::{ErrorKind, RouterError};
@@ -36,7 +37,8 @@ impl Default for GenerationWait {
 pub struct GenerationRecord {
     pub id: String,
     /// What was charged, in USD.
-    pub total_cost_usd: Option<f64>,
+    #[serde(default, with = "super::pricing::usd_json")]
+    pub total_cost_usd: Option<Decimal>,
     /// The upstream that served ("OpenAI", "Together").
     pub provider_name: Option<String>,
     pub model: Option<String>,
@@ -64,7 +66,7 @@ impl GenerationRecord {
     /// own provider key (BYOK) what that provider charged (OpenRouter's
     /// `total_cost` is then only its fee, often 0).
     pub fn charged_usd(&self) -> Option<rust_decimal::Decimal> {
-        let total = self.total_cost_usd.and_then(pricing::from_f64)?;
+        let total = self.total_cost_usd?;
         match self.upstream_inference_cost_usd.and_then(pricing::from_f64) {
             Some(upstream) if self.is_byok == Some(true) => total.checked_add(upstream),
             _ => Some(total),
@@ -88,19 +90,18 @@ impl GenerationRecord {
 }
 
 /// A key's credit and limits.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KeyInfo {
     pub label: Option<String>,
     /// The key's credit limit in USD; None for no limit.
-    pub limit_usd: Option<f64>,
-    pub limit_remaining_usd: Option<f64>,
+    pub limit_usd: Option<Decimal>,
+    pub limit_remaining_usd: Option<Decimal>,
     /// Spent so far, in USD.
-    pub usage_usd: Option<f64>,
+    pub usage_usd: Option<Decimal>,
     pub is_free_tier: Option<bool>,
     /// The (deprecated) rate limit, for people: "1000 requests / 1h".
     pub rate_limit: Option<String>,
     /// Amounts the server sent that are beyond belief (left out), and why.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 
@@ -144,11 +145,13 @@ pub fn overhead_ms(ttft_ms: Option<u64>, record: &GenerationRecord) -> Option<i6
 }
 
 /// Dollars for people: "$10", "$4.21", "$0.0042".
-fn usd(amount: f64) -> String {
-    match figures::exact(amount).filter(|amount| !amount.is_sign_negative()) {
-        Some(amount) if amount.fract().is_zero() => format!("${}", amount.trunc()),
-        Some(amount) => pricing::format_usd(amount),
-        None => "?".to_string(),
+fn usd(amount: Decimal) -> String {
+    if amount.is_sign_negative() && !amount.is_zero() {
+        "?".to_string()
+    } else if amount.fract().is_zero() {
+        format!("${}", amount.trunc())
+    } else {
+        pricing::format_usd(amount)
     }
 }
 
@@ -212,7 +215,7 @@ struct WireRateLimit {
 /// note; the rest of the record stands.
 pub fn parse_generation(body: &[u8]) -> Result<GenerationRecord, RouterError> {
     let wire: WireGeneration = serde_json::from_slice(body).map_err(|e| {
-        RouterError::malformed(format!("the generation record does not parse: {e}"))
+        RouterError::malformed(format!("the generation record does not parse: {e}")).caused_by(e)
     })?;
     let data = wire.data;
     let mut notes = Vec::new();
@@ -248,7 +251,7 @@ pub fn parse_generation(body: &[u8]) -> Result<GenerationRecord, RouterError> {
     );
     Ok(GenerationRecord {
         id: data.id,
-        total_cost_usd: cost.map(pricing::to_f64),
+        total_cost_usd: cost,
         provider_name: data.provider_name,
         model: data.model,
         latency_ms,
@@ -265,8 +268,9 @@ pub fn parse_generation(body: &[u8]) -> Result<GenerationRecord, RouterError> {
 /// Parses a `/key` body; amounts beyond belief (negative, not numbers,
 /// above a trillion) are left out, with a note.
 pub fn parse_key(body: &[u8]) -> Result<KeyInfo, RouterError> {
-    let wire: WireKey = serde_json::from_slice(body)
-        .map_err(|e| RouterError::malformed(format!("the key record does not parse: {e}")))?;
+    let wire: WireKey = serde_json::from_slice(body).map_err(|e| {
+        RouterError::malformed(format!("the key record does not parse: {e}")).caused_by(e)
+    })?;
     let data = wire.data;
     let mut notes = Vec::new();
     let rate_limit = data.rate_limit.and_then(|r| {
@@ -298,7 +302,8 @@ impl Router {
     ) -> Result<GenerationRecord, RouterError> {
         let provider = self.openrouter_provider(provider)?;
         let wait = self.settings().generation_wait;
-        let started = tokio::time::Instant::now();
+        let clock = self.clock();
+        let started = clock.now();
         let mut delay = wait.first_delay;
         let path = format!("/generation?id={}", query_escape(id));
         loop {
@@ -315,17 +320,20 @@ impl Router {
                         .map_err(|error| redactor.error(error));
                 }
                 Err(error)
-                    if error.status == Some(404) && started.elapsed() + delay <= wait.max_wait =>
+                    if error.status == Some(404)
+                        && clock.now().saturating_duration_since(started) + delay
+                            <= wait.max_wait =>
                 {
-                    tokio::time::sleep(delay).await;
+                    clock.sleep(delay).await;
                     delay = (delay * 2).min(Duration::from_secs(2));
                 }
                 Err(mut error) => {
                     if error.status == Some(404) {
+                        let waited = clock.now().saturating_duration_since(started);
                         error.message = format!(
                             "no generation record for {} after {}s",
                             crate::sanitize::Outside(id),
-                            started.elapsed().as_secs_f32().round()
+                            waited.as_secs_f32().round()
                         );
                     }
                     return Err(error);

@@ -2,13 +2,15 @@
 //! (then cached), else a stale cache, else the snapshot bundled for
 //! OpenRouter. The outcome always says where the catalog came from.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use super::Router;
-use super::catalog::{Catalog, CatalogSource, ParsedModels, parse_models};
-use super::catalog_cache::{CatalogCache, bundled_openrouter};
+use super::catalog::{Catalog, CatalogError, CatalogSource, ParsedModels, parse_models};
+use super::catalog_cache::{CacheError, CatalogCache, bundled_openrouter};
+use super::error::RouterError;
 use super::provider::ProviderKind;
 use super::redact::Redactor;
+use crate::clock::now_unix;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refresh {
@@ -24,8 +26,31 @@ pub enum Refresh {
 #[derive(Debug)]
 pub struct LoadOutcome {
     pub catalog: Option<Catalog>,
-    /// One line per problem met, e.g. "could not refresh: connection refused".
-    pub warnings: Vec<String>,
+    /// Each problem met, e.g. "could not refresh the catalog: connection refused".
+    pub warnings: Vec<CatalogWarning>,
+}
+
+/// Something that went wrong while loading a catalog; the load goes on
+/// with the next source, so each is a warning, with its cause attached.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogWarning {
+    #[error("unknown provider '{0}'")]
+    UnknownProvider(String),
+    #[error("ignoring the cached catalog: {0}")]
+    Cache(#[source] CacheError),
+    #[error("ignoring the cached catalog: {0}")]
+    CachedUnreadable(#[source] CatalogError),
+    #[error("could not cache the catalog: {0}")]
+    Store(#[source] CacheError),
+    #[error("could not refresh the catalog: {0}")]
+    Refresh(#[source] RouterError),
+    #[error("{url} sent a catalog prism cannot read: {source}")]
+    Unreadable { url: String, source: CatalogError },
+    /// Prices left out of the catalog as unknown, summed up in a line.
+    #[error("{0}")]
+    BeyondBelief(String),
+    #[error("the catalog task stopped ({0})")]
+    Task(#[source] tokio::task::JoinError),
 }
 
 #[derive(Clone, Debug)]
@@ -33,13 +58,6 @@ pub struct CatalogLoader {
     router: Router,
     cache: CatalogCache,
     ttl: Duration,
-}
-
-pub fn now_unix() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 impl CatalogLoader {
@@ -52,7 +70,7 @@ impl CatalogLoader {
     pub async fn load(&self, provider_name: &str, refresh: Refresh) -> LoadOutcome {
         let mut outcome = self.pick(provider_name, refresh).await;
         if let Some(summary) = outcome.catalog.as_ref().and_then(Catalog::notes_summary) {
-            outcome.warnings.push(summary);
+            outcome.warnings.push(CatalogWarning::BeyondBelief(summary));
         }
         outcome
     }
@@ -62,7 +80,7 @@ impl CatalogLoader {
         let Some(provider) = self.router.providers().get(provider_name) else {
             return LoadOutcome {
                 catalog: None,
-                warnings: vec![format!("unknown provider '{provider_name}'")],
+                warnings: vec![CatalogWarning::UnknownProvider(provider_name.to_string())],
             };
         };
         let now = now_unix();
@@ -73,8 +91,8 @@ impl CatalogLoader {
         let cached =
             match off_thread(move || read_cached(&cache, &name, &base_url, &redactor)).await {
                 Ok(catalog) => catalog,
-                Err(err) => {
-                    warnings.push(format!("ignoring the cached catalog: {err}"));
+                Err(warning) => {
+                    warnings.push(warning);
                     None
                 }
             };
@@ -91,31 +109,30 @@ impl CatalogLoader {
                 Ok(body) => {
                     let cache = self.cache.clone();
                     let (name, base_url) = (provider.name.clone(), provider.base_url.clone());
+                    let url = provider.models_url();
                     let redactor = self.router.redactor().clone();
                     let parsed = off_thread(move || {
-                        let parsed = parse_redacted(&body, &redactor)?;
+                        let parsed = parse_redacted(&body, &redactor)
+                            .map_err(|source| CatalogWarning::Unreadable { url, source })?;
                         let stored = cache.store(&name, &base_url, &body, now);
                         Ok((Catalog::new(name, CatalogSource::Live, now, parsed), stored))
                     });
                     match parsed.await {
                         Ok((catalog, stored)) => {
                             if let Err(err) = stored {
-                                warnings.push(format!("could not cache the catalog: {err}"));
+                                warnings.push(CatalogWarning::Store(err));
                             }
                             return LoadOutcome {
                                 catalog: Some(catalog),
                                 warnings,
                             };
                         }
-                        Err(err) => warnings.push(format!(
-                            "{} sent a catalog prism cannot read: {err}",
-                            provider.models_url()
-                        )),
+                        Err(warning) => warnings.push(warning),
                     }
                 }
                 Err(err) => {
                     tracing::warn!(provider = %provider.name, error = %err, "catalog refresh failed");
-                    warnings.push(format!("could not refresh the catalog: {err}"));
+                    warnings.push(CatalogWarning::Refresh(err));
                 }
             }
         }
@@ -146,9 +163,14 @@ impl CatalogLoader {
 
 /// A `/models` body, parsed, with any key the server put in an id or a
 /// name redacted (and in the parse error, which may quote the body).
-fn parse_redacted(body: &[u8], redactor: &Redactor) -> Result<ParsedModels, String> {
-    let mut parsed =
-        parse_models(body).map_err(|e| redactor.redact(&e.to_string()).into_owned())?;
+fn parse_redacted(body: &[u8], redactor: &Redactor) -> Result<ParsedModels, CatalogError> {
+    let mut parsed = parse_models(body).map_err(|error| {
+        let text = error.to_string();
+        match redactor.redact(&text) {
+            std::borrow::Cow::Borrowed(_) => error,
+            std::borrow::Cow::Owned(clean) => CatalogError::Redacted(clean),
+        }
+    })?;
     if !redactor.is_empty() {
         for model in &mut parsed.models {
             redactor.redact_in_place(&mut model.id);
@@ -164,11 +186,15 @@ fn read_cached(
     provider: &str,
     base_url: &str,
     redactor: &Redactor,
-) -> Result<Option<Catalog>, String> {
-    let Some(cached) = cache.load(provider, base_url).map_err(|e| e.to_string())? else {
+) -> Result<Option<Catalog>, CatalogWarning> {
+    let Some(cached) = cache
+        .load(provider, base_url)
+        .map_err(CatalogWarning::Cache)?
+    else {
         return Ok(None);
     };
-    let parsed = parse_redacted(&cached.body, redactor)?;
+    let parsed =
+        parse_redacted(&cached.body, redactor).map_err(CatalogWarning::CachedUnreadable)?;
     Ok(Some(Catalog::new(
         provider,
         CatalogSource::Cache,
@@ -180,9 +206,9 @@ fn read_cached(
 /// Disk and a megabyte of JSON stay off the async threads: the workbench
 /// runs on one, and its frames must not wait for a catalog.
 async fn off_thread<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
+    work: impl FnOnce() -> Result<T, CatalogWarning> + Send + 'static,
+) -> Result<T, CatalogWarning> {
     tokio::task::spawn_blocking(work)
         .await
-        .unwrap_or_else(|err| Err(format!("the catalog task stopped ({err})")))
+        .unwrap_or_else(|err| Err(CatalogWarning::Task(err)))
 }

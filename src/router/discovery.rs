@@ -110,7 +110,7 @@ async fn probe(
             super::body::read_capped(response.bytes_stream(), MAX_PROBE_BYTES, &clock, &never);
         match read.await {
             super::body::Read::Whole(body) => Some(body),
-            _ => None,
+            super::body::Read::Capped(_) | super::body::Read::Cut(..) => None,
         }
     };
     let body = tokio::time::timeout(timeout, fetch).await.ok()??;

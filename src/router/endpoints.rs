@@ -165,10 +165,10 @@ struct WirePercentiles {
 /// an entry that is not an endpoint is skipped with a note; a body that is
 /// not an endpoint list at all is `malformed_response`.
 pub fn parse_endpoints(body: &[u8]) -> Result<ModelEndpoints, RouterError> {
-    if super::reply::is_html(body) {
+    if super::html::is_html(body) {
         return Err(RouterError::malformed(format!(
             "the endpoint list is an {}",
-            super::reply::html_summary(body)
+            super::html::html_summary(body)
         )));
     }
     let wire: WireList = serde_json::from_slice(body)

@@ -1,6 +1,8 @@
 //! Every way a stream can fail, as one typed error with a one-line message a
 //! person can act on, and the classification that decides what is retried.
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -88,7 +90,9 @@ impl ErrorKind {
 }
 
 /// A failure with its kind, the HTTP status (or the mid-stream error code)
-/// when there was one, and one line for people.
+/// when there was one, and one line for people. The error that caused it,
+/// when there was one, stays attached as its `source` (for logs and reports;
+/// sessions and JSON keep only the line).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{message}")]
 pub struct RouterError {
@@ -98,7 +102,47 @@ pub struct RouterError {
     /// How long the server asked us to wait (Retry-After), if it said.
     #[serde(skip)]
     pub retry_after: Option<Duration>,
+    #[serde(skip)]
+    #[source]
+    pub source: Option<Cause>,
 }
+
+/// The error beneath a `RouterError`: shared, so the error stays cheap to
+/// clone into events and results. Two causes are equal when they read alike.
+#[derive(Clone)]
+pub struct Cause(Arc<dyn std::error::Error + Send + Sync>);
+
+impl Cause {
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Cause {
+        Cause(Arc::new(error))
+    }
+}
+
+impl fmt::Debug for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, other: &Cause) -> bool {
+        self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for Cause {}
 
 impl RouterError {
     /// The message is for people: on one line, and sanitised here, so
@@ -110,7 +154,17 @@ impl RouterError {
             status: None,
             message: crate::sanitize::one_line(&one_line(&message.into())).into_owned(),
             retry_after: None,
+            source: None,
         }
+    }
+
+    /// Keeps the error that caused this one.
+    pub fn caused_by(
+        mut self,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> RouterError {
+        self.source = Some(Cause::new(cause));
+        self
     }
 
     pub fn with_status(mut self, status: u16) -> RouterError {
@@ -362,7 +416,12 @@ fn classify(
 }
 
 /// Classifies a transport error from reqwest, naming the URL.
-pub fn from_transport(err: &reqwest::Error, url: &str, connect_timeout: Duration) -> RouterError {
+pub fn from_transport(err: reqwest::Error, url: &str, connect_timeout: Duration) -> RouterError {
+    let error = classify_transport(&err, url, connect_timeout);
+    error.caused_by(err)
+}
+
+fn classify_transport(err: &reqwest::Error, url: &str, connect_timeout: Duration) -> RouterError {
     let chain = error_chain(err);
     let lower = chain.to_ascii_lowercase();
     if err.is_timeout() {
@@ -442,16 +501,11 @@ fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
 
 /// The start of a non-JSON body on one line; an HTML page by its title.
 fn snippet(body: &[u8]) -> String {
-    if super::reply::is_html(body) {
-        return super::reply::html_summary(body);
+    if super::html::is_html(body) {
+        return super::html::html_summary(body);
     }
     let text = String::from_utf8_lossy(body);
-    let line = one_line(&text);
-    let mut cut: String = line.chars().take(200).collect();
-    if cut.len() < line.len() {
-        cut.push('…');
-    }
-    cut
+    crate::units::clip(&one_line(&text), 201)
 }
 
 fn or_unknown(detail: &str) -> &str {

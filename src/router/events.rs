@@ -6,9 +6,11 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::account::{GenerationRecord, overhead_ms};
+use super::catalog::ModelInfo;
 use super::error::RouterError;
 use super::policy::RouteDecision;
 use super::pricing::{Pricing, format_usd};
+use super::provider::ModelRef;
 use super::tokens::{self, Count, Running};
 use super::usage::Usage;
 
@@ -124,7 +126,7 @@ pub struct RunResult {
     pub tool_calls: Vec<ToolCall>,
     pub finish_reason: Option<String>,
     pub usage: Option<Usage>,
-    #[serde(with = "cost_serde")]
+    #[serde(with = "super::pricing::usd_json")]
     pub cost_usd: Option<Decimal>,
     pub cost_source: Option<CostSource>,
     /// The answering attempt's own time to its first token (reasoning or
@@ -374,6 +376,46 @@ impl RunResult {
         }
     }
 
+    /// Prices the answer from the catalog when the server reported no cost,
+    /// for `compare` and the workbench alike: the served model on the
+    /// provider the request went through, else the model of `chain` (what
+    /// was asked) that the served id extends (a served id may carry a date
+    /// suffix the catalog lists without), else, when nothing says which
+    /// model served, the only model asked there. Never another model's price.
+    pub fn price_from_catalog<'a>(
+        &mut self,
+        chain: &[ModelRef],
+        model_info: impl Fn(&str, &str) -> Option<&'a ModelInfo>,
+    ) {
+        if self.cost_source == Some(CostSource::Reported) || self.usage.is_none() {
+            return;
+        }
+        let Some(provider) = self
+            .via
+            .clone()
+            .or_else(|| chain.first().map(|m| m.provider.clone()))
+        else {
+            return;
+        };
+        let asked: Vec<&ModelRef> = chain.iter().filter(|m| m.provider == provider).collect();
+        let info = match self.served_model.as_deref() {
+            Some(served) => model_info(&provider, served).or_else(|| {
+                let extended = asked
+                    .iter()
+                    .filter(|m| served.starts_with(m.model.as_str()))
+                    .max_by_key(|m| m.model.len())?;
+                model_info(&provider, &extended.model)
+            }),
+            None => match asked.as_slice() {
+                [only] => model_info(&provider, &only.model),
+                _ => None,
+            },
+        };
+        if let Some(info) = info {
+            self.apply_pricing(&info.pricing);
+        }
+    }
+
     /// Adds the exact record: the overhead, and the exact cost when the
     /// record has one (it is what the account was charged).
     pub fn apply_generation(&mut self, record: GenerationRecord) {
@@ -397,30 +439,6 @@ impl RunResult {
             self.note(note.clone());
         }
         self.generation = Some(record);
-    }
-
-    /// The model whose price applies: the one that served, else the first asked.
-    pub fn priced_model(&self) -> &str {
-        self.served_model.as_deref().unwrap_or(&self.model)
-    }
-}
-
-/// Costs are exact decimals inside and plain JSON numbers outside.
-pub(crate) mod cost_serde {
-    use rust_decimal::Decimal;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use crate::router::pricing;
-
-    pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(cost) => s.serialize_f64(pricing::to_f64(*cost)),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-        Ok(Option::<f64>::deserialize(d)?.and_then(pricing::from_f64))
     }
 }
 
@@ -550,6 +568,77 @@ mod tests {
         assert_eq!(result.cost_source, Some(CostSource::Computed));
         result.apply_pricing(&Pricing::unknown());
         assert_eq!(result.cost_source, Some(CostSource::Computed));
+    }
+
+    fn priced(id: &str, prompt: &str) -> ModelInfo {
+        let mut info = ModelInfo::unlisted(id, id);
+        info.pricing = Pricing {
+            prompt: Price::parse(prompt),
+            completion: Price::parse("0"),
+            ..Pricing::unknown()
+        };
+        info
+    }
+
+    /// A run of `chain` served by `served` through `via`, 1M prompt tokens.
+    fn served(via: &str, served: Option<&str>) -> RunResult {
+        let mut result = RunResult::new("chain");
+        result.via = Some(via.into());
+        result.served_model = served.map(str::to_string);
+        result.usage = Some(Usage {
+            prompt_tokens: 1_000_000,
+            total_tokens: 1_000_000,
+            ..Usage::default()
+        });
+        result
+    }
+
+    #[test]
+    fn the_catalog_prices_the_model_that_served_never_another() {
+        let catalog = [
+            ("openrouter", priced("openai/gpt-4o", "0.0000025")),
+            (
+                "openrouter",
+                priced("anthropic/claude-sonnet-4.5", "0.000003"),
+            ),
+            ("ollama", priced("llama3.2:3b", "0")),
+        ];
+        let lookup = |provider: &str, model: &str| {
+            catalog
+                .iter()
+                .find(|(p, m)| *p == provider && m.id == model)
+                .map(|(_, m)| m)
+        };
+        let chain = [
+            ModelRef::new("openrouter", "openai/gpt-4o"),
+            ModelRef::new("openrouter", "anthropic/claude-sonnet-4.5"),
+            ModelRef::new("ollama", "llama3.2:3b"),
+        ];
+        let cost = |mut result: RunResult| {
+            result.price_from_catalog(&chain, lookup);
+            result.cost_usd
+        };
+        // The served id as listed.
+        let exact = served("openrouter", Some("anthropic/claude-sonnet-4.5"));
+        assert_eq!(cost(exact), Some(Decimal::from(3)));
+        // A dated id: the chain's model it extends, not the chain's first.
+        let dated = served("openrouter", Some("anthropic/claude-sonnet-4.5-20250929"));
+        assert_eq!(cost(dated), Some(Decimal::from(3)));
+        // Served by the fallback on another provider.
+        let local = served("ollama", Some("llama3.2:3b"));
+        assert_eq!(cost(local), Some(Decimal::ZERO));
+        // Nothing says which of two models served: unknown, not a guess.
+        assert_eq!(cost(served("openrouter", None)), None);
+        assert_eq!(cost(served("openrouter", Some("mistral/other"))), None);
+        // One model asked there: that one.
+        let mut single = served("ollama", None);
+        single.price_from_catalog(&chain[2..], lookup);
+        assert_eq!(single.cost_usd, Some(Decimal::ZERO));
+        // A reported cost is never replaced.
+        let mut reported = served("openrouter", Some("openai/gpt-4o"));
+        reported.cost_usd = Some(Decimal::new(1, 2));
+        reported.cost_source = Some(CostSource::Reported);
+        assert_eq!(cost(reported), Some(Decimal::new(1, 2)));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Map, Value};
 
 /// The highest price per token believed: $1, i.e. $1,000,000 per million
@@ -110,6 +111,22 @@ pub fn millis(field: &str, json: &str) -> Result<Option<u64>, Reason> {
     }
 }
 
+/// The most any price or cost a person sets (a flag, the config file) may
+/// be, in USD.
+pub const MAX_SETTING_USD: f64 = 1_000_000.0;
+
+/// A price or a cost in USD that a person set: a finite number, not
+/// negative, not absurd.
+pub fn setting_usd(value: f64) -> Result<f64, String> {
+    if value.is_finite() && (0.0..=MAX_SETTING_USD).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!(
+            "must be a number from 0 to {MAX_SETTING_USD} (USD)"
+        ))
+    }
+}
+
 /// A duration in milliseconds that keeps its fraction (a latency
 /// percentile, 636.5): not negative, at most [`MAX_DURATION_MS`]; `null` is None.
 pub fn millis_exact(field: &str, json: &str) -> Result<Option<f64>, Reason> {
@@ -119,7 +136,7 @@ pub fn millis_exact(field: &str, json: &str) -> Result<Option<f64>, Reason> {
     if ms > Decimal::from(MAX_DURATION_MS) {
         return Err(format!("{field} {} is longer than a day", shown(text)));
     }
-    Ok(Some(super::pricing::to_f64(ms)))
+    Ok(ms.to_f64())
 }
 
 /// Tokens per second: not negative, at most [`MAX_TOKENS_PER_S`]; `null` is None.
@@ -130,7 +147,7 @@ pub fn rate(field: &str, json: &str) -> Result<Option<f64>, Reason> {
     if rate > Decimal::from(MAX_TOKENS_PER_S) {
         return Err(format!("{field} {} is not a believable rate", shown(text)));
     }
-    Ok(Some(super::pricing::to_f64(rate)))
+    Ok(rate.to_f64())
 }
 
 /// A percentage (an uptime): from 0 to 100; `null` is None.
@@ -141,7 +158,7 @@ pub fn percent(field: &str, json: &str) -> Result<Option<f64>, Reason> {
     if value > Decimal::ONE_HUNDRED {
         return Err(format!("{field} {} is above 100%", shown(text)));
     }
-    Ok(Some(super::pricing::to_f64(value)))
+    Ok(value.to_f64())
 }
 
 /// A number as a server wrote it, read later through one of the checks here.
@@ -164,14 +181,14 @@ pub(crate) fn checked<T>(
 
 /// A dollar amount of an account (a credit limit, what is left): finite,
 /// not negative, and under a trillion.
-pub fn account_usd(field: &str, json: &str) -> Result<Option<f64>, Reason> {
+pub fn account_usd(field: &str, json: &str) -> Result<Option<Decimal>, Reason> {
     let Some((amount, text)) = non_negative(field, json)? else {
         return Ok(None);
     };
     if amount > Decimal::from(1_000_000_000_000u64) {
         return Err(format!("{field} {} is beyond belief", shown(text)));
     }
-    Ok(Some(super::pricing::to_f64(amount)))
+    Ok(Some(amount.normalize()))
 }
 
 /// The sum of costs, or None when it would overflow (it cannot for costs
@@ -222,12 +239,7 @@ fn not_a_number(field: &str, text: &str) -> Reason {
 pub(crate) fn shown(text: &str) -> String {
     const MAX_CHARS: usize = 24;
     let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.chars().count() <= MAX_CHARS {
-        return line;
-    }
-    let mut short: String = line.chars().take(MAX_CHARS - 1).collect();
-    short.push('…');
-    short
+    crate::units::clip(&line, MAX_CHARS)
 }
 
 /// Checks the figures of one answer as a session file holds it (a

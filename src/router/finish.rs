@@ -18,18 +18,9 @@ pub fn finish_result(
     catalogs: &BTreeMap<String, Catalog>,
     providers: &Providers,
 ) {
-    let served_provider = result
-        .via
-        .clone()
-        .or_else(|| target.chain.first().map(|m| m.provider.clone()));
-    if let Some(catalog) = served_provider.as_ref().and_then(|p| catalogs.get(p))
-        && let Some(model) = catalog.get(result.priced_model()).or_else(|| {
-            // A served id may carry a date suffix the catalog lists without.
-            target.chain.iter().find_map(|m| catalog.get(&m.model))
-        })
-    {
-        result.apply_pricing(&model.pricing);
-    }
+    result.price_from_catalog(&target.chain, |provider, model| {
+        catalogs.get(provider)?.get(model)
+    });
     if let Some(error) = result.error.as_mut()
         && error.kind == ErrorKind::UnknownModel
     {

@@ -21,6 +21,7 @@ pub mod error;
 pub mod events;
 pub mod figures;
 pub mod finish;
+pub mod html;
 pub mod pacing;
 pub mod policy;
 pub mod preferences;
@@ -330,7 +331,7 @@ impl Router {
         let response = builder
             .send()
             .await
-            .map_err(|e| error::from_transport(&e, &provider.base_url, connect_timeout))?;
+            .map_err(|e| error::from_transport(e, &provider.base_url, connect_timeout))?;
         let status = response.status().as_u16();
         let ok = (200..300).contains(&status);
         let limit_bytes = if ok {

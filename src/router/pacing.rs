@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 use super::events::StreamEvent;
 use super::provider::{Provider, ProviderKind};
 use super::stream::Emitter;
+use crate::clock::Clock;
 
 /// OpenRouter's documented limit on `:free` models, per minute.
 pub const FREE_REQUESTS_PER_MINUTE: u32 = 20;
@@ -103,21 +104,33 @@ impl Pacer {
     }
 }
 
+/// The pacing of one attempt: the router's pacer and settings, and the
+/// clock its waits run on.
+pub(super) struct Turn<'a> {
+    pub pacer: &'a Pacer,
+    pub settings: &'a PacingSettings,
+    pub clock: &'a dyn Clock,
+}
+
 /// Waits for this attempt's turn; false when cancelled while waiting.
 pub(super) async fn wait_turn(
-    pacer: &Pacer,
-    settings: &PacingSettings,
+    turn: Turn<'_>,
     provider: &Provider,
     reference: &str,
     model_id: &str,
     out: &mut Emitter<'_>,
     cancel: &CancellationToken,
 ) -> bool {
+    let Turn {
+        pacer,
+        settings,
+        clock,
+    } = turn;
     let Some(limit) = settings.limit_for(provider, reference, model_id) else {
         return true;
     };
     let key = format!("{}:{model_id}", provider.name);
-    let now = Instant::now();
+    let now = clock.now();
     let slot = pacer.reserve(&key, limit, now);
     if slot <= now {
         return true;
@@ -134,7 +147,7 @@ pub(super) async fn wait_turn(
             pacer.release(&key, slot);
             false
         }
-        _ = tokio::time::sleep_until(slot) => true,
+        _ = clock.sleep_until(slot) => true,
     }
 }
 

@@ -9,7 +9,7 @@
 //! earlier turns):
 //!
 //! - `min_prompt_tokens` / `max_prompt_tokens`: the estimated prompt tokens,
-//!   ⌈characters / 4⌉ (the workbench's own estimate), bounds inclusive.
+//!   ⌈characters / 4⌉ of the prompt alone (`tokens::prompt_tokens`), bounds inclusive.
 //! - `pattern`: a regex (Rust `regex` syntax; `(?i)` for case-insensitive)
 //!   found anywhere in the prompt.
 //! - `min_complexity` / `max_complexity`: the complexity estimate below,
@@ -33,20 +33,22 @@
 //! clamped to 0..=1 and rounded to 4 decimals, so config bounds like 0.3
 //! compare exactly.
 
-use std::collections::BTreeMap;
-
 use regex::Regex;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::catalog::{Catalog, ModelInfo};
 use super::chat::Target;
 use super::pricing;
 use super::provider::Providers;
 
 mod error;
+mod price;
 
-pub use super::complexity::{complexity, estimate_prompt_tokens};
+pub use super::complexity::complexity;
+use super::tokens::prompt_tokens;
 pub use error::{PolicyError, RuleProblem};
+use price::pick_within;
+pub use price::{PricePerMillion, catalog_prices, price_per_million};
 
 /// What a model reference `router:NAME` starts with.
 pub const ROUTER_PREFIX: &str = "router:";
@@ -103,7 +105,8 @@ struct Rule {
     pattern: Option<Regex>,
     min_complexity: Option<f64>,
     max_complexity: Option<f64>,
-    max_price_per_million: Option<f64>,
+    /// USD per 1M tokens, exact (the config's number read as written).
+    max_price_per_million: Option<Decimal>,
     /// One model, or candidates in order of preference; never empty.
     models: Vec<String>,
 }
@@ -258,19 +261,19 @@ fn compile_rule(index: usize, config: &RuleConfig) -> Result<Rule, RuleProblem> 
         pattern,
         min_complexity: config.min_complexity,
         max_complexity: config.max_complexity,
-        max_price_per_million: config.max_price_per_million,
+        max_price_per_million: config.max_price_per_million.and_then(pricing::from_f64),
         models,
     })
 }
 
-/// Prices in USD per 1M tokens (input, output) of a model reference as
+/// The prices per 1M tokens of a model reference as
 /// written in the config; None when the catalog does not know them.
-pub type PriceOf<'a> = &'a dyn Fn(&str) -> Option<(f64, f64)>;
+pub type PriceOf<'a> = &'a dyn Fn(&str) -> Option<PricePerMillion>;
 
 /// Picks the model for `prompt`: the first rule whose conditions all hold,
 /// else the default.
 pub fn decide(policy: &Policy, prompt: &str, price_of: PriceOf<'_>) -> RouteDecision {
-    let prompt_tokens = estimate_prompt_tokens(prompt);
+    let prompt_tokens = prompt_tokens(prompt);
     let complexity = complexity(prompt);
     let facts = Facts {
         prompt,
@@ -385,40 +388,7 @@ fn evaluate(rule: &Rule, facts: &Facts<'_>, price_of: PriceOf<'_>) -> Outcome {
     Outcome::Fired { model, reason }
 }
 
-/// The first candidate whose input and output prices are both at or under
-/// `ceiling`, with the reason's wording; else why none passed.
-fn pick_within(
-    candidates: &[String],
-    ceiling: f64,
-    price_of: PriceOf<'_>,
-) -> Result<(String, String), String> {
-    let ceiling_shown = format_number(ceiling);
-    let mut rejected = Vec::new();
-    for model in candidates {
-        match price_of(model) {
-            Some((input, output)) if input <= ceiling && output <= ceiling => {
-                let mut part = format!(
-                    "{model} ${}/${} per 1M ≤ ${ceiling_shown}",
-                    format_number(input),
-                    format_number(output)
-                );
-                if !rejected.is_empty() {
-                    part = format!("{part} (passed over {})", rejected.join(", "));
-                }
-                return Ok((model.clone(), part));
-            }
-            Some((input, output)) => rejected.push(format!(
-                "{model} ${}/${} per 1M > ${ceiling_shown}",
-                format_number(input),
-                format_number(output)
-            )),
-            None => rejected.push(format!("price of {model} unknown")),
-        }
-    }
-    Err(rejected.join(", "))
-}
-
-/// Up to 4 decimals, without trailing zeros: 0.3, 0.0938, 10.
+/// A complexity to 4 decimals, without trailing zeros: 0.3, 0.0938, 1.
 fn format_number(value: f64) -> String {
     let text = format!("{value:.4}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
@@ -481,26 +451,6 @@ pub fn router_target(name: &str) -> Target {
         router: Some(name.to_string()),
         upstream: None,
     }
-}
-
-/// A `price_of` over loaded catalogs (by provider name): a reference is
-/// parsed as a column's model would be, and priced per 1M tokens.
-pub fn catalog_prices<'a>(
-    providers: &'a Providers,
-    catalogs: &'a BTreeMap<String, Catalog>,
-) -> impl Fn(&str) -> Option<(f64, f64)> + 'a {
-    move |reference| {
-        let model = providers.parse_ref(reference).ok()?;
-        price_per_million(catalogs.get(&model.provider)?.get(&model.model)?)
-    }
-}
-
-/// A model's input and output prices per 1M tokens, as price rules read
-/// them; `None` when either is unknown.
-pub fn price_per_million(info: &ModelInfo) -> Option<(f64, f64)> {
-    let input = info.pricing.prompt.per_million()?;
-    let output = info.pricing.completion.per_million()?;
-    Some((pricing::to_f64(input), pricing::to_f64(output)))
 }
 
 impl RouteDecision {

@@ -124,7 +124,7 @@ impl MaxPrice {
         let number = |part: &str| -> Option<f64> {
             part.parse::<f64>()
                 .ok()
-                .and_then(|v| crate::config::validate::usd(v).ok())
+                .and_then(|v| super::figures::setting_usd(v).ok())
         };
         match parts.as_slice() {
             [prompt, completion] => match (number(prompt), number(completion)) {

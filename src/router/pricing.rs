@@ -282,6 +282,25 @@ pub fn from_f64(amount: f64) -> Option<Decimal> {
     figures::cost_from_f64("cost", amount).ok()
 }
 
+/// Costs are exact decimals inside and plain JSON numbers outside.
+pub(crate) mod usd_json {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super as pricing;
+
+    pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(cost) => s.serialize_f64(pricing::to_f64(*cost)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.and_then(pricing::from_f64))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

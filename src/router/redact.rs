@@ -82,6 +82,17 @@ impl Redactor {
 
     pub fn error(&self, mut error: RouterError) -> RouterError {
         self.redact_in_place(&mut error.message);
+        // A cause that quotes a key (a parse error citing the body) would
+        // show it again wherever the chain is logged: it goes, the line stays.
+        let mut cause: Option<&(dyn std::error::Error + 'static)> =
+            error.source.as_ref().map(|c| c as _);
+        while let Some(current) = cause {
+            if matches!(self.redact(&current.to_string()), Cow::Owned(_)) {
+                error.source = None;
+                break;
+            }
+            cause = current.source();
+        }
         error
     }
 

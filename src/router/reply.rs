@@ -8,6 +8,7 @@
 use serde_json::Value;
 
 use super::error::RouterError;
+use super::html;
 use super::wire::{self, Chunk, WireError};
 
 /// How much of a body is kept to say what it was.
@@ -33,12 +34,17 @@ pub fn completion_from_json(body: &[u8]) -> Result<Chunk, RouterError> {
     if let Some(what) = not_a_completion(&value) {
         return Err(RouterError::malformed(what));
     }
-    serde_json::from_value(value)
-        .map_err(|e| RouterError::malformed(format!("the JSON body is not a chat completion: {e}")))
+    serde_json::from_value(value).map_err(|e| {
+        RouterError::malformed(format!("the JSON body is not a chat completion: {e}")).caused_by(e)
+    })
 }
 
 /// Why a JSON value is no chat completion; None when it is one (it has a
 /// `choices` array with an entry, or an `error` object to report).
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "serde_json's Value: only the kinds named are read"
+)]
 pub fn not_a_completion(value: &Value) -> Option<String> {
     let object = match value {
         Value::Object(object) => object,
@@ -56,7 +62,11 @@ pub fn not_a_completion(value: &Value) -> Option<String> {
             Some("a model list (what /models answers), not a chat completion".into())
         }
         _ => {
-            let keys: Vec<String> = object.keys().take(5).map(|k| short(k, 24)).collect();
+            let keys: Vec<String> = object
+                .keys()
+                .take(5)
+                .map(|k| crate::units::clip(k, 24))
+                .collect();
             let more = if object.len() > 5 { ", …" } else { "" };
             Some(format!(
                 "a JSON object without `choices` (keys: {}{more}), not a chat completion",
@@ -80,8 +90,8 @@ pub fn describe(body: &[u8]) -> String {
     if trimmed.is_empty() {
         return "an empty body".into();
     }
-    if is_html(trimmed) {
-        return html_summary(trimmed);
+    if html::is_html(trimmed) {
+        return html::html_summary(trimmed);
     }
     if let Ok(value) = serde_json::from_slice::<Value>(trimmed) {
         return not_a_completion(&value).unwrap_or_else(|| "a JSON chat completion".into());
@@ -90,43 +100,8 @@ pub fn describe(body: &[u8]) -> String {
     format!(
         "a {}-byte body that is neither JSON nor an event stream: {}",
         body.len(),
-        short(&wire::one_line(&text), 60)
+        crate::units::clip(&wire::one_line(&text), 60)
     )
-}
-
-/// The body starts like an HTML document.
-pub fn is_html(body: &[u8]) -> bool {
-    let start = wire::trim_leading_space(body);
-    let head: Vec<u8> = start.iter().take(16).map(u8::to_ascii_lowercase).collect();
-    head.starts_with(b"<!doctype html") || head.starts_with(b"<html") || head.starts_with(b"<head")
-}
-
-/// "HTML page from the server (title: Hotel Wi-Fi login)", or "(no
-/// title)": never the markup itself.
-pub fn html_summary(body: &[u8]) -> String {
-    match html_title(body) {
-        Some(title) => format!("HTML page from the server (title: {title})"),
-        None => "HTML page from the server (no title)".into(),
-    }
-}
-
-/// The text of the first `<title>`, entities for `& < > " '` decoded,
-/// whitespace collapsed, at most 80 characters.
-fn html_title(body: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(&body[..body.len().min(HEAD_BYTES * 4)]);
-    let lower = text.to_ascii_lowercase();
-    let open = lower.find("<title")?;
-    let start = open + lower[open..].find('>')? + 1;
-    let end = start + lower[start..].find("</title")?;
-    let raw = &text[start..end];
-    let decoded = raw
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    let title = wire::one_line(&decoded);
-    (!title.is_empty()).then(|| short(&title, 80))
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -140,16 +115,6 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// At most `max_chars` characters, with … when cut.
-fn short(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(max_chars - 1).collect();
-    cut.push('…');
-    cut
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,7 +122,7 @@ mod tests {
     #[test]
     fn html_pages_are_named_by_their_title_never_their_markup() {
         let portal = b"\n<!DOCTYPE html><html><head><TITLE>Hotel &amp; Spa\n Wi-Fi</TITLE><script>x</script></head><body>Log in</body></html>";
-        assert!(is_html(portal));
+        assert!(html::is_html(portal));
         assert_eq!(
             describe(portal),
             "HTML page from the server (title: Hotel & Spa Wi-Fi)"

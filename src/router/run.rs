@@ -5,8 +5,6 @@
 use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
-use tokio::time::Instant as ClockInstant;
-
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -14,7 +12,7 @@ use super::Router;
 use super::chat::{ChatMessage, ChatParams, Target, request_body, sent_summary};
 use super::error::{ErrorKind, RouterError};
 use super::events::{Attempt, RunResult, StreamEvent};
-use super::pacing::wait_turn;
+use super::pacing::{Turn, wait_turn};
 use super::provider::{ModelRef, ProviderKind};
 use super::stream::{AttemptRequest, Emitter, attempt};
 use crate::clock::Clock;
@@ -94,7 +92,7 @@ async fn run_steps(
 ) -> RunResult {
     let mut result = RunResult::new(target.label.clone());
     let clock = router.clock();
-    let column_start: ClockInstant = clock.now();
+    let column_start = clock.now();
     let steps = plan(&target.chain, router);
     if steps.is_empty() {
         let error = RouterError::new(ErrorKind::BadRequest, "no model to ask");
@@ -162,16 +160,12 @@ async fn run_steps(
                 result: &mut result,
             };
             // A rate-limited model waits its turn before each attempt.
-            let pacer = router.pacer();
-            let turn = wait_turn(
-                pacer,
-                &settings.pacing,
-                provider,
-                first_ref,
-                &sent_model,
-                &mut out,
-                cancel,
-            );
+            let pacing = Turn {
+                pacer: router.pacer(),
+                settings: &settings.pacing,
+                clock,
+            };
+            let turn = wait_turn(pacing, provider, first_ref, &sent_model, &mut out, cancel);
             if !turn.await {
                 out.emit(StreamEvent::Failed(RouterError::cancelled()))
                     .await;

@@ -103,7 +103,7 @@ pub(super) async fn attempt(
         }
         Ok(Err(err)) => {
             return Err(fail(error::from_transport(
-                &err,
+                err,
                 &provider.base_url,
                 settings.connect_timeout,
             )));
@@ -164,7 +164,7 @@ pub(super) async fn attempt(
             request.cancel,
         );
         let body = read.await.into_bytes();
-        let error = RouterError::malformed(reply::html_summary(&body));
+        let error = RouterError::malformed(super::html::html_summary(&body));
         return Err(fail(request.redactor.error(error)));
     }
     let mut reader = ChunkReader::new(request, &ctx, sent_at);
@@ -227,7 +227,8 @@ async fn read_stream(
                         "stream ended early: the connection broke ({})",
                         wire::one_line(&err.to_string())
                     ),
-                );
+                )
+                .caused_by(err);
                 return Err(reader.failure(error));
             }
             Ok(Some(Ok(bytes))) => {
@@ -443,9 +444,14 @@ impl<'a> ChunkReader<'a> {
                     }
                     let chunk: Chunk = wire::parse_chunk(&event.data).map_err(|e| {
                         let head: String = event.data.chars().take(80).collect();
-                        self.failure(self.redactor.error(RouterError::malformed(format!(
-                            "a stream event is not JSON ({e}): {head}"
-                        ))))
+                        self.failure(
+                            self.redactor.error(
+                                RouterError::malformed(format!(
+                                    "a stream event is not JSON ({e}): {head}"
+                                ))
+                                .caused_by(e),
+                            ),
+                        )
                     })?;
                     self.on_chunk(chunk, out).await?;
                 }

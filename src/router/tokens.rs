@@ -13,7 +13,7 @@ pub fn estimate(text: &str) -> u64 {
 
 /// The estimate for a text of `chars` characters.
 pub fn from_chars(chars: u64) -> u64 {
-    chars.div_ceil(4)
+    chars.div_ceil(CHARS_PER_TOKEN)
 }
 
 /// An estimate kept up to date as text streams in, at the cost of counting
@@ -70,6 +70,32 @@ impl fmt::Display for Count {
     }
 }
 
+/// Characters per token, roughly, for English text and code.
+pub const CHARS_PER_TOKEN: u64 = 4;
+
+/// Tokens a chat request spends around each message (role, separators).
+pub const FRAMING_TOKENS_PER_MESSAGE: u64 = 4;
+
+/// Tokens in `chars` characters of text: ⌈chars / 4⌉.
+pub fn text_tokens(chars: usize) -> u64 {
+    u64::try_from(chars)
+        .unwrap_or(u64::MAX)
+        .div_ceil(CHARS_PER_TOKEN)
+}
+
+/// Tokens in a prompt, as routers' rules count them.
+pub fn prompt_tokens(prompt: &str) -> u64 {
+    text_tokens(prompt.chars().count())
+}
+
+/// Input tokens of a request whose `messages` hold `chars` characters in all.
+pub fn request_tokens(chars: usize, messages: usize) -> u64 {
+    let framing = u64::try_from(messages)
+        .unwrap_or(u64::MAX)
+        .saturating_mul(FRAMING_TOKENS_PER_MESSAGE);
+    text_tokens(chars).saturating_add(framing)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,5 +125,16 @@ mod tests {
     fn estimates_say_so() {
         assert_eq!(Count::estimated(12).to_string(), "~12");
         assert_eq!(Count::exact(12).to_string(), "12");
+    }
+
+    #[test]
+    fn a_request_counts_its_framing() {
+        assert_eq!(text_tokens(0), 0);
+        assert_eq!(text_tokens(1), 1);
+        assert_eq!(text_tokens(8), 2);
+        assert_eq!(prompt_tokens("héllo"), 2, "characters, not bytes");
+        // 401 characters in one message: 101 + 4 framing.
+        assert_eq!(request_tokens(401, 1), 105);
+        assert_eq!(request_tokens(usize::MAX, usize::MAX), u64::MAX);
     }
 }

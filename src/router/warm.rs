@@ -60,7 +60,7 @@ impl Router {
                         .send()
                         .await
                         .map(drop)
-                        .map_err(|e| error::from_transport(&e, &base_url, connect_timeout))
+                        .map_err(|e| error::from_transport(e, &base_url, connect_timeout))
                 });
             }
         }

@@ -120,6 +120,10 @@ pub struct WireError {
 
 impl WireError {
     /// The code as an HTTP-like number when it is one (`429`, `"429"`).
+    #[allow(
+        clippy::wildcard_enum_match_arm,
+        reason = "serde_json's Value: only the kinds named are read"
+    )]
     pub fn numeric_code(&self) -> Option<u16> {
         match self.code.as_ref()? {
             Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
@@ -129,6 +133,10 @@ impl WireError {
     }
 
     /// The code as text (`"server_error"`, `"context_length_exceeded"`).
+    #[allow(
+        clippy::wildcard_enum_match_arm,
+        reason = "serde_json's Value: only the kinds named are read"
+    )]
     pub fn text_code(&self) -> Option<&str> {
         match self.code.as_ref()? {
             Value::String(s) => Some(s),
@@ -181,8 +189,8 @@ impl WireError {
 /// passed on in `message` or `metadata.raw`) named by its title instead of
 /// its markup.
 fn unmarked(text: &str) -> String {
-    if super::reply::is_html(text.as_bytes()) {
-        super::reply::html_summary(text.as_bytes())
+    if super::html::is_html(text.as_bytes()) {
+        super::html::html_summary(text.as_bytes())
     } else {
         text.to_string()
     }
@@ -192,6 +200,10 @@ fn raw_text(raw: &Value) -> Option<String> {
     raw_text_marked(raw).map(|text| unmarked(&text))
 }
 
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "serde_json's Value: only the kinds named are read"
+)]
 fn raw_text_marked(raw: &Value) -> Option<String> {
     match raw {
         Value::String(s) if !s.trim().is_empty() => {

@@ -265,17 +265,18 @@ impl Session {
     }
 }
 
-/// A new session id from the time and a little randomness: sortable by
-/// creation, unique in practice, safe as a file name.
-pub fn new_id(now_unix: i64) -> String {
-    let date = crate::router::catalog::format_date_utc(now_unix).replace('-', "");
+/// A new session id from the time and a little randomness (`random`, from
+/// the caller's generator): sortable by creation, unique in practice, safe
+/// as a file name.
+pub fn new_id(now_unix: i64, random: u16) -> String {
+    let date = crate::units::format_date_utc(now_unix).replace('-', "");
     let seconds = now_unix.rem_euclid(86_400);
     format!(
         "{date}-{:02}{:02}{:02}-{:04x}",
         seconds / 3600,
         (seconds % 3600) / 60,
         seconds % 60,
-        fastrand::u16(..)
+        random
     )
 }
 

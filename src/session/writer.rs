@@ -7,7 +7,7 @@
 //! newer state is written no later than the older one would have been), so
 //! at most one snapshot per session waits while a write is in progress;
 //! a delete is a barrier for its session. Order is kept per session file.
-//! Failures (a full disk, a file prism will not replace) go, one line each,
+//! Failures (a full disk, a file prism will not replace) go, as `WriteError`s,
 //! to the receiver [`SessionWriter::errors`] hands out; the caller's
 //! in-memory session is never touched.
 
@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::{Notify, mpsc, oneshot};
 
-use super::store::SessionStore;
+use super::store::{SessionStore, StoreError};
 use super::types::Session;
 
 #[derive(Clone)]
@@ -29,7 +29,7 @@ pub struct SessionWriter {
 /// writes what is still queued and ends.
 struct Handle {
     shared: Arc<Shared>,
-    errors: Mutex<Option<mpsc::UnboundedReceiver<String>>>,
+    errors: Mutex<Option<mpsc::UnboundedReceiver<WriteError>>>,
 }
 
 struct Shared {
@@ -92,7 +92,7 @@ impl SessionWriter {
     /// file. The first call takes it; later calls get None. Errors wait in it
     /// until read, so none is lost to a late caller; after `flush`, `try_recv`
     /// drains what the flushed jobs met.
-    pub fn errors(&self) -> Option<mpsc::UnboundedReceiver<String>> {
+    pub fn errors(&self) -> Option<mpsc::UnboundedReceiver<WriteError>> {
         lock(&self.handle.errors).take()
     }
 
@@ -155,7 +155,18 @@ impl Queue {
     }
 }
 
-async fn run(store: SessionStore, shared: Arc<Shared>, errors: mpsc::UnboundedSender<String>) {
+/// A save or delete that did not happen; the session stays in memory.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("session not saved: {0}")]
+    Save(#[source] StoreError),
+    #[error("session not deleted: {0}")]
+    Delete(#[source] StoreError),
+    #[error("session not saved: the writer stopped ({0})")]
+    Stopped(#[source] tokio::task::JoinError),
+}
+
+async fn run(store: SessionStore, shared: Arc<Shared>, errors: mpsc::UnboundedSender<WriteError>) {
     loop {
         let (batch, closed) = {
             let mut queue = lock(&shared.queue);
@@ -190,7 +201,7 @@ async fn run(store: SessionStore, shared: Arc<Shared>, errors: mpsc::UnboundedSe
                     }
                 }
                 Err(err) => {
-                    let _ = errors.send(format!("session not saved: the writer stopped ({err})"));
+                    let _ = errors.send(WriteError::Stopped(err));
                 }
             }
         }
@@ -201,18 +212,18 @@ async fn run(store: SessionStore, shared: Arc<Shared>, errors: mpsc::UnboundedSe
 }
 
 /// Applies saves and deletes in order; returns how many saves were written and the failures.
-fn apply(store: &SessionStore, jobs: Vec<Job>) -> (u64, Vec<String>) {
+fn apply(store: &SessionStore, jobs: Vec<Job>) -> (u64, Vec<WriteError>) {
     let mut written = 0;
     let mut failures = Vec::new();
     for job in jobs {
         match job {
             Job::Save(session) => match store.save(&session) {
                 Ok(()) => written += 1,
-                Err(err) => failures.push(format!("session not saved: {err}")),
+                Err(err) => failures.push(WriteError::Save(err)),
             },
             Job::Delete(id) => {
                 if let Err(err) = store.delete(&id) {
-                    failures.push(format!("session not deleted: {err}"));
+                    failures.push(WriteError::Delete(err));
                 }
             }
             Job::Flush(_) => {}
@@ -323,7 +334,12 @@ mod tests {
         let session = numbered(1);
         writer.save(session.clone());
         writer.flush().await;
-        let message = errors.try_recv().expect("one error");
+        let error = errors.try_recv().expect("one error");
+        assert!(
+            matches!(&error, WriteError::Save(StoreError::Io { .. })),
+            "{error:?}"
+        );
+        let message = error.to_string();
         assert!(message.starts_with("session not saved: "), "{message}");
         assert!(
             message.contains(&blocker.display().to_string()),
@@ -349,10 +365,9 @@ mod tests {
         writer.save(numbered(3));
         drop(writer);
         let id = fixtures::sample().id;
-        for _ in 0..200 {
-            if store.load(&id).is_ok() {
-                break;
-            }
+        // The writer finishes on its own; wait for it, with a generous guard.
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+        while store.load(&id).is_err() && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
         assert_eq!(on_disk(home.path(), &id), *numbered(3));

@@ -1,17 +1,23 @@
 //! The session browser overlay: every saved session (date, name, models,
 //! turns, cost), searchable; open one, or delete it after a confirmation.
-//! A pure component: keys in, an outcome out; the reducer does the rest.
+//! A pure component: actions and typed text in, an outcome out; the
+//! reducer does the rest.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Widget};
+use ratatui::widgets::{Paragraph, Widget};
 
 use crate::session::Summary;
-use crate::session::export::format_datetime_utc;
+use crate::units::format_datetime_utc;
 
+use super::boxes::{centered, overlay_box};
+use super::keymap::{BrowserAction, Context};
+use super::scroll::ScrollStep;
 use super::theme::Theme;
+
+/// Rows a page step moves.
+const PAGE_ROWS: usize = 10;
 
 #[derive(Clone, Debug, Default)]
 pub struct SessionBrowser {
@@ -34,18 +40,9 @@ pub struct SessionBrowser {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BrowserOutcome {
     Continue,
-    Close,
     Open(String),
     Delete(String),
 }
-
-pub const BINDINGS: &[(&str, &str)] = &[
-    ("type", "search names, models and ids"),
-    ("↑ ↓ PgUp PgDn", "move"),
-    ("Enter", "open the session"),
-    ("Ctrl+D", "delete the session (asks first)"),
-    ("Esc", "close"),
-];
 
 impl SessionBrowser {
     pub fn new(current: String) -> SessionBrowser {
@@ -120,64 +117,79 @@ impl SessionBrowser {
         items.get(index).map(|s| s.id.clone())
     }
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> BrowserOutcome {
+    /// The keys that apply now: the browser's, or the delete question's.
+    pub fn context(&self) -> Context {
+        if self.confirm_delete.is_some() {
+            Context::ConfirmDelete
+        } else {
+            Context::Sessions
+        }
+    }
+
+    pub fn apply(&mut self, action: BrowserAction) -> BrowserOutcome {
         if let Some(id) = self.confirm_delete.take() {
-            return match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => BrowserOutcome::Delete(id),
-                _ => BrowserOutcome::Continue,
+            return match action {
+                BrowserAction::ConfirmDelete => BrowserOutcome::Delete(id),
+                BrowserAction::Move(_)
+                | BrowserAction::Open
+                | BrowserAction::AskDelete
+                | BrowserAction::Backspace
+                | BrowserAction::ClearQuery => BrowserOutcome::Continue,
             };
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Esc => return BrowserOutcome::Close,
-            KeyCode::Enter => {
+        match action {
+            BrowserAction::Open => {
                 return match self.selected_id() {
                     Some(id) => BrowserOutcome::Open(id),
                     None => BrowserOutcome::Continue,
                 };
             }
-            KeyCode::Char('d') if ctrl => self.confirm_delete = self.selected_id(),
-            KeyCode::Up => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Down => self.cursor += 1,
-            KeyCode::PageUp => self.cursor = self.cursor.saturating_sub(10),
-            KeyCode::PageDown => self.cursor += 10,
-            KeyCode::Home => self.cursor = 0,
-            KeyCode::End => self.cursor = usize::MAX,
-            KeyCode::Backspace => {
+            BrowserAction::AskDelete => self.confirm_delete = self.selected_id(),
+            BrowserAction::ConfirmDelete => {}
+            BrowserAction::Move(step) => {
+                self.cursor = match (step, step.rows(PAGE_ROWS + 1)) {
+                    (ScrollStep::Top, _) => 0,
+                    (ScrollStep::Bottom, _) => usize::MAX,
+                    (_, Some(rows)) => self.cursor.saturating_add_signed(rows),
+                    (_, None) => self.cursor,
+                }
+            }
+            BrowserAction::Backspace => {
                 self.query.pop();
                 self.refilter();
             }
-            KeyCode::Char('u') if ctrl => {
+            BrowserAction::ClearQuery => {
                 self.query.clear();
                 self.refilter();
             }
-            KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
-                self.query.push(c);
-                self.cursor = 0;
-                self.refilter();
-            }
-            _ => {}
         }
         self.clamp();
         BrowserOutcome::Continue
     }
 
+    /// A key no binding names: its character joins the search. A pending
+    /// delete question is answered "no".
+    pub fn type_char(&mut self, c: char) {
+        if self.confirm_delete.take().is_some() {
+            return;
+        }
+        self.insert_str(&c.to_string());
+    }
+
+    /// The delete question was answered with anything but yes.
+    pub fn keep(&mut self) {
+        self.confirm_delete = None;
+    }
+
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let width = area.width.saturating_sub(6).min(140);
         let height = area.height.saturating_sub(4);
-        let rect = super::view::centered(area, width, height);
-        Clear.render(rect, buf);
+        let rect = centered(area, width, height);
         let count = self.items.as_ref().map_or(0, Vec::len);
         let visible = self.visible();
         let title = format!(" Sessions ({} of {count}) ", visible.len());
-        let block = super::view::overlay_block(theme)
-            .title(Line::styled(title, theme.title()))
-            .title_bottom(Line::styled(
-                " Enter open · Ctrl+D delete · Esc close ",
-                theme.hint(),
-            ));
-        let inner = block.inner(rect);
-        block.render(rect, buf);
+        let title = Line::styled(title, theme.title());
+        let inner = overlay_box(buf, rect, title, self.context(), theme);
         if inner.height < 3 {
             return;
         }
@@ -279,8 +291,10 @@ mod tests {
         }
     }
 
-    fn key(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
+    fn type_text(browser: &mut SessionBrowser, text: &str) {
+        for c in text.chars() {
+            browser.type_char(c);
+        }
     }
 
     #[test]
@@ -293,28 +307,26 @@ mod tests {
             ],
             vec![],
         );
-        for c in "claude".chars() {
-            browser.handle_key(key(KeyCode::Char(c)));
-        }
+        type_text(&mut browser, "claude");
         assert_eq!(browser.visible().len(), 1);
         assert_eq!(
-            browser.handle_key(key(KeyCode::Enter)),
+            browser.apply(BrowserAction::Open),
             BrowserOutcome::Open("b".into())
         );
-        let ctrl_d = KeyEvent::new(KeyCode::Char('d'), KeyModifiers::CONTROL);
-        assert_eq!(browser.handle_key(ctrl_d), BrowserOutcome::Continue);
-        assert_eq!(browser.confirm_delete.as_deref(), Some("b"));
         assert_eq!(
-            browser.handle_key(key(KeyCode::Char('n'))),
+            browser.apply(BrowserAction::AskDelete),
             BrowserOutcome::Continue
         );
+        assert_eq!(browser.confirm_delete.as_deref(), Some("b"));
+        assert_eq!(browser.context(), Context::ConfirmDelete);
+        browser.type_char('n');
         assert_eq!(browser.confirm_delete, None, "anything but y keeps it");
-        browser.handle_key(ctrl_d);
+        assert_eq!(browser.query, "claude", "and types nothing");
+        browser.apply(BrowserAction::AskDelete);
         assert_eq!(
-            browser.handle_key(key(KeyCode::Char('y'))),
+            browser.apply(BrowserAction::ConfirmDelete),
             BrowserOutcome::Delete("b".into())
         );
-        assert_eq!(browser.handle_key(key(KeyCode::Esc)), BrowserOutcome::Close);
     }
 
     #[test]
@@ -327,21 +339,18 @@ mod tests {
             ],
             vec![],
         );
-        browser.handle_key(key(KeyCode::Down));
+        browser.apply(BrowserAction::Move(ScrollStep::Down));
         assert_eq!(browser.cursor, 1);
         browser.insert_str("haiku rust");
         assert_eq!(browser.query, "haiku rust");
         assert_eq!(browser.cursor, 0);
         assert_eq!(browser.visible().len(), 1);
         assert_eq!(
-            browser.handle_key(key(KeyCode::Enter)),
+            browser.apply(BrowserAction::Open),
             BrowserOutcome::Open("a".into())
         );
         browser.insert_str(" nothing matches this");
         assert!(browser.visible().is_empty());
-        assert_eq!(
-            browser.handle_key(key(KeyCode::Enter)),
-            BrowserOutcome::Continue
-        );
+        assert_eq!(browser.apply(BrowserAction::Open), BrowserOutcome::Continue);
     }
 }

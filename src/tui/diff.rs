@@ -11,6 +11,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::sanitize::sanitize;
 
+use super::scroll::ScrollView;
 use super::theme::{TextStyle, Theme};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,7 +39,7 @@ pub struct DiffView {
     /// Wrapped rows at `width`: (change, text) runs per row.
     rows: Vec<Vec<(Change, String)>>,
     width: u16,
-    pub scroll: usize,
+    pub scroll: ScrollView,
 }
 
 /// Diffs `from` → `to` by words (whitespace kept with the words).
@@ -97,7 +98,7 @@ impl DiffView {
             pieces,
             rows: Vec::new(),
             width: 0,
-            scroll: 0,
+            scroll: ScrollView::default(),
         }
     }
 
@@ -105,18 +106,14 @@ impl DiffView {
         self.rows.len()
     }
 
-    /// Wraps the diff to `width` cells (no-op when unchanged).
-    pub fn set_width(&mut self, width: u16) {
-        if width == self.width && !self.rows.is_empty() {
-            return;
+    /// Wraps the diff to `width` cells (again only when the width changed)
+    /// and pages it `page` rows at a time.
+    pub fn fit(&mut self, width: u16, page: usize) {
+        if width != self.width || self.rows.is_empty() {
+            self.width = width;
+            self.rows = wrap(&self.pieces, usize::from(width));
         }
-        self.width = width;
-        self.rows = wrap(&self.pieces, width as usize);
-    }
-
-    pub fn scroll_by(&mut self, rows: isize, page: usize) {
-        let max = self.rows.len().saturating_sub(page);
-        self.scroll = (self.scroll as isize + rows).clamp(0, max as isize) as usize;
+        self.scroll.resize(self.rows.len(), page);
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
@@ -130,8 +127,8 @@ impl DiffView {
         for (offset, row) in self
             .rows
             .iter()
-            .skip(self.scroll)
-            .take(area.height as usize)
+            .skip(self.scroll.offset())
+            .take(usize::from(area.height))
             .enumerate()
         {
             let y = area.y + offset as u16;
@@ -152,10 +149,13 @@ fn wrap(pieces: &[Piece], width: usize) -> Vec<Vec<(Change, String)>> {
     let mut rows: Vec<Vec<(Change, String)>> = vec![Vec::new()];
     let mut used = 0usize;
     let push = |rows: &mut Vec<Vec<(Change, String)>>, change: Change, text: &str| {
-        let row = rows.last_mut().expect("rows start non-empty");
+        let Some(row) = rows.last_mut() else {
+            rows.push(vec![(change, text.to_string())]);
+            return;
+        };
         match row.last_mut() {
             Some((last, existing)) if *last == change => existing.push_str(text),
-            _ => row.push((change, text.to_string())),
+            Some(_) | None => row.push((change, text.to_string())),
         }
     };
     for piece in pieces {
@@ -241,10 +241,10 @@ mod tests {
         let text: String = (0..100).map(|i| format!("word{i} ")).collect();
         let other = text.replace("word50", "changed50");
         let mut view = DiffView::new("a".into(), "b".into(), &text, &other);
-        view.set_width(20);
+        view.fit(20, 10);
         assert!(view.total_rows() > 30);
-        view.scroll_by(1000, 10);
-        assert_eq!(view.scroll, view.total_rows() - 10);
+        view.scroll.apply(crate::tui::scroll::ScrollStep::Bottom);
+        assert_eq!(view.scroll.offset(), view.total_rows() - 10);
         let mut buf = Buffer::empty(Rect::new(0, 0, 20, 10));
         view.render(Rect::new(0, 0, 20, 10), &mut buf, &Theme::monochrome());
         let last: String = (0..20).map(|x| buf[(x, 9)].symbol().to_string()).collect();
@@ -254,7 +254,7 @@ mod tests {
     #[test]
     fn escapes_never_reach_the_screen() {
         let mut view = DiffView::new("a".into(), "b".into(), "x\x1b[2J", "y\x1b]0;t\x07");
-        view.set_width(30);
+        view.fit(30, 2);
         let mut buf = Buffer::empty(Rect::new(0, 0, 30, 2));
         view.render(Rect::new(0, 0, 30, 2), &mut buf, &Theme::monochrome());
         for y in 0..2 {
@@ -267,7 +267,7 @@ mod tests {
     #[test]
     fn long_words_break() {
         let mut view = DiffView::new("a".into(), "b".into(), &"x".repeat(50), &"x".repeat(50));
-        view.set_width(20);
+        view.fit(20, 10);
         assert_eq!(view.total_rows(), 3);
     }
 }

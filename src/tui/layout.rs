@@ -1,8 +1,12 @@
 //! Where everything goes on screen, as a pure function of the terminal size,
-//! the number of panes, the zoom and the editor's height. The reducer uses it
-//! to size each pane's text; the view uses it to draw.
+//! the number of panes, the zoom and the editor's height; and where the
+//! overlays go. The reducer uses it to size each pane's text and each
+//! overlay's page; the view uses it to draw.
 
 use ratatui::layout::Rect;
+
+use super::boxes::centered;
+use super::keymap::{self, Context, HelpSection};
 
 /// Smallest pane that still shows a title and two rows of text.
 pub const MIN_PANE_WIDTH: u16 = 20;
@@ -119,7 +123,165 @@ pub fn compute(
     }
 }
 
-/// The text area inside a pane's border.
+/// The overlay that compares two answers.
+pub fn diff_box(screen: Rect) -> Rect {
+    centered(
+        screen,
+        screen.width.saturating_sub(4),
+        screen.height.saturating_sub(2),
+    )
+}
+
+/// The diff's text: inside the box, a column of margin each side.
+pub fn diff_text(screen: Rect) -> Rect {
+    let inner = pane_inner(diff_box(screen));
+    Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    )
+}
+
+pub fn leaderboard_box(screen: Rect) -> Rect {
+    centered(
+        screen,
+        screen.width.saturating_sub(4).min(130),
+        screen.height.saturating_sub(2),
+    )
+}
+
+pub fn details_box(screen: Rect) -> Rect {
+    centered(
+        screen,
+        screen.width.saturating_sub(6).min(120),
+        screen.height.saturating_sub(2),
+    )
+}
+
+/// The help overlay: its box, its text in one or two columns, and how
+/// many rows the longest column has.
+#[derive(Clone, Debug)]
+pub struct HelpLayout {
+    pub rect: Rect,
+    /// Each column's lines, wrapped to its width.
+    pub columns: Vec<Vec<HelpLine>>,
+    pub rows: usize,
+}
+
+impl HelpLayout {
+    /// The rows visible at once.
+    pub fn page(&self) -> usize {
+        usize::from(self.rect.height.saturating_sub(2))
+    }
+}
+
+/// One line of help.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HelpLine {
+    Blank,
+    Title(&'static str),
+    /// Keys padded to the column's key width (blank on a continued line),
+    /// and what they do.
+    Row {
+        keys: String,
+        what: String,
+    },
+}
+
+/// Help on a screen of `screen`, for a workbench focused on `focused`:
+/// two columns when it is wide, as tall as its text when it fits, long
+/// descriptions wrapped under themselves.
+pub fn help(screen: Rect, focused: Context) -> HelpLayout {
+    let width = screen.width.saturating_sub(4).min(150);
+    let sections = keymap::help_sections(focused);
+    let rows_of = |sections: &[HelpSection]| -> usize {
+        sections.iter().map(|s| s.rows.len() + 1).sum::<usize>() + sections.len().saturating_sub(1)
+    };
+    let split = if width >= 110 {
+        // The first sections fill the left column up to half the text.
+        let half = rows_of(&sections).div_ceil(2);
+        let mut left = Vec::new();
+        let mut right = Vec::new();
+        for section in sections {
+            if rows_of(&left) < half {
+                left.push(section);
+            } else {
+                right.push(section);
+            }
+        }
+        vec![left, right]
+    } else {
+        vec![sections]
+    };
+    let count = u16::try_from(split.len()).unwrap_or(1).max(1);
+    // Inside the border, a column apart.
+    let column_width = usize::from(width.saturating_sub(2).saturating_sub(count - 1) / count);
+    let columns: Vec<Vec<HelpLine>> = split
+        .iter()
+        .map(|sections| help_lines(sections, column_width))
+        .collect();
+    let rows = columns.iter().map(Vec::len).max().unwrap_or(0);
+    let height = u16::try_from(rows + 2)
+        .unwrap_or(u16::MAX)
+        .min(screen.height);
+    HelpLayout {
+        rect: centered(screen, width, height),
+        columns,
+        rows,
+    }
+}
+
+/// Sections as lines `width` wide: a blank line between sections, keys in a
+/// column of their own, descriptions wrapped at words.
+fn help_lines(sections: &[HelpSection], width: usize) -> Vec<HelpLine> {
+    let key_width = sections
+        .iter()
+        .flat_map(|s| s.rows.iter())
+        .map(|(keys, _)| keys.chars().count())
+        .max()
+        .unwrap_or(8)
+        .min(width / 3);
+    // " keys  what": a space before the keys, two after.
+    let what_width = width.saturating_sub(key_width + 3).max(10);
+    let mut lines = Vec::new();
+    for section in sections {
+        if !lines.is_empty() {
+            lines.push(HelpLine::Blank);
+        }
+        lines.push(HelpLine::Title(section.title));
+        for (keys, what) in &section.rows {
+            for (index, part) in wrap_words(what, what_width).into_iter().enumerate() {
+                let keys = if index == 0 { *keys } else { "" };
+                lines.push(HelpLine::Row {
+                    keys: format!(" {keys:<key_width$}  "),
+                    what: part,
+                });
+            }
+        }
+    }
+    lines
+}
+
+/// `text` in lines of at most `width` characters, broken between words.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if needed > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
+/// The text area inside a pane's border (or any bordered box).
 pub fn pane_inner(rect: Rect) -> Rect {
     Rect::new(
         rect.x.saturating_add(1),
@@ -182,6 +344,37 @@ mod tests {
         assert!(compute((30, 10), 2, None, 1).too_small);
         assert!(compute((80, 14), 8, None, 1).too_small);
         assert!(!compute((80, 24), 2, None, 1).too_small);
+    }
+
+    #[test]
+    fn help_wraps_long_descriptions_under_themselves() {
+        let lines = help_lines(
+            &[HelpSection {
+                title: "T",
+                rows: vec![("Ctrl+B", "one two three four five six")],
+            }],
+            22,
+        );
+        assert_eq!(
+            lines,
+            vec![
+                HelpLine::Title("T"),
+                HelpLine::Row {
+                    keys: " Ctrl+B  ".into(),
+                    what: "one two three".into()
+                },
+                HelpLine::Row {
+                    keys: "         ".into(),
+                    what: "four five six".into()
+                },
+            ]
+        );
+        let wide = help(Rect::new(0, 0, 160, 60), Context::Editor);
+        assert_eq!(wide.columns.len(), 2);
+        let narrow = help(Rect::new(0, 0, 80, 60), Context::Editor);
+        assert_eq!(narrow.columns.len(), 1);
+        assert!(narrow.rows > wide.rows);
+        assert_eq!(narrow.page(), 58, "as tall as the screen allows");
     }
 
     #[test]

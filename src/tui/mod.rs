@@ -1,21 +1,26 @@
 //! The workbench: a prompt editor and N streaming panes, a live cost and
 //! latency footer and a model picker, on the shared routing core.
 //!
-//! - `state`, `msg`, `update/`: the state, its messages and effects, the pure reducer.
-//! - `runtime`, `terminal`: the event loop and the terminal it owns.
-//! - `view/`, `document/`, `picker/`, `theme`, `layout`, `keymap`, `params`: what is drawn and how keys map.
+//! - `state/`, `ids`, `msg`, `update/`: the state, its messages and effects, the pure reducer.
+//! - `runtime/`, `terminal`: the event loop and the terminal it owns.
+//! - `keymap/`: every key binding, the one source for help, hints and the README.
+//! - `view/`, `document/`, `picker/`, `browser`, `diff`, `params`, `scroll`,
+//!   `boxes`, `theme`, `layout`: what is drawn, and where.
 //! - `glyphs`: the rule that keeps the terminal and the buffer agreeing on every width.
 
+pub mod boxes;
 pub mod browser;
 pub mod diff;
 pub mod document;
 pub mod glyphs;
+pub mod ids;
 pub mod keymap;
 pub mod layout;
 pub mod msg;
 pub mod params;
 pub mod picker;
 pub mod runtime;
+pub mod scroll;
 pub mod state;
 pub mod terminal;
 pub mod theme;
@@ -27,6 +32,7 @@ use crate::router::Target;
 use crate::session::Session;
 use crate::session::store::SessionStore;
 
+use msg::{Now, Stamped};
 use params::Params;
 use runtime::Services;
 use terminal::Tty;
@@ -58,15 +64,16 @@ pub async fn run(
 ) -> std::io::Result<Option<i32>> {
     let tty = Tty::enter()?;
     let size = tty.size()?;
-    let mut state = update::new_state(
-        router.providers().clone(),
-        options.targets,
-        options.params,
-        Theme::from_env(),
+    let mut state = update::new_state(update::Startup {
+        providers: router.providers().clone(),
+        targets: options.targets,
+        params: options.params,
+        theme: Theme::from_env(),
         size,
-        crate::router::catalog_load::now_unix(),
-    );
-    state.policies = options.policies;
+        now: Now::current(),
+        seed: fastrand::u64(..),
+    });
+    state.settings.policies = options.policies;
     update::apply_config(&mut state, options.config);
     match options.resume {
         Some(session) => update::open_session(&mut state, session),
@@ -74,7 +81,10 @@ pub async fn run(
         None => {}
     }
     if let Some(text) = options.notice {
-        update::update(&mut state, msg::Msg::Notice(text));
+        update::update(
+            &mut state,
+            Stamped::new(msg::Msg::Notice(text), Now::current()),
+        );
     }
     let mut initial = update::catalog_effects(&state);
     initial.extend(update::startup_effects(&state));

@@ -1,20 +1,63 @@
 //! Everything that can happen to the workbench, as messages for the reducer,
-//! and everything the reducer asks the runtime to do, as effects. Time enters
-//! only inside messages, so the reducer stays pure.
+//! and everything the reducer asks the runtime to do, as effects. Every
+//! message comes stamped with the time it happened, so the reducer never
+//! reads a clock; failures come as typed errors with their causes.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use crate::router::account::{GenerationRecord, KeyInfo};
 use crate::router::catalog::Catalog;
-use crate::router::catalog_load::Refresh;
+use crate::router::catalog_load::{CatalogWarning, Refresh};
 use crate::router::events::{RunResult, StreamEvent};
-use crate::router::{ChatMessage, ChatParams, Target};
+use crate::router::{ChatMessage, ChatParams, RouterError, Target};
 use crate::session::leaderboard::Leaderboard;
-use crate::session::{Session, Summary};
+use crate::session::writer::WriteError;
+use crate::session::{Session, StoreError, Summary};
 
-use super::state::{PaneId, RunId};
+use super::ids::{PaneId, RunId};
+
+/// When something happened: a monotonic instant for durations on screen,
+/// and the wall clock in unix seconds for what is recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Now {
+    pub at: Instant,
+    pub unix: i64,
+}
+
+impl Now {
+    /// The time now: read by the runtime as it sends a message, never by
+    /// the reducer.
+    pub fn current() -> Now {
+        Now {
+            at: tokio::time::Instant::now().into_std(),
+            unix: crate::clock::now_unix(),
+        }
+    }
+
+    /// The later of two times (messages may arrive slightly out of order).
+    pub fn latest(self, other: Now) -> Now {
+        Now {
+            at: self.at.max(other.at),
+            unix: self.unix.max(other.unix),
+        }
+    }
+}
+
+/// A message and when it happened: the reducer's one input.
+#[derive(Debug)]
+pub struct Stamped {
+    pub msg: Msg,
+    pub now: Now,
+}
+
+impl Stamped {
+    pub fn new(msg: Msg, now: Now) -> Stamped {
+        Stamped { msg, now }
+    }
+}
 
 #[derive(Debug)]
 pub enum Msg {
@@ -23,66 +66,106 @@ pub enum Msg {
     Paste(String),
     Resize(u16, u16),
     /// A batch of a run's events (consecutive deltas merged; `merged` says
-    /// how many deltas were folded into others, for the live token count),
-    /// with when it arrived.
+    /// how many deltas were folded into others, for the live token count).
     Stream {
         pane: PaneId,
         run: RunId,
         events: Vec<StreamEvent>,
         merged: u64,
-        at: Instant,
     },
     /// The run ended; the router's result has the final figures.
     RunFinished {
         pane: PaneId,
         run: RunId,
         result: Box<RunResult>,
-        at: Instant,
     },
     CatalogLoaded {
         provider: String,
         catalog: Option<Arc<Catalog>>,
-        warnings: Vec<String>,
+        warnings: Vec<CatalogWarning>,
         /// A background refresh (true) or the instant offline load (false).
         refreshed: bool,
     },
     /// `$EDITOR` closed: the new prompt text, or why it failed.
-    EditorClosed(Result<String, String>),
-    /// The clock, only while something is live, to advance elapsed timers.
-    Tick {
-        at: Instant,
-        unix: i64,
-    },
+    EditorClosed(Result<String, EditorError>),
+    /// Time passed while answers are live: elapsed timers advance.
+    Tick,
     /// The terminal could not be written or read.
-    TerminalError(String),
+    TerminalError(TerminalError),
     /// SIGTERM, SIGINT, SIGHUP or SIGQUIT.
     Signal,
     /// Something the user should know that needs no answer (a session
     /// opened as a copy because another prism has it).
     Notice(String),
-    /// The saved sessions, and a line per file that could not be read.
+    /// The saved sessions, and the files that could not be read.
     SessionsListed {
         items: Vec<Summary>,
-        problems: Vec<String>,
+        problems: Vec<StoreError>,
     },
-    SessionOpened(Result<Box<Session>, String>),
+    SessionOpened(Result<Box<Session>, SessionIoError>),
     /// All votes, blind ones, sighted ones.
     LeaderboardLoaded {
         boards: Vec<Leaderboard>,
-        problems: Vec<String>,
+        problems: Vec<StoreError>,
     },
     /// A save failed (disk full, permissions): the session is still in memory.
-    SaveFailed(String),
+    SaveFailed(WriteError),
     /// OpenRouter's exact record of a finished answer.
     GenerationFetched {
         pane: PaneId,
         run: RunId,
-        record: Result<crate::router::account::GenerationRecord, String>,
+        record: Result<GenerationRecord, RouterError>,
     },
     /// The OpenRouter key's credit and limits.
-    KeyFetched(Result<crate::router::account::KeyInfo, String>),
-    /// Local servers that answered at startup.
-    LocalFound(Vec<crate::router::discovery::Found>),
+    KeyFetched(Result<KeyInfo, RouterError>),
+    /// Catalogs of the local servers that answered at startup.
+    LocalFound(Vec<Arc<Catalog>>),
+}
+
+/// What went wrong with the terminal.
+#[derive(Debug, thiserror::Error)]
+pub enum TerminalError {
+    #[error("cannot draw: {0}")]
+    Draw(#[source] std::io::Error),
+    #[error("cannot read the terminal: {0}")]
+    Read(#[source] std::io::Error),
+    #[error("cannot copy: {0}")]
+    Copy(#[source] std::io::Error),
+}
+
+/// Why editing the prompt in `$EDITOR` did not work.
+#[derive(Debug, thiserror::Error)]
+pub enum EditorError {
+    #[error("cannot write the prompt for {program}: {source}")]
+    Write {
+        program: String,
+        source: std::io::Error,
+    },
+    #[error("cannot leave the screen for the editor: {0}")]
+    Suspend(#[source] std::io::Error),
+    #[error("cannot take the screen back: {0}")]
+    Resume(#[source] std::io::Error),
+    #[error("cannot read the edited prompt: {0}")]
+    Read(#[source] std::io::Error),
+    #[error("{program} exited with {status}; the prompt is unchanged")]
+    Exited {
+        program: String,
+        status: std::process::ExitStatus,
+    },
+    #[error("cannot run {program} ({source}); set $EDITOR to your editor")]
+    Spawn {
+        program: String,
+        source: std::io::Error,
+    },
+}
+
+/// Why a session could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionIoError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("opening failed: {0}")]
+    Task(#[source] tokio::task::JoinError),
 }
 
 #[derive(Debug, PartialEq)]
@@ -116,10 +199,12 @@ pub enum Effect {
         id: String,
     },
     FetchKey(String),
-    /// Look for local servers at these (provider, base URL) pairs.
+    /// Look for local servers at these (provider, base URL) pairs; their
+    /// catalogs are priced at zero when `free`.
     Discover {
         candidates: Vec<(String, String)>,
-        timeout: std::time::Duration,
+        timeout: Duration,
+        free: bool,
     },
     Quit,
 }

@@ -10,7 +10,8 @@ use ratatui_textarea::{TextArea, WrapMode};
 use crate::router::ChatParams;
 use crate::router::preferences::{MaxPrice, ProviderPrefs, ProviderSort, Variant};
 
-use super::state::PaneId;
+use super::ids::PaneId;
+use super::keymap::FormAction;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Params {
@@ -236,11 +237,12 @@ impl ParamsForm {
             .unwrap_or_default()
     }
 
-    /// Keys: Tab/Shift+Tab (or Up/Down) move between fields, Enter applies, Esc cancels.
-    pub fn handle_key(&mut self, key: KeyEvent) -> FormOutcome {
-        match key.code {
-            KeyCode::Esc => return FormOutcome::Cancel,
-            KeyCode::Enter => {
+    /// Moves between fields, applies (when every field parses) or cancels.
+    pub fn apply(&mut self, action: FormAction) -> FormOutcome {
+        let count = self.fields.len().max(1);
+        match action {
+            FormAction::Cancel => return FormOutcome::Cancel,
+            FormAction::Apply => {
                 return match self.parse() {
                     Ok(params) => FormOutcome::Apply(params),
                     Err(message) => {
@@ -249,24 +251,25 @@ impl ParamsForm {
                     }
                 };
             }
-            KeyCode::Tab | KeyCode::Down => {
-                self.focus = (self.focus + 1) % self.fields.len();
-                self.show_focus();
-            }
-            KeyCode::BackTab | KeyCode::Up => {
-                self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
-                self.show_focus();
-            }
-            _ if key.modifiers.contains(KeyModifiers::CONTROL)
-                && matches!(key.code, KeyCode::Char('j') | KeyCode::Char('m')) => {}
-            _ => {
-                if let Some(field) = self.fields.get_mut(self.focus) {
-                    field.input(key);
-                }
-                self.error = None;
-            }
+            FormAction::NextField => self.focus = (self.focus + 1) % count,
+            FormAction::PrevField => self.focus = (self.focus + count - 1) % count,
         }
+        self.show_focus();
         FormOutcome::Continue
+    }
+
+    /// A key no binding names goes to the focused field; fields are one
+    /// line, so Ctrl+J and Ctrl+M (newlines) are dropped.
+    pub fn input(&mut self, key: KeyEvent) {
+        let newline = key.modifiers.contains(KeyModifiers::CONTROL)
+            && matches!(key.code, KeyCode::Char('j' | 'm'));
+        if newline {
+            return;
+        }
+        if let Some(field) = self.fields.get_mut(self.focus) {
+            field.input(key);
+        }
+        self.error = None;
     }
 
     pub fn parse(&self) -> Result<Params, String> {
@@ -346,13 +349,13 @@ mod tests {
 
     fn type_text(form: &mut ParamsForm, text: &str) {
         for c in text.chars() {
-            form.handle_key(key(KeyCode::Char(c)));
+            form.input(key(KeyCode::Char(c)));
         }
     }
 
     fn go_to(form: &mut ParamsForm, field: Field) {
         while Field::ALL[form.focus] != field {
-            form.handle_key(key(KeyCode::Tab));
+            form.apply(FormAction::NextField);
         }
     }
 
@@ -393,13 +396,13 @@ mod tests {
     fn the_form_edits_and_validates() {
         let mut form = ParamsForm::new(ParamsScope::All, "all panes".into(), &Params::default());
         type_text(&mut form, "You are terse.");
-        form.handle_key(key(KeyCode::Tab));
+        form.apply(FormAction::NextField);
         type_text(&mut form, "3");
-        assert_eq!(form.handle_key(key(KeyCode::Enter)), FormOutcome::Continue);
+        assert_eq!(form.apply(FormAction::Apply), FormOutcome::Continue);
         assert!(form.error.as_deref().is_some_and(|e| e.contains("0 to 2")));
-        form.handle_key(key(KeyCode::Backspace));
+        form.input(key(KeyCode::Backspace));
         type_text(&mut form, "0.2");
-        form.handle_key(key(KeyCode::Tab));
+        form.apply(FormAction::NextField);
         type_text(&mut form, "256");
         go_to(&mut form, Field::Sort);
         type_text(&mut form, "throughput");
@@ -411,7 +414,7 @@ mod tests {
         type_text(&mut form, "1,2");
         go_to(&mut form, Field::Variant);
         type_text(&mut form, "nitro");
-        let FormOutcome::Apply(params) = form.handle_key(key(KeyCode::Enter)) else {
+        let FormOutcome::Apply(params) = form.apply(FormAction::Apply) else {
             panic!("{:?}", form.error);
         };
         assert_eq!(params.system.as_deref(), Some("You are terse."));
@@ -428,7 +431,7 @@ mod tests {
         // And it round-trips through a new form.
         let again = ParamsForm::new(ParamsScope::All, "all".into(), &params);
         assert_eq!(again.parse(), Ok(params));
-        assert_eq!(form.handle_key(key(KeyCode::Esc)), FormOutcome::Cancel);
+        assert_eq!(form.apply(FormAction::Cancel), FormOutcome::Cancel);
     }
 
     #[test]
@@ -436,7 +439,7 @@ mod tests {
         let mut form = ParamsForm::new(ParamsScope::All, "all".into(), &Params::default());
         go_to(&mut form, Field::AllowFallbacks);
         type_text(&mut form, "maybe");
-        assert_eq!(form.handle_key(key(KeyCode::Enter)), FormOutcome::Continue);
+        assert_eq!(form.apply(FormAction::Apply), FormOutcome::Continue);
         assert!(
             form.error
                 .as_deref()
@@ -453,12 +456,12 @@ mod tests {
             ..Params::default()
         };
         let mut form = ParamsForm::new(ParamsScope::All, "all".into(), &current);
-        form.handle_key(key(KeyCode::Tab));
-        form.handle_key(key(KeyCode::Backspace));
-        form.handle_key(key(KeyCode::Backspace));
-        form.handle_key(key(KeyCode::Backspace));
+        form.apply(FormAction::NextField);
+        form.input(key(KeyCode::Backspace));
+        form.input(key(KeyCode::Backspace));
+        form.input(key(KeyCode::Backspace));
         assert_eq!(
-            form.handle_key(key(KeyCode::Enter)),
+            form.apply(FormAction::Apply),
             FormOutcome::Apply(Params::default())
         );
     }

@@ -37,9 +37,14 @@ impl Warmer {
 
     /// After each pass of the loop: warms the panes' providers when due.
     pub fn follow(&mut self, state: &AppState, router: &Router, now: Instant) {
-        let targets: Vec<_> = state.panes.iter().map(|p| p.target.clone()).collect();
+        let targets: Vec<_> = state
+            .workspace
+            .panes
+            .iter()
+            .map(|p| p.target.clone())
+            .collect();
         let needed = connections_needed(&targets);
-        if !self.due(&needed, state.any_live(), now) {
+        if !self.due(&needed, state.workspace.any_live(), now) {
             return;
         }
         self.last = Some((needed.clone(), now));

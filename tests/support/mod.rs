@@ -19,15 +19,32 @@ pub const TEST_KEY: &str = "sk-or-v1-PRISM-TEST-KEY-7f3a9c";
 
 /// A router whose default provider "openrouter" points at `base_url`.
 pub fn router_for(base_url: &str, kind: ProviderKind, settings: RouterSettings) -> Router {
+    router_with_clock(
+        base_url,
+        kind,
+        settings,
+        std::sync::Arc::new(prism::clock::SystemClock),
+    )
+}
+
+/// `router_for` whose waits (backoff, pacing, generation lookups) run on
+/// `clock`: a `ManualClock` records them instead of sleeping.
+pub fn router_with_clock(
+    base_url: &str,
+    kind: ProviderKind,
+    settings: RouterSettings,
+    clock: std::sync::Arc<dyn prism::clock::Clock>,
+) -> Router {
     let mut provider = Provider::new("openrouter", base_url);
     provider.kind = kind;
     provider.api_key_env = Some("PRISM_TEST_KEY".into());
     provider.api_key = Some(ApiKey::new(TEST_KEY));
     let mut local = Provider::new("local", base_url);
     local.kind = ProviderKind::OpenAi;
-    Router::new(
+    Router::with_clock(
         Providers::new(vec![provider, local], "openrouter"),
         settings,
+        clock,
     )
     .expect("router")
 }
@@ -37,7 +54,8 @@ pub fn fast_settings() -> RouterSettings {
     let mut settings = RouterSettings::default();
     settings.retry.base_delay = Duration::from_millis(20);
     settings.retry.max_delay = Duration::from_millis(200);
-    settings.idle_timeout = Duration::from_secs(5);
+    // Streams that should end do; only tests of stalls shorten it.
+    settings.idle_timeout = Duration::from_secs(30);
     settings
 }
 

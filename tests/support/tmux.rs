@@ -113,7 +113,7 @@ impl Tmux {
     /// with `echo PRISM-EXITED-$?`.
     pub fn quit(&self, key: &str) {
         self.keys(&[key]);
-        self.wait_for("a clean exit", Duration::from_secs(10), |s| {
+        self.wait_for("a clean exit", Duration::from_secs(60), |s| {
             s.contains("PRISM-EXITED-0")
         });
     }

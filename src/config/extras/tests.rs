@@ -97,7 +97,10 @@ fn privacy_pacing_and_limits_reach_the_router_settings() {
     assert!(settings.deny_data_collection);
     assert_eq!(settings.pacing.free_requests, 10);
     assert_eq!(settings.pacing.per_model.get("openai/gpt-4o"), Some(&30));
-    assert_eq!(cfg.warn_turn_cost_usd(), Some(0.05));
+    assert_eq!(
+        cfg.warn_turn_cost_usd(),
+        Some(rust_decimal::Decimal::new(5, 2))
+    );
 
     let defaults_config = self::config("");
     let defaults = defaults_config.router_settings(&CliOverrides::default());

@@ -108,3 +108,24 @@ fn other_files_are_refused_with_a_reason() {
         Err(JournalError::Newer { found: 99, .. })
     ));
 }
+
+/// A result is in the file when `result` returns, before any fsync or
+/// close: a kill -9 from then on cannot lose it, so a run killed mid-way
+/// loses only the requests in flight.
+#[tokio::test]
+async fn a_result_is_in_the_file_when_result_returns() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("r1.jsonl");
+    let mut writer = JournalWriter::create(&path, &header())
+        .await
+        .expect("created");
+    for case in ["c1", "c2", "c3"] {
+        writer.result(&result(case)).await.expect("written");
+        let text = std::fs::read_to_string(&path).expect("text");
+        assert!(
+            text.contains(&format!("\"case_id\":\"{case}\"")),
+            "{case} is not in the file yet"
+        );
+    }
+    writer.close().await.expect("closed");
+}

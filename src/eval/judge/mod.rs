@@ -11,19 +11,23 @@
 //! - [`pairwise_run`]: the pairwise round after the answers, budgeted and journalled.
 //! - [`plan`]: judges' targets, prices, worst cases and estimates.
 //! - [`runner`]: judge calls on the routing core.
+//! - [`report`]: the judges' figures of a run, for its report.
 
 pub mod bias;
 pub mod pairwise;
 pub mod pairwise_run;
 pub mod plan;
 pub mod reply;
+pub mod report;
 pub mod runner;
+
+pub use report::Judging;
 
 use serde::{Deserialize, Serialize};
 
 use crate::router::chat::ChatMessage;
 
-use super::suite::ColumnDef;
+use super::column::ColumnDef;
 
 /// The most tokens a judge may reply with: a verdict is one short JSON object.
 pub const JUDGE_MAX_TOKENS: u32 = 400;
@@ -49,31 +53,6 @@ pub struct JudgeSpec {
 pub struct PairwiseSpec {
     pub judge: ColumnDef,
     pub rubric: String,
-}
-
-/// The judges' figures of a run, for its report.
-pub struct Judging {
-    /// Every judge of the suite, in suite order.
-    pub judges: Vec<bias::JudgeBias>,
-    pub pairwise: Option<pairwise::PairwiseSummary>,
-}
-
-impl Judging {
-    pub fn of(
-        suite: &crate::eval::suite::Suite,
-        digests: &[crate::eval::record::Digest],
-        comparisons: &[pairwise::Comparison],
-    ) -> Judging {
-        let columns = suite.column_labels();
-        let names: Vec<String> = suite.judges().into_iter().map(|(l, _)| l).collect();
-        Judging {
-            judges: bias::measure_run(&names, &columns, digests, comparisons),
-            pairwise: suite
-                .pairwise
-                .as_ref()
-                .map(|p| pairwise::summarize(&label(&p.judge), comparisons, &columns)),
-        }
-    }
 }
 
 /// A judge as results name it ("openai/gpt-4o", "a/b,c/d", "router:x").

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::router::events::cost_serde;
+use crate::router::pricing::usd_json as cost_serde;
 use crate::session::leaderboard::{self, Outcome};
 
 use super::reply::Pick;

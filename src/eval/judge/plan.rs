@@ -11,13 +11,13 @@ use rust_decimal::Decimal;
 use crate::router::catalog::Catalog;
 use crate::router::chat::Target;
 use crate::router::columns;
-use crate::router::complexity::estimate_prompt_tokens as estimate_tokens;
 use crate::router::policy::{self, Policy, catalog_prices};
 use crate::router::pricing::Pricing;
 use crate::router::provider::Providers;
+use crate::router::tokens::prompt_tokens as estimate_tokens;
 
 use super::{ANSWER_MAX_BYTES, ASSUMED_JUDGE_OUTPUT_TOKENS, JUDGE_MAX_TOKENS, frame_bytes, label};
-use crate::eval::plan::{ColumnEstimate, usage};
+use crate::eval::column::{ColumnEstimate, usage};
 use crate::eval::suite::{Suite, SuiteError};
 
 #[derive(Clone, Debug, Default)]

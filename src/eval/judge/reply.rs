@@ -38,6 +38,10 @@ pub struct Preference {
 }
 
 /// `{"score": 1-10, "reason": "..."}` somewhere in the reply.
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "serde_json's Value: only the kinds named are read"
+)]
 pub fn parse_score(reply: &str) -> Result<Score, String> {
     let object = find_object(reply, "score")?;
     let score = match &object["score"] {
@@ -63,6 +67,10 @@ pub fn parse_score(reply: &str) -> Result<Score, String> {
 }
 
 /// `{"winner": "A" | "B" | "tie", "reason": "..."}` somewhere in the reply.
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "serde_json's Value: only the kinds named are read"
+)]
 pub fn parse_preference(reply: &str) -> Result<Preference, String> {
     let object = find_object(reply, "winner")?;
     let word = match &object["winner"] {

@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::parse::{CaseBuilder, Source};
+use super::cases::CaseBuilder;
 use super::raw::{Node, Raw, from_json};
+use super::source::Source;
 use super::{SuiteError, read_text};
 
 /// Reads `file` into `builder`. `suite` and `at` locate the `cases_file`

@@ -7,8 +7,8 @@ use std::path::Path;
 use super::super::checks::{CHECK_TYPES, CheckSpec};
 use super::super::judge::{DEFAULT_THRESHOLD, JudgeSpec, PairwiseSpec};
 use super::ColumnDef;
-use super::parse::{Source, closest, column_def, join};
 use super::raw::{Node, Raw};
+use super::source::{Source, closest, column_def, join};
 use super::{SuiteError, template};
 
 const CHECK_KEYS: [&str; 6] = ["type", "value", "file", "judge", "rubric", "threshold"];
@@ -213,6 +213,10 @@ fn judge_and_rubric(
 }
 
 /// A json_schema check's schema: `value` as a table, or `file` next to the suite.
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "a node of any other kind is the error"
+)]
 fn schema(
     source: &Source<'_>,
     node: &Node,

@@ -5,10 +5,12 @@
 //! (kept whole in each run's journal, so a run resumes without its file)
 //! plus its checks compiled once.
 
+mod cases;
 mod cases_file;
 mod check_table;
 mod parse;
 mod raw;
+mod source;
 pub mod template;
 
 use std::collections::{BTreeMap, HashMap};
@@ -17,8 +19,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::router::columns::ColumnArg;
 use crate::router::preferences::ProviderPrefs;
+
+pub use super::column::ColumnDef;
 
 use super::checks::{Check, CheckSpec};
 use super::judge::{JudgeSpec, PairwiseSpec};
@@ -27,25 +30,6 @@ use super::judge::{JudgeSpec, PairwiseSpec};
 pub const MAX_REPEAT: u32 = 1000;
 /// The largest suite or cases file read (bytes).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
-/// A column as a suite writes it: one model (or `router:NAME`), or a
-/// fallback chain as an inner list.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ColumnDef {
-    One(String),
-    Chain(Vec<String>),
-}
-
-impl ColumnDef {
-    /// The column as the command line would write it.
-    pub fn to_arg(&self) -> ColumnArg {
-        match self {
-            ColumnDef::One(model) => ColumnArg::Model(model.clone()),
-            ColumnDef::Chain(models) => ColumnArg::Chain(models.join(",")),
-        }
-    }
-}
 
 /// `[defaults]`: what every case is asked with.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -155,9 +139,12 @@ impl Suite {
 
     /// The judge checks of a case.
     pub fn judge_checks(&self, case: usize) -> impl Iterator<Item = &JudgeSpec> {
-        self.cases[case].checks.iter().filter_map(|c| match c {
-            CheckSpec::Judge(spec) => Some(spec),
-            _ => None,
+        self.cases[case].checks.iter().filter_map(|c| {
+            if let CheckSpec::Judge(spec) = c {
+                Some(spec)
+            } else {
+                None
+            }
         })
     }
 

@@ -1,4 +1,5 @@
 use pretty_assertions::assert_eq;
+use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::*;
@@ -34,7 +35,7 @@ fn parses_the_spec_example_of_a_generation() {
         record,
         GenerationRecord {
             id: "gen-3bhGkxlo4XFrqiabUM7NDtwDzWwG".into(),
-            total_cost_usd: Some(0.0015),
+            total_cost_usd: Some(Decimal::new(15, 4)),
             provider_name: Some("Infermatic".into()),
             model: Some("sao10k/l3-stheno-8b".into()),
             latency_ms: Some(1250),
@@ -93,9 +94,9 @@ fn parses_the_spec_example_of_a_key() {
         key,
         KeyInfo {
             label: Some("sk-or-v1-au7...890".into()),
-            limit_usd: Some(100.0),
-            limit_remaining_usd: Some(74.5),
-            usage_usd: Some(25.5),
+            limit_usd: Some(Decimal::new(100, 0)),
+            limit_remaining_usd: Some(Decimal::new(745, 1)),
+            usage_usd: Some(Decimal::new(255, 1)),
             is_free_tier: Some(false),
             rate_limit: Some("1000 requests / 1h".into()),
             notes: Vec::new(),
@@ -111,9 +112,9 @@ fn parses_the_spec_example_of_a_key() {
 fn key_summaries() {
     let key = KeyInfo {
         label: None,
-        limit_usd: Some(10.0),
-        limit_remaining_usd: Some(4.21),
-        usage_usd: Some(5.79),
+        limit_usd: Some(Decimal::new(10, 0)),
+        limit_remaining_usd: Some(Decimal::new(421, 2)),
+        usage_usd: Some(Decimal::new(579, 2)),
         is_free_tier: Some(true),
         rate_limit: None,
         notes: Vec::new(),
@@ -132,7 +133,7 @@ fn key_summaries() {
     };
     assert_eq!(nothing.summary(), "no limit");
     let tiny = KeyInfo {
-        limit_remaining_usd: Some(0.0042),
+        limit_remaining_usd: Some(Decimal::new(42, 4)),
         ..key
     };
     assert_eq!(tiny.summary(), "credit $0.0042 left of $10 · free tier");

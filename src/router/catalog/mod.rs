@@ -162,18 +162,18 @@ impl Catalog {
         let age_secs = self.age_secs(now_unix);
         match self.source {
             CatalogSource::Live => "live".to_string(),
-            CatalogSource::Cache => match format_age(age_secs).as_str() {
+            CatalogSource::Cache => match crate::units::format_age(age_secs).as_str() {
                 "just now" => "cache, fetched just now".to_string(),
                 age => format!("cache, fetched {age} ago"),
             },
             CatalogSource::Bundled => {
-                let age_days = age_secs / SECS_PER_DAY;
+                let age_days = age_secs / crate::units::SECS_PER_DAY;
                 let age = match age_days {
                     0 => "less than a day old".to_string(),
                     1 => "1 day old".to_string(),
                     days => format!("{days} days old"),
                 };
-                let date = format_date_utc(self.fetched_at_unix);
+                let date = crate::units::format_date_utc(self.fetched_at_unix);
                 format!("bundled snapshot of {date} ({age})")
             }
         }
@@ -257,8 +257,6 @@ impl Catalog {
 
 /// Below this Jaro-Winkler similarity a look-alike id is not worth suggesting.
 const MIN_SIMILARITY: f64 = 0.85;
-
-const SECS_PER_DAY: i64 = 86_400;
 
 /// Lower case, trimmed, with spaces and underscores read as '-' so "Claude
 /// Sonnet 4.5" finds "anthropic/claude-sonnet-4.5".
@@ -354,43 +352,4 @@ pub fn format_context(tokens: u64) -> String {
     } else {
         tokens.to_string()
     }
-}
-
-/// An age for people: "just now" under 10 s, then "45s", "12m", "3h", "5d"
-/// (each unit truncated). Negative ages (clock skew) read as "just now".
-pub fn format_age(secs: i64) -> String {
-    match secs {
-        i64::MIN..=9 => "just now".to_string(),
-        10..=59 => format!("{secs}s"),
-        60..=3_599 => format!("{}m", secs / 60),
-        3_600..=86_399 => format!("{}h", secs / 3_600),
-        _ => format!("{}d", secs / SECS_PER_DAY),
-    }
-}
-
-/// The UTC calendar date of a unix time, as "YYYY-MM-DD".
-pub fn format_date_utc(unix: i64) -> String {
-    let (year, month, day) = civil_from_days(unix.div_euclid(SECS_PER_DAY));
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day), after
-/// Howard Hinnant's `civil_from_days` (eras of 400 years, March-based years).
-fn civil_from_days(days_since_epoch: i64) -> (i64, u32, u32) {
-    let shifted = days_since_epoch + 719_468; // days since 0000-03-01
-    let era = shifted.div_euclid(146_097);
-    let day_of_era = shifted.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    // day is in 1..=31 and month in 1..=12 by construction.
-    (year, month as u32, day as u32)
 }

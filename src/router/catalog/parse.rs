@@ -18,13 +18,21 @@ pub enum CatalogError {
     NoDataArray { found: &'static str },
     #[error("the model list is an {0}")]
     Page(String),
+    /// A parse error whose text quoted a key: only its redacted text is
+    /// kept (the cause would quote the key again).
+    #[error("{0}")]
+    Redacted(String),
 }
 
 /// Parses the three shapes servers send: `{"data":[...]}` (OpenRouter, OpenAI,
 /// Ollama, vLLM, llama.cpp), or a bare array of entries (a saved `.data`).
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "serde_json's Value: only the kinds named are read"
+)]
 pub fn parse_models(body: &[u8]) -> Result<ParsedModels, CatalogError> {
-    if crate::router::reply::is_html(body) {
-        return Err(CatalogError::Page(crate::router::reply::html_summary(body)));
+    if crate::router::html::is_html(body) {
+        return Err(CatalogError::Page(crate::router::html::html_summary(body)));
     }
     let root: Value = serde_json::from_slice(body)?;
     let entries = match root {
@@ -157,6 +165,10 @@ pub(crate) fn pricing(id: &str, value: Option<&Value>, notes: &mut Vec<String>) 
 /// None when the key is absent or null (the model has no such charge); a
 /// value that is not a believable price becomes Unknown, so a cost is never
 /// understated (nor made up).
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "serde_json's Value: only the kinds named are read"
+)]
 fn price(
     id: &str,
     prices: &Map<String, Value>,
@@ -190,6 +202,10 @@ fn strings(value: Option<&Value>) -> Vec<String> {
 }
 
 /// A count as a JSON integer, an integral float (`128000.0`) or a digit string.
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "serde_json's Value: only the kinds named are read"
+)]
 fn lenient_u64(value: &Value) -> Option<u64> {
     match value {
         Value::Number(number) => number.as_u64().or_else(|| {
@@ -203,6 +219,10 @@ fn lenient_u64(value: &Value) -> Option<u64> {
     }
 }
 
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "serde_json's Value: only the kinds named are read"
+)]
 fn lenient_i64(value: &Value) -> Option<i64> {
     match value {
         Value::Number(number) => number.as_i64().or_else(|| {

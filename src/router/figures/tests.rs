@@ -76,7 +76,7 @@ fn durations_and_account_amounts() {
     assert_eq!(millis("latency", "812.6"), Ok(Some(813)));
     assert!(millis("latency", "-1").is_err());
     assert!(millis("latency", "1e300").is_err());
-    assert_eq!(account_usd("limit", "100"), Ok(Some(100.0)));
+    assert_eq!(account_usd("limit", "100"), Ok(Some(Decimal::from(100))));
     assert!(account_usd("limit", "-7.5").is_err());
     assert!(account_usd("limit", "1e300").is_err());
 }

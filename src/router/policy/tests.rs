@@ -17,19 +17,23 @@ fn compile_error(toml_text: &str) -> PolicyError {
     Policy::compile("saver", &config).expect_err("router is rejected")
 }
 
-fn no_prices(_: &str) -> Option<(f64, f64)> {
+fn no_prices(_: &str) -> Option<PricePerMillion> {
     None
 }
 
-/// (input, output) USD per 1M tokens of a few made-up models.
-fn prices(reference: &str) -> Option<(f64, f64)> {
+/// USD per 1M tokens (input, output) of a few made-up models.
+fn prices(reference: &str) -> Option<PricePerMillion> {
+    let usd = |text: &str| text.parse::<rust_decimal::Decimal>().expect("decimal");
     let table = HashMap::from([
-        ("cheap/a", (0.1, 0.3)),
-        ("mid/b", (0.5, 1.5)),
-        ("premium/c", (2.5, 10.0)),
-        ("exact/d", (1.0, 1.0)),
+        ("cheap/a", ("0.1", "0.3")),
+        ("mid/b", ("0.5", "1.5")),
+        ("premium/c", ("2.5", "10")),
+        ("exact/d", ("1", "1")),
     ]);
-    table.get(reference).copied()
+    table.get(reference).map(|(input, output)| PricePerMillion {
+        input_usd: usd(input),
+        output_usd: usd(output),
+    })
 }
 
 /// (model, rule) picked for each prompt.

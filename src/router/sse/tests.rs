@@ -1,5 +1,3 @@
-use std::time::{Duration, Instant};
-
 use proptest::prelude::*;
 use proptest::sample::Index;
 
@@ -351,23 +349,20 @@ fn one_mib_event() -> (String, Vec<u8>) {
     (text, stream)
 }
 
+/// How fast: `cargo bench --bench sse` (one_1MiB_event_1KiB_reads); here,
+/// that it decodes and lets the big buffers go.
 #[test]
-fn one_mib_event_in_one_kib_reads_is_linear() {
+fn one_mib_event_in_one_kib_reads() {
     let (text, stream) = one_mib_event();
     let mut decoder = SseDecoder::new();
     let mut frames = Vec::new();
-    let started = Instant::now();
     for read in stream.chunks(1024) {
         decoder.feed(read, &mut frames);
     }
-    let elapsed = started.elapsed();
     assert_eq!(frames, vec![data(&text), data("next")]);
     // The big buffers were let go once the event was out.
     assert!(decoder.line.capacity() <= RETAINED_BUFFER_BYTES);
     assert!(decoder.data.capacity() <= RETAINED_BUFFER_BYTES);
-    // Rescanning the partial line on each read would be ~0.5 GiB of scanning;
-    // linear decoding takes milliseconds even unoptimized.
-    assert!(elapsed < Duration::from_millis(500), "took {elapsed:?}");
 }
 
 #[test]

@@ -5,11 +5,11 @@ use std::fmt::Write;
 
 use crate::router::events::CostSource;
 use crate::sanitize::{one_line, sanitize};
-use crate::units;
+use crate::units::{self, format_datetime_utc};
 
 use super::{
-    column_details, column_name, cost, counts_line, error_text, format_datetime_utc, notes,
-    params_text, served_by, vote_text,
+    column_details, column_name, cost, counts_line, error_text, notes, params_text, served_by,
+    vote_text,
 };
 use crate::session::types::{Answer, Session, Turn};
 

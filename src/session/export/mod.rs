@@ -30,17 +30,6 @@ pub fn json(session: &Session) -> String {
     }
 }
 
-/// "2026-11-24 15:30" (UTC).
-pub fn format_datetime_utc(unix: i64) -> String {
-    let seconds = unix.rem_euclid(86_400);
-    format!(
-        "{} {:02}:{:02}",
-        crate::router::catalog::format_date_utc(unix),
-        seconds / 3600,
-        (seconds % 3600) / 60
-    )
-}
-
 /// A column as people see it: its label, or its blind label while hidden.
 pub fn column_name(session: &Session, column_id: u64) -> String {
     let Some(column) = session.column(column_id) else {

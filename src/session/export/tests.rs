@@ -68,16 +68,6 @@ fn json_is_the_file_and_round_trips() {
 }
 
 #[test]
-fn dates_are_utc_minutes() {
-    assert_eq!(
-        format_datetime_utc(fixtures::CREATED_UNIX),
-        "2026-11-24 15:30"
-    );
-    assert_eq!(format_datetime_utc(0), "1970-01-01 00:00");
-    assert_eq!(format_datetime_utc(-60), "1969-12-31 23:59");
-}
-
-#[test]
 fn blind_labels_default_to_letters() {
     let mut session = fixtures::blind_sample();
     session.columns[1].blind_label = None;

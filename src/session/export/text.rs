@@ -4,11 +4,11 @@
 use std::fmt::Write;
 
 use crate::sanitize::{one_line, sanitize};
-use crate::units;
+use crate::units::{self, format_datetime_utc};
 
 use super::{
-    BLIND_NOTE, column_details, column_name, cost, counts_line, error_text, format_datetime_utc,
-    notes, params_text, served_by, vote_text,
+    BLIND_NOTE, column_details, column_name, cost, counts_line, error_text, notes, params_text,
+    served_by, vote_text,
 };
 use crate::session::types::{Answer, Session};
 

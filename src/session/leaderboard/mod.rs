@@ -37,7 +37,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::router::ModelRef;
-use crate::router::pricing;
+use rust_decimal::Decimal;
 
 use super::types::{Answer, Column, Session, Turn, Verdict, Vote, VoteSource};
 pub use rating::Outcome;
@@ -90,8 +90,10 @@ pub struct Row {
     pub rating_high: f64,
     /// Every answer of the model in the sessions, voted or not.
     pub answers: usize,
-    /// Over the answers whose cost is known; None when none is.
-    pub avg_cost_usd: Option<f64>,
+    /// Over the answers whose cost is known; None when none is. Exact
+    /// inside, a plain JSON number outside.
+    #[serde(serialize_with = "crate::router::pricing::usd_json::serialize")]
+    pub avg_cost_usd: Option<Decimal>,
     /// Answers with output but no known cost, left out of the average.
     pub unpriced_answers: usize,
     pub median_ttft_ms: Option<u64>,
@@ -152,7 +154,7 @@ struct Tally {
     ties: usize,
     answers: usize,
     unpriced: usize,
-    costs_usd: Vec<f64>,
+    costs_usd: Vec<Decimal>,
     ttfts_ms: Vec<u64>,
     rates: Vec<f64>,
 }
@@ -182,7 +184,7 @@ pub fn compute_with(sessions: &[Session], filter: VoteFilter, source: Source) ->
                 let tally = tallies.entry(name.clone()).or_default();
                 tally.answers += 1;
                 let result = &answer.result;
-                tally.costs_usd.extend(result.cost_usd.map(pricing::to_f64));
+                tally.costs_usd.extend(result.cost_usd);
                 tally.unpriced += usize::from(result.is_unpriced());
                 tally.ttfts_ms.extend(result.ttft_ms);
                 tally
@@ -264,7 +266,7 @@ pub fn compute_with(sessions: &[Session], filter: VoteFilter, source: Source) ->
                 rating_low: rated.low,
                 rating_high: rated.high,
                 answers: tally.answers,
-                avg_cost_usd: mean(&tally.costs_usd),
+                avg_cost_usd: mean_usd(&tally.costs_usd),
                 unpriced_answers: tally.unpriced,
                 median_ttft_ms: median_ms(&tally.ttfts_ms),
                 median_tokens_per_s: median(&tally.rates),
@@ -407,8 +409,13 @@ fn served_entry(chain: &[ModelRef], served: &str, via: Option<&str>) -> ModelRef
     ModelRef::new(provider, served)
 }
 
-fn mean(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+/// The mean of exact amounts; None for none (or a sum beyond a Decimal).
+fn mean_usd(values: &[Decimal]) -> Option<Decimal> {
+    let count = Decimal::from(values.len());
+    let sum = values
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, value| sum.checked_add(*value))?;
+    sum.checked_div(count).map(|mean| mean.normalize())
 }
 
 /// The middle value; for an even count the mean of the two middle ones.

@@ -168,7 +168,7 @@ fn figures_are_means_and_medians_over_every_answer() {
     let board = compute(&[session(&["a", "b"], turns)], VoteFilter::All);
     let a = row(&board, "a");
     assert_eq!(a.answers, 4);
-    assert!((a.avg_cost_usd.expect("known") - 0.00003).abs() < 1e-12);
+    assert_eq!(a.avg_cost_usd, Some(rust_decimal::Decimal::new(3, 5)));
     // The answer without a known cost is left out of the mean, and counted.
     assert_eq!(a.unpriced_answers, 1);
     assert_eq!(a.median_ttft_ms, Some(275), "(250 + 300) / 2");
@@ -263,9 +263,11 @@ fn json_shape() {
     assert_eq!(first["model"], json!("a"));
 }
 
+/// A big history ranks every model (its speed is a benchmark's business,
+/// not a test's: `cargo bench --bench leaderboard`).
 #[test]
-fn fast_enough_for_a_big_history() {
-    // 12 models, 600 votes: the fit and 200 bootstrap refits stay well under a second.
+fn a_big_history_ranks_every_model() {
+    // 12 models, 600 votes: the fit and 200 bootstrap refits.
     let models: Vec<String> = (0..12).map(|i| format!("m{i}")).collect();
     let names: Vec<&str> = models.iter().map(String::as_str).collect();
     let mut turns = Vec::new();
@@ -280,13 +282,13 @@ fn fast_enough_for_a_big_history() {
             Some(vote(Verdict::Best { column: winner + 1 }, false)),
         ));
     }
-    let started = std::time::Instant::now();
     let board = compute(&[session(&names, turns)], VoteFilter::All);
     assert_eq!(board.rows.len(), 12);
     assert!(
-        started.elapsed().as_secs_f64() < 5.0,
-        "{:?}",
-        started.elapsed()
+        board
+            .rows
+            .iter()
+            .all(|r| r.rating_low <= r.rating && r.rating <= r.rating_high)
     );
 }
 

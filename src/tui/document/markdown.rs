@@ -230,6 +230,8 @@ fn inline(content: &str, base: Roles, line: &mut LineWriter) {
         let roles = stack.last().copied().unwrap_or(base);
         match event {
             Event::Start(tag) => {
+                // pulldown-cmark's tags: only these style inline text.
+                #[allow(clippy::wildcard_enum_match_arm)]
                 let added = match tag {
                     Tag::Emphasis => roles.with(TextStyle::Emphasis),
                     Tag::Strong => roles.with(TextStyle::Strong),

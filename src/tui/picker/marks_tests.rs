@@ -1,6 +1,7 @@
 //! Marks and what Apply gives: column sets, fallback chains, the cursor row
 //! when nothing is marked, and references no catalog lists.
 
+use super::row::split_reference;
 use super::tests::{catalog, columns, fallback, go_to, mark, model, type_query};
 use super::*;
 

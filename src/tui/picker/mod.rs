@@ -1,11 +1,12 @@
 //! The model picker overlay: fuzzy search over every catalog the routing core
 //! loaded, sorting, free-only filtering and multi-select, for choosing the
 //! columns or one pane's fallback chain. A pure component: actions in, an
-//! outcome out; no I/O, no clock. The app's reducer owns it, its view draws it.
+//! outcome out; no I/O, no clock. The app's reducer owns it and tells it how
+//! many rows its list shows (from the layout); its view only reads it.
 
-mod keys;
 #[cfg(test)]
 mod marks_tests;
+mod row;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -13,16 +14,17 @@ mod view;
 #[cfg(test)]
 mod view_tests;
 
-use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32String};
+use nucleo_matcher::{Config, Matcher};
 
 use crate::router::catalog::{ModelInfo, SortKey, compare_models};
 use crate::tui::theme::Theme;
 
-pub use keys::{BINDINGS, action_for_key};
+pub use crate::tui::keymap::PickerAction;
+use row::{Row, fold_exact, match_indices};
+pub use view::list_rows;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PickerEntry {
@@ -41,31 +43,6 @@ pub enum PickerPurpose {
     Fallback,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PickerAction {
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    /// Mark/unmark the row under the cursor.
-    Toggle,
-    /// Finish: see PickerOutcome::Apply.
-    Apply,
-    Cancel,
-    /// Price → Context → Name → Newest → Price.
-    CycleSort,
-    /// Only free models on/off.
-    ToggleFree,
-    Input(char),
-    Backspace,
-    /// Ctrl+W: delete the last word of the query.
-    DeleteWord,
-    /// Ctrl+U: clear the query.
-    ClearQuery,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PickerOutcome {
     /// Keep the picker open (redraw).
@@ -78,81 +55,8 @@ pub enum PickerOutcome {
     Apply(Vec<String>),
 }
 
-/// Rows the list shows per page until the first render measures it.
+/// Rows the list shows per page until the reducer says how many fit.
 const DEFAULT_PAGE_ROWS: u16 = 10;
-
-/// One row of the picker: a catalog entry, or a chosen reference the catalog
-/// does not list (shown with "?" figures so it can still be unmarked).
-#[derive(Clone, Debug)]
-struct Row {
-    entry: PickerEntry,
-    /// False for a chosen reference missing from every loaded catalog.
-    listed: bool,
-    /// The reference and name as shown (through the sanitiser: an escape
-    /// or a zero-width space in an id is visible, never obeyed or hidden).
-    shown_reference: String,
-    shown_name: String,
-    /// What the fuzzy matcher scores: "reference name", as shown.
-    haystack: Utf32String,
-    /// The model id after its last '/', folded by `fold_exact`.
-    exact_slug: String,
-    /// The whole reference, folded by `fold_exact`.
-    exact_reference: String,
-}
-
-impl Row {
-    fn new(entry: PickerEntry, listed: bool) -> Row {
-        let shown_reference = crate::sanitize::one_line(&entry.reference).into_owned();
-        let shown_name = crate::sanitize::one_line(&entry.model.name).into_owned();
-        let haystack = if listed && entry.model.name != entry.reference {
-            format!("{shown_reference} {shown_name}")
-        } else {
-            shown_reference.clone()
-        };
-        let slug = entry
-            .model
-            .id
-            .rsplit_once('/')
-            .map_or(entry.model.id.as_str(), |(_, slug)| slug);
-        Row {
-            exact_slug: fold_exact(slug),
-            exact_reference: fold_exact(&entry.reference),
-            shown_reference,
-            shown_name,
-            haystack: Utf32String::from(haystack),
-            entry,
-            listed,
-        }
-    }
-
-    /// A chosen reference with no catalog entry.
-    fn unlisted(reference: &str) -> Row {
-        let (provider, id) = split_reference(reference);
-        let entry = PickerEntry {
-            reference: reference.to_string(),
-            provider: provider.to_string(),
-            model: ModelInfo::unlisted(id, id),
-        };
-        Row::new(entry, false)
-    }
-}
-
-/// "ollama:llama3.2:3b" → ("ollama", "llama3.2:3b"); a bare id (its first ':'
-/// comes after a '/', or there is none) belongs to the default provider ("").
-fn split_reference(reference: &str) -> (&str, &str) {
-    match reference.split_once(':') {
-        Some((provider, id)) if !provider.contains('/') && !provider.is_empty() => (provider, id),
-        _ => ("", reference),
-    }
-}
-
-/// Lower-case letters and digits only, so "gpt4o" equals "gpt-4o".
-fn fold_exact(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
 
 /// The picker's whole state: rows, query, sort, filter, marks and cursor.
 #[derive(Clone, Debug)]
@@ -168,8 +72,8 @@ pub struct PickerState {
     visible: Vec<usize>,
     query: String,
     pattern: Pattern,
-    /// Scores rows in `refilter` and finds matched letters in `render`.
-    matcher: RefCell<Matcher>,
+    /// Scores rows and finds their matched letters.
+    matcher: Matcher,
     sort: SortKey,
     free_only: bool,
     /// References chosen when the picker opened, in their order.
@@ -179,10 +83,12 @@ pub struct PickerState {
     /// Index into `visible`.
     cursor: usize,
     status: String,
-    /// First visible list row, kept by `render` so the cursor stays in view.
-    scroll_offset: Cell<usize>,
-    /// List rows the last render showed; the PageUp/PageDown step.
-    page_rows: Cell<u16>,
+    /// The first list row shown; the cursor is always on the page.
+    scroll_offset: usize,
+    /// List rows on screen (from the layout); the PageUp/PageDown step.
+    page_rows: u16,
+    /// The matched letters of each row on the page, sorted (empty without a query).
+    highlights: Vec<Vec<u32>>,
 }
 
 impl PickerState {
@@ -207,15 +113,16 @@ impl PickerState {
             visible: Vec::new(),
             query: String::new(),
             pattern: Pattern::default(),
-            matcher: RefCell::new(Matcher::new(Config::DEFAULT)),
+            matcher: Matcher::new(Config::DEFAULT),
             sort,
             free_only: false,
             marks: chosen.clone(),
             chosen,
             cursor: 0,
             status: String::new(),
-            scroll_offset: Cell::new(0),
-            page_rows: Cell::new(DEFAULT_PAGE_ROWS),
+            scroll_offset: 0,
+            page_rows: DEFAULT_PAGE_ROWS,
+            highlights: Vec::new(),
         };
         state.set_entries(entries);
         state
@@ -244,6 +151,15 @@ impl PickerState {
         self.refilter();
         self.cursor = old_cursor;
         self.restore_cursor(kept.as_deref());
+        self.follow_cursor();
+    }
+
+    /// How many list rows the screen shows (see `list_rows`).
+    pub fn set_page_rows(&mut self, rows: u16) {
+        if rows != self.page_rows {
+            self.page_rows = rows;
+            self.follow_cursor();
+        }
     }
 
     /// One line shown under the list, e.g. "openrouter: cache, fetched 2h ago · refreshing…" or a load error.
@@ -252,7 +168,13 @@ impl PickerState {
     }
 
     pub fn apply(&mut self, action: PickerAction) -> PickerOutcome {
-        let page = usize::from(self.page_rows.get().max(1));
+        let outcome = self.step(action);
+        self.follow_cursor();
+        outcome
+    }
+
+    fn step(&mut self, action: PickerAction) -> PickerOutcome {
+        let page = usize::from(self.page_rows.max(1));
         let last = self.visible.len().saturating_sub(1);
         match action {
             PickerAction::Up => self.cursor = self.cursor.saturating_sub(1),
@@ -309,6 +231,7 @@ impl PickerState {
         self.query.extend(text.chars().filter(|c| !c.is_control()));
         if self.query.len() != before {
             self.query_changed();
+            self.follow_cursor();
         }
     }
 
@@ -389,7 +312,35 @@ impl PickerState {
         self.pattern = Pattern::parse(&self.query, CaseMatching::Smart, Normalization::Smart);
         self.refilter();
         self.cursor = 0;
-        self.scroll_offset.set(0);
+        self.scroll_offset = 0;
+    }
+
+    /// Scrolls the list so the cursor is on the page, then finds the
+    /// matched letters of the rows shown.
+    fn follow_cursor(&mut self) {
+        let height = usize::from(self.page_rows.max(1));
+        let mut offset = self.scroll_offset;
+        if self.cursor < offset {
+            offset = self.cursor;
+        } else if self.cursor >= offset + height {
+            offset = self.cursor + 1 - height;
+        }
+        self.scroll_offset = offset.min(self.visible.len().saturating_sub(height));
+        self.highlights.clear();
+        if self.query.is_empty() {
+            return;
+        }
+        let shown = self.visible.iter().skip(self.scroll_offset).take(height);
+        for &row in shown {
+            let mut indices = Vec::new();
+            match_indices(
+                &self.pattern,
+                &self.rows[row],
+                &mut self.matcher,
+                &mut indices,
+            );
+            self.highlights.push(indices);
+        }
     }
 
     /// Runs `change`, then puts the cursor back on the row it was on if that
@@ -447,7 +398,7 @@ impl PickerState {
             let candidate = &rows[row];
             let Some(score) = self
                 .pattern
-                .score(candidate.haystack.slice(..), self.matcher.get_mut())
+                .score(candidate.haystack.slice(..), &mut self.matcher)
             else {
                 continue;
             };

@@ -3,29 +3,70 @@
 //! a free tag), a status line and key hints. Narrow boxes drop the name
 //! column first, then the context, then the prices.
 
-use nucleo_matcher::Matcher;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Widget};
 
-use super::keys::HINTS;
 use super::table::{
     Columns, UNLISTED, draw_header, highlighted, right_aligned, skip_width, truncated,
 };
 use super::{PickerPurpose, PickerState, Row};
 use crate::router::catalog::{SortKey, format_context};
 use crate::router::pricing::{Price, format_per_million};
+use crate::tui::boxes::{centered, hint_line};
+use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
-use crate::tui::view::centered;
 
 /// The smallest box worth drawing, when the screen has room for it.
 const MIN_BOX_WIDTH: u16 = 40;
 const MIN_BOX_HEIGHT: u16 = 10;
 
+/// Where the parts of the overlay go on a screen of `area`.
+struct Geometry {
+    outer: Rect,
+    inner: Rect,
+    /// The status line, when there is room for one.
+    status: Option<u16>,
+    /// The header row, when there is room for one.
+    header: Option<u16>,
+    list: Rect,
+}
+
+impl Geometry {
+    fn of(area: Rect) -> Geometry {
+        let outer = centred_box(area);
+        let inner = Block::bordered().inner(outer);
+        let mut top = inner.y.saturating_add(1);
+        let mut bottom = inner.bottom();
+        let status = (inner.height >= 4).then(|| {
+            bottom -= 1;
+            bottom
+        });
+        let header = (bottom > top).then(|| {
+            top += 1;
+            top - 1
+        });
+        let list = Rect::new(inner.x, top, inner.width, bottom.saturating_sub(top));
+        Geometry {
+            outer,
+            inner,
+            status,
+            header,
+            list,
+        }
+    }
+}
+
+/// The rows the list shows on a screen of `area`: the picker's page.
+pub fn list_rows(area: Rect) -> u16 {
+    Geometry::of(area).list.height
+}
+
 pub(super) fn render(state: &PickerState, area: Rect, buf: &mut Buffer, theme: &Theme) {
-    let area = centred_box(area);
+    let geometry = Geometry::of(area);
+    let (area, inner) = (geometry.outer, geometry.inner);
     if area.is_empty() {
         return;
     }
@@ -33,35 +74,27 @@ pub(super) fn render(state: &PickerState, area: Rect, buf: &mut Buffer, theme: &
     let block = Block::bordered()
         .border_style(theme.border(true))
         .title(title(state, theme))
-        .title_bottom(hints(theme));
-    let inner = block.inner(area);
+        .title_bottom(hint_line(Context::Picker, area.width, theme));
     block.render(area, buf);
     if inner.is_empty() {
         return;
     }
-
-    let mut top = inner.y;
-    let mut bottom = inner.bottom();
     let text_width = inner.width.saturating_sub(2);
-    draw_query(state, inner.x + 1, top, text_width, buf, theme);
-    top += 1;
-    if inner.height >= 4 {
-        bottom -= 1;
+    draw_query(state, inner.x + 1, inner.y, text_width, buf, theme);
+    if let Some(y) = geometry.status {
         buf.set_line(
             inner.x + 1,
-            bottom,
+            y,
             &status(state, text_width, theme),
             text_width,
         );
     }
     let (reference_wanted, name_wanted) = state.wanted_widths;
     let columns = Columns::fit(inner.width, reference_wanted, name_wanted);
-    if bottom > top {
-        draw_header(&columns, inner.x, top, buf, theme);
-        top += 1;
+    if let Some(y) = geometry.header {
+        draw_header(&columns, inner.x, y, buf, theme);
     }
-    let list = Rect::new(inner.x, top, inner.width, bottom.saturating_sub(top));
-    draw_list(state, &columns, list, buf, theme);
+    draw_list(state, &columns, geometry.list, buf, theme);
 }
 
 /// About 90% × 80% of `area`, at least 40 × 10 when `area` allows, centred.
@@ -83,19 +116,6 @@ fn title(state: &PickerState, theme: &Theme) -> Line<'static> {
             theme.hint(),
         ),
     ])
-}
-
-fn hints(theme: &Theme) -> Line<'static> {
-    let mut spans = vec![Span::raw(" ")];
-    for (index, (keys, what)) in HINTS.iter().enumerate() {
-        if index > 0 {
-            spans.push(Span::styled(" · ", theme.hint()));
-        }
-        spans.push(Span::styled(*keys, theme.key()));
-        spans.push(Span::styled(format!(" {what}"), theme.hint()));
-    }
-    spans.push(Span::raw(" "));
-    Line::from(spans)
 }
 
 fn draw_query(state: &PickerState, x: u16, y: u16, width: u16, buf: &mut Buffer, theme: &Theme) {
@@ -154,7 +174,6 @@ fn draw_list(state: &PickerState, columns: &Columns, list: Rect, buf: &mut Buffe
     if list.height == 0 {
         return;
     }
-    state.page_rows.set(list.height);
     if state.visible.is_empty() {
         let message = if state.rows.is_empty() {
             "no models yet".to_string()
@@ -170,56 +189,30 @@ fn draw_list(state: &PickerState, columns: &Columns, list: Rect, buf: &mut Buffe
     }
 
     let height = usize::from(list.height);
-    let mut offset = state.scroll_offset.get();
-    if state.cursor < offset {
-        offset = state.cursor;
-    } else if state.cursor >= offset + height {
+    // The reducer keeps the cursor on its page; a screen of another size
+    // than it was told (a test drawing at any size) still shows the cursor.
+    let mut offset = state.scroll_offset;
+    if state.cursor >= offset + height {
         offset = state.cursor + 1 - height;
     }
-    offset = offset.min(state.visible.len().saturating_sub(height));
-    state.scroll_offset.set(offset);
-
     let painter = RowPainter {
         state,
         columns,
         theme,
         x: list.x,
     };
-    let mut matcher = (!state.query.is_empty()).then(|| state.matcher.borrow_mut());
-    let mut indices = Vec::new();
     for (line, &row_index) in state.visible.iter().enumerate().skip(offset).take(height) {
         let row = &state.rows[row_index];
         let y = list.y + u16::try_from(line - offset).unwrap_or(0);
         if line == state.cursor {
             buf.set_style(Rect::new(list.x, y, list.width, 1), theme.selected());
         }
-        indices.clear();
-        if let Some(matcher) = matcher.as_mut() {
-            match_indices(state, row, matcher, &mut indices);
-        }
-        painter.draw(row, y, &indices, buf);
+        let matched = line
+            .checked_sub(state.scroll_offset)
+            .and_then(|on_page| state.highlights.get(on_page))
+            .map_or(&[][..], Vec::as_slice);
+        painter.draw(row, y, matched, buf);
     }
-}
-
-/// The haystack characters the query matched, sorted: in the reference alone
-/// when it matches there (that is what people type), else anywhere.
-fn match_indices(state: &PickerState, row: &Row, matcher: &mut Matcher, indices: &mut Vec<u32>) {
-    let reference_chars = row.shown_reference.chars().count();
-    let in_reference = row
-        .haystack
-        .slice(..reference_chars.min(row.haystack.len()));
-    if state
-        .pattern
-        .indices(in_reference, matcher, indices)
-        .is_none()
-    {
-        indices.clear();
-        state
-            .pattern
-            .indices(row.haystack.slice(..), matcher, indices);
-    }
-    indices.sort_unstable();
-    indices.dedup();
 }
 
 /// What drawing one row needs besides the row itself.

@@ -10,13 +10,28 @@ use super::tests::{columns, fallback, mark, type_query};
 use super::*;
 
 #[test]
-fn page_moves_by_the_rendered_height() {
+fn page_moves_by_the_laid_out_height() {
     let mut state = columns(&[]);
-    let mut buf = Buffer::empty(Rect::new(0, 0, 100, 12));
-    state.render(buf.area, &mut buf, &Theme::monochrome());
     // 12 rows: box of 10 - 2 borders - query - header - status = 5 list rows.
+    let rows = list_rows(Rect::new(0, 0, 100, 12));
+    assert_eq!(rows, 5);
+    state.set_page_rows(rows);
     state.apply(PickerAction::PageDown);
     assert_eq!(state.cursor_reference(), Some(state.visible()[5]));
+}
+
+#[test]
+fn drawing_changes_nothing() {
+    let mut state = columns(&[]);
+    type_query(&mut state, "gpt");
+    state.set_page_rows(3);
+    for _ in 0..5 {
+        state.apply(PickerAction::Down);
+    }
+    let before = format!("{state:?}");
+    let mut buf = Buffer::empty(Rect::new(0, 0, 100, 40));
+    state.render(buf.area, &mut buf, &Theme::monochrome());
+    assert_eq!(format!("{state:?}"), before);
 }
 
 /// The overlay drawn on a 100x30 screen, as text.

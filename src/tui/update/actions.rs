@@ -1,21 +1,23 @@
-//! What each keymap action does to the state.
+//! What each keymap action does to the state: the workbench's own here,
+//! an overlay's handed to `overlays.rs`.
 
 use crate::tui::keymap::Action;
 use crate::tui::msg::Effect;
 use crate::tui::params::{ParamsForm, ParamsScope};
+use crate::tui::scroll::ScrollStep;
 use crate::tui::state::{AppState, Focus, NoticeLevel, Overlay, PickerTarget};
 
 use super::{editor_changed, notify, overlays, panes, record, relayout, runs};
 
 pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
-    state.dirty = true;
-    let focused = state.focused_pane();
+    state.touch();
+    let focused = state.workspace.focused_pane();
     match action {
         Action::Quit => {
             // The last snapshot (answers still streaming marked incomplete)
             // goes to the writer before it is flushed at exit.
             record::persist(state, effects, None, true);
-            state.quit = true;
+            state.ui.quit = true;
             effects.push(Effect::Quit);
         }
         Action::Sessions => overlays::open_sessions(state, effects),
@@ -34,36 +36,37 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         Action::TogglePrivacy => {
-            state.privacy = !state.privacy;
-            let text = if state.privacy {
+            let privacy = !state.settings.privacy;
+            state.settings.privacy = privacy;
+            let text = if privacy {
                 "privacy on: every OpenRouter request asks for data_collection \"deny\""
             } else {
                 "privacy off: OpenRouter may use upstreams that log prompts"
             };
             notify(state, NoticeLevel::Info, text);
         }
-        Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::Help => overlays::open_help(state),
         Action::OpenPicker => panes::open_picker(state, PickerTarget::Columns, effects),
         Action::FallbackChain => {
             if let Some(index) = focused {
-                let id = state.panes[index].id;
+                let id = state.workspace.panes[index].id;
                 panes::open_picker(state, PickerTarget::Fallback(id), effects);
             }
         }
         Action::SharedParams => {
             let title = "all panes".to_string();
-            let form = ParamsForm::new(ParamsScope::All, title, &state.params);
-            state.overlay = Some(Overlay::Params(Box::new(form)));
+            let form = ParamsForm::new(ParamsScope::All, title, &state.settings.params);
+            state.ui.overlay = Some(Overlay::Params(Box::new(form)));
         }
         Action::PaneParams => {
             if let Some(index) = focused {
-                let pane = &state.panes[index];
+                let pane = &state.workspace.panes[index];
                 let form = ParamsForm::new(
                     ParamsScope::Pane(pane.id),
                     pane.target.label.clone(),
                     &pane.params,
                 );
-                state.overlay = Some(Overlay::Params(Box::new(form)));
+                state.ui.overlay = Some(Overlay::Params(Box::new(form)));
             }
         }
         Action::NewConversation => runs::new_conversation(state, effects),
@@ -90,16 +93,16 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::ToggleReasoning => {
             if let Some(index) = focused {
-                let pane = &mut state.panes[index];
+                let pane = &mut state.workspace.panes[index];
                 pane.reasoning_collapsed = !pane.reasoning_collapsed;
                 pane.document
                     .set_reasoning_collapsed(pane.reasoning_collapsed);
             }
         }
         Action::ToggleMarkdown => {
-            state.markdown = !state.markdown;
-            let markdown = state.markdown;
-            for pane in &mut state.panes {
+            let markdown = !state.settings.markdown;
+            state.settings.markdown = markdown;
+            for pane in &mut state.workspace.panes {
                 pane.document.set_markdown(markdown);
             }
             let mode = if markdown { "Markdown" } else { "raw text" };
@@ -107,8 +110,9 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::Zoom => {
             if let Some(index) = focused {
-                let id = state.panes[index].id;
-                state.zoom = if state.zoom == Some(id) {
+                let workspace = &mut state.workspace;
+                let id = workspace.panes[index].id;
+                workspace.zoom = if workspace.zoom == Some(id) {
                     None
                 } else {
                     Some(id)
@@ -121,104 +125,109 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
                 panes::remove_pane(state, index, effects);
             }
         }
-        Action::FocusNext => focus_step(state, 1),
-        Action::FocusPrev => focus_step(state, -1),
+        Action::FocusNext => focus_step(state, true),
+        Action::FocusPrev => focus_step(state, false),
         Action::FocusPane(index) => {
-            if index < state.panes.len() {
-                state.focus = Focus::Pane(index);
-                if state.zoom.is_some() {
-                    state.zoom = Some(state.panes[index].id);
+            let workspace = &mut state.workspace;
+            if index < workspace.panes.len() {
+                workspace.focus = Focus::Pane(index);
+                if workspace.zoom.is_some() {
+                    workspace.zoom = Some(workspace.panes[index].id);
                     relayout(state);
                 }
             }
         }
         Action::FocusEditor => {
-            state.focus = Focus::Editor;
-            if state.zoom.take().is_some() {
+            state.workspace.focus = Focus::Editor;
+            if state.workspace.zoom.take().is_some() {
                 relayout(state);
             }
         }
         Action::Send => runs::send(state, effects),
         Action::Newline => {
-            state.editor.insert_newline();
+            state.workspace.editor.insert_newline();
             editor_changed(state);
         }
-        Action::ExternalEditor => effects.push(Effect::OpenEditor(state.editor_text())),
-        Action::ScrollUp => scroll_focused(state, -1),
-        Action::ScrollDown => scroll_focused(state, 1),
-        Action::PageUp => {
-            if let Some(index) = focused {
-                let page = page_rows(state, index);
-                scroll_by(state, index, -page);
+        Action::ExternalEditor => effects.push(Effect::OpenEditor(state.workspace.editor_text())),
+        Action::Scroll(step) => match state.ui.overlay.as_mut().and_then(Overlay::scroll_mut) {
+            Some(view) => view.apply(step),
+            None => {
+                if let Some(index) = focused {
+                    scroll_pane(state, index, step);
+                }
             }
-        }
-        Action::PageDown => {
-            if let Some(index) = focused {
-                let page = page_rows(state, index);
-                scroll_by(state, index, page);
-            }
-        }
-        Action::Top => {
-            if let Some(index) = focused {
-                state.panes[index].scroll.follow = false;
-                state.panes[index].scroll.offset = 0;
-            }
-        }
-        Action::Follow => {
-            if let Some(index) = focused {
-                state.panes[index].scroll.follow = true;
-            }
-        }
+        },
+        Action::Close
+        | Action::NextFilter
+        | Action::PrevFilter
+        | Action::VoteBest(_)
+        | Action::VoteTie
+        | Action::VoteAllBad
+        | Action::DiffWith(_)
+        | Action::SaveName
+        | Action::Picker(_)
+        | Action::Browser(_)
+        | Action::Form(_) => overlays::apply(state, action, effects),
     }
 }
 
 /// Tab order: the editor, then each pane, round and round.
-fn focus_step(state: &mut AppState, step: isize) {
-    let stops = state.panes.len() as isize + 1;
-    let current = match state.focus {
+fn focus_step(state: &mut AppState, forward: bool) {
+    let workspace = &mut state.workspace;
+    let stops = workspace.panes.len() + 1;
+    let current = match workspace.focus {
         Focus::Editor => 0,
-        Focus::Pane(i) => i as isize + 1,
+        Focus::Pane(i) => i + 1,
     };
-    let next = (current + step).rem_euclid(stops);
-    state.focus = if next == 0 {
-        Focus::Editor
+    let next = if forward {
+        (current + 1) % stops
     } else {
-        Focus::Pane(next as usize - 1)
+        (current + stops - 1) % stops
     };
-    if state.zoom.is_some() {
-        state.zoom = state.focused_pane().map(|i| state.panes[i].id);
+    workspace.focus = match next {
+        0 => Focus::Editor,
+        pane => Focus::Pane(pane - 1),
+    };
+    if workspace.zoom.is_some() {
+        workspace.zoom = workspace.focused_pane().map(|i| workspace.panes[i].id);
         relayout(state);
     }
 }
 
-fn page_rows(state: &AppState, index: usize) -> isize {
-    (state.panes[index].height.saturating_sub(1)).max(1) as isize
-}
-
-fn scroll_focused(state: &mut AppState, rows: isize) {
-    if let Some(index) = state.focused_pane() {
-        scroll_by(state, index, rows);
+/// A pane's scroll step: a page keeps one row of context; the top parks,
+/// the bottom follows the answer again.
+fn scroll_pane(state: &mut AppState, index: usize, step: ScrollStep) {
+    let pane = &mut state.workspace.panes[index];
+    match step.rows(usize::from(pane.height)) {
+        Some(rows) => scroll_pane_by(state, index, rows),
+        None if step == ScrollStep::Top => {
+            pane.scroll.follow = false;
+            pane.scroll.offset = 0;
+        }
+        None => pane.scroll.follow = true,
     }
 }
 
 /// Scrolls a pane; scrolling up stops following, reaching the end follows again.
-pub fn scroll_by(state: &mut AppState, index: usize, rows: isize) {
-    let Some(pane) = state.panes.get_mut(index) else {
+pub fn scroll_pane_by(state: &mut AppState, index: usize, rows: isize) {
+    let Some(pane) = state.workspace.panes.get_mut(index) else {
         return;
     };
     let max = pane
         .document
         .total_rows()
         .saturating_sub(usize::from(pane.height));
-    let current = pane.first_row() as isize;
-    let next = (current + rows).clamp(0, max as isize) as usize;
+    let next = pane.first_row().saturating_add_signed(rows).min(max);
     pane.scroll.offset = next;
     pane.scroll.follow = next >= max;
-    state.dirty = true;
+    state.touch();
 }
 
 fn copy_answer(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) {
-    let text = super::overlays::answer_text(state, index).unwrap_or_default();
+    let text = state.workspace.panes[index]
+        .answer_text()
+        .unwrap_or_default()
+        .to_string();
     if text.is_empty() {
         notify(state, NoticeLevel::Info, "no answer to copy yet");
         return;
@@ -239,11 +248,12 @@ fn copy_answer(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) {
 /// mid-session would mix blind and sighted turns, so a session that has
 /// turns continues as a new session with the same panes.
 fn toggle_blind(state: &mut AppState, effects: &mut Vec<Effect>) {
-    let blind = !state.session.blind;
-    if state.session.turns.is_empty() {
-        state.session.blind = blind;
-        state.session.revealed = false;
-        for column in &mut state.session.columns {
+    let session = &mut state.record.session;
+    let blind = !session.blind;
+    if session.turns.is_empty() {
+        session.blind = blind;
+        session.revealed = false;
+        for column in &mut session.columns {
             column.blind_label = None;
         }
         record::sync_columns(state);

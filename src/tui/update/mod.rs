@@ -1,36 +1,44 @@
-//! The reducer: `update(&mut AppState, Msg) -> Vec<Effect>`. Pure: no I/O,
-//! no clock, no await; time arrives inside messages. Keys become actions via
-//! the keymap; stream batches fold into panes (`runs.rs`); choices from the
-//! picker and the parameter form reshape panes (`panes.rs`).
+//! The reducer: `update(&mut AppState, Stamped) -> Vec<Effect>`. Pure: no
+//! I/O, no clock, no await, no randomness of its own. Time arrives with each
+//! message and randomness from the state's seeded generator; catalogs and
+//! discovery arrive parsed. Keys become actions through the keymap
+//! (`actions.rs`); stream batches fold into panes (`runs.rs`); the picker's
+//! and the form's choices reshape panes (`panes.rs`).
 
 mod actions;
+mod catalogs;
+mod details;
+mod estimate;
 mod overlays;
 mod panes;
 pub mod record;
 mod restore;
 mod runs;
 
-use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
-use ratatui::layout::Position;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
 
-use super::keymap::{self, Context};
+use super::keymap::{self, Context, PickerAction, Unbound};
 use super::layout;
-use super::msg::{Effect, Msg};
-use super::state::{AppState, Focus, Notice, NoticeLevel, Overlay};
+use super::msg::{Effect, Msg, Stamped};
+use super::state::{AppState, Focus, Notice, NoticeLevel, Overlay, new_editor};
 use crate::sanitize::sanitize;
 
-pub use panes::{apply_config, catalog_effects, new_state, startup_effects};
+pub use catalogs::{catalog_effects, startup_effects};
+pub use panes::{Startup, apply_config, new_state};
 pub use record::start_session;
 pub use restore::open_session;
 
-pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+pub fn update(state: &mut AppState, stamped: Stamped) -> Vec<Effect> {
+    let Stamped { msg, now } = stamped;
+    state.now = state.now.latest(now);
     let mut effects = Vec::new();
     match msg {
         Msg::Key(key) => on_key(state, key, &mut effects),
         Msg::Mouse(mouse) => on_mouse(state, mouse),
         Msg::Paste(text) => on_paste(state, &text),
         Msg::Resize(width, height) => {
-            state.size = (width, height);
+            state.workspace.size = (width, height);
             relayout(state);
         }
         Msg::Stream {
@@ -38,42 +46,36 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             run,
             events,
             merged,
-            at,
-        } => runs::on_events(state, pane, run, events, merged, at, &mut effects),
-        Msg::RunFinished {
-            pane,
-            run,
-            result,
-            at,
-        } => runs::on_finished(state, pane, run, *result, at, &mut effects),
+        } => runs::on_events(state, pane, run, events, merged, now.at, &mut effects),
+        Msg::RunFinished { pane, run, result } => {
+            runs::on_finished(state, pane, run, *result, now.at, &mut effects);
+        }
         Msg::CatalogLoaded {
             provider,
             catalog,
             warnings,
             refreshed,
-        } => panes::on_catalog(state, provider, catalog, warnings, refreshed),
+        } => catalogs::on_catalog(state, provider, catalog, &warnings, refreshed),
         Msg::EditorClosed(outcome) => match outcome {
             Ok(text) => {
                 let text = sanitize(text.trim_end_matches('\n')).into_owned();
-                state.editor = panes::new_editor(&text);
+                state.workspace.editor = new_editor(&text);
                 editor_changed(state);
             }
-            Err(message) => notify(state, NoticeLevel::Error, message),
+            Err(error) => notify(state, NoticeLevel::Error, error.to_string()),
         },
-        Msg::Tick { at, unix } => {
-            state.now = Some(at);
-            state.now_unix = unix;
-            if state.any_live() {
-                state.dirty = true;
+        Msg::Tick => {
+            if state.workspace.any_live() {
+                state.touch();
             }
         }
-        Msg::TerminalError(message) => notify(state, NoticeLevel::Error, message),
+        Msg::TerminalError(error) => notify(state, NoticeLevel::Error, error.to_string()),
         Msg::Signal => actions::apply(state, keymap::Action::Quit, &mut effects),
         Msg::Notice(text) => notify(state, NoticeLevel::Warning, text),
         Msg::SessionsListed { items, problems } => {
-            if let Some(Overlay::Sessions(browser)) = &mut state.overlay {
-                browser.set_items(items, problems);
-                state.dirty = true;
+            if let Some(Overlay::Sessions(browser)) = &mut state.ui.overlay {
+                browser.set_items(items, problems.iter().map(ToString::to_string).collect());
+                state.ui.dirty = true;
             }
         }
         Msg::SessionOpened(outcome) => match outcome {
@@ -82,31 +84,28 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 runs::cancel_all(state, &mut effects);
                 restore::open_session(state, *session);
             }
-            Err(message) => notify(state, NoticeLevel::Error, message),
+            Err(error) => notify(state, NoticeLevel::Error, error.to_string()),
         },
         Msg::LeaderboardLoaded { boards, problems } => {
-            if let Some(Overlay::Leaderboard(view)) = &mut state.overlay {
-                view.boards = Some(boards);
-                view.problems = problems;
-                state.dirty = true;
-            }
+            overlays::on_leaderboard(state, boards, &problems);
         }
         Msg::GenerationFetched { pane, run, record } => {
             runs::on_generation(state, pane, run, record, &mut effects);
         }
-        Msg::KeyFetched(outcome) => {
-            // Servers without /key (or a key without rights) just show no credit.
-            if let Ok(info) = outcome {
-                state.key_info = Some(info);
-                state.dirty = true;
+        Msg::KeyFetched(outcome) => match outcome {
+            Ok(info) => {
+                state.catalogs.key_info = Some(info);
+                state.touch();
             }
-        }
-        Msg::LocalFound(found) => panes::on_local_found(state, found),
-        Msg::SaveFailed(message) => notify(
+            // Servers without /key (or a key without rights) just show no credit.
+            Err(error) => tracing::info!(%error, "no key info"),
+        },
+        Msg::LocalFound(found) => catalogs::on_local_found(state, found),
+        Msg::SaveFailed(error) => notify(
             state,
             NoticeLevel::Error,
             format!(
-                "could not save the session ({message}); it is kept in memory and saved again on the next change"
+                "could not save the session ({error}); it is kept in memory and saved again on the next change"
             ),
         ),
     }
@@ -117,80 +116,129 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
 /// (a catalog warning, an error), so it goes through the sanitiser.
 pub(super) fn notify(state: &mut AppState, level: NoticeLevel, text: impl Into<String>) {
     let text = text.into();
-    state.notice = Some(Notice {
+    state.ui.notice = Some(Notice {
         text: crate::sanitize::one_line(&text).into_owned(),
         level,
     });
-    state.dirty = true;
+    state.touch();
 }
 
 fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
     if key.kind == KeyEventKind::Release {
         return;
     }
-    state.dirty = true;
-    if state.overlay.is_some() {
-        overlays::on_key(state, key, effects);
-        return;
-    }
-    let context = match state.focus {
-        Focus::Editor => Context::Editor,
-        Focus::Pane(_) => Context::Pane,
-    };
+    state.touch();
+    let context = state.key_context();
     match keymap::lookup(context, &key) {
         Some(action) => actions::apply(state, action, effects),
-        None if context == Context::Editor && state.editor.input(key) => editor_changed(state),
-        None => {}
+        None => match context.unbound() {
+            Unbound::Ignore => {}
+            Unbound::Close => overlays::close(state),
+            Unbound::Type => type_key(state, context, key),
+        },
+    }
+}
+
+/// A key no binding names, in a context with a text field: it is typed.
+fn type_key(state: &mut AppState, context: Context, key: KeyEvent) {
+    let modified = key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    #[allow(
+        clippy::wildcard_enum_match_arm,
+        reason = "crossterm's key codes: only characters are typed"
+    )]
+    let plain_char = match key.code {
+        KeyCode::Char(c) if !modified && !c.is_control() => Some(c),
+        _ => None,
+    };
+    match (&mut state.ui.overlay, context) {
+        (None, Context::Editor) => {
+            if state.workspace.editor.input(key) {
+                editor_changed(state);
+            }
+        }
+        (Some(Overlay::Picker(picker, _)), _) => {
+            if let Some(c) = plain_char {
+                picker.apply(PickerAction::Input(c));
+            }
+        }
+        (Some(Overlay::Params(form)), _) => form.input(key),
+        (Some(Overlay::Sessions(browser)), _) => {
+            if let Some(c) = plain_char {
+                browser.type_char(c);
+            }
+        }
+        (Some(Overlay::Rename(field)), _) => {
+            field.input(key);
+        }
+        (
+            None
+            | Some(
+                Overlay::Help(_)
+                | Overlay::Vote
+                | Overlay::DiffPick(_)
+                | Overlay::Diff(_)
+                | Overlay::Leaderboard(_)
+                | Overlay::Details(_),
+            ),
+            _,
+        ) => {}
     }
 }
 
 fn on_mouse(state: &mut AppState, mouse: MouseEvent) {
-    if state.overlay.is_some() {
+    if state.ui.overlay.is_some() {
         return;
     }
     let at = Position::new(mouse.column, mouse.row);
-    let pane = state.layout.panes.iter().position(|r| r.contains(at));
+    let layout = &state.workspace.layout;
+    let pane = layout.panes.iter().position(|r| r.contains(at));
     match mouse.kind {
-        MouseEventKind::ScrollUp => {
+        MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
+            let rows = if mouse.kind == MouseEventKind::ScrollUp {
+                -3
+            } else {
+                3
+            };
             if let Some(index) = pane {
-                actions::scroll_by(state, index, -3);
-            }
-        }
-        MouseEventKind::ScrollDown => {
-            if let Some(index) = pane {
-                actions::scroll_by(state, index, 3);
+                actions::scroll_pane_by(state, index, rows);
             }
         }
         MouseEventKind::Down(_) => {
             if let Some(index) = pane {
-                state.focus = Focus::Pane(index);
-                state.dirty = true;
-            } else if state.layout.editor.contains(at) {
-                state.focus = Focus::Editor;
-                state.dirty = true;
+                state.workspace.focus = Focus::Pane(index);
+                state.touch();
+            } else if layout.editor.contains(at) {
+                state.workspace.focus = Focus::Editor;
+                state.touch();
             }
         }
-        _ => {}
+        MouseEventKind::Up(_)
+        | MouseEventKind::Drag(_)
+        | MouseEventKind::Moved
+        | MouseEventKind::ScrollLeft
+        | MouseEventKind::ScrollRight => {}
     }
 }
 
 fn on_paste(state: &mut AppState, text: &str) {
     let text = sanitize(text);
-    state.dirty = true;
-    match &mut state.overlay {
+    state.touch();
+    match &mut state.ui.overlay {
         Some(Overlay::Params(form)) => {
             let focus = form.focus;
             form.fields[focus].insert_str(text.replace('\n', " "));
         }
         Some(Overlay::Picker(picker, _)) => {
-            picker.insert_str(&text.replace(char::is_whitespace, ""))
+            picker.insert_str(&text.replace(char::is_whitespace, ""));
         }
         Some(Overlay::Rename(field)) => {
             field.insert_str(text.replace('\n', " "));
         }
         Some(Overlay::Sessions(browser)) => browser.insert_str(&text.replace('\n', " ")),
         Some(
-            Overlay::Help { .. }
+            Overlay::Help(_)
             | Overlay::Vote
             | Overlay::DiffPick(_)
             | Overlay::Diff(_)
@@ -198,8 +246,8 @@ fn on_paste(state: &mut AppState, text: &str) {
             | Overlay::Leaderboard(_),
         ) => {}
         None => {
-            state.focus = Focus::Editor;
-            state.editor.insert_str(text);
+            state.workspace.focus = Focus::Editor;
+            state.workspace.editor.insert_str(text);
             editor_changed(state);
         }
     }
@@ -207,34 +255,47 @@ fn on_paste(state: &mut AppState, text: &str) {
 
 /// The prompt changed: its cost estimate and maybe the editor's height.
 pub(super) fn editor_changed(state: &mut AppState) {
-    panes::estimate(state);
-    let lines = state.editor.lines().len() as u16;
-    if lines != state.editor_lines {
-        state.editor_lines = lines;
+    estimate::estimate(state);
+    let lines = u16::try_from(state.workspace.editor.lines().len()).unwrap_or(u16::MAX);
+    if lines != state.workspace.editor_lines {
+        state.workspace.editor_lines = lines;
         relayout(state);
     }
-    state.dirty = true;
+    state.touch();
 }
 
-/// Recomputes where everything goes and re-wraps pane text to its width.
+/// The whole screen.
+fn screen(state: &AppState) -> Rect {
+    let (width, height) = state.workspace.size;
+    Rect::new(0, 0, width, height)
+}
+
+/// Recomputes where everything goes: pane text re-wrapped to its width,
+/// and the open overlay's page fitted to the screen.
 pub(super) fn relayout(state: &mut AppState) {
-    let zoomed = state.zoom.and_then(|id| state.pane_index(id));
-    state.layout = layout::compute(state.size, state.panes.len(), zoomed, state.editor_lines);
-    for (pane, rect) in state.panes.iter_mut().zip(&state.layout.panes) {
+    let workspace = &mut state.workspace;
+    let zoomed = workspace.zoom.and_then(|id| workspace.pane_index(id));
+    workspace.layout = layout::compute(
+        workspace.size,
+        workspace.panes.len(),
+        zoomed,
+        workspace.editor_lines,
+    );
+    for (pane, rect) in workspace.panes.iter_mut().zip(&workspace.layout.panes) {
         let inner = layout::pane_inner(*rect);
         pane.document.set_width(inner.width);
         pane.height = inner.height;
     }
-    if let Focus::Pane(i) = state.focus
-        && i >= state.panes.len()
+    if let Focus::Pane(i) = workspace.focus
+        && i >= workspace.panes.len()
     {
-        state.focus = if state.panes.is_empty() {
-            Focus::Editor
-        } else {
-            Focus::Pane(state.panes.len() - 1)
+        workspace.focus = match workspace.panes.len() {
+            0 => Focus::Editor,
+            count => Focus::Pane(count - 1),
         };
     }
-    state.dirty = true;
+    overlays::fit(state);
+    state.touch();
 }
 
 #[cfg(test)]
@@ -244,6 +305,12 @@ mod tests_account;
 #[cfg(test)]
 mod tests_hostile;
 #[cfg(test)]
+mod tests_overlays;
+#[cfg(test)]
+mod tests_panes;
+#[cfg(test)]
 mod tests_routers;
+#[cfg(test)]
+mod tests_runs;
 #[cfg(test)]
 mod tests_sessions;

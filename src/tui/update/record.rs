@@ -36,7 +36,7 @@ pub fn params_of(params: &SessionParams) -> Params {
 
 /// Blind labels in a random order: "Model A", "Model B", ... for columns
 /// that have none yet, from letters no column uses.
-pub fn assign_blind_labels(session: &mut Session) {
+pub fn assign_blind_labels(session: &mut Session, rng: &mut fastrand::Rng) {
     let used: Vec<String> = session
         .columns
         .iter()
@@ -52,7 +52,7 @@ pub fn assign_blind_labels(session: &mut Session) {
         .filter(|c| c.blind_label.is_none())
         .count();
     free.truncate(unlabelled.max(1));
-    fastrand::shuffle(&mut free);
+    rng.shuffle(&mut free);
     for column in session
         .columns
         .iter_mut()
@@ -65,13 +65,15 @@ pub fn assign_blind_labels(session: &mut Session) {
 /// Mirrors the panes into the session's columns (new ones added, removed
 /// ones kept but inactive) and the shared parameters.
 pub fn sync_columns(state: &mut AppState) {
-    state.session.params = session_params(&state.params);
-    for column in &mut state.session.columns {
+    let session = &mut state.record.session;
+    session.params = session_params(&state.settings.params);
+    for column in &mut session.columns {
         column.active = false;
     }
-    for pane in &state.panes {
+    let panes = &state.workspace.panes;
+    for pane in panes {
         let params = session_params(&pane.params);
-        match state.session.columns.iter_mut().find(|c| c.id == pane.id.0) {
+        match session.columns.iter_mut().find(|c| c.id == pane.id.0) {
             Some(column) => {
                 column.label = pane.target.label.clone();
                 column.chain = router_free_chain(pane);
@@ -80,7 +82,7 @@ pub fn sync_columns(state: &mut AppState) {
                 column.params = params;
                 column.active = true;
             }
-            None => state.session.columns.push(Column {
+            None => session.columns.push(Column {
                 id: pane.id.0,
                 label: pane.target.label.clone(),
                 chain: router_free_chain(pane),
@@ -93,26 +95,30 @@ pub fn sync_columns(state: &mut AppState) {
         }
     }
     // Keep the file's column order the panes' order.
-    let order: Vec<u64> = state.panes.iter().map(|p| p.id.0).collect();
-    state.session.columns.sort_by_key(|c| {
-        order
+    session.columns.sort_by_key(|c| {
+        panes
             .iter()
-            .position(|id| *id == c.id)
+            .position(|p| p.id.0 == c.id)
             .unwrap_or(usize::MAX)
     });
-    if state.session.blind {
-        assign_blind_labels(&mut state.session);
+    if session.blind {
+        assign_blind_labels(session, &mut state.rng);
     }
+}
+
+/// A new, empty session started now, with an id from the state's randomness.
+pub fn new_session(state: &mut AppState) -> Session {
+    let now = state.now.unix;
+    Session::new(crate::session::types::new_id(now, state.rng.u16(..)), now)
 }
 
 /// Replaces the session with a new, empty one for the current panes.
 pub fn start_session(state: &mut AppState, blind: bool) {
-    let now = state.now_unix;
-    state.session = Session::new(crate::session::types::new_id(now), now);
-    state.session.blind = blind;
-    state.last_saved_at = None;
+    state.record.session = new_session(state);
+    state.record.session.blind = blind;
+    state.record.last_saved_at = None;
     sync_columns(state);
-    state.dirty = true;
+    state.touch();
 }
 
 /// A router column's chain changes every prompt; the column records none
@@ -126,14 +132,15 @@ fn router_free_chain(pane: &crate::tui::state::PaneState) -> Vec<crate::router::
 }
 
 pub fn begin_turn(state: &mut AppState, prompt: &str) -> usize {
-    state.session.turns.push(Turn {
+    let turns = &mut state.record.session.turns;
+    turns.push(Turn {
         prompt: prompt.to_string(),
-        started_at_unix: state.now_unix,
+        started_at_unix: state.now.unix,
         answers: Vec::new(),
         vote: None,
         judge_votes: Vec::new(),
     });
-    state.session.turns.len() - 1
+    turns.len() - 1
 }
 
 /// Sets (or replaces, after a retry) a column's answer in a turn.
@@ -160,9 +167,9 @@ pub fn record_answer(
 
 /// The session with every live answer merged in as incomplete.
 pub fn snapshot(state: &AppState) -> Session {
-    let mut session = state.session.clone();
-    session.updated_at_unix = state.now_unix;
-    for pane in state.panes.iter().filter(|p| p.status.is_live()) {
+    let mut session = state.record.session.clone();
+    session.updated_at_unix = state.now.unix;
+    for pane in state.workspace.panes.iter().filter(|p| p.status.is_live()) {
         if let Some(run) = &pane.run {
             record_answer(&mut session, run.turn, pane.id.0, run.result.clone(), false);
         }
@@ -174,23 +181,24 @@ pub fn snapshot(state: &AppState) -> Session {
 /// `STREAMING_SAVE_INTERVAL` (measured with message times). Empty sessions
 /// are not written.
 pub fn persist(state: &mut AppState, effects: &mut Vec<Effect>, at: Option<Instant>, force: bool) {
-    if state.session.turns.is_empty() {
+    if state.record.session.turns.is_empty() {
         return;
     }
     if !force
-        && let (Some(at), Some(last)) = (at, state.last_saved_at)
+        && let (Some(at), Some(last)) = (at, state.record.last_saved_at)
         && at.saturating_duration_since(last) < STREAMING_SAVE_INTERVAL
     {
         return;
     }
-    state.last_saved_at = at.or(state.now).or(state.last_saved_at);
+    state.record.last_saved_at = Some(at.unwrap_or(state.now.at));
     effects.push(Effect::SaveSession(Arc::new(snapshot(state))));
 }
 
 pub fn vote(state: &mut AppState, verdict: Verdict) -> Option<String> {
     let blind = state.hidden();
-    let now = state.now_unix;
-    let turn = state.session.turns.last_mut()?;
+    let now = state.now.unix;
+    let session = &mut state.record.session;
+    let turn = session.turns.last_mut()?;
     turn.vote = Some(Vote {
         verdict,
         blind,
@@ -199,8 +207,7 @@ pub fn vote(state: &mut AppState, verdict: Verdict) -> Option<String> {
         reason: None,
     });
     let name = |id: u64| {
-        state
-            .session
+        session
             .column(id)
             .map(|c| match (&c.blind_label, blind) {
                 (Some(label), true) => format!("{label} ({})", c.label),
@@ -214,7 +221,7 @@ pub fn vote(state: &mut AppState, verdict: Verdict) -> Option<String> {
         Verdict::AllBad => "voted: all bad".to_string(),
     };
     if blind {
-        state.session.revealed = true;
+        session.revealed = true;
     }
     Some(said)
 }

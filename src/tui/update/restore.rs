@@ -1,16 +1,13 @@
 //! Reopening a saved session: panes for its active columns, each pane's
-//! conversation and text rebuilt turn by turn, the last answers' figures,
-//! and the totals, so the next prompt continues where it stopped.
-
-use rust_decimal::Decimal;
+//! conversation and text rebuilt turn by turn, and the last answers'
+//! figures, so the next prompt continues where it stopped. The totals
+//! follow from the session itself.
 
 use crate::session::Session;
 use crate::tui::document::BlockKind;
-use crate::tui::state::{
-    AppState, Focus, NoticeLevel, PaneId, PaneState, PaneStatus, RunId, RunState,
-};
+use crate::tui::state::{AppState, Focus, NoticeLevel, PaneId, PaneState, PaneStatus, RunState};
 
-use super::{notify, panes, record, relayout, runs};
+use super::{estimate, notify, record, relayout, runs};
 
 pub fn open_session(state: &mut AppState, session: Session) {
     runs::clear_panes(state);
@@ -19,7 +16,7 @@ pub fn open_session(state: &mut AppState, session: Session) {
     for column in session.columns.iter().filter(|c| c.active) {
         let mut pane = PaneState::new(PaneId(column.id), column.target());
         pane.params = record::params_of(&column.params);
-        pane.document.set_markdown(state.markdown);
+        pane.document.set_markdown(state.settings.markdown);
         for (turn_index, turn) in session.turns.iter().enumerate() {
             let Some(answer) = turn.answers.iter().find(|a| a.column == column.id) else {
                 continue;
@@ -34,7 +31,7 @@ pub fn open_session(state: &mut AppState, session: Session) {
             let answer_block = (!result.text.is_empty())
                 .then(|| pane.document.push(BlockKind::Answer, &result.text));
             let status = match (&result.error, answer.complete) {
-                (Some(error), _) => super::runs::push_failure(&mut pane.document, error),
+                (Some(error), _) => runs::push_failure(&mut pane.document, error),
                 (None, false) => {
                     interrupted += 1;
                     pane.document.push(
@@ -49,55 +46,35 @@ pub fn open_session(state: &mut AppState, session: Session) {
                 pane.push_exchange(turn.prompt.clone(), result.text.clone());
             }
             for note in &result.notes {
-                super::runs::push_note(&mut pane.document, note);
+                runs::push_note(&mut pane.document, note);
             }
-            if let Some(cost) = result.cost_usd {
-                pane.cost_usd = pane.cost_usd.saturating_add(cost);
-            }
-            pane.tokens = pane
-                .tokens
-                .saturating_add(result.usage.map_or(0, |u| u.total_tokens));
             pane.status = status;
-            pane.run = Some(RunState {
-                id: RunId(state.next_run),
-                turn: turn_index,
-                prompt: turn.prompt.clone(),
-                started_at: None,
-                result: result.clone(),
-                retry_note: None,
-                answer_block,
-                reasoning_block,
-                queued_until: None,
-            });
-            state.next_run += 1;
+            let mut run = RunState::new(
+                state.workspace.ids.run(),
+                turn_index,
+                turn.prompt.clone(),
+                result.clone(),
+            );
+            run.answer_block = answer_block;
+            run.reasoning_block = reasoning_block;
+            pane.run = Some(run);
         }
         restored.push(pane);
     }
-    state.next_pane = session
-        .columns
-        .iter()
-        .map(|c| c.id + 1)
-        .max()
-        .unwrap_or(0)
-        .max(state.next_pane);
-    // A session file's figures were checked when it was read; the sums
-    // saturate rather than panic all the same.
-    state.session_cost_usd = restored
-        .iter()
-        .fold(Decimal::ZERO, |total, p| total.saturating_add(p.cost_usd));
-    state.session_tokens = restored
-        .iter()
-        .fold(0u64, |total, p| total.saturating_add(p.tokens));
-    state.params = record::params_of(&session.params);
-    state.panes = restored;
-    state.zoom = None;
-    state.focus = Focus::Editor;
-    state.session = session;
-    state.last_saved_at = None;
+    if let Some(last) = session.columns.iter().map(|c| c.id).max() {
+        state.workspace.ids.skip_panes_past(last);
+    }
+    state.settings.params = record::params_of(&session.params);
+    let workspace = &mut state.workspace;
+    workspace.panes = restored;
+    workspace.zoom = None;
+    workspace.focus = Focus::Editor;
+    state.record.session = session;
+    state.record.last_saved_at = None;
     relayout(state);
-    panes::estimate(state);
-    let title = state.session.title();
-    let mut text = format!("opened session {}: {title}", state.session.id);
+    estimate::estimate(state);
+    let session = &state.record.session;
+    let mut text = format!("opened session {}: {}", session.id, session.title());
     if interrupted > 0 {
         text.push_str(&format!(" ({interrupted} answers were interrupted)"));
     }

@@ -1,29 +1,30 @@
 //! Sending prompts and folding what comes back: one run per pane per turn,
 //! events into the pane's document and figures, results into the history
-//! and the totals. Messages of runs that are no longer current are dropped.
+//! and the session. Messages of runs that are no longer current are dropped.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
 
 use crate::router::events::{RunResult, StreamEvent};
-use crate::router::{ChatMessage, ErrorKind};
-use crate::tui::document::BlockKind;
+use crate::router::pricing::format_usd;
+use crate::router::{ChatMessage, ErrorKind, ModelRef, RouterError};
+use crate::tui::document::{BlockKind, Document};
 use crate::tui::msg::Effect;
 use crate::tui::state::{
-    AppState, NoticeLevel, PaneId, PaneState, PaneStatus, RunId, RunState, Scroll,
+    AppState, NoticeLevel, PaneId, PaneState, PaneStatus, RunId, RunState, Scroll, new_editor,
 };
 
-use super::{notify, panes, record};
+use super::{catalogs, editor_changed, estimate, notify, record};
 
 /// Enter: the prompt goes to every pane at once.
 pub fn send(state: &mut AppState, effects: &mut Vec<Effect>) {
-    let prompt = state.editor_text();
+    let prompt = state.workspace.editor_text();
     if prompt.trim().is_empty() {
         notify(state, NoticeLevel::Info, "type a prompt first");
         return;
     }
-    if state.panes.is_empty() {
+    if state.workspace.panes.is_empty() {
         notify(
             state,
             NoticeLevel::Warning,
@@ -31,7 +32,7 @@ pub fn send(state: &mut AppState, effects: &mut Vec<Effect>) {
         );
         return;
     }
-    if state.any_live() {
+    if state.workspace.any_live() {
         notify(
             state,
             NoticeLevel::Warning,
@@ -40,37 +41,36 @@ pub fn send(state: &mut AppState, effects: &mut Vec<Effect>) {
         return;
     }
     // A turn estimated above the configured warning needs a second Enter.
-    if let Some(limit) = state.warn_turn_cost_usd {
-        let estimate = state
-            .estimate
+    if let Some(limit) = state.settings.warn_turn_cost_usd {
+        let estimate_usd = state
+            .workspace
+            .panes
             .iter()
-            .flatten()
-            .fold(Decimal::ZERO, |total, cost| total.saturating_add(*cost));
-        let estimate_usd = crate::router::pricing::to_f64(estimate);
-        if estimate_usd > limit && state.confirm_costly.as_deref() != Some(prompt.as_str()) {
-            state.confirm_costly = Some(prompt);
+            .filter_map(|p| p.estimate.and_then(|e| e.cost_usd))
+            .fold(Decimal::ZERO, Decimal::saturating_add);
+        if estimate_usd > limit && state.ui.confirm_costly.as_deref() != Some(prompt.as_str()) {
+            state.ui.confirm_costly = Some(prompt);
             notify(
                 state,
                 NoticeLevel::Warning,
                 format!(
-                    "this turn's input alone is ≈ {} (your warning is at ${limit}): Enter again sends it",
-                    crate::router::pricing::format_usd(estimate)
+                    "this turn's input alone is ≈ {} (your warning is at {}): Enter again sends it",
+                    format_usd(estimate_usd),
+                    format_usd(limit)
                 ),
             );
             return;
         }
     }
-    state.confirm_costly = None;
-    state.turn_cost_usd = Decimal::ZERO;
-    state.turn_cost_complete = true;
+    state.ui.confirm_costly = None;
     let turn = record::begin_turn(state, &prompt);
-    for index in 0..state.panes.len() {
+    for index in 0..state.workspace.panes.len() {
         start_run(state, index, turn, prompt.clone(), effects);
     }
     record::persist(state, effects, None, true);
-    state.editor = panes::new_editor("");
-    super::editor_changed(state);
-    state.notice = None;
+    state.workspace.editor = new_editor("");
+    editor_changed(state);
+    state.ui.notice = None;
 }
 
 /// Starts a run of `prompt` in one pane, continuing its conversation.
@@ -81,47 +81,37 @@ pub fn start_run(
     prompt: String,
     effects: &mut Vec<Effect>,
 ) {
-    let run = RunId(state.next_run);
-    state.next_run += 1;
-    let mut params = state.panes[index].params.over(&state.params);
-    if state.privacy {
+    let run = state.workspace.ids.run();
+    let mut params = state.workspace.panes[index]
+        .params
+        .over(&state.settings.params);
+    if state.settings.privacy {
         params.prefs.deny_data_collection = Some(true);
     }
     // A router pane's rules pick its model for this prompt.
-    let (target, route) = match route_target(state, index, &prompt) {
+    let resolved = estimate::route_target(state, index, &prompt);
+    let pane = &mut state.workspace.panes[index];
+    let (target, route) = match resolved {
         Ok(resolved) => resolved,
-        Err(message) => {
-            let pane = &mut state.panes[index];
+        Err(error) => {
             pane.document.push(BlockKind::Prompt, &prompt);
-            pane.document
-                .push(BlockKind::Error, &format!("✗ {message}"));
+            pane.document.push(BlockKind::Error, &format!("✗ {error}"));
             pane.status = PaneStatus::Failed;
             pane.run = None;
             return;
         }
     };
-    let pane = &mut state.panes[index];
-    let mut messages = Vec::with_capacity(pane.history.len() + 2);
+    let mut messages = Vec::with_capacity(pane.history().len() + 2);
     if let Some(system) = params.system.as_ref().filter(|s| !s.trim().is_empty()) {
         messages.push(ChatMessage::system(system.clone()));
     }
-    messages.extend(pane.history.iter().cloned());
+    messages.extend(pane.history().iter().cloned());
     messages.push(ChatMessage::user(prompt.clone()));
     pane.document.push(BlockKind::Prompt, &prompt);
     let mut result = RunResult::new(pane.target.label.clone());
     // For a router pane: which model its rules picked for this prompt, and why.
     result.route = route;
-    pane.run = Some(RunState {
-        id: run,
-        turn,
-        prompt,
-        started_at: None,
-        result,
-        retry_note: None,
-        answer_block: None,
-        reasoning_block: None,
-        queued_until: None,
-    });
+    pane.run = Some(RunState::new(run, turn, prompt, result));
     pane.status = PaneStatus::Queued;
     pane.scroll = Scroll::default();
     effects.push(Effect::StartRun {
@@ -131,40 +121,13 @@ pub fn start_run(
         messages,
         params: params.chat_params(),
     });
-    state.dirty = true;
-}
-
-/// The target to ask for this prompt: the pane's own, or for a router pane
-/// the model its rules pick (priced from the loaded catalogs).
-pub fn route_target(
-    state: &AppState,
-    index: usize,
-    prompt: &str,
-) -> Result<
-    (
-        crate::router::Target,
-        Option<crate::router::policy::RouteDecision>,
-    ),
-    String,
-> {
-    let pane = &state.panes[index];
-    let price_of = |reference: &str| {
-        let model = state.providers.parse_ref(reference).ok()?;
-        crate::router::policy::price_per_million(state.model_info(&model.provider, &model.model)?)
-    };
-    crate::router::policy::resolve_target(
-        &pane.target,
-        &state.policies,
-        &state.providers,
-        prompt,
-        &price_of,
-    )
-    .map_err(|err| err.to_string())
+    state.touch();
 }
 
 /// The pane's current run, if `run` is it.
 fn current(state: &mut AppState, pane: PaneId, run: RunId) -> Option<&mut PaneState> {
     state
+        .workspace
         .pane_mut(pane)
         .filter(|p| p.run.as_ref().is_some_and(|r| r.id == run))
 }
@@ -178,7 +141,6 @@ pub fn on_events(
     at: Instant,
     effects: &mut Vec<Effect>,
 ) {
-    state.now = Some(at);
     let Some(pane) = current(state, pane, run) else {
         return;
     };
@@ -188,7 +150,7 @@ pub fn on_events(
     if let Some(run) = pane.run.as_mut() {
         run.result.delta_count += merged;
     }
-    state.dirty = true;
+    state.touch();
     // At least once a second while streaming: a crash loses little.
     record::persist(state, effects, Some(at), false);
 }
@@ -211,14 +173,14 @@ fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant) {
             run.retry_note = Some(format!(
                 "{} · retry in {:.1}s",
                 error.kind.as_str().replace('_', " "),
-                *delay_ms as f64 / 1000.0
+                Duration::from_millis(*delay_ms).as_secs_f64()
             ));
         }
         // Pacing holds the request back (a free model's rate limit): the
         // title counts down to when it goes.
         StreamEvent::Queued { wait_ms } => {
             pane.status = PaneStatus::Queued;
-            run.queued_until = Some(at + std::time::Duration::from_millis(*wait_ms));
+            run.queued_until = Some(at + Duration::from_millis(*wait_ms));
         }
         StreamEvent::Started { .. }
         | StreamEvent::FirstToken { .. }
@@ -266,16 +228,26 @@ fn push_new_notes(
 
 /// How a failed answer ends in its pane: a "cancelled" notice, or the
 /// error on one line.
-pub(super) fn push_failure(
-    document: &mut crate::tui::document::Document,
-    error: &crate::router::RouterError,
-) -> PaneStatus {
+pub(super) fn push_failure(document: &mut Document, error: &RouterError) -> PaneStatus {
     if error.kind == ErrorKind::Cancelled {
         document.push(BlockKind::Notice, "cancelled");
         PaneStatus::Cancelled
     } else {
         document.push(BlockKind::Error, &format!("✗ {}", error.message));
         PaneStatus::Failed
+    }
+}
+
+/// The models a pane's run asked: its chain, or the model its router picked.
+fn asked_chain(state: &AppState, pane: &PaneState, result: &RunResult) -> Vec<ModelRef> {
+    match &result.route {
+        Some(route) => state
+            .settings
+            .providers
+            .parse_ref(&route.model)
+            .into_iter()
+            .collect(),
+        None => pane.target.chain.clone(),
     }
 }
 
@@ -287,92 +259,61 @@ pub fn on_finished(
     at: Instant,
     effects: &mut Vec<Effect>,
 ) {
-    state.now = Some(at);
-    // Price from the catalog when the server reported no cost.
-    if result.cost_usd.is_none()
-        && let Some(pane) = state.panes.iter().find(|p| p.id == pane_id)
+    let Some(index) = state.workspace.pane_index(pane_id) else {
+        return;
+    };
+    // The router knows nothing of the rules that picked its model.
+    if result.route.is_none()
+        && let Some(current) = state.workspace.panes[index].run.as_ref()
+        && current.id == run
     {
-        let provider = result
-            .via
-            .clone()
-            .or_else(|| pane.target.chain.first().map(|m| m.provider.clone()))
-            .unwrap_or_default();
-        let pricing = state
-            .model_info(&provider, result.priced_model())
-            .or_else(|| {
-                pane.target
-                    .chain
-                    .iter()
-                    .find_map(|m| state.model_info(&m.provider, &m.model))
-            })
-            .map(|m| m.pricing.clone());
-        if let Some(pricing) = pricing {
-            result.apply_pricing(&pricing);
-        }
+        result.route = current.result.route.clone();
     }
-    let (cost, tokens) = (
-        result.cost_usd,
-        result.usage.map(|u| u.total_tokens).unwrap_or(0),
-    );
+    // Price from the catalog when the server reported no cost.
+    let chain = asked_chain(state, &state.workspace.panes[index], &result);
+    result.price_from_catalog(&chain, |provider, model| state.model_info(provider, model));
     let Some(pane) = current(state, pane_id, run) else {
         return;
     };
     if pane.status.is_live() {
         // The run ended without a final event (its task stopped): say so.
         match &result.error {
-            Some(error) => fold(pane, &crate::router::StreamEvent::Failed(error.clone()), at),
+            Some(error) => fold(pane, &StreamEvent::Failed(error.clone()), at),
             None => pane.status = PaneStatus::Done,
         }
     }
-    let text = result.text.clone();
     let column = pane.id.0;
-    let mut finished_turn = None;
-    if let Some(current) = pane.run.as_mut() {
-        // The router knows nothing of the rules that picked its model.
-        if result.route.is_none() {
-            result.route = current.result.route.take();
-        }
-        finished_turn = Some((current.turn, result.clone()));
-        push_new_notes(&mut pane.document, &current.result.notes, &result.notes);
-        // The router's result has the final timing; keep the blocks we made.
-        current.result = result;
-        current.retry_note = None;
-        // A turn joins the conversation only with an answer, so the next
-        // prompt never follows two user messages in a row.
-        if !text.is_empty() {
-            let prompt = current.prompt.clone();
-            pane.push_exchange(prompt, text);
-        }
+    let Some(current) = pane.run.as_mut() else {
+        return;
+    };
+    let turn = current.turn;
+    push_new_notes(&mut pane.document, &current.result.notes, &result.notes);
+    // The router's result has the final timing; keep the blocks we made.
+    current.result = result.clone();
+    current.retry_note = None;
+    // A turn joins the conversation only with an answer, so the next
+    // prompt never follows two user messages in a row.
+    if !result.text.is_empty() {
+        let prompt = current.prompt.clone();
+        pane.push_exchange(prompt, result.text.clone());
     }
-    // Checked figures (see on_generation): saturating, never panicking.
-    pane.tokens = pane.tokens.saturating_add(tokens);
-    if let Some(cost) = cost {
-        pane.cost_usd = pane.cost_usd.saturating_add(cost);
-        state.turn_cost_usd = state.turn_cost_usd.saturating_add(cost);
-        state.session_cost_usd = state.session_cost_usd.saturating_add(cost);
-    } else if tokens > 0 {
-        state.turn_cost_complete = false;
+    state.touch();
+    // OpenRouter keeps an exact record of each answer: fetch it behind.
+    if let Some((provider, id)) = state.settings.providers.generation_lookup(&result) {
+        effects.push(Effect::FetchGeneration {
+            pane: pane_id,
+            run,
+            provider,
+            id,
+        });
     }
-    state.session_tokens = state.session_tokens.saturating_add(tokens);
-    state.dirty = true;
-    if let Some((turn, result)) = finished_turn {
-        // OpenRouter keeps an exact record of each answer: fetch it behind.
-        if let Some((provider, id)) = state.providers.generation_lookup(&result) {
-            effects.push(Effect::FetchGeneration {
-                pane: pane_id,
-                run,
-                provider,
-                id,
-            });
-        }
-        record::record_answer(&mut state.session, turn, column, result, true);
-        record::persist(state, effects, Some(at), true);
-    }
+    record::record_answer(&mut state.record.session, turn, column, result, true);
+    record::persist(state, effects, Some(at), true);
     // The turn is over: the key's credit has changed.
-    if !state.any_live() {
-        effects.extend(panes::key_effect(state));
+    if !state.workspace.any_live() {
+        effects.extend(catalogs::key_effect(state));
     }
-    panes::estimate(state);
+    estimate::estimate(state);
 }
 
 /// OpenRouter's exact record arrived: exact cost, the upstream's own latency,
@@ -381,7 +322,7 @@ pub fn on_generation(
     state: &mut AppState,
     pane_id: PaneId,
     run: RunId,
-    record: Result<crate::router::account::GenerationRecord, String>,
+    record: Result<crate::router::account::GenerationRecord, RouterError>,
     effects: &mut Vec<Effect>,
 ) {
     let record = match record {
@@ -398,47 +339,37 @@ pub fn on_generation(
     let Some(current) = pane.run.as_mut() else {
         return;
     };
-    let before = current.result.cost_usd;
     let notes_before = current.result.notes.clone();
     current.result.apply_generation(record);
     push_new_notes(&mut pane.document, &notes_before, &current.result.notes);
-    let after = current.result.cost_usd;
     let (turn, result) = (current.turn, current.result.clone());
-    // Totals follow the exact cost. Every cost was checked on its way in
-    // (at most the ceiling of one answer), so these sums cannot overflow;
-    // they saturate rather than panic all the same.
-    if let Some(after) = after {
-        let delta = after.saturating_sub(before.unwrap_or(Decimal::ZERO));
-        pane.cost_usd = pane.cost_usd.saturating_add(delta);
-        state.turn_cost_usd = state.turn_cost_usd.saturating_add(delta);
-        state.session_cost_usd = state.session_cost_usd.saturating_add(delta);
-    }
-    record::record_answer(&mut state.session, turn, column, result, true);
+    // The session's answer, and so the totals, follow the exact cost.
+    record::record_answer(&mut state.record.session, turn, column, result, true);
     record::persist(state, effects, None, true);
-    state.dirty = true;
+    state.touch();
 }
 
 pub fn cancel_pane(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) -> bool {
-    let pane = &state.panes[index];
+    let pane = &state.workspace.panes[index];
     match &pane.run {
         Some(run) if pane.status.is_live() => {
             effects.push(Effect::CancelRun(run.id));
             true
         }
-        _ => false,
+        Some(_) | None => false,
     }
 }
 
 /// Cancels every live pane; returns how many.
 pub fn cancel_all(state: &mut AppState, effects: &mut Vec<Effect>) -> usize {
-    (0..state.panes.len())
+    (0..state.workspace.panes.len())
         .filter(|&index| cancel_pane(state, index, effects))
         .count()
 }
 
 /// Asks the pane's last prompt again, as a new sample of the same turn.
 pub fn retry_pane(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) {
-    let pane = &mut state.panes[index];
+    let pane = &mut state.workspace.panes[index];
     if pane.status.is_live() {
         notify(
             state,
@@ -454,8 +385,8 @@ pub fn retry_pane(state: &mut AppState, index: usize, effects: &mut Vec<Effect>)
     let prompt = run.prompt.clone();
     let turn = run.turn;
     // A retried answer replaces the previous one in the conversation.
-    if !run.result.text.is_empty() && pane.history.len() >= 2 {
-        pane.history.truncate(pane.history.len() - 2);
+    if !run.result.text.is_empty() && pane.history().len() >= 2 {
+        pane.drop_last_exchange();
     }
     start_run(state, index, turn, prompt, effects);
 }
@@ -463,7 +394,7 @@ pub fn retry_pane(state: &mut AppState, index: usize, effects: &mut Vec<Effect>)
 /// A fresh conversation in every pane, as a new session (the current one
 /// is saved as it stands); running answers are cancelled.
 pub fn new_conversation(state: &mut AppState, effects: &mut Vec<Effect>) {
-    let blind = state.session.blind;
+    let blind = state.record.session.blind;
     restart_session(state, blind, effects);
     notify(state, NoticeLevel::Info, "new conversation (a new session)");
 }
@@ -476,22 +407,12 @@ pub fn restart_session(state: &mut AppState, blind: bool, effects: &mut Vec<Effe
     clear_panes(state);
     record::start_session(state, blind);
     // Without the histories, the next prompt costs less.
-    panes::estimate(state);
+    estimate::estimate(state);
 }
 
 /// Empties every pane: no history, no text, nothing running.
 pub fn clear_panes(state: &mut AppState) {
-    for pane in &mut state.panes {
-        pane.history.clear();
-        pane.document.clear();
-        pane.run = None;
-        pane.status = PaneStatus::Idle;
-        pane.scroll = Scroll::default();
-        pane.cost_usd = Decimal::ZERO;
-        pane.tokens = 0;
+    for pane in &mut state.workspace.panes {
+        pane.clear();
     }
-    state.turn_cost_usd = Decimal::ZERO;
-    state.turn_cost_complete = true;
-    state.session_cost_usd = Decimal::ZERO;
-    state.session_tokens = 0;
 }

@@ -8,8 +8,7 @@ use crossterm::event::KeyCode;
 use pretty_assertions::assert_eq;
 use rust_decimal::Decimal;
 
-use super::tests::{feed, finished, key, send, state_with, type_text, with_catalog};
-use super::*;
+use super::tests::{feed, finished, key, send, state_with, type_text, update, with_catalog};
 use crate::router::account::{GenerationRecord, KeyInfo};
 use crate::router::events::{RunResult, StreamEvent};
 use crate::router::preferences::{ProviderPrefs, ProviderSort};
@@ -19,9 +18,11 @@ use crate::tui::state::{Overlay, PaneStatus};
 fn prefs_sent(effects: &[Effect]) -> Vec<ProviderPrefs> {
     effects
         .iter()
-        .filter_map(|e| match e {
-            Effect::StartRun { params, .. } => Some((*params.provider_prefs).clone()),
-            _ => None,
+        .filter_map(|e| {
+            let Effect::StartRun { params, .. } = e else {
+                return None;
+            };
+            Some((*params.provider_prefs).clone())
         })
         .collect()
 }
@@ -29,8 +30,8 @@ fn prefs_sent(effects: &[Effect]) -> Vec<ProviderPrefs> {
 #[test]
 fn preferences_and_the_privacy_switch_go_out_with_each_run() {
     let mut state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (120, 40));
-    state.params.prefs.only = vec!["openai".into()];
-    state.panes[1].params.prefs.sort = Some(ProviderSort::Throughput);
+    state.settings.params.prefs.only = vec!["openai".into()];
+    state.workspace.panes[1].params.prefs.sort = Some(ProviderSort::Throughput);
     type_text(&mut state, "Q");
     let sent = prefs_sent(&update(&mut state, key(KeyCode::Enter)));
     assert_eq!(sent[0].only, vec!["openai".to_string()]);
@@ -40,6 +41,7 @@ fn preferences_and_the_privacy_switch_go_out_with_each_run() {
 
     // Finish, then turn privacy on: every run asks for no data collection.
     let runs: Vec<_> = state
+        .workspace
         .panes
         .iter()
         .filter_map(|p| p.run.as_ref().map(|r| (p.id, r.id)))
@@ -51,7 +53,7 @@ fn preferences_and_the_privacy_switch_go_out_with_each_run() {
         );
     }
     update(&mut state, key(KeyCode::F(3)));
-    assert!(state.privacy);
+    assert!(state.settings.privacy);
     type_text(&mut state, "Again");
     let sent = prefs_sent(&update(&mut state, key(KeyCode::Enter)));
     assert!(sent.iter().all(|p| p.deny_data_collection == Some(true)));
@@ -68,9 +70,12 @@ fn pacing_counts_down_in_the_title() {
         vec![StreamEvent::Queued { wait_ms: 12_000 }],
         t0,
     );
-    assert_eq!(state.panes[0].status, PaneStatus::Queued);
+    assert_eq!(state.workspace.panes[0].status, PaneStatus::Queued);
     assert_eq!(
-        state.panes[0].run.as_ref().and_then(|r| r.queued_until),
+        state.workspace.panes[0]
+            .run
+            .as_ref()
+            .and_then(|r| r.queued_until),
         Some(t0 + Duration::from_secs(12))
     );
     feed(
@@ -82,9 +87,12 @@ fn pacing_counts_down_in_the_title() {
         }],
         t0 + Duration::from_secs(12),
     );
-    assert_eq!(state.panes[0].status, PaneStatus::Waiting);
+    assert_eq!(state.workspace.panes[0].status, PaneStatus::Waiting);
     assert_eq!(
-        state.panes[0].run.as_ref().and_then(|r| r.queued_until),
+        state.workspace.panes[0]
+            .run
+            .as_ref()
+            .and_then(|r| r.queued_until),
         None
     );
 }
@@ -117,7 +125,7 @@ fn an_openrouter_answer_fetches_its_exact_record_and_the_key() {
 
     let record = GenerationRecord {
         id: "gen-123".into(),
-        total_cost_usd: Some(0.0021),
+        total_cost_usd: Some(Decimal::new(21, 4)),
         provider_name: Some("Azure".into()),
         model: Some("openai/gpt-4o".into()),
         latency_ms: Some(120),
@@ -137,11 +145,11 @@ fn an_openrouter_answer_fetches_its_exact_record_and_the_key() {
             record: Ok(record),
         },
     );
-    let result = &state.panes[0].run.as_ref().expect("run").result;
+    let result = &state.workspace.panes[0].run.as_ref().expect("run").result;
     assert_eq!(result.overhead_ms, Some(183));
     assert_eq!(result.cost_usd, Some(Decimal::new(21, 4)));
     assert_eq!(
-        state.session_cost_usd,
+        state.record.totals().session_cost_usd,
         Decimal::new(21, 4),
         "totals follow the exact cost"
     );
@@ -151,30 +159,36 @@ fn an_openrouter_answer_fetches_its_exact_record_and_the_key() {
         &mut state,
         Msg::KeyFetched(Ok(KeyInfo {
             label: None,
-            limit_usd: Some(10.0),
-            limit_remaining_usd: Some(4.21),
+            limit_usd: Some(Decimal::new(10, 0)),
+            limit_remaining_usd: Some(Decimal::new(421, 2)),
             usage_usd: None,
             is_free_tier: Some(false),
             rate_limit: None,
             notes: Vec::new(),
         })),
     );
-    assert!(state.key_info.is_some());
+    assert!(state.catalogs.key_info.is_some());
 }
 
 #[test]
 fn local_servers_found_join_the_catalogs() {
     let mut state = state_with(&["openai/gpt-4o"], (120, 40));
+    // As the runtime parses it from the server's `/models`.
     let found = crate::router::discovery::Found {
         provider: "ollama".into(),
         base_url: "http://127.0.0.1:11434/v1".into(),
         body: br#"{"object":"list","data":[{"id":"llama3.2:3b","object":"model","owned_by":"library"}]}"#.to_vec(),
         model_count: 1,
     };
-    update(&mut state, Msg::LocalFound(vec![found]));
+    let catalog = found.catalog(state.now.unix, false).expect("parses");
+    update(
+        &mut state,
+        Msg::LocalFound(vec![std::sync::Arc::new(catalog)]),
+    );
     assert!(state.model_info("ollama", "llama3.2:3b").is_some());
     assert!(
         state
+            .ui
             .notice
             .as_ref()
             .is_some_and(|n| n.text.contains("ollama (1 models)"))
@@ -185,7 +199,7 @@ fn local_servers_found_join_the_catalogs() {
 fn a_costly_turn_needs_a_second_enter() {
     let mut state = state_with(&["openai/gpt-4o"], (120, 40));
     with_catalog(&mut state);
-    state.warn_turn_cost_usd = Some(0.0001);
+    state.settings.warn_turn_cost_usd = Some(Decimal::new(1, 4));
     type_text(&mut state, &"long prompt ".repeat(40));
     assert!(
         update(&mut state, key(KeyCode::Enter)).is_empty(),
@@ -193,6 +207,7 @@ fn a_costly_turn_needs_a_second_enter() {
     );
     assert!(
         state
+            .ui
             .notice
             .as_ref()
             .is_some_and(|n| n.text.contains("Enter again"))
@@ -222,7 +237,7 @@ fn details_show_what_was_sent() {
     );
     update(&mut state, key(KeyCode::Tab));
     update(&mut state, key(KeyCode::Char('I')));
-    let Some(Overlay::Details(view)) = &state.overlay else {
+    let Some(Overlay::Details(view)) = &state.ui.overlay else {
         panic!("no details");
     };
     let text = view.lines.join("\n");

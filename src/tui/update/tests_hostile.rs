@@ -9,8 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rust_decimal::Decimal;
 
-use super::tests::{feed, finished, send, state_with, type_text};
-use super::update;
+use super::tests::{feed, finished, send, state_with, type_text, update};
 use crate::router::catalog::{Catalog, CatalogSource, parse_models};
 use crate::router::events::{RunResult, StreamEvent};
 use crate::router::pricing::Price;
@@ -34,8 +33,13 @@ fn catalog(body: &str) -> Catalog {
     Catalog::new("openrouter", CatalogSource::Live, 1_787_011_200, parsed)
 }
 
+/// The input cost estimated for pane `index`, when it is known.
+fn cost_estimate(state: &AppState, index: usize) -> Option<Decimal> {
+    state.workspace.panes[index].estimate?.cost_usd
+}
+
 fn screen(state: &AppState) -> String {
-    let (width, height) = state.size;
+    let (width, height) = state.workspace.size;
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
         .draw(|frame| crate::tui::view::draw(frame, state))
@@ -56,14 +60,14 @@ fn prices_beyond_belief_leave_the_estimate_unknown_while_typing() {
     assert_eq!(hostile.notes.len(), 2, "{:?}", hostile.notes);
     load(&mut state, hostile.clone());
     type_text(&mut state, "How many words are in this prompt?");
-    assert_eq!(state.estimate[0], None);
-    assert!(state.estimate[1].is_some());
+    assert_eq!(cost_estimate(&state, 0), None);
+    assert!(cost_estimate(&state, 1).is_some());
 
     // A price that skipped the checks (built in code) cannot overflow either.
     hostile.models[0].pricing.prompt = Price::Known(Decimal::MAX);
     load(&mut state, hostile);
     type_text(&mut state, "more");
-    assert_eq!(state.estimate[0], None);
+    assert_eq!(cost_estimate(&state, 0), None);
     let _ = screen(&state);
 }
 
@@ -78,7 +82,7 @@ fn costs_that_would_overflow_the_totals_never_panic() {
         result.cost_usd = Some(Decimal::MAX);
         update(&mut state, finished(run.0, run.1, result, at));
     }
-    assert_eq!(state.turn_cost_usd, Decimal::MAX);
+    assert_eq!(state.record.totals().turn_cost_usd, Decimal::MAX);
     let _ = screen(&state);
 }
 

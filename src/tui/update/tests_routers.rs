@@ -6,7 +6,7 @@ use std::time::Instant;
 use crossterm::event::KeyCode;
 use pretty_assertions::assert_eq;
 
-use super::tests::{finished, key, state_with, type_text, with_catalog};
+use super::tests::{finished, key, state_with, type_text, update, with_catalog};
 use super::*;
 use crate::router::events::RunResult;
 use crate::router::policy::{Policy, RouterConfig, RuleConfig, router_target};
@@ -30,8 +30,8 @@ fn saver() -> Policy {
 
 fn with_router() -> crate::tui::state::AppState {
     let mut state = state_with(&["openai/gpt-4o"], (120, 40));
-    state.policies = vec![saver()];
-    state.panes[0].target = router_target("saver");
+    state.settings.policies = vec![saver()];
+    state.workspace.panes[0].target = router_target("saver");
     record::sync_columns(&mut state);
     with_catalog(&mut state);
     state
@@ -40,9 +40,11 @@ fn with_router() -> crate::tui::state::AppState {
 fn started(effects: &[Effect]) -> Vec<Target> {
     effects
         .iter()
-        .filter_map(|e| match e {
-            Effect::StartRun { target, .. } => Some(target.clone()),
-            _ => None,
+        .filter_map(|e| {
+            let Effect::StartRun { target, .. } = e else {
+                return None;
+            };
+            Some(target.clone())
         })
         .collect()
 }
@@ -58,7 +60,7 @@ fn the_rules_pick_the_model_per_prompt() {
         vec![ModelRef::new("openrouter", "openai/gpt-4o-mini")]
     );
     assert_eq!(targets[0].label, "router:saver");
-    let route = state.panes[0]
+    let route = state.workspace.panes[0]
         .run
         .as_ref()
         .and_then(|r| r.result.route.clone())
@@ -71,13 +73,16 @@ fn the_rules_pick_the_model_per_prompt() {
         &mut state,
         finished(pane, run, RunResult::new("router:saver"), Instant::now()),
     );
-    let saved = &state.session.turns[0].answers[0].result;
+    let saved = &state.record.session.turns[0].answers[0].result;
     assert_eq!(
         saved.route.as_ref().map(|r| r.model.as_str()),
         Some("openai/gpt-4o-mini")
     );
-    assert_eq!(state.session.columns[0].router.as_deref(), Some("saver"));
-    assert!(state.session.columns[0].chain.is_empty());
+    assert_eq!(
+        state.record.session.columns[0].router.as_deref(),
+        Some("saver")
+    );
+    assert!(state.record.session.columns[0].chain.is_empty());
 
     // A long, open question goes to the default.
     type_text(
@@ -97,8 +102,8 @@ fn the_estimate_prices_what_the_router_would_pick() {
     type_text(&mut state, "classify this");
     // ≈ 15 chars → 4 tokens + 4 framing = 8 tokens at gpt-4o-mini's $0.15/M.
     assert_eq!(
-        state.estimate,
-        vec![Some(rust_decimal::Decimal::new(12, 7))]
+        state.workspace.panes[0].estimate.and_then(|e| e.cost_usd),
+        Some(rust_decimal::Decimal::new(12, 7))
     );
 }
 
@@ -106,7 +111,7 @@ fn the_estimate_prices_what_the_router_would_pick() {
 fn routers_are_in_the_picker_and_resume_as_routers() {
     let mut state = with_router();
     update(&mut state, super::tests::ctrl('p'));
-    let Some(crate::tui::state::Overlay::Picker(picker, _)) = &state.overlay else {
+    let Some(crate::tui::state::Overlay::Picker(picker, _)) = &state.ui.overlay else {
         panic!("picker");
     };
     let mut picker = picker.clone();
@@ -117,17 +122,23 @@ fn routers_are_in_the_picker_and_resume_as_routers() {
 
     let session = record::snapshot(&state);
     let mut fresh = state_with(&["x/y"], (120, 40));
-    fresh.policies = vec![saver()];
+    fresh.settings.policies = vec![saver()];
     update(&mut fresh, Msg::SessionOpened(Ok(Box::new(session))));
-    assert_eq!(fresh.panes[0].target.router.as_deref(), Some("saver"));
+    assert_eq!(
+        fresh.workspace.panes[0].target.router.as_deref(),
+        Some("saver")
+    );
 }
 
 #[test]
 fn an_unknown_router_fails_its_pane_only() {
     let mut state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (120, 40));
-    state.panes[0].target = router_target("gone");
+    state.workspace.panes[0].target = router_target("gone");
     type_text(&mut state, "hi");
     let effects = update(&mut state, key(KeyCode::Enter));
     assert_eq!(started(&effects).len(), 1, "the other pane still runs");
-    assert_eq!(state.panes[0].status, crate::tui::state::PaneStatus::Failed);
+    assert_eq!(
+        state.workspace.panes[0].status,
+        crate::tui::state::PaneStatus::Failed
+    );
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::KeyCode;
 use pretty_assertions::assert_eq;
 
-use super::tests::{ctrl, feed, finished, key, send, state_with, type_text};
+use super::tests::{ctrl, feed, finished, key, send, state_with, type_text, update};
 use super::*;
 use crate::router::events::{RunResult, StreamEvent};
 use crate::router::{ChatMessage, ErrorKind, RouterError};
@@ -14,12 +14,14 @@ use crate::session::{Session, Verdict};
 use crate::tui::msg::{Effect, Msg};
 use crate::tui::state::{Overlay, PaneStatus};
 
-fn saved(effects: &[Effect]) -> Vec<Session> {
+pub(super) fn saved(effects: &[Effect]) -> Vec<Session> {
     effects
         .iter()
-        .filter_map(|e| match e {
-            Effect::SaveSession(session) => Some((**session).clone()),
-            _ => None,
+        .filter_map(|e| {
+            let Effect::SaveSession(session) = e else {
+                return None;
+            };
+            Some((**session).clone())
         })
         .collect()
 }
@@ -50,8 +52,9 @@ fn a_turn_is_saved_as_it_starts_streams_and_ends() {
     );
     let runs = super::tests::runs_of(&effects);
 
-    // While streaming: at most one save per half second of message time.
-    let t0 = Instant::now();
+    // While streaming: at most one save per half second of message time,
+    // counted from the save of the turn as it started.
+    let t0 = state.now.at;
     let at = |ms: u64| t0 + Duration::from_millis(ms);
     let mut saves = Vec::new();
     for ms in [0, 100, 200, 300, 400, 550, 700, 1200] {
@@ -62,7 +65,7 @@ fn a_turn_is_saved_as_it_starts_streams_and_ends() {
             at(ms),
         )));
     }
-    assert_eq!(saves.len(), 3, "saves at 0, 550 and 1200 ms");
+    assert_eq!(saves.len(), 2, "saves at 550 and 1200 ms");
     let last = saves.last().expect("a save");
     let live = &last.turns[0].answers;
     assert_eq!(live.len(), 2, "both live answers are in the snapshot");
@@ -117,7 +120,7 @@ fn an_empty_session_is_never_written() {
 fn votes_are_recorded_and_saved() {
     let mut state = state_with(&["a/model", "b/model"], (120, 40));
     assert!(update(&mut state, ctrl('v')).is_empty());
-    assert!(state.overlay.is_none(), "nothing to vote on yet");
+    assert!(state.ui.overlay.is_none(), "nothing to vote on yet");
     let runs = send(&mut state, "Q");
     for (pane, run) in &runs {
         update(
@@ -126,7 +129,7 @@ fn votes_are_recorded_and_saved() {
         );
     }
     update(&mut state, ctrl('v'));
-    assert!(matches!(state.overlay, Some(Overlay::Vote)));
+    assert!(matches!(state.ui.overlay, Some(Overlay::Vote)));
     let effects = update(&mut state, key(KeyCode::Char('2')));
     let session = saved(&effects).pop().expect("saved");
     let vote = session.turns[0].vote.as_ref().expect("vote");
@@ -134,6 +137,7 @@ fn votes_are_recorded_and_saved() {
     assert!(!vote.blind);
     assert!(
         state
+            .ui
             .notice
             .as_ref()
             .is_some_and(|n| n.text.contains("b/model is best"))
@@ -142,9 +146,59 @@ fn votes_are_recorded_and_saved() {
     update(&mut state, ctrl('v'));
     update(&mut state, key(KeyCode::Char('t')));
     assert_eq!(
-        state.session.turns[0].vote.as_ref().map(|v| v.verdict),
+        state.record.session.turns[0]
+            .vote
+            .as_ref()
+            .map(|v| v.verdict),
         Some(Verdict::Tie),
         "a vote can be changed"
+    );
+}
+
+/// The reducer's clock is the messages' clock: after an idle hour (no
+/// stream, so no tick) a vote, a new turn and a new session carry the time
+/// they happened, not the time of the last tick.
+#[test]
+fn after_an_idle_hour_a_vote_records_the_time_it_was_cast() {
+    let mut state = state_with(&["a/model", "b/model"], (120, 40));
+    let runs = send(&mut state, "Q");
+    let done_at = state.now.at;
+    for (pane, run) in &runs {
+        update(
+            &mut state,
+            finished(*pane, *run, answered("m", "A"), done_at),
+        );
+    }
+    let sent_at = state.record.session.turns[0].started_at_unix;
+    assert_eq!(sent_at, super::tests::START_UNIX);
+
+    let hour = Duration::from_secs(3600);
+    let later = super::tests::after(&state, hour, ctrl('v'));
+    update(&mut state, later);
+    let vote_key = super::tests::after(&state, Duration::from_secs(2), key(KeyCode::Char('1')));
+    let saves = saved(&update(&mut state, vote_key));
+    let vote = state.record.session.turns[0].vote.clone().expect("voted");
+    assert_eq!(vote.at_unix, sent_at + 3602);
+    assert_eq!(
+        saves[0].updated_at_unix,
+        sent_at + 3602,
+        "and the save says so"
+    );
+
+    type_text(&mut state, "Q2");
+    let enter = super::tests::after(&state, hour, key(KeyCode::Enter));
+    update(&mut state, enter);
+    assert_eq!(
+        state.record.session.turns[1].started_at_unix,
+        sent_at + 3602 + 3600
+    );
+    let new_chat = super::tests::after(&state, hour, ctrl('n'));
+    update(&mut state, new_chat);
+    assert_eq!(state.record.session.created_at_unix, sent_at + 3602 + 7200);
+    assert!(
+        state.record.session.id.starts_with("20260819-0300"),
+        "{}",
+        state.record.session.id
     );
 }
 
@@ -152,8 +206,13 @@ fn votes_are_recorded_and_saved() {
 fn blind_sessions_hide_names_until_the_vote() {
     let mut state = state_with(&["a/model", "b/model", "c/model"], (120, 40));
     update(&mut state, ctrl('b'));
-    assert!(state.session.blind);
-    let mut labels: Vec<String> = state.panes.iter().map(|p| state.pane_label(p)).collect();
+    assert!(state.record.session.blind);
+    let mut labels: Vec<String> = state
+        .workspace
+        .panes
+        .iter()
+        .map(|p| state.pane_label(p))
+        .collect();
     labels.sort();
     assert_eq!(labels, ["Model A", "Model B", "Model C"]);
     assert!(state.hidden());
@@ -172,18 +231,18 @@ fn blind_sessions_hide_names_until_the_vote() {
     assert!(session.turns[0].vote.as_ref().expect("vote").blind);
     assert!(!state.hidden());
     assert_eq!(
-        state.pane_label(&state.panes[0]),
+        state.pane_label(&state.workspace.panes[0]),
         "a/model",
         "names are revealed in place"
     );
 
     // Toggling after turns starts a new session with the same panes.
-    let old_id = state.session.id.clone();
+    let old_id = state.record.session.id.clone();
     update(&mut state, ctrl('b'));
-    assert_ne!(state.session.id, old_id);
-    assert!(!state.session.blind);
-    assert_eq!(state.panes.len(), 3);
-    assert!(state.panes.iter().all(|p| p.document.is_empty()));
+    assert_ne!(state.record.session.id, old_id);
+    assert!(!state.record.session.blind);
+    assert_eq!(state.workspace.panes.len(), 3);
+    assert!(state.workspace.panes.iter().all(|p| p.document.is_empty()));
 }
 
 #[test]
@@ -212,21 +271,22 @@ fn a_saved_session_reopens_ready_to_continue() {
         &mut fresh,
         Msg::SessionOpened(Ok(Box::new(saved_session.clone()))),
     );
-    assert_eq!(fresh.session.id, saved_session.id);
+    assert_eq!(fresh.record.session.id, saved_session.id);
     let labels: Vec<&str> = fresh
+        .workspace
         .panes
         .iter()
         .map(|p| p.target.label.as_str())
         .collect();
     assert_eq!(labels, ["a/model", "b/model"]);
     assert_eq!(
-        fresh.panes[0].history,
+        fresh.workspace.panes[0].history(),
         vec![ChatMessage::user("First?"), ChatMessage::assistant("One.")]
     );
-    assert_eq!(fresh.panes[0].status, PaneStatus::Done);
-    assert_eq!(fresh.panes[1].status, PaneStatus::Failed);
-    assert!(fresh.panes[1].history.is_empty());
-    assert_eq!(fresh.turns(), 1);
+    assert_eq!(fresh.workspace.panes[0].status, PaneStatus::Done);
+    assert_eq!(fresh.workspace.panes[1].status, PaneStatus::Failed);
+    assert!(fresh.workspace.panes[1].history().is_empty());
+    assert_eq!(fresh.record.turns(), 1);
 
     // The next prompt continues pane 1's conversation, in a new turn.
     type_text(&mut fresh, "Second?");
@@ -235,7 +295,7 @@ fn a_saved_session_reopens_ready_to_continue() {
         panic!("{effects:?}");
     };
     assert_eq!(messages.len(), 3);
-    assert_eq!(fresh.session.turns.len(), 2);
+    assert_eq!(fresh.record.session.turns.len(), 2);
 }
 
 #[test]
@@ -251,15 +311,16 @@ fn an_interrupted_answer_reopens_as_interrupted() {
     let snapshot = record::snapshot(&state);
     let mut fresh = state_with(&["a/model"], (120, 40));
     update(&mut fresh, Msg::SessionOpened(Ok(Box::new(snapshot))));
-    assert_eq!(fresh.panes[0].status, PaneStatus::Cancelled);
+    assert_eq!(fresh.workspace.panes[0].status, PaneStatus::Cancelled);
     assert!(
         fresh
+            .ui
             .notice
             .as_ref()
             .is_some_and(|n| n.text.contains("interrupted"))
     );
     assert_eq!(
-        fresh.panes[0].history.len(),
+        fresh.workspace.panes[0].history().len(),
         2,
         "the partial answer is kept"
     );
@@ -271,14 +332,17 @@ fn the_session_browser_lists_opens_and_deletes() {
     send(&mut state, "Q");
     let effects = update(&mut state, ctrl('o'));
     assert!(matches!(effects.last(), Some(Effect::ListSessions)));
-    assert!(matches!(state.overlay, Some(Overlay::Sessions(_))));
+    assert!(matches!(state.ui.overlay, Some(Overlay::Sessions(_))));
     let other =
         crate::session::Session::new("20260101-000000-abcd".into(), 1_767_225_600).summary();
     update(
         &mut state,
         Msg::SessionsListed {
             items: vec![other],
-            problems: vec!["x.json: not JSON".into()],
+            problems: vec![crate::session::StoreError::Corrupt {
+                path: "x.json".into(),
+                detail: "not JSON".into(),
+            }],
         },
     );
     let effects = update(&mut state, key(KeyCode::Enter));
@@ -301,34 +365,36 @@ fn the_session_browser_lists_opens_and_deletes() {
     assert!(effects.contains(&Effect::ListSessions));
 }
 
+/// Blind labels and session ids come from the state's generator, seeded by
+/// the runtime: the same seed gives the same ones, another seed others.
 #[test]
-fn rename_and_diff() {
-    let mut state = state_with(&["a/model", "b/model"], (120, 40));
-    let runs = send(&mut state, "Q");
-    feed(
-        &mut state,
-        runs[0],
-        vec![StreamEvent::Content("the quick fox".into())],
-        Instant::now(),
-    );
-    feed(
-        &mut state,
-        runs[1],
-        vec![StreamEvent::Content("the slow fox".into())],
-        Instant::now(),
-    );
-    update(&mut state, key(KeyCode::F(2)));
-    type_text(&mut state, "Foxes");
-    let effects = update(&mut state, key(KeyCode::Enter));
-    assert_eq!(state.session.name.as_deref(), Some("Foxes"));
-    assert_eq!(saved(&effects).len(), 1);
-
-    update(&mut state, key(KeyCode::Tab));
-    update(&mut state, key(KeyCode::Char('D')));
-    let Some(Overlay::Diff(view)) = &state.overlay else {
-        panic!("no diff: {:?}", state.overlay.is_some());
+fn the_seed_decides_blind_labels_and_session_ids() {
+    let blind_state = |seed: u64| {
+        let mut startup = super::tests::startup(
+            super::tests::providers(true),
+            &["a/1", "b/2", "c/3"],
+            (120, 40),
+        );
+        startup.seed = seed;
+        let mut state = new_state(startup);
+        start_session(&mut state, true);
+        let labels: Vec<Option<String>> = state
+            .record
+            .session
+            .columns
+            .iter()
+            .map(|c| c.blind_label.clone())
+            .collect();
+        (state.record.session.id.clone(), labels)
     };
-    assert_eq!((view.added_words, view.removed_words), (1, 1));
-    update(&mut state, key(KeyCode::Char('x')));
-    assert!(state.overlay.is_none());
+    assert_eq!(blind_state(7), blind_state(7));
+    let seeds: Vec<_> = (0..8).map(blind_state).collect();
+    assert!(
+        seeds.iter().any(|other| other.0 != seeds[0].0),
+        "ids vary with the seed"
+    );
+    assert!(
+        seeds.iter().any(|other| other.1 != seeds[0].1),
+        "labels vary with the seed"
+    );
 }

@@ -1,6 +1,6 @@
 //! The footer: the turn's and session's totals (or, while typing, the
 //! estimated input cost per model), the catalog's source and age, any notice,
-//! and the key hints of the current mode.
+//! and the key hints of the current mode, read from the keymap.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,30 +8,32 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::router::pricing::format_usd;
-use crate::tui::state::{AppState, Focus, NoticeLevel, Overlay};
+use crate::tui::keymap;
+use crate::tui::state::{AppState, NoticeLevel, Overlay};
 
 pub fn draw(frame: &mut Frame, rect: Rect, state: &AppState) {
     if rect.height == 0 {
         return;
     }
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
+    let panes = &state.workspace.panes;
     let mut first: Vec<Span> = Vec::new();
-    let prompt = match &state.overlay {
+    let prompt = match &state.ui.overlay {
         Some(Overlay::Vote) => Some(format!(
             "Vote on turn {}: press 1-{} for the best pane · t tie · n all bad · Esc cancels",
-            state.session.turns.len(),
-            state.panes.len().min(9)
+            state.record.turns(),
+            panes.len().min(9)
         )),
         Some(Overlay::DiffPick(from)) => Some(format!(
             "Diff pane {} against which pane? Press its number (1-{}) · Esc cancels",
             from + 1,
-            state.panes.len().min(9)
+            panes.len().min(9)
         )),
-        _ => None,
+        Some(_) | None => None,
     };
-    match &state.notice {
-        _ if prompt.is_some() => first.push(Span::styled(prompt.unwrap_or_default(), theme.key())),
-        Some(notice) => {
+    match (prompt, &state.ui.notice) {
+        (Some(prompt), _) => first.push(Span::styled(prompt, theme.key())),
+        (None, Some(notice)) => {
             let style = match notice.level {
                 NoticeLevel::Info => theme.hint(),
                 NoticeLevel::Warning => theme.warning(),
@@ -39,8 +41,10 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &AppState) {
             };
             first.push(Span::styled(notice.text.clone(), style));
         }
-        None if !state.estimate.is_empty() => first.extend(estimate_spans(state)),
-        None => first.extend(totals_spans(state)),
+        (None, None) => match state.workspace.estimate_tokens() {
+            Some(tokens) => first.extend(estimate_spans(state, tokens)),
+            None => first.extend(totals_spans(state)),
+        },
     }
     let catalog = catalog_summary(state);
     let used: usize = first.iter().map(|s| s.content.chars().count()).sum();
@@ -61,35 +65,39 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &AppState) {
 }
 
 fn totals_spans(state: &AppState) -> Vec<Span<'static>> {
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     if state.hidden() {
         return vec![Span::styled(
             "blind session: names and costs hidden until you vote (Ctrl+V)".to_string(),
             theme.key(),
         )];
     }
-    if state.turns() == 0 {
+    let turns = state.record.turns();
+    if turns == 0 {
         return vec![Span::styled(
-            format!("{} models ready · no prompt sent yet", state.panes.len()),
+            format!(
+                "{} models ready · no prompt sent yet",
+                state.workspace.panes.len()
+            ),
             theme.hint(),
         )];
     }
-    let turn = if state.turn_cost_complete {
-        format_usd(state.turn_cost_usd)
+    let totals = state.record.totals();
+    let turn = if totals.turn_cost_complete {
+        format_usd(totals.turn_cost_usd)
     } else {
-        format!("{} + unknown", format_usd(state.turn_cost_usd))
+        format!("{} + unknown", format_usd(totals.turn_cost_usd))
     };
     vec![
         Span::styled("turn ", theme.hint()),
         Span::raw(turn),
         Span::styled(" · session ", theme.hint()),
-        Span::raw(format_usd(state.session_cost_usd)),
+        Span::raw(format_usd(totals.session_cost_usd)),
         Span::styled(
             format!(
-                " ({} turn{}, {} tokens)",
-                state.turns(),
-                if state.turns() == 1 { "" } else { "s" },
-                crate::units::count(state.session_tokens)
+                " ({turns} turn{}, {} tokens)",
+                if turns == 1 { "" } else { "s" },
+                crate::units::count(totals.session_tokens)
             ),
             theme.hint(),
         ),
@@ -97,30 +105,31 @@ fn totals_spans(state: &AppState) -> Vec<Span<'static>> {
 }
 
 /// "≈ 320 tok in: 1 $0.0008 · 2 $0.00005 · 3 free · 4 ?"
-fn estimate_spans(state: &AppState) -> Vec<Span<'static>> {
-    let theme = &state.theme;
+fn estimate_spans(state: &AppState, tokens: u64) -> Vec<Span<'static>> {
+    let theme = &state.settings.theme;
     if state.hidden() {
         // Per-model prices would give the models away.
         return vec![Span::styled(
             format!(
                 "≈ {} tok in · costs hidden while blind",
-                crate::units::count(state.estimate_tokens)
+                crate::units::count(tokens)
             ),
             theme.hint(),
         )];
     }
     let mut spans = vec![Span::styled(
-        format!("≈ {} tok in: ", crate::units::count(state.estimate_tokens)),
+        format!("≈ {} tok in: ", crate::units::count(tokens)),
         theme.hint(),
     )];
-    for (i, cost) in state.estimate.iter().enumerate() {
+    for (i, pane) in state.workspace.panes.iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" · ", theme.hint()));
         }
         spans.push(Span::styled(format!("{} ", i + 1), theme.key()));
+        let cost = pane.estimate.and_then(|e| e.cost_usd);
         let text = match cost {
             Some(cost) if cost.is_zero() => "free".to_string(),
-            Some(cost) => format_usd(*cost),
+            Some(cost) => format_usd(cost),
             None => "?".to_string(),
         };
         spans.push(Span::raw(text));
@@ -129,13 +138,10 @@ fn estimate_spans(state: &AppState) -> Vec<Span<'static>> {
 }
 
 fn catalog_summary(state: &AppState) -> String {
-    let now = state.now_unix;
-    let default = state.providers.default_name();
-    let Some(entry) = state
-        .catalogs
-        .get(default)
-        .or_else(|| state.catalogs.values().next())
-    else {
+    let now = state.now.unix;
+    let catalogs = &state.catalogs.by_provider;
+    let default = state.settings.providers.default_name();
+    let Some(entry) = catalogs.get(default).or_else(|| catalogs.values().next()) else {
         return "catalog: loading…".to_string();
     };
     let mut text = format!("catalog: {}", entry.catalog.describe(now));
@@ -144,10 +150,10 @@ fn catalog_summary(state: &AppState) -> String {
     }
     // Account and privacy come first: they matter more than the catalog's age.
     let mut front = Vec::new();
-    if state.privacy {
+    if state.settings.privacy {
         front.push("private (no data collection)".to_string());
     }
-    if let Some(info) = &state.key_info {
+    if let Some(info) = &state.catalogs.key_info {
         front.push(crate::sanitize::one_line(&info.summary()).into_owned());
     }
     if !front.is_empty() {
@@ -156,78 +162,23 @@ fn catalog_summary(state: &AppState) -> String {
     text
 }
 
-/// Key hints for the current mode, as many as fit the width (never cut mid-hint).
+/// Key hints for the current mode from the keymap: as many as fit the
+/// width, most important first, help and quit (or the way out) always.
 fn hints(state: &AppState, width: u16) -> Line<'static> {
-    let theme = &state.theme;
-    let pairs: Vec<(&str, &str)> = match &state.overlay {
-        Some(Overlay::Help { .. }) => {
-            vec![("↑↓ PgUp PgDn", "scroll"), ("any other key", "close help")]
-        }
-        Some(Overlay::Picker(..)) => vec![
-            ("type", "search"),
-            ("Space", "mark"),
-            ("Enter", "apply"),
-            ("Ctrl+S", "sort"),
-            ("Ctrl+F", "free only"),
-            ("Ctrl+U", "clear search"),
-            ("Esc", "cancel"),
-        ],
-        Some(Overlay::Params(_)) => {
-            vec![("Tab", "next field"), ("Enter", "apply"), ("Esc", "cancel")]
-        }
-        Some(Overlay::Vote) => vec![
-            ("1-9", "best pane"),
-            ("t", "tie"),
-            ("n", "all bad"),
-            ("Esc", "cancel"),
-        ],
-        Some(Overlay::DiffPick(_)) => vec![("1-9", "pane"), ("Esc", "cancel")],
-        Some(Overlay::Diff(_) | Overlay::Leaderboard(_) | Overlay::Details(_)) => {
-            vec![("↑↓ PgUp PgDn", "scroll"), ("any other key", "close")]
-        }
-        Some(Overlay::Sessions(_)) => crate::tui::browser::BINDINGS.to_vec(),
-        Some(Overlay::Rename(_)) => vec![("Enter", "save"), ("Esc", "cancel")],
-        None => match state.focus {
-            Focus::Editor => vec![
-                ("Enter", "send"),
-                ("Alt+Enter", "new line"),
-                ("Ctrl+P", "models"),
-                ("Tab", "panes"),
-                ("Ctrl+S", "params"),
-                ("Ctrl+X", "cancel"),
-                ("Ctrl+N", "new chat"),
-                ("Ctrl+G", "$EDITOR"),
-                ("F1", "help"),
-                ("Ctrl+C", "quit"),
-            ],
-            Focus::Pane(_) => vec![
-                ("↑↓", "scroll"),
-                ("End", "follow"),
-                ("z", "zoom"),
-                ("c", "cancel"),
-                ("r", "retry"),
-                ("y", "copy"),
-                ("t", "reasoning"),
-                ("F", "fallback"),
-                ("s", "params"),
-                ("?", "help"),
-                ("i", "prompt"),
-            ],
-        },
-    };
+    let theme = &state.settings.theme;
+    let hints = keymap::fitted_hints(
+        state.key_context(),
+        keymap::HintPlace::Footer,
+        usize::from(width),
+        2,
+    );
     let mut spans = Vec::new();
-    let mut used = 0usize;
-    for (key, what) in pairs {
-        let cost = key.chars().count() + what.chars().count() + 3;
-        if used + cost > width as usize {
-            break;
-        }
-        if used > 0 {
+    for hint in hints {
+        if !spans.is_empty() {
             spans.push(Span::styled("  ", theme.hint()));
         }
-        spans.push(Span::styled(key.to_string(), theme.key()));
-        spans.push(Span::styled(format!(" {what}"), theme.hint()));
-        used += cost;
+        spans.push(Span::styled(hint.keys, theme.key()));
+        spans.push(Span::styled(format!(" {}", hint.word), theme.hint()));
     }
     Line::from(spans)
 }

@@ -1,39 +1,22 @@
-//! The smaller overlays: the word diff, the leaderboard, and naming the session.
+//! The smaller overlays: the word diff, the leaderboard, naming the
+//! session, and a pane's details. Their boxes come from the layout and
+//! their key hints from the keymap; their scroll is the reducer's.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui_textarea::TextArea;
 
+use crate::tui::boxes::{centered, noted_box, overlay_box};
 use crate::tui::diff::DiffView;
+use crate::tui::keymap::Context;
+use crate::tui::layout;
 use crate::tui::state::{LeaderboardView, TextView};
 use crate::tui::theme::{TextStyle, Theme};
 
-use super::{centered, overlay_block};
-
-fn frame_box(
-    frame: &mut Frame,
-    rect: Rect,
-    title: Line<'static>,
-    bottom: &str,
-    theme: &Theme,
-) -> Rect {
-    frame.render_widget(Clear, rect);
-    let block = overlay_block(theme)
-        .title(title)
-        .title_bottom(Line::styled(bottom.to_string(), theme.hint()));
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    inner
-}
-
 pub fn diff(frame: &mut Frame, area: Rect, view: &DiffView, theme: &Theme) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(4),
-        area.height.saturating_sub(2),
-    );
+    let rect = layout::diff_box(area);
     let title = Line::from(vec![
         Span::styled(" Diff ", theme.title()),
         Span::raw(format!("{} → {} ", view.left, view.right)),
@@ -46,22 +29,19 @@ pub fn diff(frame: &mut Frame, area: Rect, view: &DiffView, theme: &Theme) {
             theme.text(TextStyle::Removed),
         ),
     ]);
-    let inner = frame_box(
-        frame,
+    noted_box(
+        frame.buffer_mut(),
         rect,
         title,
-        " underlined: only in the second · struck: only in the first · ↑↓ PgUp PgDn scroll · any other key closes ",
+        Context::Diff,
+        Some("underlined: only in the second · struck: only in the first"),
         theme,
     );
-    view.render(inner, frame.buffer_mut(), theme);
+    view.render(layout::diff_text(area), frame.buffer_mut(), theme);
 }
 
 pub fn leaderboard(frame: &mut Frame, area: Rect, view: &LeaderboardView, theme: &Theme) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(4).min(130),
-        area.height.saturating_sub(2),
-    );
+    let rect = layout::leaderboard_box(area);
     let filters = ["all votes", "blind votes", "sighted votes"];
     let mut title = vec![Span::styled(" Leaderboard · ", theme.title())];
     for (i, name) in filters.iter().enumerate() {
@@ -72,24 +52,23 @@ pub fn leaderboard(frame: &mut Frame, area: Rect, view: &LeaderboardView, theme:
         };
         title.push(Span::styled(format!(" {name} "), style));
     }
-    let inner = frame_box(
-        frame,
+    let inner = overlay_box(
+        frame.buffer_mut(),
         rect,
         Line::from(title),
-        " Tab: all / blind / sighted · ↑↓ scroll · any other key closes ",
+        Context::Leaderboard,
         theme,
     );
+    let Some(board) = view.board() else {
+        let text = if view.boards.is_none() {
+            "reading every session…"
+        } else {
+            ""
+        };
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.hint())), inner);
+        return;
+    };
     let mut lines: Vec<Line> = Vec::new();
-    let Some(boards) = &view.boards else {
-        frame.render_widget(
-            Paragraph::new(Line::styled("reading every session…", theme.hint())),
-            inner,
-        );
-        return;
-    };
-    let Some(board) = boards.get(view.shown) else {
-        return;
-    };
     lines.push(Line::styled(
         format!(
             "{} · {} votes counted{}",
@@ -126,9 +105,8 @@ pub fn leaderboard(frame: &mut Frame, area: Rect, view: &LeaderboardView, theme:
             ),
             theme.title(),
         ));
-        // Rows past the box's height would be cut anyway.
-        let shown = board.rows.iter().enumerate().skip(view.scroll);
-        for (rank, row) in shown.take(inner.height as usize) {
+        let shown = board.rows.iter().enumerate().skip(view.scroll.offset());
+        for (rank, row) in shown.take(view.scroll.page()) {
             let model: String = crate::sanitize::one_line(&row.model)
                 .chars()
                 .take(40)
@@ -161,34 +139,29 @@ pub fn leaderboard(frame: &mut Frame, area: Rect, view: &LeaderboardView, theme:
 
 pub fn rename(frame: &mut Frame, area: Rect, field: &TextArea<'static>, theme: &Theme) {
     let rect = centered(area, 64.min(area.width), 4);
-    let inner = frame_box(
-        frame,
-        rect,
-        Line::styled(" Name this session ", theme.title()),
-        " Enter saves · Esc cancels · empty: named by its first prompt ",
-        theme,
-    );
-    frame.render_widget(field, inner);
+    let title = Line::styled(" Name this session ", theme.title());
+    let inner = overlay_box(frame.buffer_mut(), rect, title, Context::Rename, theme);
+    frame.render_widget(field, Rect::new(inner.x, inner.y, inner.width, 1));
+    if inner.height > 1 {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                "empty: named by its first prompt",
+                theme.hint(),
+            )),
+            Rect::new(inner.x, inner.y + 1, inner.width, 1),
+        );
+    }
 }
 
 pub fn details(frame: &mut Frame, area: Rect, view: &TextView, theme: &Theme) {
-    let rect = centered(
-        area,
-        area.width.saturating_sub(6).min(120),
-        area.height.saturating_sub(2),
-    );
-    let inner = frame_box(
-        frame,
-        rect,
-        Line::styled(format!(" {} ", view.title), theme.title()),
-        " ↑↓ PgUp PgDn scroll · any other key closes ",
-        theme,
-    );
+    let rect = layout::details_box(area);
+    let title = Line::styled(format!(" {} ", view.title), theme.title());
+    let inner = overlay_box(frame.buffer_mut(), rect, title, Context::Details, theme);
     let lines: Vec<Line> = view
         .lines
         .iter()
-        .skip(view.scroll)
-        .take(inner.height as usize)
+        .skip(view.scroll.offset())
+        .take(usize::from(inner.height))
         .map(|line| match line.split_once('\t') {
             Some((label, value)) => Line::from(vec![
                 Span::styled(format!("{label:<18}"), theme.key()),

@@ -9,11 +9,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::tui::boxes::framed;
 use crate::tui::layout::pane_inner;
 use crate::tui::state::{AppState, PaneState, PaneStatus};
 use crate::tui::theme::PaneStateStyle;
-
-use super::framed;
 
 pub fn draw(
     frame: &mut Frame,
@@ -23,7 +22,7 @@ pub fn draw(
     pane: &PaneState,
     focused: bool,
 ) {
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     let block = framed(theme, focused)
         .title(title(state, index, pane, rect.width))
         .title_bottom(Line::from(figures(state, pane, rect.width)).right_aligned());
@@ -54,7 +53,7 @@ fn status_style(status: PaneStatus) -> PaneStateStyle {
 
 fn elapsed(state: &AppState, pane: &PaneState) -> Option<Duration> {
     let started = pane.run.as_ref()?.started_at?;
-    Some(state.now?.saturating_duration_since(started))
+    Some(state.now.at.saturating_duration_since(started))
 }
 
 /// Cuts `text` to `room` characters with an ellipsis in the middle, which
@@ -81,7 +80,7 @@ fn width_of(spans: &[Span]) -> usize {
 /// " 1 model → served · state · params ", fitted to the border: extras go
 /// first, then the model name shrinks, and the state stays readable.
 fn title(state: &AppState, index: usize, pane: &PaneState, width: u16) -> Line<'static> {
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     let budget = (width as usize).saturating_sub(2);
     let run = pane.run.as_ref();
     let mut status = pane.status.label().to_string();
@@ -98,12 +97,12 @@ fn title(state: &AppState, index: usize, pane: &PaneState, width: u16) -> Line<'
         }
         PaneStatus::Queued => {
             // Pacing holds it back: count down to when it goes.
-            if let (Some(until), Some(now)) = (run.and_then(|r| r.queued_until), state.now) {
-                let left = until.saturating_duration_since(now);
+            if let Some(until) = run.and_then(|r| r.queued_until) {
+                let left = until.saturating_duration_since(state.now.at);
                 status = format!("queued {}s (rate limit)", left.as_secs_f64().ceil() as u64);
             }
         }
-        _ => {}
+        PaneStatus::Idle | PaneStatus::Streaming | PaneStatus::Done | PaneStatus::Cancelled => {}
     }
     if let Some(note) = run.and_then(|r| r.retry_note.as_ref()) {
         status = format!("{status} · {note}");
@@ -169,7 +168,7 @@ fn figures(state: &AppState, pane: &PaneState, width: u16) -> Vec<Span<'static>>
     let rate = result.tokens_per_s.or_else(|| {
         // Live rate: tokens since the first one over the time since it.
         let first = run.started_at? + Duration::from_millis(result.ttft_ms?);
-        let secs = state.now?.saturating_duration_since(first).as_secs_f64();
+        let secs = state.now.at.saturating_duration_since(first).as_secs_f64();
         (secs > 0.2 && tokens > 1).then(|| (tokens - 1) as f64 / secs)
     });
     let cost = match result.cost_text() {
@@ -231,7 +230,7 @@ fn figures(state: &AppState, pane: &PaneState, width: u16) -> Vec<Span<'static>>
 /// The latest turn's vote named this pane best.
 fn is_voted_best(state: &AppState, pane: &PaneState) -> bool {
     matches!(
-        state.session.turns.last().and_then(|t| t.vote.as_ref()).map(|v| v.verdict),
+        state.record.session.turns.last().and_then(|t| t.vote.as_ref()).map(|v| v.verdict),
         Some(crate::session::Verdict::Best { column }) if column == pane.id.0
     )
 }
@@ -241,7 +240,7 @@ fn empty_hint(state: &AppState, pane: &PaneState) -> String {
         .target
         .chain
         .first()
-        .and_then(|m| state.providers.get(&m.provider));
+        .and_then(|m| state.settings.providers.get(&m.provider));
     if let Some(provider) = provider.filter(|p| p.is_missing_key()) {
         let var = provider
             .api_key_env
@@ -252,8 +251,9 @@ fn empty_hint(state: &AppState, pane: &PaneState) -> String {
             provider.name
         );
     }
-    match pane.status {
-        PaneStatus::Idle => "Type a prompt below and press Enter.".to_string(),
-        _ => String::new(),
+    if pane.status == PaneStatus::Idle {
+        "Type a prompt below and press Enter.".to_string()
+    } else {
+        String::new()
     }
 }

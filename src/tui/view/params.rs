@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
+use crate::tui::boxes::{centered, hint_line, overlay_block};
+use crate::tui::keymap::Context;
 use crate::tui::params::{Field, ParamsForm, ParamsScope};
 use crate::tui::theme::Theme;
-
-use super::{centered, overlay_block};
 
 /// Short labels for the left column; the full wording is in `Field::label`.
 fn short_label(field: Field) -> &'static str {
@@ -35,7 +35,7 @@ fn hint(field: Field) -> &'static str {
         Field::AllowFallbacks | Field::DenyDataCollection => "yes or no",
         Field::MaxPrice => "e.g. 1,2",
         Field::Variant => "free, nitro, floor or online",
-        _ => "",
+        Field::System | Field::Temperature | Field::MaxTokens => "",
     }
 }
 
@@ -48,10 +48,12 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &ParamsForm, theme: &Theme) {
         ParamsScope::All => "all panes".to_string(),
         ParamsScope::Pane(_) => format!("pane {}", form.title),
     };
-    let block = overlay_block(theme).title(Line::styled(
-        format!(" Parameters · {scope} "),
-        theme.title(),
-    ));
+    let block = overlay_block(theme)
+        .title(Line::styled(
+            format!(" Parameters · {scope} "),
+            theme.title(),
+        ))
+        .title_bottom(hint_line(Context::Params, rect.width, theme));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let label_width = 24.min(inner.width / 3);
@@ -109,7 +111,7 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &ParamsForm, theme: &Theme) {
     let note = match &form.error {
         Some(error) => Line::styled(error.clone(), theme.error()),
         None => Line::styled(
-            "Empty means not set (the server's default, or for a pane the shared value). Tab/↑↓ move, Enter applies, Esc cancels.",
+            "Empty means not set (the server's default, or for a pane the shared value).",
             theme.hint(),
         ),
     };

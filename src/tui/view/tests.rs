@@ -16,12 +16,11 @@ use crate::router::{CostSource, ErrorKind, RouterError};
 use crate::tui::msg::Msg;
 use crate::tui::state::{AppState, PaneId, RunId};
 use crate::tui::update::tests::{
-    ctrl, feed, finished, key, send, state_with, type_text, with_catalog,
+    ctrl, feed, finished, key, send, state_with, type_text, update, with_catalog,
 };
-use crate::tui::update::update;
 
 fn frame(state: &AppState) -> String {
-    let (width, height) = state.size;
+    let (width, height) = state.workspace.size;
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
         .draw(|frame| super::draw(frame, state))
@@ -123,8 +122,8 @@ fn three_panes_streaming() {
         ],
         at(900),
     );
-    let unix = state.now_unix;
-    update(&mut state, Msg::Tick { at: at(1000), unix });
+    let tick = crate::tui::update::tests::at(&state, Msg::Tick, at(1000));
+    update(&mut state, tick);
     assert_snapshot!(frame(&state));
 }
 
@@ -222,11 +221,8 @@ fn typing_shows_the_input_cost_estimate() {
 fn blind_session_hides_names_and_costs() {
     let mut state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (80, 24));
     with_catalog(&mut state);
+    // The shuffle comes from the state's seeded generator: the same every run.
     crate::tui::update::start_session(&mut state, true);
-    // Fixed labels so the snapshot does not depend on the shuffle.
-    for (column, label) in state.session.columns.iter_mut().zip(["Model B", "Model A"]) {
-        column.blind_label = Some(label.into());
-    }
     let runs = send(&mut state, "Hi");
     let t0 = Instant::now();
     for &run in &runs {
@@ -283,8 +279,166 @@ fn word_diff_overlay() {
 #[test]
 fn parameters_form() {
     let mut state = state_with(&["openai/gpt-4o"], (100, 30));
-    state.params.temperature = Some(0.3);
-    state.params.prefs.only = vec!["openai".into(), "azure".into()];
+    state.settings.params.temperature = Some(0.3);
+    state.settings.params.prefs.only = vec!["openai".into(), "azure".into()];
     update(&mut state, ctrl('s'));
     assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn leaderboard() {
+    let mut state = state_with(&["openai/gpt-4o"], (140, 20));
+    update(&mut state, ctrl('l'));
+    let sessions = [crate::session::fixtures::sample()];
+    let boards = [
+        crate::session::VoteFilter::All,
+        crate::session::VoteFilter::Blind,
+        crate::session::VoteFilter::Sighted,
+    ]
+    .into_iter()
+    .map(|filter| crate::session::leaderboard::compute(&sessions, filter))
+    .collect();
+    let problem = crate::session::StoreError::Corrupt {
+        path: "/home/u/.local/share/prism/sessions/broken.json".into(),
+        detail: "expected value at line 1 column 1".into(),
+    };
+    update(
+        &mut state,
+        Msg::LeaderboardLoaded {
+            boards,
+            problems: vec![problem],
+        },
+    );
+    assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn naming_the_session() {
+    let mut state = state_with(&["openai/gpt-4o"], (80, 24));
+    update(&mut state, key(KeyCode::F(2)));
+    type_text(&mut state, "SQL window functions");
+    assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn details_of_an_answer() {
+    let mut state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (100, 30));
+    with_catalog(&mut state);
+    let runs = send(&mut state, "Hi");
+    let mut result = answer("openai/gpt-4o", "Hello!", "0.0000273");
+    result.via = Some("openrouter".into());
+    result.request = Some(serde_json::json!({
+        "model": "openai/gpt-4o",
+        "messages": 1,
+        "stream": true,
+        "provider": {"sort": "throughput"}
+    }));
+    stream_answer(&mut state, runs[0], result, Instant::now());
+    update(&mut state, key(KeyCode::Tab));
+    update(&mut state, key(KeyCode::Char('I')));
+    assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn a_pane_queued_by_pacing_and_one_waiting_to_retry() {
+    let mut state = state_with(
+        &["meta-llama/llama-3.3-70b-instruct:free", "openai/gpt-4o"],
+        (160, 16),
+    );
+    let runs = send(&mut state, "Hi");
+    let t0 = Instant::now();
+    feed(
+        &mut state,
+        runs[0],
+        vec![StreamEvent::Queued { wait_ms: 12_000 }],
+        t0,
+    );
+    let error = RouterError::new(
+        ErrorKind::RateLimited,
+        "rate limited by openrouter (429): slow down",
+    )
+    .with_status(429);
+    feed(
+        &mut state,
+        runs[1],
+        vec![
+            StreamEvent::Attempting {
+                attempt: 1,
+                model: "openai/gpt-4o".into(),
+            },
+            StreamEvent::Retrying {
+                attempt: 1,
+                error,
+                delay_ms: 2_000,
+            },
+        ],
+        t0,
+    );
+    let tick = crate::tui::update::tests::at(&state, Msg::Tick, t0 + Duration::from_millis(1_200));
+    update(&mut state, tick);
+    assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn choosing_the_pane_to_diff_against() {
+    let mut state = state_with(
+        &[
+            "openai/gpt-4o",
+            "openai/gpt-4o-mini",
+            "anthropic/claude-sonnet-4.5",
+        ],
+        (100, 16),
+    );
+    answer_all(&mut state);
+    update(&mut state, key(KeyCode::Tab));
+    update(&mut state, key(KeyCode::Char('D')));
+    assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn voting_names_the_turn_and_the_panes() {
+    let mut state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (90, 16));
+    answer_all(&mut state);
+    update(&mut state, ctrl('v'));
+    assert_snapshot!(frame(&state));
+}
+
+#[test]
+fn credit_and_privacy_in_the_footer() {
+    let mut state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (120, 16));
+    with_catalog(&mut state);
+    update(&mut state, key(KeyCode::F(3)));
+    update(
+        &mut state,
+        Msg::KeyFetched(Ok(crate::router::account::KeyInfo {
+            label: None,
+            limit_usd: Some(Decimal::new(10, 0)),
+            limit_remaining_usd: Some(Decimal::new(421, 2)),
+            usage_usd: None,
+            is_free_tier: Some(false),
+            rate_limit: None,
+            notes: Vec::new(),
+        })),
+    );
+    answer_all(&mut state);
+    assert_snapshot!(frame(&state));
+}
+
+/// Sends "Hi" and has every pane answer "Hello!" as its own model.
+fn answer_all(state: &mut AppState) {
+    let runs = send(state, "Hi");
+    let models: Vec<String> = state
+        .workspace
+        .panes
+        .iter()
+        .map(|p| p.target.label.clone())
+        .collect();
+    for (run, model) in runs.into_iter().zip(models) {
+        stream_answer(
+            state,
+            run,
+            answer(&model, "Hello!", "0.00002"),
+            Instant::now(),
+        );
+    }
 }

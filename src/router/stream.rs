@@ -120,7 +120,8 @@ pub(super) async fn attempt(
         .map(str::trim)
         .filter(|id| !id.is_empty())
         .map(str::to_string);
-    if !status.is_success() {
+    // Anything but a 200 is refused: its (small) body says why, read once.
+    if status != reqwest::StatusCode::OK {
         let retry_after = error::retry_after(response.headers(), SystemTime::now());
         let read = body::read_capped(
             response.bytes_stream(),
@@ -129,24 +130,14 @@ pub(super) async fn attempt(
             request.cancel,
         );
         let body = read.await.into_bytes();
-        return Err(fail(error::from_http(
-            status.as_u16(),
-            &body,
-            retry_after,
-            &ctx,
-        )));
-    }
-
-    if status != reqwest::StatusCode::OK {
-        let read = body::read_capped(
-            response.bytes_stream(),
-            super::MAX_SMALL_BODY_BYTES,
-            &clock,
-            request.cancel,
-        );
-        let body = read.await.into_bytes();
-        let error = reply::unexpected_success(status.as_u16(), &body);
-        return Err(fail(request.redactor.error(error)));
+        let error = if status.is_success() {
+            request
+                .redactor
+                .error(reply::unexpected_success(status.as_u16(), &body))
+        } else {
+            error::from_http(status.as_u16(), &body, retry_after, &ctx)
+        };
+        return Err(fail(error));
     }
 
     let content_type = response

@@ -24,6 +24,10 @@ pub struct SessionStore {
     /// be ours at a version we understand: later saves skip the overwrite
     /// check. Shared by clones; forgotten on delete.
     checked: Arc<Mutex<HashSet<String>>>,
+    /// Ids whose stale temp files this store has cleared (on its first save
+    /// under the lock; a session loaded for resuming is checked but not yet
+    /// cleared).
+    swept: Arc<Mutex<HashSet<String>>>,
     /// A workbench's store: the session locks it holds (shared by clones).
     /// It saves only sessions it holds the lock of. None: no locking (the
     /// CLI commands, which never save).
@@ -103,6 +107,7 @@ impl SessionStore {
         SessionStore {
             dir: dir.into(),
             checked: Arc::default(),
+            swept: Arc::default(),
             locks: None,
         }
     }
@@ -175,6 +180,8 @@ impl SessionStore {
         })?;
         if !self.is_checked(&session.id) {
             check_replaceable(&path)?;
+        }
+        if self.first_sweep(&session.id) {
             remove_stale_temp_files(&self.dir, &session.id);
         }
         // The same escaping as every JSON output: `cat` of a file is safe too.
@@ -330,6 +337,14 @@ impl SessionStore {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .insert(id.to_string());
+    }
+
+    /// True once per id: the first save clears what killed writers left.
+    fn first_sweep(&self, id: &str) -> bool {
+        self.swept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(id.to_string())
     }
 
     fn forget(&self, id: &str) {

@@ -265,3 +265,21 @@ fn temp_files_left_by_a_killed_writer_are_cleaned_on_the_next_save() {
     );
     assert_eq!(restarted.load("20261124-101500-1a2b").expect("load"), first);
 }
+
+#[test]
+fn a_resumed_session_clears_a_killed_writers_temp_file_on_its_first_save() {
+    let (_home, store) = new_store();
+    let first = session("20261124-101500-1a2b", 1);
+    store.save(&first).expect("first save");
+    let stale = store
+        .dir()
+        .join(".20261124-101500-1a2b.json.tmp-999999-0000abcd");
+    fs::write(&stale, b"{half a file").expect("stale temp");
+    // `--resume` loads the session first (which marks it checked), then saves.
+    let restarted = SessionStore::new(store.dir());
+    let resumed = restarted.load(&first.id).expect("load");
+    if let Err(e) = restarted.save(&resumed) {
+        panic!("save: {e}");
+    }
+    assert!(!stale.exists(), "the killed writer's temp file is gone");
+}

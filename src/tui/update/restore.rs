@@ -66,11 +66,14 @@ pub fn open_session(state: &mut AppState, session: Session) {
         state.workspace.ids.skip_panes_past(last);
     }
     state.settings.params = record::params_of(&session.params);
+    // The config's `[privacy]` is a floor; the session's switch adds to it.
+    state.settings.privacy = state.settings.config.deny_data_collection() || session.privacy;
     let workspace = &mut state.workspace;
     workspace.panes = restored;
     workspace.zoom = None;
     workspace.focus = Focus::Editor;
     state.record.session = session;
+    state.record.session.privacy = state.settings.privacy;
     state.record.last_saved_at = None;
     relayout(state);
     estimate::estimate(state);

@@ -101,9 +101,11 @@ pub enum Msg {
     /// Something the user should know that needs no answer (a session
     /// opened as a copy because another prism has it).
     Notice(String),
-    /// The saved sessions, and the files that could not be read.
+    /// The saved sessions, and the files that could not be read; `texts`
+    /// (beside `items`) hold each one's prompts and answers for the search.
     SessionsListed {
         items: Vec<Summary>,
+        texts: Vec<String>,
         problems: Vec<StoreError>,
     },
     SessionOpened(Result<Box<Session>, SessionIoError>),

@@ -31,6 +31,8 @@ pub enum Action {
     FallbackChain,
     PaneParams,
     RemovePane,
+    /// Put back the pane removed last.
+    RestorePane,
     // Sessions and judging.
     Sessions,
     Leaderboard,

@@ -142,7 +142,9 @@ impl Context {
                 "letters",
                 "fuzzy search ids and names (Space marks, so no spaces)",
             )),
-            Context::Sessions => Some(("letters", "search names, models and ids")),
+            Context::Sessions => {
+                Some(("letters", "search names, models, ids, prompts and answers"))
+            }
             Context::Params => Some(("letters", "edit the field (empty: not set)")),
             Context::Rename => Some(("letters", "type the name")),
             Context::ConfirmDelete => Some(("any other key", "keep the session")),

@@ -2,7 +2,7 @@
 //! (terminal events from crossterm's `EventStream`, stream batches, catalogs),
 //! signals, a frame deadline that exists only while something changed, and a
 //! clock that ticks only while answers are live. Idle, it waits and draws
-//! nothing. Every message is stamped with the time it was sent; the effects
+//! nothing (a notice wakes it once, when it expires). Every message is stamped with the time it was sent; the effects
 //! the reducer asks for (streams, disk, the network, parsing) run here.
 
 mod batch;
@@ -23,6 +23,7 @@ use crate::clock::now_unix;
 use crate::router::catalog_load::{CatalogLoader, Refresh};
 use crate::router::events::StreamEvent;
 use crate::router::{ChatMessage, ChatParams, Router, Target};
+use crate::session::Session;
 use crate::session::claim::claim_or_copy;
 use crate::session::leaderboard::{self, VoteFilter};
 use crate::session::store::SessionStore;
@@ -124,6 +125,7 @@ pub async fn run(
         let now = Instant::now();
         let draw_at = frames.deadline(state.ui.dirty, now);
         let tick_at = ticker.deadline(state.workspace.any_live(), now);
+        let notice_at = state.notice_expires_at().map(Instant::from_std);
         let mut inbox: Vec<Stamped> = Vec::new();
         tokio::select! {
             biased;
@@ -159,6 +161,8 @@ pub async fn run(
                 ticker.ticked(Instant::now());
                 inbox.push(stamp(Msg::Tick));
             }
+            // The notice expires: the footer's figures come back.
+            _ = sleep_until(notice_at) => inbox.push(stamp(Msg::Tick)),
             signal = signals.next() => {
                 ended_by = Some(signal);
                 inbox.push(stamp(Msg::Signal));
@@ -299,9 +303,22 @@ impl EffectRunner {
                 tokio::spawn(async move {
                     // List what is on disk after every queued save landed.
                     writer.flush().await;
-                    match tokio::task::spawn_blocking(move || store.list()).await {
-                        Ok((items, problems)) => {
-                            outbox.send(Msg::SessionsListed { items, problems }).await;
+                    // Read and searched off the loop: the search covers
+                    // every prompt and answer.
+                    let listed = tokio::task::spawn_blocking(move || {
+                        let (sessions, problems) = store.load_all();
+                        let items = sessions.iter().map(Session::summary).collect();
+                        let texts = sessions.iter().map(search_text).collect();
+                        (items, texts, problems)
+                    });
+                    match listed.await {
+                        Ok((items, texts, problems)) => {
+                            let msg = Msg::SessionsListed {
+                                items,
+                                texts,
+                                problems,
+                            };
+                            outbox.send(msg).await;
                         }
                         Err(err) => tracing::error!(error = %err, "listing sessions stopped"),
                     }
@@ -409,6 +426,26 @@ impl EffectRunner {
             token.cancel();
         }
     }
+}
+
+/// Most of a session's text the browser's search looks through.
+const SEARCH_TEXT_BYTES: usize = 256 * 1024;
+
+/// A session's prompts and answers, lower-cased, for the browser's search
+/// (at most `SEARCH_TEXT_BYTES` of it).
+fn search_text(session: &Session) -> String {
+    let mut text = String::new();
+    'turns: for turn in &session.turns {
+        let answers = turn.answers.iter().map(|a| a.result.text.as_str());
+        for part in std::iter::once(turn.prompt.as_str()).chain(answers) {
+            if text.len() + part.len() > SEARCH_TEXT_BYTES {
+                break 'turns;
+            }
+            text.push_str(&part.to_lowercase());
+            text.push('\n');
+        }
+    }
+    text
 }
 
 /// The found servers' model lists as catalogs of now, priced at zero when

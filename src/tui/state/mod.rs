@@ -55,6 +55,9 @@ pub struct Workspace {
     pub editor: TextArea<'static>,
     /// Lines in the prompt editor (the editor grows with them).
     pub editor_lines: u16,
+    /// The pane `d` removed last and where it was, until `u` puts it back
+    /// (or another session opens).
+    pub removed: Option<(usize, Box<PaneState>)>,
     pub size: (u16, u16),
     pub layout: AppLayout,
     pub ids: Ids,
@@ -81,11 +84,24 @@ pub struct Ui {
     pub quit: bool,
 }
 
-/// A line for the user where they are looking (the footer), until replaced.
+/// A line for the user where they are looking (the footer), until it
+/// expires (the footer's figures come back) or another replaces it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
     pub text: String,
     pub level: NoticeLevel,
+    pub expires_at: Instant,
+}
+
+impl NoticeLevel {
+    /// How long a notice stays: news briefly, problems longer.
+    pub fn lasts(self) -> std::time::Duration {
+        std::time::Duration::from_secs(match self {
+            NoticeLevel::Info => 5,
+            NoticeLevel::Warning => 10,
+            NoticeLevel::Error => 15,
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,6 +179,12 @@ impl AppState {
         }
     }
 
+    /// When the notice goes, for the runtime to wake then (idle, nothing
+    /// else would).
+    pub fn notice_expires_at(&self) -> Option<Instant> {
+        self.ui.notice.as_ref().map(|n| n.expires_at)
+    }
+
     /// The catalog entry for a model on a provider, if loaded.
     pub fn model_info(&self, provider: &str, model: &str) -> Option<&ModelInfo> {
         self.catalogs.model_info(provider, model)
@@ -201,6 +223,7 @@ impl Workspace {
             zoom: None,
             editor: new_editor(""),
             editor_lines: 1,
+            removed: None,
             size,
             layout: AppLayout::default(),
             ids,

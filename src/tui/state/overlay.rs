@@ -93,9 +93,28 @@ impl LeaderboardView {
         self.boards.as_ref()?.get(self.shown)
     }
 
-    /// Lines above the rows: the method, a skipped file, a gap, the header.
-    pub fn header_rows(&self) -> usize {
-        3 + usize::from(!self.problems.is_empty())
+    /// The method line (how ratings are computed, how many votes count),
+    /// wrapped at words to `width`: never cut.
+    pub fn method_lines(&self, width: u16) -> Vec<String> {
+        let Some(board) = self.board() else {
+            return Vec::new();
+        };
+        let text = format!(
+            "{} · {} votes counted{}",
+            board.method,
+            board.votes,
+            board
+                .filter
+                .word()
+                .map_or(String::new(), |w| format!(" ({w} only)"))
+        );
+        crate::tui::layout::wrap_words(&text, usize::from(width.max(10)))
+    }
+
+    /// Lines above the rows at `width`: the method, a skipped file, a gap,
+    /// the header.
+    pub fn header_rows(&self, width: u16) -> usize {
+        self.method_lines(width).len() + 2 + usize::from(!self.problems.is_empty())
     }
 }
 

@@ -126,6 +126,7 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
                 panes::remove_pane(state, index, effects);
             }
         }
+        Action::RestorePane => panes::restore_removed_pane(state, effects),
         Action::FocusNext => focus_step(state, true),
         Action::FocusPrev => focus_step(state, false),
         Action::FocusPane(index) => {

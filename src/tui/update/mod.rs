@@ -32,6 +32,13 @@ pub use restore::open_session;
 pub fn update(state: &mut AppState, stamped: Stamped) -> Vec<Effect> {
     let Stamped { msg, now } = stamped;
     state.now = state.now.latest(now);
+    if state
+        .notice_expires_at()
+        .is_some_and(|at| at <= state.now.at)
+    {
+        state.ui.notice = None;
+        state.touch();
+    }
     let mut effects = Vec::new();
     match msg {
         Msg::Key(key) => on_key(state, key, &mut effects),
@@ -73,9 +80,14 @@ pub fn update(state: &mut AppState, stamped: Stamped) -> Vec<Effect> {
         Msg::TerminalError(error) => notify(state, NoticeLevel::Error, error.to_string()),
         Msg::Signal => actions::apply(state, keymap::Action::Quit, &mut effects),
         Msg::Notice(text) => notify(state, NoticeLevel::Warning, text),
-        Msg::SessionsListed { items, problems } => {
+        Msg::SessionsListed {
+            items,
+            texts,
+            problems,
+        } => {
             if let Some(Overlay::Sessions(browser)) = &mut state.ui.overlay {
-                browser.set_items(items, problems.iter().map(ToString::to_string).collect());
+                let problems = problems.iter().map(ToString::to_string).collect();
+                browser.set_items(items, texts, problems);
                 state.ui.dirty = true;
             }
         }
@@ -120,6 +132,7 @@ pub(super) fn notify(state: &mut AppState, level: NoticeLevel, text: impl Into<S
     state.ui.notice = Some(Notice {
         text: crate::sanitize::one_line(&text).into_owned(),
         level,
+        expires_at: state.now.at + level.lasts(),
     });
     state.touch();
 }

@@ -126,6 +126,8 @@ pub fn set_privacy(state: &mut AppState, on: bool) {
 pub fn start_session(state: &mut AppState, blind: bool) {
     state.record.session = new_session(state);
     state.record.session.blind = blind;
+    // A removed pane belongs to the session it was removed from.
+    state.workspace.removed = None;
     state.record.last_saved_at = None;
     sync_columns(state);
     state.touch();

@@ -70,6 +70,7 @@ pub fn open_session(state: &mut AppState, session: Session) {
     state.settings.privacy = state.settings.config.deny_data_collection() || session.privacy;
     let workspace = &mut state.workspace;
     workspace.panes = restored;
+    workspace.removed = None;
     workspace.zoom = None;
     workspace.focus = Focus::Editor;
     state.record.session = session;

@@ -146,6 +146,10 @@ fn catalog_summary(state: &AppState) -> String {
     }
     // Account and privacy come first: they matter more than the catalog's age.
     let mut front = Vec::new();
+    // Raw text lasts until switched back: it says so as long as it lasts.
+    if !state.settings.markdown {
+        front.push("raw text (Ctrl+T: Markdown)".to_string());
+    }
     if state.settings.privacy {
         front.push("private (no data collection)".to_string());
     }

@@ -249,6 +249,7 @@ fn session_browser() {
         &mut state,
         Msg::SessionsListed {
             items: vec![first.summary(), second.summary()],
+            texts: vec![],
             problems: vec![],
         },
     );

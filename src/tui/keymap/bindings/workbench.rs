@@ -204,7 +204,14 @@ pub(super) static BINDINGS: &[Binding] = &[
         &[ch('d')],
         Action::RemovePane,
         "d",
-        "remove this pane",
+        "remove this pane (u puts it back)",
+    ),
+    bind(
+        Pane,
+        &[ch('u')],
+        Action::RestorePane,
+        "u",
+        "put back the pane removed last, with its answers",
     ),
     bind(
         Pane,

@@ -19,7 +19,7 @@ use crate::tui::update::tests::{
     ctrl, feed, finished, key, send, state_with, type_text, update, with_catalog,
 };
 
-fn frame(state: &AppState) -> String {
+pub(super) fn frame(state: &AppState) -> String {
     let (width, height) = state.workspace.size;
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
@@ -290,14 +290,7 @@ fn leaderboard() {
     let mut state = state_with(&["openai/gpt-4o"], (140, 20));
     update(&mut state, ctrl('l'));
     let sessions = [crate::session::fixtures::sample()];
-    let boards = [
-        crate::session::VoteFilter::All,
-        crate::session::VoteFilter::Blind,
-        crate::session::VoteFilter::Sighted,
-    ]
-    .into_iter()
-    .map(|filter| crate::session::leaderboard::compute(&sessions, filter))
-    .collect();
+    let boards = crate::tui::state::LeaderboardView::compute_boards(&sessions);
     let problem = crate::session::StoreError::Corrupt {
         path: "/home/u/.local/share/prism/sessions/broken.json".into(),
         detail: "expected value at line 1 column 1".into(),

@@ -16,6 +16,23 @@ pub fn duration_ms(ms: u64) -> String {
     }
 }
 
+/// A difference of durations that may be unknown: "+120ms", "-20ms", or "-".
+pub fn difference_ms(ms: Option<i64>) -> String {
+    match ms {
+        Some(ms) if ms >= 0 => format!("+{}", duration_ms(ms.unsigned_abs())),
+        other => signed_duration_ms(other),
+    }
+}
+
+/// A signed duration that may be unknown: "140ms", "-20ms", or "-".
+pub fn signed_duration_ms(ms: Option<i64>) -> String {
+    match ms {
+        Some(ms) if ms < 0 => format!("-{}", duration_ms(ms.unsigned_abs())),
+        Some(ms) => duration_ms(ms.unsigned_abs()),
+        None => "-".into(),
+    }
+}
+
 /// A duration that may be unknown: "412ms", or "-".
 pub fn duration(ms: Option<u64>) -> String {
     ms.map_or("-".into(), duration_ms)

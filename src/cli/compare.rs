@@ -195,7 +195,7 @@ pub async fn run(
             stderr.write_all(report::figures_table(&results).as_bytes())?;
             for figures in &pair_figures {
                 writeln!(stderr)?;
-                stderr.write_all(report::pair_table(figures).as_bytes())?;
+                stderr.write_all(direct::table(figures).as_bytes())?;
             }
         }
         Format::Json => {
@@ -217,7 +217,7 @@ pub async fn run(
             let mut text = report::markdown(&prompt, &results, args.reasoning);
             for figures in &pair_figures {
                 text.push_str("\n```\n");
-                text.push_str(&report::pair_table(figures));
+                text.push_str(&direct::table(figures));
                 text.push_str("```\n");
             }
             stdout.write_all(text.as_bytes())?;

@@ -216,6 +216,7 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
         router: setup.router.clone(),
         catalogs: catalogs.clone(),
         targets: plan.judges.targets.clone(),
+        deny_data_collection: false,
     });
     let executor = Arc::new(RouterExecutor {
         router: setup.router.clone(),

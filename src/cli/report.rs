@@ -3,13 +3,10 @@
 //! sanitised here, whoever built it: a value from outside cannot start a
 //! row, move the cursor or hide a character.
 
-use crate::router::direct::PairFigures;
 use crate::router::events::{CostSource, CostSum, RunResult};
 use crate::router::policy::RouteDecision;
-use crate::router::pricing::{Price, Pricing, format_per_million, format_usd};
 use crate::sanitize::{Outside, one_line, sanitize};
 use crate::units;
-use rust_decimal::Decimal;
 
 pub use crate::router::finish::truncation;
 pub use crate::table::table;
@@ -20,11 +17,7 @@ pub fn format_cost(result: &RunResult) -> String {
 
 /// The routing hop (ttft minus the upstream's latency): "140ms", "-20ms", "-".
 pub fn format_overhead(overhead_ms: Option<i64>) -> String {
-    match overhead_ms {
-        Some(ms) if ms < 0 => format!("-{}", crate::units::duration_ms(ms.unsigned_abs())),
-        Some(ms) => crate::units::duration_ms(ms as u64),
-        None => "-".into(),
-    }
+    units::signed_duration_ms(overhead_ms)
 }
 
 /// Whether any column has an overhead figure (only then is there a column for it).
@@ -197,76 +190,6 @@ pub fn figures_table(results: &[RunResult]) -> String {
         out.push('\n');
     }
     out
-}
-
-/// A via-and-direct pair side by side: time to first token, this prompt's
-/// cost, the catalogs' prices per 1M tokens, each with routed − direct, and
-/// the hop OpenRouter's `/generation` record implies.
-pub fn pair_table(figures: &PairFigures) -> String {
-    let signed_ms = |ms: Option<i64>| match ms {
-        Some(ms) if ms >= 0 => format!("+{}", units::duration_ms(ms.unsigned_abs())),
-        other => format_overhead(other),
-    };
-    let usd = |amount: Option<Decimal>| amount.map_or("unknown".into(), format_usd);
-    let signed_usd = |amount: Option<Decimal>| match amount {
-        Some(amount) if !amount.is_sign_negative() => format!("+{}", format_usd(amount)),
-        other => usd(other),
-    };
-    let per_million = |prices: Option<&Pricing>, pick: fn(&Pricing) -> Price| {
-        prices.map_or("?".into(), |p| format_per_million(pick(p)))
-    };
-    let signed_per_million = |amount: Option<Decimal>| match amount {
-        Some(amount) if !amount.is_sign_negative() => format!("+${}", amount.normalize()),
-        Some(amount) => format!("-${}", amount.abs().normalize()),
-        None => "?".into(),
-    };
-    let (routed, direct) = (
-        figures.routed_prices.as_ref(),
-        figures.direct_prices.as_ref(),
-    );
-    let rows = vec![
-        vec![
-            "ttft".into(),
-            units::duration(figures.routed_ttft_ms),
-            units::duration(figures.direct_ttft_ms),
-            signed_ms(figures.ttft_difference_ms),
-        ],
-        vec![
-            "hop (/generation)".into(),
-            format_overhead(figures.hop_ms),
-            String::new(),
-            String::new(),
-        ],
-        vec![
-            "cost".into(),
-            usd(figures.routed_cost_usd),
-            usd(figures.direct_cost_usd),
-            signed_usd(figures.cost_difference_usd),
-        ],
-        vec![
-            "$/1M in".into(),
-            per_million(routed, |p| p.prompt),
-            per_million(direct, |p| p.prompt),
-            signed_per_million(figures.markup.prompt_per_1m_usd),
-        ],
-        vec![
-            "$/1M out".into(),
-            per_million(routed, |p| p.completion),
-            per_million(direct, |p| p.completion),
-            signed_per_million(figures.markup.completion_per_1m_usd),
-        ],
-    ];
-    let title = format!(
-        "via OpenRouter vs direct: {} / {}\n",
-        one_line(&figures.model),
-        one_line(&figures.direct)
-    );
-    title
-        + &table(
-            &["", "via OpenRouter", "direct", "routed − direct"],
-            &rows,
-            &[false, true, true, true],
-        )
 }
 
 /// How a column ended: "stop", "failed: rate_limited", and an answer cut

@@ -1,7 +1,8 @@
 //! Config sections for OpenRouter provider preferences (`[preferences]`,
 //! shared and per model), the privacy switch (`[privacy]`), client-side
-//! pacing (`[pacing]`), local server discovery (`[discovery]`) and the cost
-//! warning (`[limits]`), with what the rest of prism reads from them.
+//! pacing (`[pacing]`), local server discovery (`[discovery]`), the cost
+//! warning (`[limits]`) and the workbench's judge (`[judge]`), with what the
+//! rest of prism reads from them.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -120,7 +121,45 @@ pub struct LimitsConfig {
     pub max_catalog_mib: Option<u64>,
 }
 
+/// `[judge]`: the model the workbench asks to compare a turn's answers
+/// (any column form), and what it is asked to judge by.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct JudgeConfig {
+    pub model: Option<String>,
+    pub rubric: Option<String>,
+}
+
+/// The judge when `[judge] model` is not set: strong enough to compare
+/// answers, cheap enough to ask on a key press.
+pub const DEFAULT_JUDGE: &str = "openai/gpt-4o-mini";
+/// What the judge weighs when `[judge] rubric` is not set.
+pub const DEFAULT_RUBRIC: &str = "Which answer responds to the user's prompt better: \
+correct first, then complete, then clear and concise?";
+
 impl Config {
+    /// The workbench's judge, as the user writes models.
+    pub fn judge_model(&self) -> &str {
+        self.file
+            .judge
+            .model
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .unwrap_or(DEFAULT_JUDGE)
+    }
+
+    /// What the workbench's judge is asked.
+    pub fn judge_rubric(&self) -> &str {
+        self.file
+            .judge
+            .rubric
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .unwrap_or(DEFAULT_RUBRIC)
+    }
+
     /// A column's preferences from the file: the model's own table over the
     /// shared keys. `model_reference` is the model as the user writes it; a
     /// table keyed with or without the default provider's prefix matches.

@@ -20,7 +20,9 @@ use crate::router::provider::{
 };
 use crate::router::{Attribution, RouterSettings};
 
-pub use extras::{DiscoveryConfig, LimitsConfig, PacingConfig, PreferencesConfig, PrivacyConfig};
+pub use extras::{
+    DiscoveryConfig, JudgeConfig, LimitsConfig, PacingConfig, PreferencesConfig, PrivacyConfig,
+};
 pub use paths::Paths;
 pub use secrets::{KeySource, Secrets};
 
@@ -72,6 +74,9 @@ pub struct ConfigFile {
     /// ("openai/gpt-4o-mini" = "openai:gpt-4o-mini"), for `--via-and-direct`.
     #[serde(default)]
     pub direct: BTreeMap<String, String>,
+    /// `[judge]`: the model the workbench's judge key asks, and its rubric.
+    #[serde(default)]
+    pub judge: JudgeConfig,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]

@@ -12,8 +12,9 @@ use serde::Serialize;
 
 use super::chat::Target;
 use super::events::RunResult;
-use super::pricing::{Price, Pricing};
+use super::pricing::{Price, Pricing, format_per_million, format_usd};
 use super::provider::{ProviderKind, Providers};
+use crate::units;
 
 /// The two columns of a pair: the model via OpenRouter, and direct.
 #[derive(Clone, Debug, PartialEq)]
@@ -163,6 +164,72 @@ pub fn figures(
         direct_prices: direct_prices.cloned(),
         markup,
     }
+}
+
+/// A via-and-direct pair side by side: time to first token, this prompt's
+/// cost, the catalogs' prices per 1M tokens, each with routed − direct, and
+/// the hop OpenRouter's `/generation` record implies.
+pub fn table(figures: &PairFigures) -> String {
+    let usd = |amount: Option<Decimal>| amount.map_or("unknown".into(), format_usd);
+    let signed_usd = |amount: Option<Decimal>| match amount {
+        Some(amount) if !amount.is_sign_negative() => format!("+{}", format_usd(amount)),
+        other => usd(other),
+    };
+    let per_million = |prices: Option<&Pricing>, pick: fn(&Pricing) -> Price| {
+        prices.map_or("?".into(), |p| format_per_million(pick(p)))
+    };
+    let signed_per_million = |amount: Option<Decimal>| match amount {
+        Some(amount) if !amount.is_sign_negative() => format!("+${}", amount.normalize()),
+        Some(amount) => format!("-${}", amount.abs().normalize()),
+        None => "?".into(),
+    };
+    let (routed, direct) = (
+        figures.routed_prices.as_ref(),
+        figures.direct_prices.as_ref(),
+    );
+    let rows = vec![
+        vec![
+            "ttft".into(),
+            units::duration(figures.routed_ttft_ms),
+            units::duration(figures.direct_ttft_ms),
+            units::difference_ms(figures.ttft_difference_ms),
+        ],
+        vec![
+            "hop (/generation)".into(),
+            units::signed_duration_ms(figures.hop_ms),
+            String::new(),
+            String::new(),
+        ],
+        vec![
+            "cost".into(),
+            usd(figures.routed_cost_usd),
+            usd(figures.direct_cost_usd),
+            signed_usd(figures.cost_difference_usd),
+        ],
+        vec![
+            "$/1M in".into(),
+            per_million(routed, |p| p.prompt),
+            per_million(direct, |p| p.prompt),
+            signed_per_million(figures.markup.prompt_per_1m_usd),
+        ],
+        vec![
+            "$/1M out".into(),
+            per_million(routed, |p| p.completion),
+            per_million(direct, |p| p.completion),
+            signed_per_million(figures.markup.completion_per_1m_usd),
+        ],
+    ];
+    let title = format!(
+        "via OpenRouter vs direct: {} / {}\n",
+        crate::sanitize::one_line(&figures.model),
+        crate::sanitize::one_line(&figures.direct)
+    );
+    title
+        + &crate::table::table(
+            &["", "via OpenRouter", "direct", "routed − direct"],
+            &rows,
+            &[false, true, true, true],
+        )
 }
 
 #[cfg(test)]

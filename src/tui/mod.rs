@@ -6,6 +6,7 @@
 //! - `keymap/`: every key binding, the one source for help, hints and the README.
 //! - `view/`, `document/`, `picker/`, `browser`, `diff`, `params`, `scroll`,
 //!   `boxes`, `theme`, `layout`: what is drawn, and where.
+//! - `judge`: the judge key's asks, verdicts and overlay lines (pure).
 //! - `glyphs`: the rule that keeps the terminal and the buffer agreeing on every width.
 
 pub mod boxes;
@@ -14,6 +15,7 @@ pub mod diff;
 pub mod document;
 pub mod glyphs;
 pub mod ids;
+pub mod judge;
 pub mod keymap;
 pub mod layout;
 pub mod msg;

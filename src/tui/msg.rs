@@ -18,6 +18,8 @@ use crate::session::writer::WriteError;
 use crate::session::{Session, StoreError, Summary};
 
 use super::ids::{PaneId, RunId};
+use super::judge::JudgeAsk;
+use crate::eval::judge::pairwise::Comparison;
 
 /// When something happened: a monotonic instant for durations on screen,
 /// and the wall clock in unix seconds for what is recorded.
@@ -126,6 +128,26 @@ pub enum Msg {
     KeyFetched(Result<KeyInfo, RouterError>),
     /// Catalogs of the local servers that answered at startup.
     LocalFound(Vec<Arc<Catalog>>),
+    /// A model's upstream providers as pinned columns, or why not.
+    UpstreamsFetched {
+        ask: u64,
+        model: String,
+        outcome: Result<Upstreams, String>,
+    },
+    /// The judge's calls on a turn's answers (both orders of every pair).
+    Judged {
+        ask: u64,
+        comparisons: Vec<Comparison>,
+    },
+}
+
+/// The upstreams of a model, as the runtime read them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Upstreams {
+    /// `MODEL@SLUG`, one per upstream.
+    pub columns: Vec<String>,
+    /// Upstreams that could not be pinned apart, one line each.
+    pub notes: Vec<String>,
 }
 
 /// What went wrong with the terminal.
@@ -212,5 +234,12 @@ pub enum Effect {
         timeout: Duration,
         free: bool,
     },
+    /// List a model's upstreams on OpenRouter, as `MODEL@SLUG` columns.
+    FetchUpstreams {
+        ask: u64,
+        model: String,
+    },
+    /// Put a turn's answers to the judge, every two in both orders.
+    AskJudge(Box<JudgeAsk>),
     Quit,
 }

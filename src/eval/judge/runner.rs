@@ -33,6 +33,9 @@ pub struct JudgeRunner {
     pub catalogs: Arc<BTreeMap<String, Catalog>>,
     /// Each judge's target (a router judge already decided).
     pub targets: HashMap<String, Target>,
+    /// Ask OpenRouter for upstreams that neither store nor train on the
+    /// answers shown (the workbench's privacy switch).
+    pub deny_data_collection: bool,
 }
 
 impl JudgeRunner {
@@ -49,11 +52,14 @@ impl JudgeRunner {
                 total_ms: None,
             };
         };
-        let params = ChatParams {
+        let mut params = ChatParams {
             temperature: Some(0.0),
             max_tokens: Some(JUDGE_MAX_TOKENS),
             ..ChatParams::default()
         };
+        if self.deny_data_collection {
+            params.provider_prefs.deny_data_collection = Some(true);
+        }
         let mut result = self
             .router
             .run(target, messages, &params, None, cancel)

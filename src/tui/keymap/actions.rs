@@ -42,12 +42,22 @@ pub enum Action {
     Diff,
     Details,
     TogglePrivacy,
+    /// Ask the judge model to compare the latest turn's answers.
+    AskJudge,
+    /// How much the latest turn's answers agree.
+    Agreement,
     // Overlays.
     /// Leave the overlay (Esc).
     Close,
     /// The leaderboard's next and previous vote filter.
     NextFilter,
     PrevFilter,
+    /// The leaderboard's next source: your votes, judges', both.
+    NextSource,
+    /// In the picker: the row's model as one pane per upstream.
+    ExpandUpstreams,
+    /// In the picker: the row's model via OpenRouter and direct, side by side.
+    ViaAndDirect,
     /// The vote: pane N best, a tie, all bad.
     VoteBest(usize),
     VoteTie,

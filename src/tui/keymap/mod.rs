@@ -35,6 +35,8 @@ pub enum Context {
     ConfirmDelete,
     Leaderboard,
     Details,
+    /// The judge's verdict.
+    Judge,
     Rename,
     /// The keys every scrolling overlay shares (help, diff, leaderboard, details).
     Scrolling,
@@ -52,7 +54,7 @@ pub enum Unbound {
 
 impl Context {
     /// Every context, in the order help and the README list them.
-    pub const ALL: [Context; 16] = [
+    pub const ALL: [Context; 17] = [
         Context::Editor,
         Context::Pane,
         Context::Global,
@@ -69,6 +71,7 @@ impl Context {
         Context::Diff,
         Context::Leaderboard,
         Context::Details,
+        Context::Judge,
     ];
 
     /// The name help and the README give it.
@@ -88,8 +91,9 @@ impl Context {
             Context::ConfirmDelete => "Sessions: delete?",
             Context::Leaderboard => "Leaderboard",
             Context::Details => "Details",
+            Context::Judge => "Judge",
             Context::Rename => "Session name",
-            Context::Scrolling => "Help, diff, leaderboard, details",
+            Context::Scrolling => "Help, diff, leaderboard, details, judge",
         }
     }
 
@@ -113,6 +117,7 @@ impl Context {
             Context::Diff => &[Context::Diff, Context::Scrolling, Context::Always],
             Context::Leaderboard => &[Context::Leaderboard, Context::Scrolling, Context::Always],
             Context::Details => &[Context::Details, Context::Scrolling, Context::Always],
+            Context::Judge => &[Context::Judge, Context::Scrolling, Context::Always],
         }
     }
 
@@ -130,6 +135,7 @@ impl Context {
             | Context::ConfirmDelete
             | Context::Leaderboard
             | Context::Details
+            | Context::Judge
             | Context::Scrolling => Unbound::Close,
             Context::Always | Context::Global | Context::Pane => Unbound::Ignore,
         }
@@ -158,7 +164,8 @@ impl Context {
             | Context::Help
             | Context::Diff
             | Context::Leaderboard
-            | Context::Details => None,
+            | Context::Details
+            | Context::Judge => None,
         }
     }
 
@@ -167,9 +174,11 @@ impl Context {
         match self {
             Context::Picker | Context::Sessions => Some(Hint::new("type", "search", 1)),
             Context::ConfirmDelete => Some(Hint::new("any other key", "keep it", ESSENTIAL)),
-            Context::Help | Context::Diff | Context::Leaderboard | Context::Details => {
-                Some(Hint::new("any other key", "close", ESSENTIAL))
-            }
+            Context::Help
+            | Context::Diff
+            | Context::Leaderboard
+            | Context::Details
+            | Context::Judge => Some(Hint::new("any other key", "close", ESSENTIAL)),
             Context::Always
             | Context::Global
             | Context::Editor

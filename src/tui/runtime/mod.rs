@@ -5,6 +5,7 @@
 //! nothing (a notice wakes it once, when it expires). Every message is stamped with the time it was sent; the effects
 //! the reducer asks for (streams, disk, the network, parsing) run here.
 
+mod asks;
 mod batch;
 mod editor;
 mod frames;
@@ -25,12 +26,11 @@ use crate::router::events::StreamEvent;
 use crate::router::{ChatMessage, ChatParams, Router, Target};
 use crate::session::Session;
 use crate::session::claim::claim_or_copy;
-use crate::session::leaderboard::{self, VoteFilter};
 use crate::session::store::SessionStore;
 use crate::session::writer::SessionWriter;
 
 use super::msg::{Effect, Msg, Now, SessionIoError, Stamped, TerminalError};
-use super::state::{AppState, PaneId, RunId};
+use super::state::{AppState, LeaderboardView, PaneId, RunId};
 use super::terminal::Tty;
 use super::update::update;
 
@@ -354,10 +354,7 @@ impl EffectRunner {
                     writer.flush().await;
                     let computed = tokio::task::spawn_blocking(move || {
                         let (sessions, problems) = store.load_all();
-                        let boards = [VoteFilter::All, VoteFilter::Blind, VoteFilter::Sighted]
-                            .into_iter()
-                            .map(|filter| leaderboard::compute(&sessions, filter))
-                            .collect();
+                        let boards = LeaderboardView::compute_boards(&sessions);
                         (boards, problems)
                     })
                     .await;
@@ -408,6 +405,20 @@ impl EffectRunner {
                         outbox.send(Msg::LocalFound(catalogs)).await;
                     }
                 });
+            }
+            Effect::AskJudge(ask) => asks::spawn_judge(
+                self.services.router.clone(),
+                self.services.loader.clone(),
+                self.outbox.clone(),
+                *ask,
+            ),
+            Effect::FetchUpstreams { ask, model } => {
+                asks::spawn_upstreams(
+                    self.services.router.clone(),
+                    self.outbox.clone(),
+                    ask,
+                    model,
+                );
             }
             Effect::Quit => self.cancel_all(),
         }

@@ -5,7 +5,7 @@
 //! randomness the runtime hands in. Only the reducer changes it; views only
 //! read it. Totals are derived from the session, never kept beside it.
 
-mod overlay;
+pub mod overlay;
 mod pane;
 
 use std::collections::BTreeMap;
@@ -61,6 +61,16 @@ pub struct Workspace {
     pub size: (u16, u16),
     pub layout: AppLayout,
     pub ids: Ids,
+    /// Via-OpenRouter / direct pane pairs (the picker's Ctrl+D).
+    pub pairs: Vec<ViaDirect>,
+}
+
+/// Two panes asking one model via OpenRouter and directly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViaDirect {
+    pub routed: PaneId,
+    pub direct: PaneId,
+    pub pair: crate::router::direct::Pair,
 }
 
 /// What has keyboard focus when no overlay is open.
@@ -79,6 +89,14 @@ pub struct Ui {
     pub notice: Option<Notice>,
     /// The prompt the user was warned about; Enter again sends it.
     pub confirm_costly: Option<String>,
+    /// The judge's latest verdict (or the one being asked), kept so the
+    /// judge key shows it again without asking again.
+    pub judgement: Option<crate::tui::judge::Judgement>,
+    /// Asks handed out (judge verdicts, upstream lists): results carry
+    /// their ask's number, and only the latest ask's are taken.
+    pub asks: u64,
+    /// The upstream list being fetched for the picker's Ctrl+E.
+    pub upstreams_ask: Option<u64>,
     /// Something visible changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
@@ -227,6 +245,7 @@ impl Workspace {
             size,
             layout: AppLayout::default(),
             ids,
+            pairs: Vec::new(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The layers that open over the workbench and take the keys while open:
 //! help, the picker, the parameter form, the vote and diff prompts, the
-//! diff, sessions, the leaderboard, naming the session, a pane's details.
+//! diff, sessions, the leaderboard, naming the session, a pane's details,
+//! the judge's verdict.
 
 use ratatui_textarea::TextArea;
 
@@ -30,6 +31,8 @@ pub enum Overlay {
     Rename(Box<TextArea<'static>>),
     /// A pane's details: what was sent, who served, the exact record.
     Details(Box<TextView>),
+    /// The judge's verdict on the latest turn, labelled as the judge's.
+    Judge(Box<TextView>),
 }
 
 impl Overlay {
@@ -46,6 +49,7 @@ impl Overlay {
             Overlay::Leaderboard(_) => Context::Leaderboard,
             Overlay::Rename(_) => Context::Rename,
             Overlay::Details(_) => Context::Details,
+            Overlay::Judge(_) => Context::Judge,
         }
     }
 
@@ -55,7 +59,7 @@ impl Overlay {
             Overlay::Help(scroll) => Some(scroll),
             Overlay::Diff(view) => Some(&mut view.scroll),
             Overlay::Leaderboard(view) => Some(&mut view.scroll),
-            Overlay::Details(view) => Some(&mut view.scroll),
+            Overlay::Details(view) | Overlay::Judge(view) => Some(&mut view.scroll),
             Overlay::Picker(..)
             | Overlay::Params(_)
             | Overlay::Vote
@@ -75,12 +79,22 @@ pub struct TextView {
     pub scroll: ScrollView,
 }
 
-/// The leaderboard overlay: all votes, blind ones, sighted ones.
+/// The leaderboard's vote filters: all, blind, sighted.
+pub const FILTERS: usize = 3;
+/// The leaderboard's vote sources: yours, judges', both.
+pub const SOURCES: usize = 3;
+
+/// The leaderboard overlay: all votes, blind ones, sighted ones; yours,
+/// judges', or both.
 #[derive(Clone, Debug, Default)]
 pub struct LeaderboardView {
-    /// All, Blind, Sighted; None while loading.
+    /// Per source (yours, judges', both) the filters all, blind, sighted,
+    /// in that order; None while loading.
     pub boards: Option<Vec<Leaderboard>>,
+    /// The filter shown (all, blind, sighted).
     pub shown: usize,
+    /// The source shown (yours, judges', both).
+    pub source: usize,
     /// Session files that could not be read, one line each.
     pub problems: Vec<String>,
     /// Over the shown board's rows.
@@ -88,33 +102,52 @@ pub struct LeaderboardView {
 }
 
 impl LeaderboardView {
-    /// The board shown, once loaded.
-    pub fn board(&self) -> Option<&Leaderboard> {
-        self.boards.as_ref()?.get(self.shown)
+    /// Every board the overlay can show, in its order: per source (yours,
+    /// judges', both) the filters all, blind, sighted.
+    pub fn compute_boards(sessions: &[crate::session::Session]) -> Vec<Leaderboard> {
+        use crate::session::leaderboard::{Source, VoteFilter, compute_with};
+        [Source::Me, Source::Judge, Source::Both]
+            .into_iter()
+            .flat_map(|source| {
+                [VoteFilter::All, VoteFilter::Blind, VoteFilter::Sighted]
+                    .map(|filter| compute_with(sessions, filter, source))
+            })
+            .collect()
     }
 
-    /// The method line (how ratings are computed, how many votes count),
-    /// wrapped at words to `width`: never cut.
+    /// The board shown, once loaded.
+    pub fn board(&self) -> Option<&Leaderboard> {
+        self.boards
+            .as_ref()?
+            .get(self.source * FILTERS + self.shown)
+    }
+
+    /// The method line (whose votes, how many count, how ratings are
+    /// computed), wrapped at words to `width`: never cut.
     pub fn method_lines(&self, width: u16) -> Vec<String> {
         let Some(board) = self.board() else {
             return Vec::new();
         };
         let text = format!(
-            "{} · {} votes counted{}",
-            board.method,
+            "{}: {} counted ({} yours, {} judges'){} · {}",
+            board.source.describe(),
             board.votes,
+            board.user_votes,
+            board.judge_votes,
             board
                 .filter
                 .word()
-                .map_or(String::new(), |w| format!(" ({w} only)"))
+                .map_or(String::new(), |w| format!(", {w} only")),
+            board.method,
         );
         crate::tui::layout::wrap_words(&text, usize::from(width.max(10)))
     }
 
-    /// Lines above the rows at `width`: the method, a skipped file, a gap,
-    /// the header.
+    /// Lines above the rows at `width`: the method, a skipped file, judges'
+    /// agreement with you, a gap, the header.
     pub fn header_rows(&self, width: u16) -> usize {
-        self.method_lines(width).len() + 2 + usize::from(!self.problems.is_empty())
+        let agreement = self.board().map_or(0, |b| b.agreement.len());
+        self.method_lines(width).len() + 2 + usize::from(!self.problems.is_empty()) + agreement
     }
 }
 

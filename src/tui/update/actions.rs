@@ -7,7 +7,7 @@ use crate::tui::params::{ParamsForm, ParamsScope};
 use crate::tui::scroll::ScrollStep;
 use crate::tui::state::{AppState, Focus, NoticeLevel, Overlay, PickerTarget};
 
-use super::{editor_changed, notify, overlays, panes, record, relayout, runs};
+use super::{agreement, editor_changed, judge, notify, overlays, panes, record, relayout, runs};
 
 pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
     state.touch();
@@ -46,6 +46,8 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
             };
             notify(state, NoticeLevel::Info, text);
         }
+        Action::AskJudge => judge::ask(state, effects),
+        Action::Agreement => agreement::open(state),
         Action::Help => overlays::open_help(state),
         Action::OpenPicker => panes::open_picker(state, PickerTarget::Columns, effects),
         Action::FallbackChain => {
@@ -163,6 +165,9 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::Close
         | Action::NextFilter
         | Action::PrevFilter
+        | Action::NextSource
+        | Action::ExpandUpstreams
+        | Action::ViaAndDirect
         | Action::VoteBest(_)
         | Action::VoteTie
         | Action::VoteAllBad

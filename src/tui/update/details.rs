@@ -137,6 +137,14 @@ pub fn lines(state: &AppState, index: usize) -> Vec<String> {
             (None, _) => "unknown".into(),
         };
         row("cost", cost);
+        if let Some(figures) = super::pairs::pair_figures(state, pane) {
+            lines.push(String::new());
+            lines.extend(
+                crate::router::direct::table(&figures)
+                    .lines()
+                    .map(str::to_string),
+            );
+        }
         if let Some(record) = &result.generation {
             lines.push(String::new());
             lines.push("OpenRouter's record of this answer:".into());

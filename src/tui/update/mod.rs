@@ -6,14 +6,18 @@
 //! and the form's choices reshape panes (`panes.rs`).
 
 mod actions;
+mod agreement;
 mod catalogs;
 mod details;
 mod estimate;
+mod judge;
 mod overlays;
+mod pairs;
 mod panes;
 pub mod record;
 mod restore;
 mod runs;
+mod upstreams;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
@@ -114,6 +118,12 @@ pub fn update(state: &mut AppState, stamped: Stamped) -> Vec<Effect> {
             Err(error) => tracing::info!(%error, "no key info"),
         },
         Msg::LocalFound(found) => catalogs::on_local_found(state, found),
+        Msg::UpstreamsFetched {
+            ask,
+            model,
+            outcome,
+        } => upstreams::on_upstreams(state, ask, &model, outcome, &mut effects),
+        Msg::Judged { ask, comparisons } => judge::on_judged(state, ask, comparisons, &mut effects),
         Msg::SaveFailed(error) => notify(
             state,
             NoticeLevel::Error,
@@ -240,7 +250,8 @@ fn type_key(state: &mut AppState, context: Context, key: KeyEvent) {
                 | Overlay::DiffPick(_)
                 | Overlay::Diff(_)
                 | Overlay::Leaderboard(_)
-                | Overlay::Details(_),
+                | Overlay::Details(_)
+                | Overlay::Judge(_),
             ),
             _,
         ) => {}
@@ -309,6 +320,7 @@ fn on_paste(state: &mut AppState, text: &str) {
             | Overlay::DiffPick(_)
             | Overlay::Diff(_)
             | Overlay::Details(_)
+            | Overlay::Judge(_)
             | Overlay::Leaderboard(_),
         ) => {}
         None => {
@@ -395,6 +407,8 @@ mod tests_account;
 mod tests_editor;
 #[cfg(test)]
 mod tests_hostile;
+#[cfg(test)]
+mod tests_judge;
 #[cfg(test)]
 mod tests_overlays;
 #[cfg(test)]

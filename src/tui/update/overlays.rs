@@ -12,12 +12,10 @@ use crate::tui::msg::Effect;
 use crate::tui::params::FormOutcome;
 use crate::tui::picker::{PickerOutcome, list_rows};
 use crate::tui::scroll::ScrollView;
-use crate::tui::state::{AppState, Focus, NoticeLevel, Overlay, TextView};
+use crate::tui::state::overlay::{FILTERS, SOURCES};
+use crate::tui::state::{AppState, Focus, NoticeLevel, Overlay, PickerTarget, TextView};
 
-use super::{details, notify, panes, record, runs, screen};
-
-/// Number of vote filters: all, blind, sighted.
-const FILTERS: usize = 3;
+use super::{details, notify, panes, record, runs, screen, upstreams};
 
 /// What an overlay's own action does; `Action::Close` leaves any overlay.
 pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
@@ -72,6 +70,28 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
             state.ui.overlay = Some(Overlay::Leaderboard(view));
             fit(state);
         }
+        (Overlay::Leaderboard(mut view), Action::NextSource) => {
+            view.source = (view.source + 1) % SOURCES;
+            state.ui.overlay = Some(Overlay::Leaderboard(view));
+            fit(state);
+        }
+        (Overlay::Picker(picker, PickerTarget::Columns), Action::ExpandUpstreams) => {
+            upstreams::expand(state, picker, effects);
+        }
+        (Overlay::Picker(picker, PickerTarget::Columns), Action::ViaAndDirect) => {
+            upstreams::via_and_direct(state, picker, effects);
+        }
+        (
+            overlay @ Overlay::Picker(_, PickerTarget::Fallback(_)),
+            Action::ExpandUpstreams | Action::ViaAndDirect,
+        ) => {
+            state.ui.overlay = Some(overlay);
+            notify(
+                state,
+                NoticeLevel::Info,
+                "a fallback chain is one pane: open the picker with Ctrl+P to add panes per upstream or direct",
+            );
+        }
         (Overlay::Rename(field), Action::SaveName) => {
             let name = field.lines().join(" ").trim().to_string();
             state.record.session.name = (!name.is_empty()).then_some(name);
@@ -102,7 +122,8 @@ pub fn close(state: &mut AppState) {
             | Overlay::Diff(_)
             | Overlay::Leaderboard(_)
             | Overlay::Rename(_)
-            | Overlay::Details(_),
+            | Overlay::Details(_)
+            | Overlay::Judge(_),
         )
         | None => state.ui.overlay = None,
     }
@@ -171,7 +192,7 @@ pub fn fit(state: &mut AppState) {
             let rows = view.board().map_or(0, |b| b.rows.len());
             view.scroll.resize(rows, page);
         }
-        Some(Overlay::Details(view)) => {
+        Some(Overlay::Details(view) | Overlay::Judge(view)) => {
             let inner = layout::pane_inner(layout::details_box(screen));
             view.scroll
                 .resize(view.lines.len(), usize::from(inner.height));
@@ -188,7 +209,7 @@ pub fn fit(state: &mut AppState) {
 }
 
 /// Opens `overlay` fitted to the screen.
-fn open(state: &mut AppState, overlay: Overlay) {
+pub(super) fn open(state: &mut AppState, overlay: Overlay) {
     state.ui.overlay = Some(overlay);
     fit(state);
 }

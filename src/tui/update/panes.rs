@@ -152,7 +152,7 @@ pub fn open_picker(state: &mut AppState, target: PickerTarget, effects: &mut Vec
     }
 }
 
-fn parse_target(providers: &Providers, label: &str) -> Option<Target> {
+pub(super) fn parse_target(providers: &Providers, label: &str) -> Option<Target> {
     if let Some(name) = router_name(label.trim()) {
         return Some(router_target(name));
     }

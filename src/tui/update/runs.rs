@@ -16,7 +16,7 @@ use crate::tui::state::{
     AppState, NoticeLevel, PaneId, PaneState, PaneStatus, RunId, RunState, Scroll, new_editor,
 };
 
-use super::{catalogs, editor_changed, estimate, notify, record};
+use super::{catalogs, editor_changed, estimate, notify, pairs, record};
 
 /// Enter: the prompt goes to every pane at once.
 pub fn send(state: &mut AppState, effects: &mut Vec<Effect>) {
@@ -367,6 +367,7 @@ pub fn on_finished(
         effects.extend(catalogs::key_effect(state));
     }
     estimate::estimate(state);
+    pairs::on_pane_finished(state, pane_id);
 }
 
 /// OpenRouter's exact record arrived: exact cost, the upstream's own latency,

@@ -81,14 +81,7 @@ fn the_scrolling_overlays_stay_within_their_text() {
         .map(|id| answer(id, &format!("vendor/model-{id}"), "A"))
         .collect();
     session.turns[0].vote = Some(vote(Verdict::Best { column: 1 }, false));
-    let boards: Vec<crate::session::Leaderboard> = [
-        crate::session::VoteFilter::All,
-        crate::session::VoteFilter::Blind,
-        crate::session::VoteFilter::Sighted,
-    ]
-    .into_iter()
-    .map(|filter| crate::session::leaderboard::compute(&[session.clone()], filter))
-    .collect();
+    let boards = crate::tui::state::LeaderboardView::compute_boards(&[session.clone()]);
 
     let mut state = state_with(&["a/model", "b/model"], (100, 20));
     let long = (0..200).map(|i| format!("word{i} ")).collect::<String>();

@@ -14,6 +14,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
+use super::keymap::Context;
 use super::layout::{MIN_HEIGHT, MIN_PANE_HEIGHT, MIN_PANE_WIDTH, MIN_WIDTH};
 use super::state::{AppState, Focus, Overlay};
 
@@ -56,7 +57,10 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
         Some(Overlay::Sessions(browser)) => browser.render(area, frame.buffer_mut(), theme),
         Some(Overlay::Leaderboard(view)) => overlays::leaderboard(frame, area, view, theme),
         Some(Overlay::Rename(field)) => overlays::rename(frame, area, field, theme),
-        Some(Overlay::Details(view)) => overlays::details(frame, area, view, theme),
+        Some(Overlay::Details(view)) => {
+            overlays::details(frame, area, view, Context::Details, theme);
+        }
+        Some(Overlay::Judge(view)) => overlays::details(frame, area, view, Context::Judge, theme),
     }
     super::glyphs::settle(frame.buffer_mut());
 }
@@ -85,5 +89,7 @@ fn too_small(frame: &mut Frame, area: Rect, state: &AppState) {
 mod tests;
 #[cfg(test)]
 mod tests_figures;
+#[cfg(test)]
+mod tests_judge;
 #[cfg(test)]
 mod tests_screen;

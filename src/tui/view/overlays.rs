@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui_textarea::TextArea;
 
+use crate::session::leaderboard::Source;
 use crate::tui::boxes::{centered, noted_box, overlay_box};
 use crate::tui::diff::DiffView;
 use crate::tui::keymap::Context;
@@ -42,16 +43,23 @@ pub fn diff(frame: &mut Frame, area: Rect, view: &DiffView, theme: &Theme) {
 
 pub fn leaderboard(frame: &mut Frame, area: Rect, view: &LeaderboardView, theme: &Theme) {
     let rect = layout::leaderboard_box(area);
-    let filters = ["all votes", "blind votes", "sighted votes"];
-    let mut title = vec![Span::styled(" Leaderboard · ", theme.title())];
-    for (i, name) in filters.iter().enumerate() {
-        let style = if i == view.shown {
-            theme.selected()
-        } else {
-            theme.hint()
-        };
-        title.push(Span::styled(format!(" {name} "), style));
-    }
+    const SOURCES: &[&str] = &["your votes", "judge verdicts", "both"];
+    const FILTERS: &[&str] = &["all", "blind", "sighted"];
+    let choices = |names: &'static [&'static str], chosen: usize| {
+        names.iter().enumerate().map(move |(i, name)| {
+            let style = if i == chosen {
+                theme.selected()
+            } else {
+                theme.hint()
+            };
+            Span::styled(format!(" {name} "), style)
+        })
+    };
+    let title: Vec<Span> = std::iter::once(Span::styled(" Leaderboard · ", theme.title()))
+        .chain(choices(SOURCES, view.source))
+        .chain(std::iter::once(Span::styled(" · ", theme.title())))
+        .chain(choices(FILTERS, view.shown))
+        .collect();
     let inner = overlay_box(
         frame.buffer_mut(),
         rect,
@@ -76,11 +84,21 @@ pub fn leaderboard(frame: &mut Frame, area: Rect, view: &LeaderboardView, theme:
     if let Some(problem) = view.problems.first() {
         lines.push(Line::styled(format!("skipped: {problem}"), theme.warning()));
     }
+    for agreed in &board.agreement {
+        lines.push(Line::raw(format!(
+            "judge {} agreed with you on {} of {} turns you both voted on ({:.0}%)",
+            crate::sanitize::one_line(&agreed.judge),
+            agreed.agreed,
+            agreed.turns,
+            agreed.rate * 100.0
+        )));
+    }
     lines.push(Line::raw(""));
     if board.rows.is_empty() {
-        lines.push(Line::raw(
-            "No votes yet. After a turn, press Ctrl+V, then the number of the best pane (t for a tie, n if all were bad).",
-        ));
+        lines.push(Line::raw(match board.source {
+            Source::Judge => "No judge verdicts yet. After a turn, press J in a pane (or F4) to ask the judge.",
+            Source::Me | Source::Both => "No votes yet. After a turn, press Ctrl+V, then the number of the best pane (t for a tie, n if all were bad).",
+        }));
     } else {
         lines.push(Line::styled(
             format!(
@@ -145,10 +163,12 @@ pub fn rename(frame: &mut Frame, area: Rect, field: &TextArea<'static>, theme: &
     }
 }
 
-pub fn details(frame: &mut Frame, area: Rect, view: &TextView, theme: &Theme) {
+/// A page of text lines (details, the judge's verdict, agreement), with
+/// the hints of `context`.
+pub fn details(frame: &mut Frame, area: Rect, view: &TextView, context: Context, theme: &Theme) {
     let rect = layout::details_box(area);
     let title = Line::styled(format!(" {} ", view.title), theme.title());
-    let inner = overlay_box(frame.buffer_mut(), rect, title, Context::Details, theme);
+    let inner = overlay_box(frame.buffer_mut(), rect, title, context, theme);
     let lines: Vec<Line> = view
         .lines
         .iter()
@@ -156,7 +176,7 @@ pub fn details(frame: &mut Frame, area: Rect, view: &TextView, theme: &Theme) {
         .take(usize::from(inner.height))
         .map(|line| match line.split_once('\t') {
             Some((label, value)) => Line::from(vec![
-                Span::styled(format!("{label:<18}"), theme.key()),
+                Span::styled(format!("{label:<17} "), theme.key()),
                 Span::raw(value.to_string()),
             ]),
             None if line.ends_with(':') => Line::styled(line.clone(), theme.title()),

@@ -296,14 +296,7 @@ fn leaderboard() {
     let mut state = state_with(&["openai/gpt-4o"], (140, 20));
     update(&mut state, ctrl('l'));
     let sessions = [crate::session::fixtures::sample()];
-    let boards = [
-        crate::session::VoteFilter::All,
-        crate::session::VoteFilter::Blind,
-        crate::session::VoteFilter::Sighted,
-    ]
-    .into_iter()
-    .map(|filter| crate::session::leaderboard::compute(&sessions, filter))
-    .collect();
+    let boards = crate::tui::state::LeaderboardView::compute_boards(&sessions);
     let problem = crate::session::StoreError::Corrupt {
         path: "/home/u/.local/share/prism/sessions/broken.json".into(),
         detail: "expected value at line 1 column 1".into(),

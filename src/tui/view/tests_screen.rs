@@ -12,7 +12,7 @@ use ratatui::backend::TestBackend;
 use crate::router::ChatMessage;
 use crate::router::events::RunResult;
 use crate::tui::msg::Msg;
-use crate::tui::state::AppState;
+use crate::tui::state::{AppState, LeaderboardView};
 use crate::tui::update::tests::{
     after, ctrl, finished, key, send, state_with, update, with_catalog,
 };
@@ -51,7 +51,8 @@ fn a_notice_expires_and_the_costs_come_back_while_raw_text_stays_marked() {
     let mut state = state_with(&["openai/gpt-4o", "openai/gpt-4o-mini"], (80, 24));
     with_catalog(&mut state);
     answered(&mut state, "Hi?", "Hello.");
-    assert!(footer(&state).contains("turn $"), "{}", footer(&state));
+    // Unpriced answers: the cost line says so rather than $0.
+    assert!(footer(&state).contains("turn unknown"), "{}", footer(&state));
     update(&mut state, ctrl('t'));
     assert!(footer(&state).contains("answers shown as raw text"));
     let expires = state.notice_expires_at().expect("a notice");
@@ -149,15 +150,7 @@ fn too_small_says_what_is_needed_without_contradicting_itself() {
 fn the_leaderboard_method_line_wraps_instead_of_being_cut() {
     let mut state = state_with(&["openai/gpt-4o"], (100, 24));
     update(&mut state, ctrl('l'));
-    let sessions = [crate::session::fixtures::sample()];
-    let boards = [
-        crate::session::VoteFilter::All,
-        crate::session::VoteFilter::Blind,
-        crate::session::VoteFilter::Sighted,
-    ]
-    .into_iter()
-    .map(|filter| crate::session::leaderboard::compute(&sessions, filter))
-    .collect();
+    let boards = LeaderboardView::compute_boards(&[crate::session::fixtures::sample()]);
     update(
         &mut state,
         Msg::LeaderboardLoaded {
@@ -167,6 +160,6 @@ fn the_leaderboard_method_line_wraps_instead_of_being_cut() {
     );
     let shown = frame(&state);
     assert!(shown.contains("observed information"), "{shown}");
-    assert!(shown.contains("votes counted"), "{shown}");
+    assert!(shown.contains("1 counted (1 yours, 0 judges')"), "{shown}");
     assert_snapshot!(shown);
 }

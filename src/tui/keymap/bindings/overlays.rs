@@ -10,7 +10,7 @@ use crate::tui::keymap::{
 use crate::tui::scroll::ScrollStep;
 
 use Context::{
-    ConfirmDelete, DiffPick, Leaderboard, Params, Picker, Rename, Scrolling, Sessions, Vote,
+    ConfirmDelete, DiffPick, Judge, Leaderboard, Params, Picker, Rename, Scrolling, Sessions, Vote,
 };
 
 pub(super) static BINDINGS: &[Binding] = &[
@@ -119,6 +119,22 @@ pub(super) static BINDINGS: &[Binding] = &[
         "clear the search",
     )
     .hint("Ctrl+U", "clear search", 6),
+    bind(
+        Picker,
+        &[ctrl('e')],
+        Action::ExpandUpstreams,
+        "Ctrl+E",
+        "the row's model as one pane per upstream provider (OpenRouter's endpoints, each pinned: MODEL@SLUG)",
+    )
+    .hint("Ctrl+E", "per upstream", 7),
+    bind(
+        Picker,
+        &[ctrl('d')],
+        Action::ViaAndDirect,
+        "Ctrl+D",
+        "the row's model via OpenRouter and direct, side by side (the [direct] table, else a provider named like its author)",
+    )
+    .hint("Ctrl+D", "via & direct", 8),
     // The parameters form.
     bind(
         Params,
@@ -349,4 +365,21 @@ pub(super) static BINDINGS: &[Binding] = &[
         "Shift+Tab",
         "previous filter",
     ),
+    bind(
+        Leaderboard,
+        &[ch('s')],
+        Action::NextSource,
+        "s",
+        "whose votes: yours, judge verdicts, or both (always labelled)",
+    )
+    .hint("s", "me / judge / both", 3),
+    // The judge's verdict.
+    bind(
+        Judge,
+        &[ch('v')],
+        Action::Vote,
+        "v",
+        "cast your own vote on the turn (the judge's stays apart)",
+    )
+    .hint("v", "your vote", 2),
 ];

@@ -234,6 +234,20 @@ pub(super) static BINDINGS: &[Binding] = &[
         "I",
         "details: what was sent, who served, the router's pick, the exact cost and the routing hop",
     ),
+    bind(
+        Pane,
+        &[ch('J')],
+        Action::AskJudge,
+        "J",
+        "ask the judge model ([judge] model) to compare the latest turn's answers, every two in both orders; its verdict is kept apart from your votes",
+    ),
+    bind(
+        Pane,
+        &[ch('A')],
+        Action::Agreement,
+        "A",
+        "agreement: which of the latest turn's answers say the same thing, and the odd one out",
+    ),
     bind(Pane, &[ch('?')], Action::Help, "?", "help").hint("?", "help", ESSENTIAL),
     bind(
         Pane,
@@ -319,6 +333,13 @@ pub(super) static BINDINGS: &[Binding] = &[
         Action::RenameSession,
         "F2",
         "name the session",
+    ),
+    bind(
+        Global,
+        &[key(KeyCode::F(4))],
+        Action::AskJudge,
+        "F4",
+        "ask the judge about the latest turn (as J in a pane)",
     ),
     bind(
         Global,

@@ -39,8 +39,8 @@ fn prefs() -> ProviderPrefs {
         allow_fallbacks: Some(false),
         deny_data_collection: Some(true),
         max_price: Some(MaxPrice {
-            prompt: Some(1.0),
-            completion: Some(2.0),
+            prompt: Some(Decimal::ONE),
+            completion: Some(Decimal::TWO),
         }),
         variant: Some(Variant::Nitro),
     }

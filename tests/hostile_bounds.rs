@@ -474,8 +474,8 @@ async fn absurd_config_values_exit_2_naming_the_key() {
             "[defaults] temperature = 1000000000: must be a number from 0 to 2",
         ),
         (
-            "[preferences]\nmax_price = { prompt = nan, completion = 1 }\n",
-            "[preferences] max_price.prompt = NaN: must be a number from 0 to 1000000 (USD)",
+            "[preferences]\nmax_price = { prompt = -1, completion = 1 }\n",
+            "[preferences] max_price.prompt = -1: must be a number from 0 to 1000000 (USD)",
         ),
     ];
     for (text, message) in cases {

@@ -86,7 +86,10 @@ mod tests {
         assert_eq!(prefs.order, vec!["openai".to_string(), "azure".to_string()]);
         assert_eq!(prefs.allow_fallbacks, Some(false));
         assert_eq!(prefs.deny_data_collection, None);
-        assert_eq!(prefs.max_price.and_then(|m| m.prompt), Some(0.5));
+        assert_eq!(
+            prefs.max_price.and_then(|m| m.prompt),
+            Some(rust_decimal::Decimal::new(5, 1))
+        );
         assert!(
             PreferenceArgs::default()
                 .to_prefs()

@@ -7,10 +7,12 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::{Deserializer, Error as _};
 
 use crate::router::discovery::{self, DEFAULT_PORTS};
+use crate::router::figures::usd_setting;
 use crate::router::pacing::PacingSettings;
 use crate::router::preferences::ProviderPrefs;
 
@@ -112,9 +114,11 @@ pub struct DiscoveryConfig {
 #[serde(deny_unknown_fields)]
 pub struct LimitsConfig {
     /// Warn before a turn whose estimated cost is above this many USD.
-    pub warn_turn_cost_usd: Option<f64>,
+    #[serde(default, with = "usd_setting::option")]
+    pub warn_turn_cost_usd: Option<Decimal>,
     /// `prism eval` asks before a run estimated above this many USD (default 1).
-    pub eval_confirm_usd: Option<f64>,
+    #[serde(default, with = "usd_setting::option")]
+    pub eval_confirm_usd: Option<Decimal>,
     /// The most text one answer may bring, in MiB (default 16).
     pub max_answer_mib: Option<u64>,
     /// The largest model catalog read, in MiB (default 32).
@@ -271,22 +275,13 @@ impl Config {
     }
 
     /// The estimated run cost above which `prism eval` asks first.
-    pub fn eval_confirm_usd(&self) -> rust_decimal::Decimal {
-        self.file
-            .limits
-            .eval_confirm_usd
-            .filter(|usd| *usd >= 0.0)
-            .and_then(crate::router::figures::exact)
-            .unwrap_or(rust_decimal::Decimal::ONE)
+    pub fn eval_confirm_usd(&self) -> Decimal {
+        self.file.limits.eval_confirm_usd.unwrap_or(Decimal::ONE)
     }
 
     /// The turn cost above which the workbench warns before sending.
-    pub fn warn_turn_cost_usd(&self) -> Option<rust_decimal::Decimal> {
-        self.file
-            .limits
-            .warn_turn_cost_usd
-            .filter(|usd| *usd >= 0.0)
-            .and_then(crate::router::figures::exact)
+    pub fn warn_turn_cost_usd(&self) -> Option<Decimal> {
+        self.file.limits.warn_turn_cost_usd
     }
 }
 

@@ -141,6 +141,7 @@ pub fn file(file: &ConfigFile) -> Result<(), String> {
         limits.warn_turn_cost_usd,
         usd,
     )?;
+    key("[limits] eval_confirm_usd", limits.eval_confirm_usd, usd)?;
     key("[limits] max_answer_mib", limits.max_answer_mib, cap_mib)?;
     key("[limits] max_catalog_mib", limits.max_catalog_mib, cap_mib)?;
     key(
@@ -213,8 +214,8 @@ mod tests {
                 "[defaults] temperature = NaN: must be a number from 0 to 2",
             ),
             (
-                "[preferences]\nmax_price = { prompt = nan, completion = 1 }\n",
-                "[preferences] max_price.prompt = NaN: must be a number from 0 to 1000000 (USD)",
+                "[preferences]\nmax_price = { prompt = 1e7, completion = 1 }\n",
+                "[preferences] max_price.prompt = 10000000: must be a number from 0 to 1000000 (USD)",
             ),
             (
                 "[preferences.\"openai/gpt-4o\"]\nmax_price = { completion = -1 }\n",
@@ -225,8 +226,12 @@ mod tests {
                 "[network] catalog_ttl_hours = 18446744073709551615: must be from 0 to 8760 hours (a year)",
             ),
             (
-                "[limits]\nwarn_turn_cost_usd = inf\n",
-                "[limits] warn_turn_cost_usd = inf: must be a number from 0 to 1000000 (USD)",
+                "[limits]\nwarn_turn_cost_usd = -0.5\n",
+                "[limits] warn_turn_cost_usd = -0.5: must be a number from 0 to 1000000 (USD)",
+            ),
+            (
+                "[limits]\neval_confirm_usd = 1e9\n",
+                "[limits] eval_confirm_usd = 1000000000: must be a number from 0 to 1000000 (USD)",
             ),
             (
                 "[limits]\nmax_answer_mib = 0\n",
@@ -240,6 +245,36 @@ mod tests {
         for (text, message) in cases {
             assert_eq!(refused(text), message);
         }
+        // A float that is no amount at all fails as it is read, where the
+        // TOML error names the key.
+        for (text, key) in [
+            (
+                "[preferences]\nmax_price = { prompt = nan, completion = 1 }\n",
+                "max_price.prompt",
+            ),
+            ("[limits]\nwarn_turn_cost_usd = inf\n", "warn_turn_cost_usd"),
+            ("[limits]\neval_confirm_usd = -inf\n", "eval_confirm_usd"),
+        ] {
+            let message = refused(text);
+            assert!(
+                message.contains(key) && message.contains("is not an amount of USD"),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn money_settings_are_read_exactly() {
+        let file = Config::parse(
+            "[limits]\nwarn_turn_cost_usd = 0.1\neval_confirm_usd = 3\n[preferences]\nmax_price = { prompt = 0.0000001, completion = \"2.35\" }\n",
+        )
+        .expect("valid");
+        let usd = |text: &str| text.parse::<rust_decimal::Decimal>().expect("decimal");
+        assert_eq!(file.limits.warn_turn_cost_usd, Some(usd("0.1")));
+        assert_eq!(file.limits.eval_confirm_usd, Some(usd("3")));
+        let max_price = file.preferences.shared.max_price.expect("max_price");
+        assert_eq!(max_price.prompt, Some(usd("0.0000001")));
+        assert_eq!(max_price.completion, Some(usd("2.35")));
     }
 
     #[test]

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::router::events::RunResult;
+use crate::router::figures::{self, usd_setting};
+use crate::router::pricing::format_usd;
 use crate::router::pricing::usd_json as cost_serde;
-use crate::router::pricing::{self, format_usd};
 use crate::sanitize::sanitize;
 use crate::units;
 
@@ -34,7 +35,7 @@ pub enum CheckSpec {
     JsonSchema(Value),
     MaxTtftMs(u64),
     MaxTotalMs(u64),
-    MaxCostUsd(f64),
+    MaxCostUsd(#[serde(with = "usd_setting")] Decimal),
     MaxOutputTokens(u64),
     FinishReason(String),
     /// A judge model grades the answer (run by the executor, not here).
@@ -108,7 +109,7 @@ impl Check {
                 Schema::compile(schema)
                     .map_err(|e| format!("not a valid JSON Schema: {}", one_line(&e)))?,
             )),
-            CheckSpec::MaxCostUsd(usd) if !(usd.is_finite() && *usd >= 0.0) => {
+            CheckSpec::MaxCostUsd(usd) if figures::setting_usd(*usd).is_err() => {
                 return Err(format!("{usd} is not an amount of USD"));
             }
             CheckSpec::Judge(spec) if !(1.0..=10.0).contains(&spec.threshold) => {
@@ -207,16 +208,8 @@ impl Check {
             },
             (CheckSpec::MaxCostUsd(limit), _) => match result.cost_usd {
                 None => Some("cost unknown".into()),
-                Some(cost) => {
-                    let limit_usd = pricing::from_f64(*limit).unwrap_or(Decimal::ZERO);
-                    (cost > limit_usd).then(|| {
-                        format!(
-                            "cost {} (limit {})",
-                            format_usd(cost),
-                            format_usd(limit_usd)
-                        )
-                    })
-                }
+                Some(cost) => (cost > *limit)
+                    .then(|| format!("cost {} (limit {})", format_usd(cost), format_usd(*limit))),
             },
             (CheckSpec::MaxOutputTokens(limit), _) => {
                 let tokens = result.completion_tokens();

@@ -52,8 +52,12 @@ pub struct GenerationRecord {
     pub native_tokens_reasoning: Option<u64>,
     /// With your own provider key (BYOK): what that provider charged you,
     /// beside OpenRouter's fee in `total_cost_usd`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upstream_inference_cost_usd: Option<f64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "super::pricing::usd_json"
+    )]
+    pub upstream_inference_cost_usd: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_byok: Option<bool>,
     /// Figures of the record that are not used, and why.
@@ -67,7 +71,7 @@ impl GenerationRecord {
     /// `total_cost` is then only its fee, often 0).
     pub fn charged_usd(&self) -> Option<rust_decimal::Decimal> {
         let total = self.total_cost_usd?;
-        match self.upstream_inference_cost_usd.and_then(pricing::from_f64) {
+        match self.upstream_inference_cost_usd {
             Some(upstream) if self.is_byok == Some(true) => total.checked_add(upstream),
             _ => Some(total),
         }
@@ -259,7 +263,7 @@ pub fn parse_generation(body: &[u8]) -> Result<GenerationRecord, RouterError> {
         native_tokens_prompt,
         native_tokens_completion,
         native_tokens_reasoning,
-        upstream_inference_cost_usd: upstream_cost.map(pricing::to_f64),
+        upstream_inference_cost_usd: upstream_cost,
         is_byok: data.is_byok,
         notes,
     })

@@ -111,20 +111,44 @@ pub fn millis(field: &str, json: &str) -> Result<Option<u64>, Reason> {
     }
 }
 
-/// The most any price or cost a person sets (a flag, the config file) may
-/// be, in USD.
-pub const MAX_SETTING_USD: f64 = 1_000_000.0;
+/// The most any price or cost a person sets (a flag, the config file, a
+/// suite) may be, in USD.
+pub const MAX_SETTING_USD: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
 
-/// A price or a cost in USD that a person set: a finite number, not
-/// negative, not absurd.
-pub fn setting_usd(value: f64) -> Result<f64, String> {
-    if value.is_finite() && (0.0..=MAX_SETTING_USD).contains(&value) {
-        Ok(value)
-    } else {
-        Err(format!(
-            "must be a number from 0 to {MAX_SETTING_USD} (USD)"
-        ))
+/// A price or a cost in USD that a person set: not negative, not absurd.
+pub fn setting_usd(value: Decimal) -> Result<Decimal, String> {
+    if (value.is_sign_negative() && !value.is_zero()) || value > MAX_SETTING_USD {
+        return Err(setting_usd_range());
     }
+    Ok(value.normalize())
+}
+
+/// A USD setting from the text of a flag or a form ("0.5", "1e-3"), read
+/// exactly; "NaN", "inf" and "-1" are refused.
+pub fn parse_setting_usd(text: &str) -> Result<Decimal, String> {
+    let text = text.trim();
+    Decimal::from_str(text)
+        .or_else(|_| Decimal::from_scientific(text))
+        .map_err(|_| setting_usd_range())
+        .and_then(setting_usd)
+}
+
+/// A USD setting that a file wrote as a float (TOML, a suite): the decimal
+/// it prints as, so `0.1` is 0.1.
+pub fn setting_usd_from_f64(value: f64) -> Result<Decimal, String> {
+    exact(value)
+        .ok_or_else(setting_usd_range)
+        .and_then(setting_usd)
+}
+
+fn setting_usd_range() -> String {
+    format!("must be a number from 0 to {MAX_SETTING_USD} (USD)")
+}
+
+/// An exact amount as the float a JSON or TOML number holds: the nearest
+/// one, whose shortest text is the decimal again (7e-8, not 6.9999e-8).
+pub fn to_f64(amount: Decimal) -> f64 {
+    f64::from_str(&amount.normalize().to_string()).unwrap_or(0.0)
 }
 
 /// A duration in milliseconds that keeps its fraction (a latency
@@ -364,6 +388,8 @@ fn check_field(
         notes.push(format!("{reason}: shown as unknown"));
     }
 }
+
+pub mod usd_setting;
 
 #[cfg(test)]
 mod tests;

@@ -38,7 +38,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::chat::Target;
-use super::pricing;
+use super::figures::{self, usd_setting};
 use super::provider::Providers;
 
 mod error;
@@ -81,7 +81,8 @@ pub struct RuleConfig {
     pub min_complexity: Option<f64>,
     pub max_complexity: Option<f64>,
     /// USD per 1M tokens that input and output prices must not exceed.
-    pub max_price_per_million: Option<f64>,
+    #[serde(default, with = "usd_setting::option")]
+    pub max_price_per_million: Option<Decimal>,
     /// The model the rule picks...
     pub model: Option<String>,
     /// ...or candidates: the first whose price passes `max_price_per_million`.
@@ -239,9 +240,9 @@ fn compile_rule(index: usize, config: &RuleConfig) -> Result<Rule, RuleProblem> 
         return Err(RuleProblem::ComplexityMinAboveMax { min, max });
     }
     if let Some(ceiling) = config.max_price_per_million
-        && !(ceiling.is_finite() && ceiling >= 0.0)
+        && let Err(why) = figures::setting_usd(ceiling)
     {
-        return Err(RuleProblem::BadPrice(ceiling));
+        return Err(RuleProblem::BadPrice(ceiling, why));
     }
     let pattern = match &config.pattern {
         Some(text) => Some(Regex::new(text).map_err(|err| RuleProblem::BadPattern {
@@ -261,7 +262,7 @@ fn compile_rule(index: usize, config: &RuleConfig) -> Result<Rule, RuleProblem> 
         pattern,
         min_complexity: config.min_complexity,
         max_complexity: config.max_complexity,
-        max_price_per_million: config.max_price_per_million.and_then(pricing::from_f64),
+        max_price_per_million: config.max_price_per_million,
         models,
     })
 }

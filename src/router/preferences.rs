@@ -8,8 +8,11 @@
 use std::fmt;
 use std::str::FromStr;
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
+
+use super::figures::{self, usd_setting};
 
 /// How OpenRouter orders the upstreams of a model (`provider.sort`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,22 +113,21 @@ impl fmt::Display for Variant {
 
 /// The most a column may pay, in USD per million tokens. A hard filter:
 /// OpenRouter refuses the request when no upstream is this cheap.
+/// Exact decimals, sent as the decimal strings OpenRouter's schema declares.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MaxPrice {
-    pub prompt: Option<f64>,
-    pub completion: Option<f64>,
+    #[serde(default, with = "usd_setting::option")]
+    pub prompt: Option<Decimal>,
+    #[serde(default, with = "usd_setting::option")]
+    pub completion: Option<Decimal>,
 }
 
 impl MaxPrice {
     /// Parses "IN,OUT" (USD per 1M input and output tokens), e.g. "1,2.5".
     pub fn parse_pair(text: &str) -> Result<MaxPrice, String> {
         let parts: Vec<&str> = text.split(',').map(str::trim).collect();
-        let number = |part: &str| -> Option<f64> {
-            part.parse::<f64>()
-                .ok()
-                .and_then(|v| super::figures::setting_usd(v).ok())
-        };
+        let number = |part: &str| figures::parse_setting_usd(part).ok();
         match parts.as_slice() {
             [prompt, completion] => match (number(prompt), number(completion)) {
                 (Some(prompt), Some(completion)) => Ok(MaxPrice {
@@ -250,7 +252,7 @@ impl ProviderPrefs {
                 ("completion", max_price.completion),
             ] {
                 if let Some(value) = value {
-                    price.insert(key.into(), json!(format_number(value)));
+                    price.insert(key.into(), json!(usd_text(value)));
                 }
             }
             object.insert("max_price".into(), Value::Object(price));
@@ -292,7 +294,7 @@ impl ProviderPrefs {
         }
         if let Some(max_price) = self.max_price.filter(|m| !m.is_empty()) {
             let price =
-                |p: Option<f64>| p.map_or("-".to_string(), |v| format!("${}", format_number(v)));
+                |p: Option<Decimal>| p.map_or("-".to_string(), |v| format!("${}", usd_text(v)));
             parts.push(format!(
                 "≤ {}/{} per 1M",
                 price(max_price.prompt),
@@ -306,9 +308,10 @@ impl ProviderPrefs {
     }
 }
 
-/// The shortest decimal text of a price: 1 → "1", 0.25 → "0.25".
-fn format_number(value: f64) -> String {
-    format!("{value}")
+/// The exact decimal text of a price, never in exponent form: 1 → "1",
+/// 0.25 → "0.25", 1e-7 → "0.0000001".
+pub fn usd_text(value: Decimal) -> String {
+    value.normalize().to_string()
 }
 
 #[cfg(test)]

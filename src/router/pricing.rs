@@ -272,7 +272,7 @@ pub fn format_per_million(price: Price) -> String {
 /// Converts an exact amount to a JSON number. f64's shortest round-trip
 /// formatting prints the decimal we had (7e-8, not 6.9999e-8).
 pub fn to_f64(amount: Decimal) -> f64 {
-    f64::from_str(&amount.normalize().to_string()).unwrap_or(0.0)
+    figures::to_f64(amount)
 }
 
 /// Reads a cost kept as a float back into a decimal, through its shortest

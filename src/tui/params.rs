@@ -6,9 +6,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{TextArea, WrapMode};
+use rust_decimal::Decimal;
 
 use crate::router::ChatParams;
-use crate::router::preferences::{MaxPrice, ProviderPrefs, ProviderSort, Variant};
+use crate::router::preferences::{MaxPrice, ProviderPrefs, ProviderSort, Variant, usd_text};
 
 use super::ids::PaneId;
 use super::keymap::FormAction;
@@ -168,6 +169,10 @@ fn number(value: Option<f64>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
+fn price(value: Option<Decimal>) -> String {
+    value.map(usd_text).unwrap_or_default()
+}
+
 impl ParamsForm {
     pub fn new(scope: ParamsScope, title: String, current: &Params) -> ParamsForm {
         let prefs = &current.prefs;
@@ -196,7 +201,7 @@ impl ParamsForm {
                 Field::MaxPrice => prefs
                     .max_price
                     .as_ref()
-                    .map(|p| format!("{},{}", number(p.prompt), number(p.completion)))
+                    .map(|p| format!("{},{}", price(p.prompt), price(p.completion)))
                     .unwrap_or_default(),
                 Field::Variant => prefs
                     .variant

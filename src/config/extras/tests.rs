@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use pretty_assertions::assert_eq;
+use rust_decimal::Decimal;
 
 use crate::config::{CliOverrides, Config, Paths, Secrets};
 use crate::router::preferences::{MaxPrice, ProviderPrefs, ProviderSort, Variant};
@@ -43,8 +44,8 @@ fn model_tables_merge_over_shared_preferences() {
             only: vec!["openai".into(), "azure".into()],
             deny_data_collection: Some(true),
             max_price: Some(MaxPrice {
-                prompt: Some(1.0),
-                completion: Some(2.0)
+                prompt: Some(Decimal::from(1)),
+                completion: Some(Decimal::from(2))
             }),
             variant: Some(Variant::Nitro),
             ..ProviderPrefs::default()

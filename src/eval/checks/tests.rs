@@ -6,6 +6,10 @@ use super::*;
 use crate::router::error::{ErrorKind, RouterError};
 use crate::router::usage::Usage;
 
+fn usd(text: &str) -> Decimal {
+    text.parse().expect("a decimal")
+}
+
 fn answer(text: &str) -> RunResult {
     let mut result = RunResult::new("a/model");
     result.text = text.into();
@@ -118,9 +122,9 @@ fn every_check_type_passes_and_fails_with_a_reason() {
             false,
             Some("max_total_ms: took 2.5s (limit 2.0s)"),
         ),
-        (MaxCostUsd(0.002), "x", true, None),
+        (MaxCostUsd(usd("0.002")), "x", true, None),
         (
-            MaxCostUsd(0.001),
+            MaxCostUsd(usd("0.001")),
             "x",
             false,
             Some("max_cost_usd: cost $0.0015 (limit $0.001)"),
@@ -174,7 +178,7 @@ fn unknown_figures_fail_their_checks() {
             .reason
     };
     assert_eq!(
-        reason(CheckSpec::MaxCostUsd(1.0)).as_deref(),
+        reason(CheckSpec::MaxCostUsd(usd("1"))).as_deref(),
         Some("max_cost_usd: cost unknown")
     );
     assert_eq!(
@@ -210,7 +214,8 @@ fn bad_regexes_and_schemas_do_not_compile() {
     let err = Check::compile(CheckSpec::JsonSchema(json!({"$ref": "file:///etc/passwd"})))
         .expect_err("refused");
     assert!(err.contains("cannot load"), "{err}");
-    assert!(Check::compile(CheckSpec::MaxCostUsd(f64::NAN)).is_err());
+    assert!(Check::compile(CheckSpec::MaxCostUsd(usd("-1"))).is_err());
+    assert!(Check::compile(CheckSpec::MaxCostUsd(usd("1000001"))).is_err());
 }
 
 #[test]
@@ -237,5 +242,29 @@ fn outcomes_serialize_as_the_contract_says() {
     assert_eq!(
         serde_json::to_value(CheckSpec::IsJson).expect("json"),
         json!({"type": "is_json"})
+    );
+}
+
+#[test]
+fn a_cost_limit_is_exact_and_kept_in_the_journal_as_a_number() {
+    let spec = CheckSpec::MaxCostUsd(usd("0.3"));
+    let kept = serde_json::to_value(&spec).expect("serializes");
+    assert_eq!(kept, json!({"type": "max_cost_usd", "value": 0.3}));
+    assert_eq!(
+        serde_json::from_value::<CheckSpec>(kept).expect("reads back"),
+        spec
+    );
+    let check = Check::compile(spec).expect("compiles");
+    let outcome = |cost: Decimal| {
+        let mut result = RunResult::new("m");
+        result.text = "x".into();
+        result.cost_usd = Some(cost);
+        check.evaluate(&result).reason
+    };
+    // 0.1 + 0.2 is 0.3, at the limit: it passes (as floats it would not).
+    assert_eq!(outcome(usd("0.1") + usd("0.2")), None);
+    assert_eq!(
+        outcome(usd("0.31")).as_deref(),
+        Some("max_cost_usd: cost $0.31 (limit $0.3)")
     );
 }

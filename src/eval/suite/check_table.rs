@@ -10,6 +10,7 @@ use super::ColumnDef;
 use super::raw::{Node, Raw};
 use super::source::{Source, closest, column_def, join};
 use super::{SuiteError, template};
+use crate::router::figures;
 
 const CHECK_KEYS: [&str; 6] = ["type", "value", "file", "judge", "rubric", "threshold"];
 /// The keys only a judge check takes.
@@ -92,9 +93,8 @@ pub(super) fn check_spec(
         "max_cost_usd" => {
             let node = needs_value("USD")?;
             let usd = source.number(node, &value_field)?;
-            if usd < 0.0 {
-                return Err(source.error(node, &value_field, "must be 0 or more"));
-            }
+            let usd = figures::setting_usd_from_f64(usd)
+                .map_err(|why| source.error(node, &value_field, format!("{usd}: {why}")))?;
             CheckSpec::MaxCostUsd(usd)
         }
         "finish_reason" => CheckSpec::FinishReason(text("a finish reason such as \"stop\"")?),

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use crate::config::extras::PREFERENCE_KEYS;
+use crate::router::figures;
 use crate::router::preferences::ProviderPrefs;
 
 use super::cases::{CaseBuilder, SharedChecks};
@@ -183,17 +184,20 @@ fn defaults(source: &Source<'_>, node: &Node) -> Result<Defaults, SuiteError> {
             )
         })?;
         if let Some(max_price) = defaults.preferences.max_price {
-            let bad = [max_price.prompt, max_price.completion]
-                .into_iter()
-                .flatten()
-                .any(|v| !(v.is_finite() && v >= 0.0));
-            if bad {
-                return Err(SuiteError::new(
-                    source.file,
-                    line,
-                    "defaults.max_price",
-                    "prices must be numbers >= 0 (USD per 1M tokens)",
-                ));
+            for (part, value) in [
+                ("prompt", max_price.prompt),
+                ("completion", max_price.completion),
+            ] {
+                if let Some(value) = value
+                    && let Err(why) = figures::setting_usd(value)
+                {
+                    return Err(SuiteError::new(
+                        source.file,
+                        line,
+                        &format!("defaults.max_price.{part}"),
+                        format!("{value}: {why}"),
+                    ));
+                }
             }
         }
     }

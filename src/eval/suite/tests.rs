@@ -262,6 +262,30 @@ fn every_error_names_its_line_and_field() {
             "cannot read",
         ),
         (
+            format!("{base}{case}[[cases.checks]]\ntype = \"max_cost_usd\"\nvalue = -0.5\n"),
+            Some(6),
+            "cases[1].checks[1].value",
+            "-0.5: must be a number from 0 to 1000000 (USD)",
+        ),
+        (
+            format!("{base}{case}[[cases.checks]]\ntype = \"max_cost_usd\"\nvalue = 1e12\n"),
+            Some(6),
+            "cases[1].checks[1].value",
+            "must be a number from 0 to 1000000 (USD)",
+        ),
+        (
+            format!("{base}{case}[[cases.checks]]\ntype = \"max_cost_usd\"\nvalue = nan\n"),
+            Some(6),
+            "cases[1].checks[1].value",
+            "not a finite number",
+        ),
+        (
+            format!("{base}[defaults]\nmax_price = {{ prompt = -1 }}\n{case}"),
+            Some(3),
+            "defaults.max_price.prompt",
+            "-1: must be a number from 0 to 1000000 (USD)",
+        ),
+        (
             format!("{base}{case}[[cases.checks]]\ntype = \"is_json\"\nvalue = true\n"),
             Some(6),
             "cases[1].checks[1].value",

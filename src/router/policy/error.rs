@@ -53,6 +53,6 @@ pub enum RuleProblem {
     ComplexityOutOfRange { field: &'static str, value: f64 },
     #[error("min_complexity {min} is above max_complexity {max}")]
     ComplexityMinAboveMax { min: f64, max: f64 },
-    #[error("max_price_per_million = {0} must be a number >= 0")]
-    BadPrice(f64),
+    #[error("max_price_per_million = {0}: {1}")]
+    BadPrice(rust_decimal::Decimal, String),
 }

@@ -388,7 +388,7 @@ fn compile_errors_name_the_router_and_the_rule() {
         ),
         (
             "default = 'a'\n[[rules]]\nmax_price_per_million = -1\nmodel = 'b'",
-            "router 'saver', rule 1: max_price_per_million = -1 must be a number >= 0",
+            "router 'saver', rule 1: max_price_per_million = -1: must be a number from 0 to 1000000 (USD)",
         ),
         ("default = ''", "router 'saver': `default` names no model"),
     ];

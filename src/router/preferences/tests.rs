@@ -3,6 +3,10 @@ use serde_json::json;
 
 use super::*;
 
+fn usd(text: &str) -> rust_decimal::Decimal {
+    text.parse().expect("a decimal")
+}
+
 fn full() -> ProviderPrefs {
     ProviderPrefs {
         sort: Some(ProviderSort::Throughput),
@@ -12,8 +16,8 @@ fn full() -> ProviderPrefs {
         allow_fallbacks: Some(false),
         deny_data_collection: Some(true),
         max_price: Some(MaxPrice {
-            prompt: Some(1.0),
-            completion: Some(2.5),
+            prompt: Some(usd("1")),
+            completion: Some(usd("2.5")),
         }),
         variant: Some(Variant::Nitro),
     }
@@ -33,6 +37,55 @@ fn provider_object_uses_the_schema_field_names() {
             "data_collection": "deny",
             "max_price": {"prompt": "1", "completion": "2.5"}
         }))
+    );
+}
+
+#[test]
+fn max_price_goes_on_the_wire_as_the_exact_decimal_written() {
+    // Tiny and long prices: a float would print 1e-7 or lose digits.
+    let prefs = ProviderPrefs {
+        max_price: Some(MaxPrice::parse_pair("0.0000001, 123456.123456789012345").expect("valid")),
+        ..ProviderPrefs::default()
+    };
+    assert_eq!(
+        prefs.provider_object(),
+        Some(json!({"max_price": {"prompt": "0.0000001", "completion": "123456.123456789012345"}}))
+    );
+    // Trailing zeros and exponents are written plainly.
+    let prefs = ProviderPrefs {
+        max_price: Some(MaxPrice::parse_pair("2.50, 1e-3").expect("valid")),
+        ..ProviderPrefs::default()
+    };
+    assert_eq!(
+        prefs.provider_object(),
+        Some(json!({"max_price": {"prompt": "2.5", "completion": "0.001"}}))
+    );
+}
+
+#[test]
+fn max_price_is_kept_in_sessions_as_numbers_and_read_back_from_either_form() {
+    let prefs = ProviderPrefs {
+        max_price: Some(MaxPrice {
+            prompt: Some(usd("0.1")),
+            completion: Some(usd("2.5")),
+        }),
+        ..ProviderPrefs::default()
+    };
+    let stored = serde_json::to_value(&prefs).expect("serializes");
+    assert_eq!(
+        stored,
+        json!({"max_price": {"prompt": 0.1, "completion": 2.5}})
+    );
+    assert_eq!(
+        serde_json::from_value::<ProviderPrefs>(stored).expect("reads back"),
+        prefs
+    );
+    let written: ProviderPrefs =
+        serde_json::from_value(json!({"max_price": {"prompt": "0.1", "completion": 2.5}}))
+            .expect("a decimal string reads too");
+    assert_eq!(written, prefs);
+    assert!(
+        serde_json::from_value::<ProviderPrefs>(json!({"max_price": {"prompt": "cheap"}})).is_err()
     );
 }
 
@@ -62,7 +115,7 @@ fn column_values_win_and_unset_ones_fall_through() {
         only: vec!["openai".into()],
         deny_data_collection: Some(true),
         max_price: Some(MaxPrice {
-            prompt: Some(1.0),
+            prompt: Some(usd("1")),
             completion: None,
         }),
         ..ProviderPrefs::default()
@@ -72,7 +125,7 @@ fn column_values_win_and_unset_ones_fall_through() {
         ignore: vec!["x".into()],
         max_price: Some(MaxPrice {
             prompt: None,
-            completion: Some(3.0),
+            completion: Some(usd("3")),
         }),
         variant: Some(Variant::Floor),
         ..ProviderPrefs::default()
@@ -87,8 +140,8 @@ fn column_values_win_and_unset_ones_fall_through() {
             allow_fallbacks: None,
             deny_data_collection: Some(true),
             max_price: Some(MaxPrice {
-                prompt: Some(1.0),
-                completion: Some(3.0),
+                prompt: Some(usd("1")),
+                completion: Some(usd("3")),
             }),
             variant: Some(Variant::Floor),
         }
@@ -147,7 +200,7 @@ fn parses_from_toml_with_typos_reported() {
     .expect("parses");
     assert_eq!(prefs.sort, Some(ProviderSort::Price));
     assert_eq!(prefs.variant, Some(Variant::Free));
-    assert_eq!(prefs.max_price.and_then(|m| m.completion), Some(2.0));
+    assert_eq!(prefs.max_price.and_then(|m| m.completion), Some(usd("2")));
     let err = toml::from_str::<ProviderPrefs>("sortt = \"price\"\n").expect_err("typo");
     assert!(err.to_string().contains("sortt"), "{err}");
     let err = toml::from_str::<ProviderPrefs>("sort = \"fastest\"\n").expect_err("bad value");
@@ -159,11 +212,20 @@ fn max_price_pairs() {
     assert_eq!(
         MaxPrice::parse_pair("1, 2.5"),
         Ok(MaxPrice {
-            prompt: Some(1.0),
-            completion: Some(2.5)
+            prompt: Some(usd("1")),
+            completion: Some(usd("2.5"))
         })
     );
-    for bad in ["1", "1,2,3", "-1,2", "a,b", "1,inf", ""] {
+    for bad in [
+        "1",
+        "1,2,3",
+        "-1,2",
+        "a,b",
+        "1,inf",
+        "NaN,1",
+        "1,1000001",
+        "",
+    ] {
         assert!(MaxPrice::parse_pair(bad).is_err(), "{bad}");
     }
 }
@@ -186,7 +248,7 @@ fn pinning_keeps_privacy_price_and_variant_and_drops_the_routing_choices() {
         allow_fallbacks: Some(true),
         deny_data_collection: Some(true),
         max_price: Some(MaxPrice {
-            prompt: Some(1.0),
+            prompt: Some(usd("1")),
             completion: None,
         }),
         variant: Some(Variant::Free),

@@ -7,6 +7,7 @@
 
 mod batch;
 mod editor;
+pub mod eval;
 mod frames;
 mod signals;
 

@@ -62,6 +62,10 @@ impl Stamped {
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Keys read from the terminal at once: a paste in a terminal without
+    /// bracketed paste (or typing ahead). In the prompt they are typed as
+    /// text, Enter as a new line.
+    Keys(Vec<KeyEvent>),
     Mouse(MouseEvent),
     Paste(String),
     Resize(u16, u16),

@@ -11,7 +11,7 @@ mod tests;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-pub use actions::{Action, BrowserAction, FormAction, PickerAction};
+pub use actions::{Action, BrowserAction, EditAction, FormAction, PickerAction};
 pub use bindings::MOUSE;
 
 /// Where a binding applies: the workbench (the prompt, a pane, both) or an

@@ -9,18 +9,16 @@ mod batch;
 mod editor;
 pub mod eval;
 mod frames;
+mod input;
 mod signals;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-
-use crossterm::event::{Event, EventStream};
 
 use crate::clock::now_unix;
 use crate::router::catalog_load::{CatalogLoader, Refresh};
@@ -39,6 +37,7 @@ use super::update::update;
 use batch::StreamBatcher;
 use editor::edit_externally;
 use frames::{FrameScheduler, Ticker};
+use input::spawn_input;
 pub use signals::SIGINT;
 use signals::Signals;
 
@@ -86,6 +85,10 @@ pub async fn run(
 ) -> std::io::Result<Option<i32>> {
     let (tx, mut rx) = mpsc::channel::<Stamped>(1024);
     let outbox = Outbox { tx };
+    // Terminal input has a channel of its own, read before stream batches,
+    // so a key never waits behind them.
+    let (keys_tx, mut keys_rx) = mpsc::channel::<Stamped>(64);
+    let keys = Outbox { tx: keys_tx };
     let writer = SessionWriter::spawn(services.store.clone());
     // A failed save becomes a notice in the footer; the session stays in memory.
     if let Some(mut errors) = writer.errors() {
@@ -102,9 +105,10 @@ pub async fn run(
         services,
         writer,
         outbox: outbox.clone(),
+        keys,
         runs: HashMap::new(),
     };
-    let mut input = spawn_input(outbox.clone());
+    let mut input = spawn_input(runner.keys.clone());
     let mut signals = Signals::new();
     let mut frames = FrameScheduler::new(FRAME_INTERVAL);
     let mut ticker = Ticker::new(CLOCK_INTERVAL, Instant::now());
@@ -130,6 +134,18 @@ pub async fn run(
                 }
                 state.ui.dirty = false;
                 frames.drawn(Instant::now());
+            }
+            Some(msg) = keys_rx.recv() => {
+                inbox.push(msg);
+                while inbox.len() < MAX_MESSAGES_PER_PASS {
+                    match keys_rx.try_recv() {
+                        Ok(msg) => inbox.push(msg),
+                        Err(_) => break,
+                    }
+                }
+                inbox = input::join_bursts(inbox);
+                // What was typed is drawn at once, not at the next frame.
+                frames.input();
             }
             Some(msg) = rx.recv() => {
                 inbox.push(msg);
@@ -198,26 +214,6 @@ impl SessionHolder {
     }
 }
 
-/// Terminal input as a task of its own: it is polled only when crossterm's
-/// `EventStream` wakes it, so streaming traffic never makes the loop poll the
-/// terminal (crossterm's reader lock is contended on every poll).
-fn spawn_input(outbox: Outbox) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut events = EventStream::new();
-        while let Some(event) = events.next().await {
-            let msg = match event {
-                Ok(event) => terminal_msg(event),
-                Err(err) => Some(Msg::TerminalError(TerminalError::Read(err))),
-            };
-            if let Some(msg) = msg
-                && !outbox.send(msg).await
-            {
-                break;
-            }
-        }
-    })
-}
-
 /// Resolves at `at`; never without one.
 async fn sleep_until(at: Option<Instant>) {
     match at {
@@ -226,20 +222,12 @@ async fn sleep_until(at: Option<Instant>) {
     }
 }
 
-fn terminal_msg(event: Event) -> Option<Msg> {
-    match event {
-        Event::Key(key) => Some(Msg::Key(key)),
-        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
-        Event::Paste(text) => Some(Msg::Paste(text)),
-        Event::Resize(width, height) => Some(Msg::Resize(width, height)),
-        Event::FocusGained | Event::FocusLost => None,
-    }
-}
-
 struct EffectRunner {
     services: Services,
     writer: SessionWriter,
     outbox: Outbox,
+    /// Where the input task sends what it reads.
+    keys: Outbox,
     runs: HashMap<RunId, CancellationToken>,
 }
 
@@ -302,7 +290,7 @@ impl EffectRunner {
                 input.abort();
                 let _ = (&mut *input).await;
                 let outcome = edit_externally(tty, &text);
-                *input = spawn_input(self.outbox.clone());
+                *input = spawn_input(self.keys.clone());
                 self.outbox.send(Msg::EditorClosed(outcome)).await;
             }
             Effect::SaveSession(session) => self.writer.save(session),

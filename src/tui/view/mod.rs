@@ -76,3 +76,5 @@ fn too_small(frame: &mut Frame, area: Rect, state: &AppState) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_figures;

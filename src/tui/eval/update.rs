@@ -222,7 +222,7 @@ fn on_key(view: &mut EvalView, key: &KeyEvent) -> Vec<Effect> {
         Act::Help => {
             view.overlay = match view.overlay {
                 Overlay::Help { .. } => Overlay::None,
-                _ => Overlay::Help { scroll: 0 },
+                Overlay::None | Overlay::Chart | Overlay::Case(_) => Overlay::Help { scroll: 0 },
             };
             Vec::new()
         }
@@ -244,7 +244,7 @@ fn on_key(view: &mut EvalView, key: &KeyEvent) -> Vec<Effect> {
         Act::Workbench => {
             let (case, repeat) = match &view.overlay {
                 Overlay::Case(open) => (open.case, open.repeat),
-                _ => (view.cursor, 0),
+                Overlay::None | Overlay::Help { .. } | Overlay::Chart => (view.cursor, 0),
             };
             if case >= view.cases() {
                 return Vec::new();
@@ -269,9 +269,10 @@ fn on_key(view: &mut EvalView, key: &KeyEvent) -> Vec<Effect> {
         }
         Act::PrevRepeat | Act::NextRepeat => {
             if let Overlay::Case(open) = &view.overlay {
-                let repeat = match act {
-                    Act::NextRepeat => (open.repeat + 1) % view.repeat,
-                    _ => (open.repeat + view.repeat - 1) % view.repeat,
+                let repeat = if act == Act::NextRepeat {
+                    (open.repeat + 1) % view.repeat
+                } else {
+                    (open.repeat + view.repeat - 1) % view.repeat
                 };
                 if repeat != open.repeat {
                     let case = open.case;
@@ -283,9 +284,10 @@ fn on_key(view: &mut EvalView, key: &KeyEvent) -> Vec<Effect> {
         Act::PrevCase | Act::NextCase => {
             if let Overlay::Case(open) = &view.overlay {
                 let cases = view.cases();
-                let case = match act {
-                    Act::NextCase => (open.case + 1).min(cases.saturating_sub(1)),
-                    _ => open.case.saturating_sub(1),
+                let case = if act == Act::NextCase {
+                    (open.case + 1).min(cases.saturating_sub(1))
+                } else {
+                    open.case.saturating_sub(1)
                 };
                 if case != open.case {
                     let repeat = open.repeat;
@@ -327,7 +329,7 @@ fn offsets(view: &EvalView, case: usize, repeat: u32) -> Vec<Option<u64>> {
 fn open_case(view: &mut EvalView, case: usize, repeat: u32) -> Vec<Effect> {
     let (first, diff) = match &view.overlay {
         Overlay::Case(open) => (open.first, open.diff),
-        _ => (0, true),
+        Overlay::None | Overlay::Help { .. } | Overlay::Chart => (0, true),
     };
     view.overlay = Overlay::Case(Box::new(CaseView {
         case,
@@ -347,9 +349,10 @@ fn open_case(view: &mut EvalView, case: usize, repeat: u32) -> Vec<Effect> {
 
 fn move_by(view: &mut EvalView, act: Act, page: usize) {
     if let Overlay::Help { scroll } = &mut view.overlay {
-        *scroll = match act {
-            Act::Up => scroll.saturating_sub(1),
-            _ => scroll.saturating_add(1),
+        *scroll = if act == Act::Up {
+            scroll.saturating_sub(1)
+        } else {
+            scroll.saturating_add(1)
         };
         return;
     }
@@ -361,7 +364,21 @@ fn move_by(view: &mut EvalView, act: Act, page: usize) {
             Act::PageUp => open.scroll.saturating_sub(case_page),
             Act::PageDown => open.scroll.saturating_add(case_page),
             Act::Top => 0,
-            _ => open.scroll,
+            Act::Bottom
+            | Act::Quit
+            | Act::Interrupt
+            | Act::Help
+            | Act::Left
+            | Act::Right
+            | Act::Open
+            | Act::Chart
+            | Act::Workbench
+            | Act::Close
+            | Act::PrevRepeat
+            | Act::NextRepeat
+            | Act::PrevCase
+            | Act::NextCase
+            | Act::ToggleDiff => open.scroll,
         };
         return;
     }
@@ -372,7 +389,21 @@ fn move_by(view: &mut EvalView, act: Act, page: usize) {
         Act::PageUp => view.cursor.saturating_sub(page),
         Act::PageDown => (view.cursor + page).min(last),
         Act::Top => 0,
-        _ => last,
+        Act::Bottom => last,
+        Act::Quit
+        | Act::Interrupt
+        | Act::Help
+        | Act::Left
+        | Act::Right
+        | Act::Open
+        | Act::Chart
+        | Act::Workbench
+        | Act::Close
+        | Act::PrevRepeat
+        | Act::NextRepeat
+        | Act::PrevCase
+        | Act::NextCase
+        | Act::ToggleDiff => view.cursor,
     };
     follow_cursor(view);
 }

@@ -3,12 +3,13 @@
 //! (ratatui's Chart): the cheapest column that is good enough stands out.
 //! The last row names the front in order.
 
+use crate::tui::boxes::framed;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, BorderType, Chart, Dataset, GraphType, Paragraph, Widget};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Widget};
 use rust_decimal::Decimal;
 
 use crate::router::pricing::{format_usd, from_f64, to_f64};
@@ -48,13 +49,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &EvalView) {
         return;
     }
     let theme = &view.theme;
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(false))
-        .title(Line::styled(
-            " cost per 1k calls × pass rate · line: Pareto front ",
-            theme.title(),
-        ));
+    let block = framed(theme, false).title(Line::styled(
+        " cost per 1k calls × pass rate · line: Pareto front ",
+        theme.title(),
+    ));
     let inner = block.inner(area);
     block.render(area, buf);
     let points = points(view);

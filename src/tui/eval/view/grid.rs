@@ -99,7 +99,7 @@ fn cell_text(
             .iter()
             .filter(|d| d.outcome == Outcome::Pass)
             .count();
-        let running = slots.iter().any(|s| *s == Slot::Running);
+        let running = slots.contains(&Slot::Running);
         format!(
             "{passed}/{}{}",
             digests.len(),

@@ -3,9 +3,9 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget};
+use ratatui::widgets::{Clear, Paragraph, Widget};
 
-use crate::tui::boxes::centered;
+use crate::tui::boxes::{centered, framed};
 
 use super::super::keys::help_sections;
 use super::super::state::EvalView;
@@ -33,13 +33,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &EvalView, scroll: u16) {
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let rect = centered(area, 96, height);
     Clear.render(rect, buf);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(true))
-        .title(Line::styled(
-            " Keys · ↑↓ scroll · Esc closes ",
-            theme.title(),
-        ));
+    let block = framed(theme, false).title(Line::styled(
+        " Keys · ↑↓ scroll · Esc closes ",
+        theme.title(),
+    ));
     let inner = block.inner(rect);
     block.render(rect, buf);
     Paragraph::new(lines).scroll((scroll, 0)).render(inner, buf);

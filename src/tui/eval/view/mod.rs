@@ -14,7 +14,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Widget};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use crate::eval::record::{Digest, Outcome};
 use crate::router::pricing::format_usd;
@@ -115,23 +115,7 @@ fn footer(frame: &mut Frame, area: Rect, view: &EvalView) {
 
 /// `text` cut to `width` columns, ending in "…" when cut.
 pub(super) fn fit(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let char_width = c.width().unwrap_or(0);
-        if used + char_width + 1 > width {
-            break;
-        }
-        used += char_width;
-        out.push(c);
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
+    crate::tui::picker::truncated(text, u16::try_from(width).unwrap_or(u16::MAX))
 }
 
 /// `text` fitted and padded to exactly `width` columns.

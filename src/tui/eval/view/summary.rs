@@ -3,10 +3,11 @@
 //! with the best), the cost, the cost per 1,000 calls, median latencies and,
 //! with `--volume`, the projected month; ◆ marks the Pareto front.
 
+use crate::tui::boxes::framed;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
+use ratatui::widgets::{Paragraph, Widget};
 use rust_decimal::Decimal;
 use unicode_width::UnicodeWidthStr;
 
@@ -30,8 +31,11 @@ fn ms(value: Option<f64>) -> String {
 
 /// The table's fields in the order they are given up when space is short
 /// (the last first): heading, right-aligned, value.
-fn fields(view: &EvalView) -> Vec<(&'static str, fn(&ColumnSummary) -> String)> {
-    let mut fields: Vec<(&'static str, fn(&ColumnSummary) -> String)> = vec![
+/// A field of the table: its heading and how a column's value reads.
+type Field = (&'static str, fn(&ColumnSummary) -> String);
+
+fn fields(view: &EvalView) -> Vec<Field> {
+    let mut fields: Vec<Field> = vec![
         ("pass", |s| percent(s.pass_rate)),
         ("$/1k calls", |s| money(s.cost_per_1k_calls_usd)),
         ("p50", |s| ms(s.median_total_ms)),
@@ -58,13 +62,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &EvalView) {
         return;
     }
     let theme = &view.theme;
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border(false))
-        .title(Line::styled(
-            " summary · ≈ tied with the best · ◆ Pareto front ",
-            theme.title(),
-        ));
+    let block = framed(theme, false).title(Line::styled(
+        " summary · ≈ tied with the best · ◆ Pareto front ",
+        theme.title(),
+    ));
     let inner = block.inner(area);
     block.render(area, buf);
     let width = usize::from(inner.width);

@@ -41,6 +41,11 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 
 pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
     let fail_under = args.fail_under.as_deref().map(parse_rate).transpose()?;
+    if args.tui && !args.estimate && !super::eval_live::has_terminal() {
+        return Err(CliError::Usage(
+            "--tui needs a terminal; without one, prism eval shows its progress on stderr".into(),
+        ));
+    }
     if args.concurrency == 0 {
         return Err(CliError::Usage("--concurrency must be at least 1".into()));
     }
@@ -198,7 +203,24 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
         }
     });
     let (events_tx, events_rx) = mpsc::channel::<EvalEvent>(1024);
-    let progress = Progress::spawn(events_rx, crate::cli::term::stderr_is_terminal());
+    let watcher = if args.tui {
+        Watcher::View(super::eval_live::open(super::eval_live::Opening {
+            run_id: &run_id,
+            loaded: &loaded,
+            earlier: &earlier,
+            targets: &plan.targets,
+            volume: args.volume,
+            journal: writer.path(),
+            sessions: setup.config.paths.sessions_dir(),
+            events: events_rx,
+            cancel: cancel.clone(),
+        }))
+    } else {
+        Watcher::Progress(Progress::spawn(
+            events_rx,
+            crate::cli::term::stderr_is_terminal(),
+        ))
+    };
     let _ = events_tx
         .send(EvalEvent::Planned {
             total: suite.cells(),
@@ -227,7 +249,14 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
     });
     let mut ran = scheduler::run(schedule, executor, &mut writer, &events_tx, &cancel).await;
     drop(events_tx);
-    progress.finish().await;
+    let view = match watcher {
+        Watcher::Progress(progress) => {
+            progress.finish().await;
+            None
+        }
+        // The view stays open until the user closes it (below).
+        Watcher::View(view) => Some(view),
+    };
 
     let mut digests = earlier;
     digests.extend(std::mem::take(&mut ran.digests));
@@ -242,7 +271,8 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
             writer.written().await?;
             let jobs = pairwise_run::jobs(suite, &digests, writer.path(), &compared)
                 .map_err(|e| format!("cannot read the run journal: {e}"))?;
-            if !jobs.is_empty() {
+            // With the view open, stderr is its screen: nothing is printed.
+            if !jobs.is_empty() && view.is_none() {
                 errln!(
                     "prism: pairwise: {} comparisons by {}",
                     jobs.len(),
@@ -287,6 +317,10 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
     let journal_path = writer.path().to_path_buf();
     let closed = writer.close().await;
 
+    let handoff = match view {
+        Some(view) => view.closed().await,
+        None => None,
+    };
     let labels = suite.column_labels();
     let summary = summarize(&SummaryInput {
         columns: &labels,
@@ -320,11 +354,27 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
         errln!("prism: {}", sanitize(&error));
         return Ok(EXIT_FAILED);
     }
-    if ran.interrupted {
+    let code = if ran.interrupted {
         errln!("prism: interrupted: `prism eval --resume {run_id}` runs what is missing");
-        return Ok(EXIT_INTERRUPTED);
+        EXIT_INTERRUPTED
+    } else {
+        verdict(&summary, fail_under, &report)
+    };
+    if let Some(session) = handoff {
+        // The case goes on in the workbench; the run's verdict stays the exit status.
+        let open = super::OpenArgs {
+            resume: Some(session),
+            ..super::OpenArgs::default()
+        };
+        super::workbench::run(global, &open, Vec::new()).await?;
     }
-    Ok(verdict(&summary, fail_under, &report))
+    Ok(code)
+}
+
+/// Who watches the run: the progress line on stderr, or the live view.
+enum Watcher {
+    Progress(Progress),
+    View(super::eval_live::View),
 }
 
 /// 0 when every result passed (or every column reached `fail_under`) and

@@ -6,6 +6,7 @@ mod compare;
 mod docs;
 mod eval;
 mod eval_estimate;
+mod eval_live;
 mod eval_progress;
 mod leaderboard;
 mod models;
@@ -204,6 +205,9 @@ pub struct EvalArgs {
     /// Project each column's daily and monthly cost at this many calls a day.
     #[arg(long, value_name = "CALLS_PER_DAY")]
     pub volume: Option<u64>,
+    /// Watch the run live in a terminal view: the grid of cases × columns, the summary, the cost/pass-rate chart; open any case's answers side by side.
+    #[arg(long)]
+    pub tui: bool,
     /// Add one column per upstream of this OpenRouter model, each pinned to it (a new run only).
     #[arg(long = "per-provider", value_name = "MODEL", conflicts_with = "resume")]
     pub per_provider: Vec<String>,

@@ -16,6 +16,7 @@ pub mod diff;
 pub mod events;
 pub mod execute;
 pub mod gate;
+pub mod handoff;
 pub mod journal;
 pub mod judge;
 pub mod plan;

@@ -226,5 +226,26 @@ fn mark_ties(summaries: &mut [ColumnSummary]) {
     }
 }
 
+/// The columns no other column beats on both counts (at most the cost per
+/// 1,000 calls and at least the pass rate, one of them strictly): the
+/// cheapest column that is good enough is on it. Indices, cheapest first;
+/// columns without both figures are left out.
+pub fn pareto_front(summaries: &[ColumnSummary]) -> Vec<usize> {
+    let point = |s: &ColumnSummary| Some((s.cost_per_1k_calls_usd?, s.pass_rate?));
+    let mut front: Vec<(usize, (Decimal, f64))> = summaries
+        .iter()
+        .enumerate()
+        .filter_map(|(index, s)| Some((index, point(s)?)))
+        .collect();
+    let points = front.clone();
+    front.retain(|(index, (cost, rate))| {
+        !points.iter().any(|(other, (c, r))| {
+            other != index && c <= cost && r >= rate && (c < cost || r > rate)
+        })
+    });
+    front.sort_by(|(a, (ca, _)), (b, (cb, _))| ca.cmp(cb).then(a.cmp(b)));
+    front.into_iter().map(|(index, _)| index).collect()
+}
+
 #[cfg(test)]
 mod tests;

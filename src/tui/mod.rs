@@ -13,6 +13,7 @@ pub mod boxes;
 pub mod browser;
 pub mod diff;
 pub mod document;
+pub mod eval;
 pub mod glyphs;
 pub mod ids;
 pub mod judge;

@@ -51,8 +51,14 @@ impl Tty {
     }
 
     pub fn draw(&mut self, state: &AppState) -> io::Result<()> {
+        self.draw_with(|frame| view::draw(frame, state))
+    }
+
+    /// Draws a frame with `draw` (the workbench's or another view's),
+    /// inside a synchronized update.
+    pub fn draw_with(&mut self, draw: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
         queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
-        self.terminal.draw(|frame| view::draw(frame, state))?;
+        self.terminal.draw(draw)?;
         execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)?;
         Ok(())
     }

@@ -132,3 +132,32 @@ fn an_empty_column_has_no_figures() {
     );
     assert!(!s.tied_with_best);
 }
+
+#[test]
+fn the_pareto_front_keeps_only_columns_nothing_beats_on_cost_and_pass_rate() {
+    let column = |name: &str, cost_per_1k: Option<&str>, rate: Option<f64>| ColumnSummary {
+        cost_per_1k_calls_usd: cost_per_1k.map(|c| c.parse().expect("a decimal")),
+        pass_rate: rate,
+        ..summarize(&SummaryInput {
+            columns: &[name.to_string()],
+            cases: 1,
+            repeat: 1,
+            digests: &[],
+            volume: None,
+        })
+        .remove(0)
+    };
+    let summaries = vec![
+        column("dear-best", Some("5.0"), Some(0.95)),
+        column("cheap-good", Some("0.4"), Some(0.90)),
+        column("cheap-worse", Some("0.4"), Some(0.80)),
+        column("dear-worse", Some("6.0"), Some(0.90)),
+        column("free-bad", Some("0"), Some(0.20)),
+        column("unpriced", None, Some(1.0)),
+        column("no-results", Some("1.0"), None),
+        column("twin", Some("0.4"), Some(0.90)),
+    ];
+    // Cheapest first; a twin of a front column is on it too.
+    assert_eq!(pareto_front(&summaries), [4, 1, 7, 0]);
+    assert!(pareto_front(&[]).is_empty());
+}

@@ -14,6 +14,9 @@ mod view;
 #[cfg(test)]
 mod view_tests;
 
+/// Text cut to a width with an ellipsis, for other views' tables too.
+pub(crate) use table::truncated;
+
 use std::collections::HashSet;
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};

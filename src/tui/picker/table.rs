@@ -272,7 +272,7 @@ fn styled_run(text: String, matched: bool, theme: &Theme) -> Span<'static> {
 }
 
 /// `text` cut to `width` columns, ending in "…" when cut.
-pub(super) fn truncated(text: &str, width: u16) -> String {
+pub(crate) fn truncated(text: &str, width: u16) -> String {
     let width = usize::from(width);
     if text.width() <= width {
         return text.to_string();

@@ -8,6 +8,7 @@
 mod asks;
 mod batch;
 mod editor;
+pub mod eval;
 mod frames;
 mod input;
 mod signals;

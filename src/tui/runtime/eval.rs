@@ -1,0 +1,244 @@
+//! The live eval view's loop: one task owns the terminal and selects over
+//! the run's events (a bounded channel whose sender waits, so no result is
+//! lost), keys, the results of its own effects, signals, and a frame
+//! deadline that exists only while something changed. Idle, it draws
+//! nothing. Quitting while the run goes on cancels it; the journal keeps
+//! what is done, so `prism eval --resume RUN` finishes it.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::now_unix;
+use crate::eval::events::EvalEvent;
+use crate::eval::handoff::{CaseHandoff, session_for_case};
+use crate::eval::journal::read_result_at;
+use crate::eval::record::EvalResult;
+use crate::eval::suite::Suite;
+use crate::router::Target;
+use crate::session::store::SessionStore;
+use crate::tui::eval::state::EvalView;
+use crate::tui::eval::update::{Effect, Msg, prepare, update};
+use crate::tui::eval::view;
+use crate::tui::terminal::Tty;
+
+use super::frames::FrameScheduler;
+use super::signals::Signals;
+use super::{FRAME_INTERVAL, MAX_MESSAGES_PER_PASS, sleep_until};
+
+/// While results stream in, the summary (computed over every result so
+/// far) is brought up to date at most this often; the grid every frame.
+const SUMMARY_INTERVAL: Duration = Duration::from_millis(200);
+
+/// The run as the view sees it.
+pub struct Feed {
+    pub events: mpsc::Receiver<EvalEvent>,
+    /// Cancelled when the user stops the run.
+    pub cancel: CancellationToken,
+}
+
+/// What the view's effects need: the journal to read answers from, and
+/// what a case's workbench session is made of.
+pub struct Context {
+    pub journal: PathBuf,
+    pub store: SessionStore,
+    pub suite: Arc<Suite>,
+    pub targets: Vec<Target>,
+}
+
+/// How the view ended.
+#[derive(Debug, Default)]
+pub struct Ended {
+    /// A session to open in the workbench.
+    pub handoff: Option<String>,
+    /// The signal that ended it, if one did.
+    pub signal: Option<i32>,
+}
+
+/// Takes the terminal and runs the view until the user quits.
+pub async fn run(mut view: EvalView, mut feed: Feed, context: Context) -> std::io::Result<Ended> {
+    let mut tty = Tty::enter()?;
+    view.size = tty.size()?;
+    let (tx, mut rx) = mpsc::channel::<Msg>(256);
+    let input = spawn_input(tx.clone());
+    let context = Arc::new(context);
+    let mut signals = Signals::new();
+    let mut frames = FrameScheduler::new(FRAME_INTERVAL);
+    let mut summarised_at: Option<Instant> = None;
+    let mut events_open = true;
+    let mut ended = Ended::default();
+    let mut failure = None;
+
+    while !view.quit {
+        let now = Instant::now();
+        let draw_at = frames.deadline(view.dirty, now);
+        let mut inbox: Vec<Msg> = Vec::new();
+        tokio::select! {
+            biased;
+            _ = sleep_until(draw_at) => {
+                let due = summarised_at.is_none_or(|at| now >= at + SUMMARY_INTERVAL);
+                let summarise = view.summary_stale && (due || !view.running());
+                if summarise {
+                    prepare(&mut view);
+                    summarised_at = Some(now);
+                }
+                if let Err(error) = tty.draw_with(|frame| view::draw(frame, &view)) {
+                    failure = Some(error);
+                    break;
+                }
+                // A summary left for later asks for another frame.
+                view.dirty = view.summary_stale;
+                frames.drawn(Instant::now());
+            }
+            Some(msg) = rx.recv() => {
+                inbox.push(msg);
+                while inbox.len() < MAX_MESSAGES_PER_PASS {
+                    match rx.try_recv() {
+                        Ok(msg) => inbox.push(msg),
+                        Err(_) => break,
+                    }
+                }
+            }
+            event = feed.events.recv(), if events_open => match event {
+                Some(event) => {
+                    inbox.push(Msg::Run(event));
+                    while inbox.len() < MAX_MESSAGES_PER_PASS {
+                        match feed.events.try_recv() {
+                            Ok(event) => inbox.push(Msg::Run(event)),
+                            Err(_) => break,
+                        }
+                    }
+                }
+                None => {
+                    events_open = false;
+                    inbox.push(Msg::RunEnded { interrupted: feed.cancel.is_cancelled() });
+                }
+            },
+            signal = signals.next() => {
+                ended.signal = Some(signal);
+                inbox.push(Msg::Signal);
+            }
+        }
+        for msg in inbox {
+            for effect in update(&mut view, msg) {
+                run_effect(effect, &feed.cancel, &context, &tx);
+            }
+        }
+    }
+    input.abort();
+    drop(tty);
+    if let Some(error) = failure {
+        feed.cancel.cancel();
+        return Err(error);
+    }
+    ended.handoff = view.handoff.take();
+    Ok(ended)
+}
+
+fn run_effect(
+    effect: Effect,
+    cancel: &CancellationToken,
+    context: &Arc<Context>,
+    tx: &mpsc::Sender<Msg>,
+) {
+    match effect {
+        Effect::CancelRun => cancel.cancel(),
+        Effect::LoadCase {
+            case,
+            repeat,
+            offsets,
+        } => {
+            let (context, tx) = (context.clone(), tx.clone());
+            tokio::spawn(async move {
+                let read =
+                    tokio::task::spawn_blocking(move || read_results(&context.journal, &offsets))
+                        .await;
+                let answers = read.unwrap_or_else(|e| Err(e.to_string()));
+                let _ = tx
+                    .send(Msg::CaseLoaded {
+                        case,
+                        repeat,
+                        answers,
+                    })
+                    .await;
+            });
+        }
+        Effect::Handoff {
+            case,
+            repeat: _,
+            offsets,
+        } => {
+            let (context, tx) = (context.clone(), tx.clone());
+            tokio::spawn(async move {
+                let saved =
+                    tokio::task::spawn_blocking(move || handoff(&context, case, &offsets)).await;
+                let saved = saved.unwrap_or_else(|e| Err(e.to_string()));
+                let _ = tx.send(Msg::Handed(saved)).await;
+            });
+        }
+    }
+}
+
+/// The full results at these journal offsets (None where there is none).
+fn read_results(
+    journal: &std::path::Path,
+    offsets: &[Option<u64>],
+) -> Result<Vec<Option<EvalResult>>, String> {
+    let file = File::open(journal).map_err(|e| format!("{}: {e}", journal.display()))?;
+    let mut reader = BufReader::new(file);
+    let mut line = Vec::new();
+    offsets
+        .iter()
+        .map(|offset| match offset {
+            Some(offset) => {
+                read_result_at(&mut reader, *offset, &mut line).map_err(|e| e.to_string())
+            }
+            None => Ok(None),
+        })
+        .collect()
+}
+
+/// Saves the case as a session; its id.
+fn handoff(context: &Context, case: usize, offsets: &[Option<u64>]) -> Result<String, String> {
+    let results = read_results(&context.journal, offsets)?;
+    let now = now_unix();
+    let id = crate::session::types::new_id(now, fastrand::u16(..));
+    let session = session_for_case(&CaseHandoff {
+        suite: &context.suite,
+        case,
+        targets: &context.targets,
+        results: &results,
+        id: id.clone(),
+        now_unix: now,
+    })
+    .ok_or_else(|| format!("no case {}", case + 1))?;
+    context.store.save(&session).map_err(|e| e.to_string())?;
+    Ok(id)
+}
+
+/// Keys and resizes as messages, from a task of their own.
+fn spawn_input(tx: mpsc::Sender<Msg>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        while let Some(Ok(event)) = events.next().await {
+            let msg = match event {
+                Event::Key(key) => Msg::Key(key),
+                Event::Resize(width, height) => Msg::Resize(width, height),
+                Event::Mouse(_) | Event::Paste(_) | Event::FocusGained | Event::FocusLost => {
+                    continue;
+                }
+            };
+            if tx.send(msg).await.is_err() {
+                break;
+            }
+        }
+    })
+}

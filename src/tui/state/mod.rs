@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 
 use crate::router::account::KeyInfo;
 use crate::router::catalog::{Catalog, ModelInfo};
+use crate::router::events::CostSum;
 use crate::router::policy::Policy;
 use crate::router::{Providers, Target};
 use crate::session::Session;
@@ -137,13 +138,12 @@ pub struct SessionRecord {
 }
 
 /// Cost and tokens of the latest turn and of the whole session, as the
-/// session's finished answers say.
+/// session's answers say: known sums with the answers whose cost is
+/// unknown counted beside them (a floor, never unknown as $0).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
-    pub turn_cost_usd: Decimal,
-    /// False when an answer of the latest turn used tokens at an unknown price.
-    pub turn_cost_complete: bool,
-    pub session_cost_usd: Decimal,
+    pub turn: CostSum,
+    pub session: CostSum,
     pub session_tokens: u64,
 }
 
@@ -311,28 +311,26 @@ impl SessionRecord {
 
     /// The figures the footer shows, summed from the finished answers.
     pub fn totals(&self) -> Totals {
-        let mut totals = Totals {
-            turn_cost_complete: true,
-            ..Totals::default()
+        let turns = &self.session.turns;
+        let results = || {
+            turns
+                .iter()
+                .flat_map(|t| t.answers.iter().map(|a| &a.result))
         };
-        let last = self.session.turns.len().saturating_sub(1);
-        for (index, turn) in self.session.turns.iter().enumerate() {
-            for answer in &turn.answers {
-                let result = &answer.result;
-                let tokens = result.usage.map_or(0, |u| u.total_tokens);
-                // Figures were checked on their way in; the sums saturate
-                // rather than panic all the same.
-                totals.session_tokens = totals.session_tokens.saturating_add(tokens);
-                let cost = result.cost_usd.unwrap_or(Decimal::ZERO);
-                totals.session_cost_usd = totals.session_cost_usd.saturating_add(cost);
-                if index == last {
-                    totals.turn_cost_usd = totals.turn_cost_usd.saturating_add(cost);
-                    if result.cost_usd.is_none() && tokens > 0 {
-                        totals.turn_cost_complete = false;
-                    }
-                }
-            }
+        // Figures were checked on their way in; the sum saturates rather
+        // than panic all the same.
+        let session_tokens = results()
+            .map(|r| r.usage.map_or(0, |u| u.total_tokens))
+            .fold(0u64, u64::saturating_add);
+        Totals {
+            turn: CostSum::of(
+                turns
+                    .last()
+                    .into_iter()
+                    .flat_map(|t| t.answers.iter().map(|a| &a.result)),
+            ),
+            session: CostSum::of(results()),
+            session_tokens,
         }
-        totals
     }
 }

@@ -82,17 +82,13 @@ fn totals_spans(state: &AppState) -> Vec<Span<'static>> {
             theme.hint(),
         )];
     }
+    // A floor ("$0.0012+ (2 unknown)") where some cost is unknown, never $0.
     let totals = state.record.totals();
-    let turn = if totals.turn_cost_complete {
-        format_usd(totals.turn_cost_usd)
-    } else {
-        format!("{} + unknown", format_usd(totals.turn_cost_usd))
-    };
     vec![
         Span::styled("turn ", theme.hint()),
-        Span::raw(turn),
+        Span::raw(totals.turn.label()),
         Span::styled(" · session ", theme.hint()),
-        Span::raw(format_usd(totals.session_cost_usd)),
+        Span::raw(totals.session.label()),
         Span::styled(
             format!(
                 " ({turns} turn{}, {} tokens)",

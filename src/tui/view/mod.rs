@@ -84,4 +84,6 @@ fn too_small(frame: &mut Frame, area: Rect, state: &AppState) {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_figures;
+#[cfg(test)]
 mod tests_screen;

@@ -291,19 +291,24 @@ fn parameters_form() {
     assert_snapshot!(frame(&state));
 }
 
-#[test]
-fn leaderboard() {
-    let mut state = state_with(&["openai/gpt-4o"], (140, 20));
-    update(&mut state, ctrl('l'));
+/// The sample session's leaderboards: all votes, blind, sighted.
+pub(super) fn sample_boards() -> Vec<crate::session::leaderboard::Leaderboard> {
     let sessions = [crate::session::fixtures::sample()];
-    let boards = [
+    [
         crate::session::VoteFilter::All,
         crate::session::VoteFilter::Blind,
         crate::session::VoteFilter::Sighted,
     ]
     .into_iter()
     .map(|filter| crate::session::leaderboard::compute(&sessions, filter))
-    .collect();
+    .collect()
+}
+
+#[test]
+fn leaderboard() {
+    let mut state = state_with(&["openai/gpt-4o"], (140, 20));
+    update(&mut state, ctrl('l'));
+    let boards = sample_boards();
     let problem = crate::session::StoreError::Corrupt {
         path: "/home/u/.local/share/prism/sessions/broken.json".into(),
         detail: "expected value at line 1 column 1".into(),

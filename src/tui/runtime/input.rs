@@ -13,7 +13,11 @@ use super::Outbox;
 use crate::tui::msg::{Msg, Stamped, TerminalError};
 
 /// The most events read in one go; a longer burst continues in the next.
-const BURST_EVENTS: usize = 4096;
+const BURST_EVENTS: usize = 256 * 1024;
+/// A burst still arriving (a long paste comes in many reads): the reader
+/// waits this long for the rest, so it lands in a few inserts, not
+/// thousands (each insert costs the prompt's length).
+const BURST_GAP: Duration = Duration::from_millis(5);
 
 /// Reads the terminal until the loop is gone. It is woken by crossterm's
 /// `EventStream`, so streaming traffic never makes the loop poll the
@@ -26,10 +30,25 @@ pub(super) fn spawn_input(outbox: Outbox) -> tokio::task::JoinHandle<()> {
         let mut continues = false;
         while let Some(first) = events.next().await {
             let mut ready = vec![first];
-            while ready.len() < BURST_EVENTS
-                && matches!(crossterm::event::poll(Duration::ZERO), Ok(true))
-            {
-                ready.push(crossterm::event::read());
+            loop {
+                while ready.len() < BURST_EVENTS
+                    && matches!(crossterm::event::poll(Duration::ZERO), Ok(true))
+                {
+                    ready.push(crossterm::event::read());
+                }
+                // One key alone is typing (and mouse moves are no paste):
+                // they go at once.
+                let keys = ready
+                    .iter()
+                    .filter(|e| matches!(e, Ok(Event::Key(_))))
+                    .count();
+                if keys < 2 || ready.len() >= BURST_EVENTS {
+                    break;
+                }
+                match tokio::time::timeout(BURST_GAP, events.next()).await {
+                    Ok(Some(event)) => ready.push(event),
+                    Ok(None) | Err(_) => break,
+                }
             }
             let capped = ready.len() == BURST_EVENTS;
             for msg in messages(ready, continues) {

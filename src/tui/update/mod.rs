@@ -192,36 +192,40 @@ fn on_burst(state: &mut AppState, keys: Vec<KeyEvent>, effects: &mut Vec<Effect>
     }
 }
 
-/// The text a key stands for inside a burst.
+/// The text a key stands for inside a burst: a character, and Enter and
+/// Tab as the line break and tab they were in the pasted text.
 fn burst_char(key: &KeyEvent) -> Option<char> {
-    let modified = key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
     #[allow(
         clippy::wildcard_enum_match_arm,
         reason = "crossterm's key codes: only text keys are text"
     )]
     match key.code {
-        KeyCode::Char(c) if !modified && !c.is_control() => Some(c),
         KeyCode::Enter => Some('\n'),
-        KeyCode::Tab if !modified => Some('\t'),
+        KeyCode::Tab if !modified(key) => Some('\t'),
+        _ => plain_char(key),
+    }
+}
+
+fn modified(key: &KeyEvent) -> bool {
+    key.modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+}
+
+/// The character a key types, if it types one.
+fn plain_char(key: &KeyEvent) -> Option<char> {
+    #[allow(
+        clippy::wildcard_enum_match_arm,
+        reason = "crossterm's key codes: only characters are typed"
+    )]
+    match key.code {
+        KeyCode::Char(c) if !modified(key) && !c.is_control() => Some(c),
         _ => None,
     }
 }
 
 /// A key no binding names, in a context with a text field: it is typed.
 fn type_key(state: &mut AppState, context: Context, key: KeyEvent) {
-    let modified = key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-    #[allow(
-        clippy::wildcard_enum_match_arm,
-        reason = "crossterm's key codes: only characters are typed"
-    )]
-    let plain_char = match key.code {
-        KeyCode::Char(c) if !modified && !c.is_control() => Some(c),
-        _ => None,
-    };
+    let plain_char = plain_char(&key);
     match (&mut state.ui.overlay, context) {
         (None, Context::Editor) => {
             if state.workspace.editor.input(key) {

@@ -291,12 +291,17 @@ fn parameters_form() {
     assert_snapshot!(frame(&state));
 }
 
+/// The sample session's leaderboards: per source, all votes, blind, sighted.
+pub(super) fn sample_boards() -> Vec<crate::session::leaderboard::Leaderboard> {
+    let sessions = [crate::session::fixtures::sample()];
+    crate::tui::state::LeaderboardView::compute_boards(&sessions)
+}
+
 #[test]
 fn leaderboard() {
     let mut state = state_with(&["openai/gpt-4o"], (140, 20));
     update(&mut state, ctrl('l'));
-    let sessions = [crate::session::fixtures::sample()];
-    let boards = crate::tui::state::LeaderboardView::compute_boards(&sessions);
+    let boards = sample_boards();
     let problem = crate::session::StoreError::Corrupt {
         path: "/home/u/.local/share/prism/sessions/broken.json".into(),
         detail: "expected value at line 1 column 1".into(),

@@ -12,7 +12,7 @@ use ratatui::backend::TestBackend;
 use crate::router::ChatMessage;
 use crate::router::events::RunResult;
 use crate::tui::msg::Msg;
-use crate::tui::state::{AppState, LeaderboardView};
+use crate::tui::state::AppState;
 use crate::tui::update::tests::{
     after, ctrl, finished, key, send, state_with, update, with_catalog,
 };
@@ -43,6 +43,7 @@ fn footer(state: &AppState) -> String {
         .rev()
         .nth(1)
         .unwrap_or_default()
+        .trim_matches('"')
         .to_string()
 }
 
@@ -52,7 +53,11 @@ fn a_notice_expires_and_the_costs_come_back_while_raw_text_stays_marked() {
     with_catalog(&mut state);
     answered(&mut state, "Hi?", "Hello.");
     // Unpriced answers: the cost line says so rather than $0.
-    assert!(footer(&state).contains("turn unknown"), "{}", footer(&state));
+    assert!(
+        footer(&state).contains("turn unknown"),
+        "{}",
+        footer(&state)
+    );
     update(&mut state, ctrl('t'));
     assert!(footer(&state).contains("answers shown as raw text"));
     let expires = state.notice_expires_at().expect("a notice");
@@ -150,11 +155,10 @@ fn too_small_says_what_is_needed_without_contradicting_itself() {
 fn the_leaderboard_method_line_wraps_instead_of_being_cut() {
     let mut state = state_with(&["openai/gpt-4o"], (100, 24));
     update(&mut state, ctrl('l'));
-    let boards = LeaderboardView::compute_boards(&[crate::session::fixtures::sample()]);
     update(
         &mut state,
         Msg::LeaderboardLoaded {
-            boards,
+            boards: super::tests::sample_boards(),
             problems: vec![],
         },
     );

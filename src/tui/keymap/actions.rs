@@ -35,6 +35,7 @@ pub enum Action {
     Leaderboard,
     Vote,
     ToggleBlind,
+    NextBlindRound,
     RenameSession,
     Diff,
     Details,

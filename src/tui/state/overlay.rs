@@ -93,9 +93,10 @@ impl LeaderboardView {
         self.boards.as_ref()?.get(self.shown)
     }
 
-    /// Lines above the rows: the method, a skipped file, a gap, the header.
+    /// Lines above the rows: the method, the position bias, a skipped
+    /// file, a gap, the header.
     pub fn header_rows(&self) -> usize {
-        3 + usize::from(!self.problems.is_empty())
+        4 + usize::from(!self.problems.is_empty())
     }
 }
 

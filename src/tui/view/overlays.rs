@@ -81,6 +81,13 @@ pub fn leaderboard(frame: &mut Frame, area: Rect, view: &LeaderboardView, theme:
         ),
         theme.hint(),
     ));
+    // Where the answers you picked sat: does the left pane win too often?
+    let bias = &board.positions;
+    let mut position = bias
+        .first_line()
+        .map_or(String::new(), |line| format!("{line} · "));
+    position.push_str(&bias.verdict());
+    lines.push(Line::styled(position, theme.hint()));
     if let Some(problem) = view.problems.first() {
         lines.push(Line::styled(format!("skipped: {problem}"), theme.warning()));
     }

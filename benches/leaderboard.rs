@@ -69,6 +69,7 @@ fn history() -> Session {
                 at_unix: 1_795_534_212,
                 source: Default::default(),
                 reason: None,
+                shown_order: vec![i, j],
             }),
             judge_votes: Vec::new(),
         });

@@ -129,6 +129,7 @@ fn session(id: &str, updated_at_unix: i64, votes: &[Option<(u64, bool)>]) -> Ses
                     at_unix: updated_at_unix,
                     source: VoteSource::User,
                     reason: None,
+                    shown_order: Vec::new(),
                 }),
                 judge_votes: Vec::new(),
             })
@@ -615,6 +616,7 @@ fn judge_vote(best: Option<u64>) -> Vote {
             model: "openai/gpt-4o\u{1b}[31m".into(),
         },
         reason: Some("clearer".into()),
+        shown_order: Vec::new(),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::config::Paths;
 use crate::router::pricing::format_usd;
 use crate::sanitize::{Outside, one_line};
 use crate::session::SessionStore;
+use crate::session::leaderboard::position::PositionBias;
 use crate::session::leaderboard::{self, Row, Source, VoteFilter};
 
 use super::report;
@@ -83,6 +84,7 @@ pub fn run(args: &LeaderboardArgs) -> Result<u8, CliError> {
     );
     out.write_all(table.as_bytes())?;
     write_agreement(&mut out, &board)?;
+    write_positions(&mut out, &board.positions)?;
     out.flush()?;
     let filtered = filter.word().map_or(String::new(), |w| format!(" {w}"));
     errln!(
@@ -110,6 +112,42 @@ fn write_agreement(out: &mut impl Write, board: &leaderboard::Leaderboard) -> st
         )?;
     }
     Ok(())
+}
+
+/// Where the answers you picked sat, per position, and whether your votes
+/// lean to one (with the test's method).
+fn write_positions(out: &mut impl Write, bias: &PositionBias) -> std::io::Result<()> {
+    if bias.votes == 0 {
+        return Ok(());
+    }
+    let shares: Vec<String> = bias
+        .positions
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}/{} ({:.0}%, chance {:.0}%)",
+                ordinal(p.position),
+                p.wins,
+                p.shown,
+                p.wins as f64 * 100.0 / p.shown.max(1) as f64,
+                p.chance * 100.0
+            )
+        })
+        .collect();
+    writeln!(out, "position of your pick: {}", shares.join(" · "))?;
+    writeln!(out, "{} ({})", bias.verdict(), bias.method)
+}
+
+/// "1st", "2nd", "3rd", "4th"… (positions are at most a screenful).
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 fn table_row(rank: usize, row: &Row) -> Vec<String> {

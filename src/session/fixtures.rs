@@ -92,6 +92,7 @@ pub fn vote(verdict: Verdict, blind: bool) -> Vote {
         at_unix: CREATED_UNIX + 600,
         source: VoteSource::User,
         reason: None,
+        shown_order: Vec::new(),
     }
 }
 

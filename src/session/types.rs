@@ -129,6 +129,11 @@ pub struct Vote {
     /// A judge's short reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The columns in the order their panes were shown when the vote was
+    /// cast, the first (leftmost) first: where each model sat, for the
+    /// position bias. Empty in files written before it was recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shown_order: Vec<u64>,
 }
 
 /// Who cast a vote.
@@ -326,6 +331,33 @@ mod tests {
         assert_eq!(session.summary().cost_label(), "-");
         session.turns[0].answers.push(answer(2, "x/y", "text"));
         assert_eq!(session.summary().unpriced_answers, 0);
+    }
+
+    #[test]
+    fn a_vote_keeps_where_each_model_sat_and_old_files_still_load() {
+        let mut session = sample();
+        let vote = session.turns[0].vote.as_mut().expect("a vote");
+        vote.shown_order = vec![2, 1];
+        let json = serde_json::to_string(&session).expect("serializes");
+        assert!(json.contains(r#""shown_order":[2,1]"#), "{json}");
+        let back: super::Session = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, session);
+        // A file from before positions were recorded: no field, no seats.
+        let old = json.replace(r#","shown_order":[2,1]"#, "");
+        let back: super::Session = serde_json::from_str(&old).expect("an old file reads");
+        assert!(
+            back.turns[0]
+                .vote
+                .as_ref()
+                .expect("vote")
+                .shown_order
+                .is_empty()
+        );
+        assert!(
+            !serde_json::to_string(&back)
+                .expect("serializes")
+                .contains("shown_order")
+        );
     }
 
     #[test]

@@ -25,11 +25,13 @@
 //! - Figures over every answer of the model, voted or not, whatever the
 //!   filter: average of the known costs, median ttft, median tokens/s.
 //! - Only models with at least one counted vote get a row.
+//! - Position bias: where the answers you picked sat (see `position`).
 //! - Sources: your votes (`Turn::vote`), judge verdicts (`Turn::judge_votes`),
 //!   or both, each counted as above; never mixed unless asked, and the
 //!   board says which. On turns with both, each judge's agreement with you
 //!   is counted: the same best column, or both naming none.
 
+pub mod position;
 pub mod rating;
 
 use std::collections::BTreeMap;
@@ -144,6 +146,8 @@ pub struct Leaderboard {
     pub agreement: Vec<JudgeAgreement>,
     /// Best first.
     pub rows: Vec<Row>,
+    /// Where the answers you picked sat, and whether you lean to a position.
+    pub positions: position::PositionBias,
 }
 
 #[derive(Default)]
@@ -296,6 +300,7 @@ pub fn compute_with(sessions: &[Session], filter: VoteFilter, source: Source) ->
             })
             .collect(),
         rows,
+        positions: position::compute(sessions, filter),
     }
 }
 

@@ -38,6 +38,7 @@ pub enum Action {
     Leaderboard,
     Vote,
     ToggleBlind,
+    NextBlindRound,
     RenameSession,
     Diff,
     Details,

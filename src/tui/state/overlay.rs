@@ -123,7 +123,8 @@ impl LeaderboardView {
     }
 
     /// The method line (whose votes, how many count, how ratings are
-    /// computed), wrapped at words to `width`: never cut.
+    /// computed) and the position-bias line, wrapped at words to `width`:
+    /// never cut.
     pub fn method_lines(&self, width: u16) -> Vec<String> {
         let Some(board) = self.board() else {
             return Vec::new();
@@ -140,11 +141,20 @@ impl LeaderboardView {
                 .map_or(String::new(), |w| format!(", {w} only")),
             board.method,
         );
-        crate::tui::layout::wrap_words(&text, usize::from(width.max(10)))
+        let width = usize::from(width.max(10));
+        // Where the answers you picked sat: does the left pane win too often?
+        let bias = &board.positions;
+        let mut position = bias
+            .first_line()
+            .map_or(String::new(), |line| format!("{line} · "));
+        position.push_str(&bias.verdict());
+        let mut lines = crate::tui::layout::wrap_words(&text, width);
+        lines.extend(crate::tui::layout::wrap_words(&position, width));
+        lines
     }
 
-    /// Lines above the rows at `width`: the method, a skipped file, judges'
-    /// agreement with you, a gap, the header.
+    /// Lines above the rows at `width`: the method and position bias, a
+    /// skipped file, judges' agreement with you, a gap, the header.
     pub fn header_rows(&self, width: u16) -> usize {
         let agreement = self.board().map_or(0, |b| b.agreement.len());
         self.method_lines(width).len() + 2 + usize::from(!self.problems.is_empty()) + agreement

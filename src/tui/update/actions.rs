@@ -30,6 +30,7 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         Action::ToggleBlind => toggle_blind(state, effects),
+        Action::NextBlindRound => next_blind_round(state, effects),
         Action::Details => {
             if let Some(index) = focused {
                 overlays::open_details(state, index);
@@ -50,6 +51,12 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         Action::Agreement => agreement::open(state),
         Action::Help => overlays::open_help(state),
         Action::OpenPicker => panes::open_picker(state, PickerTarget::Columns, effects),
+        // A pane's chain and settings would say which model it is.
+        Action::FallbackChain | Action::PaneParams if state.hidden() => notify(
+            state,
+            NoticeLevel::Info,
+            "a pane's models and settings stay hidden until you vote (Ctrl+V)",
+        ),
         Action::FallbackChain => {
             if let Some(index) = focused {
                 let id = state.workspace.panes[index].id;
@@ -252,24 +259,29 @@ fn copy_answer(state: &mut AppState, index: usize, effects: &mut Vec<Effect>) {
     );
 }
 
-/// Blind mode hides names and costs until a vote. Turning it on or off
-/// mid-session would mix blind and sighted turns, so a session that has
-/// turns continues as a new session with the same panes.
+/// Blind mode hides names, costs and per-pane settings until a vote, with
+/// the panes seated in a random order. Turning it on or off mid-session
+/// would mix blind and sighted turns, so a session that has turns
+/// continues as a new session with the same panes.
 fn toggle_blind(state: &mut AppState, effects: &mut Vec<Effect>) {
     let session = &mut state.record.session;
     let blind = !session.blind;
     if session.turns.is_empty() {
         session.blind = blind;
         session.revealed = false;
-        for column in &mut session.columns {
-            column.blind_label = None;
+        if blind {
+            record::shuffle_positions(state, true);
+        } else {
+            for column in &mut state.record.session.columns {
+                column.blind_label = None;
+            }
+            record::sync_columns(state);
         }
-        record::sync_columns(state);
     } else {
         runs::restart_session(state, blind, effects);
     }
     let text = if blind {
-        "blind mode: panes are Model A, B... and costs are hidden until you vote (Ctrl+V)"
+        "blind mode: panes are seated at random as Model A, B…; names, costs and settings are hidden until you vote (Ctrl+V)"
     } else {
         "blind mode off"
     };
@@ -297,4 +309,31 @@ fn edit_prompt(state: &mut AppState, edit: EditAction, effects: &mut Vec<Effect>
     if changed {
         editor_changed(state);
     }
+}
+
+/// After a vote revealed the names: the same models, seated afresh, in a
+/// new blind session (from a sighted session, the first blind round).
+fn next_blind_round(state: &mut AppState, effects: &mut Vec<Effect>) {
+    if state.hidden() && !state.record.session.turns.is_empty() {
+        notify(
+            state,
+            NoticeLevel::Info,
+            "vote on this round first (Ctrl+V); Ctrl+N skips it for a new one",
+        );
+        return;
+    }
+    if state.workspace.panes.len() < 2 {
+        notify(
+            state,
+            NoticeLevel::Info,
+            "a blind round needs two panes (Ctrl+P)",
+        );
+        return;
+    }
+    runs::restart_session(state, true, effects);
+    notify(
+        state,
+        NoticeLevel::Info,
+        "next blind round: the same models seated afresh as Model A, B…; vote with Ctrl+V",
+    );
 }

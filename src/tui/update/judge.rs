@@ -131,6 +131,9 @@ pub fn on_judged(
                     at_unix: now,
                     source,
                     reason: judgement.reason(),
+                    // The judge saw every pair in both orders, not the
+                    // panes' seating: no position to record.
+                    shown_order: Vec::new(),
                 });
                 true
             }

@@ -119,10 +119,14 @@ pub fn apply_config(state: &mut AppState, config: crate::config::Config) {
 pub fn open_picker(state: &mut AppState, target: PickerTarget, effects: &mut Vec<Effect>) {
     let panes = &state.workspace.panes;
     let (purpose, chosen) = match target {
-        PickerTarget::Columns => (
-            PickerPurpose::Columns,
-            panes.iter().map(|p| p.target.label.clone()).collect(),
-        ),
+        PickerTarget::Columns => {
+            let mut chosen: Vec<String> = panes.iter().map(|p| p.target.label.clone()).collect();
+            // In pane order they would say which pane is which model.
+            if state.hidden() {
+                chosen.sort();
+            }
+            (PickerPurpose::Columns, chosen)
+        }
         PickerTarget::Fallback(id) => {
             let Some(pane) = panes.iter().find(|p| p.id == id) else {
                 return;
@@ -238,6 +242,12 @@ pub fn apply_picker(
         }
     }
     record::sync_columns(state);
+    // The picker lists models, not seats: blind panes are seated afresh
+    // (a round not yet asked anything starts its letters again).
+    if state.hidden() && target == PickerTarget::Columns {
+        let fresh = state.record.session.turns.is_empty();
+        record::shuffle_positions(state, fresh);
+    }
     record::persist(state, effects, None, true);
     relayout(state);
     estimate::estimate(state);

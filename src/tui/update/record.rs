@@ -34,32 +34,41 @@ pub fn params_of(params: &SessionParams) -> Params {
     }
 }
 
-/// Blind labels in a random order: "Model A", "Model B", ... for columns
-/// that have none yet, from letters no column uses.
-pub fn assign_blind_labels(session: &mut Session, rng: &mut fastrand::Rng) {
+/// Blind labels "Model A", "Model B", ... in position order for columns
+/// that have none yet, from letters no column uses. The positions are
+/// shuffled (see [`shuffle_positions`]), so the letters tell nothing.
+pub fn assign_blind_labels(session: &mut Session) {
     let used: Vec<String> = session
         .columns
         .iter()
         .filter_map(|c| c.blind_label.clone())
         .collect();
-    let mut free: Vec<String> = (0..26u8)
+    let mut free = (0..26u8)
         .map(|i| format!("Model {}", (b'A' + i) as char))
-        .filter(|l| !used.contains(l))
-        .collect();
-    let unlabelled = session
-        .columns
-        .iter()
-        .filter(|c| c.blind_label.is_none())
-        .count();
-    free.truncate(unlabelled.max(1));
-    rng.shuffle(&mut free);
+        .filter(|l| !used.contains(l));
     for column in session
         .columns
         .iter_mut()
-        .filter(|c| c.blind_label.is_none())
+        .filter(|c| c.active && c.blind_label.is_none())
     {
-        column.blind_label = free.pop();
+        column.blind_label = free.next();
     }
+}
+
+/// A blind round's seating: the panes in a new random order (from the
+/// state's seeded generator), so the first `-m` is not always on the left.
+/// With `relabel`, the letters start again from "Model A" on the left.
+pub fn shuffle_positions(state: &mut AppState, relabel: bool) {
+    let workspace = &mut state.workspace;
+    state.rng.shuffle(&mut workspace.panes);
+    workspace.focus = crate::tui::state::Focus::Editor;
+    if relabel {
+        for column in &mut state.record.session.columns {
+            column.blind_label = None;
+        }
+    }
+    sync_columns(state);
+    super::relayout(state);
 }
 
 /// Mirrors the panes into the session's columns (new ones added, removed
@@ -102,7 +111,7 @@ pub fn sync_columns(state: &mut AppState) {
             .unwrap_or(usize::MAX)
     });
     if session.blind {
-        assign_blind_labels(session, &mut state.rng);
+        assign_blind_labels(session);
     }
 }
 
@@ -123,13 +132,18 @@ pub fn set_privacy(state: &mut AppState, on: bool) {
 }
 
 /// Replaces the session with a new, empty one for the current panes.
+/// A blind one is a new blind round: the panes are seated afresh.
 pub fn start_session(state: &mut AppState, blind: bool) {
     state.record.session = new_session(state);
     state.record.session.blind = blind;
     // A removed pane belongs to the session it was removed from.
     state.workspace.removed = None;
     state.record.last_saved_at = None;
-    sync_columns(state);
+    if blind {
+        shuffle_positions(state, true);
+    } else {
+        sync_columns(state);
+    }
     state.touch();
 }
 
@@ -209,6 +223,8 @@ pub fn persist(state: &mut AppState, effects: &mut Vec<Effect>, at: Option<Insta
 pub fn vote(state: &mut AppState, verdict: Verdict) -> Option<String> {
     let blind = state.hidden();
     let now = state.now.unix;
+    // Where each model sat, for the leaderboard's position bias.
+    let shown_order = state.workspace.panes.iter().map(|p| p.id.0).collect();
     let session = &mut state.record.session;
     let turn = session.turns.last_mut()?;
     turn.vote = Some(Vote {
@@ -217,6 +233,7 @@ pub fn vote(state: &mut AppState, verdict: Verdict) -> Option<String> {
         at_unix: now,
         source: VoteSource::User,
         reason: None,
+        shown_order,
     });
     let name = |id: u64| {
         session
@@ -234,6 +251,7 @@ pub fn vote(state: &mut AppState, verdict: Verdict) -> Option<String> {
     };
     if blind {
         session.revealed = true;
+        return Some(format!("{said} · Ctrl+R: next blind round"));
     }
     Some(said)
 }

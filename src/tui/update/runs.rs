@@ -222,7 +222,7 @@ pub(super) fn push_note(document: &mut Document, note: &str, hidden: bool) {
     if hidden {
         document.push(
             BlockKind::Notice,
-            "⚠ a figure the server sent is not used (why: I, after your vote)",
+            "⚠ a figure the server sent is not used (I says why after your vote)",
         );
     } else {
         document.push(BlockKind::Notice, &format!("⚠ {note}"));
@@ -252,7 +252,7 @@ pub(super) fn push_failure(
         document.push(
             BlockKind::Error,
             &format!(
-                "✗ {} (the message names no model until your vote; then I shows it)",
+                "✗ {} (the message may name the model: I shows it after your vote)",
                 error.kind.as_str().replace('_', " ")
             ),
         );

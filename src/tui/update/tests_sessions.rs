@@ -230,11 +230,13 @@ fn blind_sessions_hide_names_until_the_vote() {
     assert!(session.revealed);
     assert!(session.turns[0].vote.as_ref().expect("vote").blind);
     assert!(!state.hidden());
-    assert_eq!(
-        state.pane_label(&state.workspace.panes[0]),
-        "a/model",
-        "names are revealed in place"
-    );
+    for pane in &state.workspace.panes {
+        assert_eq!(
+            state.pane_label(pane),
+            pane.target.label,
+            "names are revealed in place"
+        );
+    }
 
     // Toggling after turns starts a new session with the same panes.
     let old_id = state.record.session.id.clone();
@@ -367,10 +369,10 @@ fn the_session_browser_lists_opens_and_deletes() {
     assert!(effects.contains(&Effect::ListSessions));
 }
 
-/// Blind labels and session ids come from the state's generator, seeded by
-/// the runtime: the same seed gives the same ones, another seed others.
+/// Blind seatings and session ids come from the state's generator, seeded
+/// by the runtime: the same seed gives the same ones, another seed others.
 #[test]
-fn the_seed_decides_blind_labels_and_session_ids() {
+fn the_seed_decides_blind_seatings_and_session_ids() {
     let blind_state = |seed: u64| {
         let mut startup = super::tests::startup(
             super::tests::providers(true),
@@ -380,14 +382,13 @@ fn the_seed_decides_blind_labels_and_session_ids() {
         startup.seed = seed;
         let mut state = new_state(startup);
         start_session(&mut state, true);
-        let labels: Vec<Option<String>> = state
-            .record
-            .session
-            .columns
+        let seating: Vec<String> = state
+            .workspace
+            .panes
             .iter()
-            .map(|c| c.blind_label.clone())
+            .map(|p| p.target.label.clone())
             .collect();
-        (state.record.session.id.clone(), labels)
+        (state.record.session.id.clone(), seating)
     };
     assert_eq!(blind_state(7), blind_state(7));
     let seeds: Vec<_> = (0..8).map(blind_state).collect();
@@ -397,6 +398,6 @@ fn the_seed_decides_blind_labels_and_session_ids() {
     );
     assert!(
         seeds.iter().any(|other| other.1 != seeds[0].1),
-        "labels vary with the seed"
+        "seatings vary with the seed"
     );
 }

@@ -88,6 +88,8 @@ fn too_small(frame: &mut Frame, area: Rect, state: &AppState) {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_blind;
+#[cfg(test)]
 mod tests_figures;
 #[cfg(test)]
 mod tests_judge;

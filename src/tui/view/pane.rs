@@ -310,6 +310,10 @@ fn empty_hint(state: &AppState, pane: &PaneState) -> String {
         .first()
         .and_then(|m| state.settings.providers.get(&m.provider));
     if let Some(provider) = provider.filter(|p| p.is_missing_key()) {
+        // The provider's name would say which blind pane is which.
+        if state.hidden() {
+            return "No API key for this pane's provider: see the notice, or pick other models (Ctrl+P).".into();
+        }
         let var = provider
             .api_key_env
             .as_deref()

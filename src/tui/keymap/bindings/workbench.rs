@@ -311,7 +311,14 @@ pub(super) static BINDINGS: &[Binding] = &[
         &[ctrl('b')],
         Action::ToggleBlind,
         "Ctrl+B",
-        "blind mode on or off: panes become \"Model A\", \"Model B\"… and costs are hidden until you vote (starts a new session)",
+        "blind mode on or off: the panes are seated in a random order as \"Model A\", \"Model B\"…, and names, costs and settings are hidden until you vote (starts a new session)",
+    ),
+    bind(
+        Global,
+        &[ctrl('r')],
+        Action::NextBlindRound,
+        "Ctrl+R",
+        "next blind round: the same models seated afresh, names hidden again (a new session; after a vote)",
     ),
     bind(
         Global,

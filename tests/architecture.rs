@@ -1,6 +1,7 @@
 //! The shape of the code, checked: the routing core, the session layer,
-//! the eval runner and answer agreement import no terminal UI, and no two modules import each
-//! other (directly or round a loop). `house_report` prints the figures the checks rest on:
+//! the eval runner and answer agreement import no terminal UI, no two modules import each
+//! other (directly or round a loop), and no file passes 500 lines but a
+//! listed few, a list that only shrinks. `house_report` prints the figures the checks rest on:
 //!
 //! ```sh
 //! cargo test --test architecture -- --ignored --nocapture house_report
@@ -20,9 +21,9 @@
 #[path = "support/modules.rs"]
 mod modules;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use modules::ModuleGraph;
+use modules::{MAX_FILE_LINES, ModuleGraph};
 
 fn crate_root() -> PathBuf {
     std::env::var_os("PRISM_HOUSE_ROOT")
@@ -177,6 +178,98 @@ fn the_checkers_find_planted_cycles_and_ui_imports() {
             "router/view.rs (router) uses ratatui::text::Line",
             "router/view.rs (router) uses ratatui::widgets",
             "session.rs (session) uses crossterm::terminal::size",
+        ]
+    );
+}
+
+/// The directories whose Rust files the size rule covers.
+const SIZED_DIRS: [&str; 4] = ["src", "tests", "benches", "examples"];
+
+/// Files that were past [`MAX_FILE_LINES`] when the rule began to be
+/// checked. The list only shrinks: a file that passes the limit and is not
+/// here fails the check, and so does an entry whose file is back under the
+/// limit (or gone), so a split also takes its entry out.
+const LONG_FILES_LEFT: &[&str] = &[
+    "src/cli/compare.rs",
+    "src/cli/eval.rs",
+    "src/cli/mod.rs",
+    "src/router/events.rs",
+    "src/router/stream.rs",
+    "tests/cli_compare.rs",
+    "tests/eval_cli.rs",
+    "tests/hostile_bounds.rs",
+    "tests/hostile_output.rs",
+    "tests/router_stream.rs",
+    "tests/sessions_cli.rs",
+    "tests/support/fake_upstream.rs",
+    "tests/support/modules.rs",
+];
+
+/// What breaks the size rule under `root`: files past the limit that are
+/// not listed in `allowed`, and listed files that are no longer past it.
+fn size_offences(root: &Path, allowed: &[&str]) -> Vec<String> {
+    let mut offences = Vec::new();
+    let mut long = Vec::new();
+    for dir in SIZED_DIRS {
+        let mut files = Vec::new();
+        modules::rust_files(&root.join(dir), &mut files);
+        for (path, lines) in files {
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            if lines <= MAX_FILE_LINES {
+                continue;
+            }
+            if !allowed.contains(&relative.as_str()) {
+                offences.push(format!(
+                    "{relative} has {lines} lines: split it along a seam before it passes {MAX_FILE_LINES}"
+                ));
+            }
+            long.push(relative);
+        }
+    }
+    for listed in allowed {
+        if !long.iter().any(|file| file == listed) {
+            offences.push(format!(
+                "{listed} is no longer past {MAX_FILE_LINES} lines: take it off LONG_FILES_LEFT"
+            ));
+        }
+    }
+    offences
+}
+
+/// Small modules: a file is split before it passes 500 lines. The files
+/// still past it are listed, and the list can only get shorter.
+#[test]
+fn no_file_passes_500_lines_but_the_listed_few() {
+    let offences = size_offences(&crate_root(), LONG_FILES_LEFT);
+    assert!(offences.is_empty(), "{}", offences.join("\n"));
+}
+
+/// The size check finds a new long file and a listed file that got short,
+/// and lets a listed long file and a short one pass.
+#[test]
+fn the_size_check_finds_new_long_files_and_stale_entries() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, lines: usize| {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+        std::fs::write(path, "//\n".repeat(lines)).expect("write");
+    };
+    write("src/short.rs", MAX_FILE_LINES);
+    write("src/grown.rs", MAX_FILE_LINES + 1);
+    write("src/listed.rs", MAX_FILE_LINES + 200);
+    write("tests/support/split.rs", 10);
+    write("src/notes.txt", 2 * MAX_FILE_LINES);
+    let offences = size_offences(
+        dir.path(),
+        &["src/listed.rs", "tests/support/split.rs", "src/gone.rs"],
+    );
+    assert_eq!(
+        offences,
+        vec![
+            "src/grown.rs has 501 lines: split it along a seam before it passes 500",
+            "tests/support/split.rs is no longer past 500 lines: take it off LONG_FILES_LEFT",
+            "src/gone.rs is no longer past 500 lines: take it off LONG_FILES_LEFT",
         ]
     );
 }

@@ -110,6 +110,7 @@ fn session(id: &str, updated_at_unix: i64, votes: &[Option<(u64, bool)>]) -> Ses
         updated_at_unix,
         blind: false,
         revealed: false,
+        privacy: false,
         params: SessionParams::default(),
         columns: vec![column(1, models[0]), column(2, models[1])],
         turns: votes

@@ -8,6 +8,7 @@ use crate::router::policy::RouteDecision;
 use crate::sanitize::{Outside, one_line, sanitize};
 use crate::units;
 
+pub use crate::router::finish::truncation;
 pub use crate::table::table;
 
 pub fn format_cost(result: &RunResult) -> String {
@@ -203,15 +204,6 @@ pub fn status(result: &RunResult) -> String {
             },
             None => "done".into(),
         },
-    }
-}
-
-/// Why an answer stopped short, for the finish reasons that mean it did.
-pub fn truncation(finish_reason: &str) -> Option<&'static str> {
-    match finish_reason {
-        "length" | "max_tokens" => Some("max tokens"),
-        "content_filter" => Some("content filter"),
-        _ => None,
     }
 }
 

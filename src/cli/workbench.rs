@@ -53,9 +53,17 @@ pub async fn run(
         None => (None, None),
     };
 
+    // A new workbench continues from the latest session: its columns (unless
+    // the command line names some) and its privacy switch.
+    let latest = match resume {
+        Some(_) => None,
+        None => store.latest().ok().flatten(),
+    };
+    let last = resume.as_ref().or(latest.as_ref());
+    let privacy = last.is_some_and(|session| session.privacy);
     let columns = if !order.is_empty() {
         order
-    } else if let Some(columns) = last_columns(resume.as_ref(), &store) {
+    } else if let Some(columns) = last.map(active_columns) {
         columns
     } else if !setup.config.file.models.is_empty() {
         super::model_columns(&setup.config.file.models)
@@ -81,6 +89,7 @@ pub async fn run(
         blind: open.blind,
         resume,
         notice,
+        privacy,
         policies,
         config: setup.config.clone(),
     };
@@ -95,21 +104,12 @@ pub async fn run(
     }
 }
 
-/// The active columns of the resumed session, else of the latest one.
-fn last_columns(resume: Option<&Session>, store: &SessionStore) -> Option<Vec<ColumnArg>> {
-    let latest;
-    let session = match resume {
-        Some(session) => session,
-        None => {
-            latest = store.latest().ok().flatten()?;
-            &latest
-        }
-    };
-    let columns = session
+/// A session's active columns.
+fn active_columns(session: &Session) -> Vec<ColumnArg> {
+    session
         .columns
         .iter()
         .filter(|c| c.active)
         .map(|c| ColumnArg::Chain(c.label.clone()))
-        .collect();
-    Some(columns)
+        .collect()
 }

@@ -18,28 +18,39 @@ pub fn finish_result(
     catalogs: &BTreeMap<String, Catalog>,
     providers: &Providers,
 ) {
-    result.price_from_catalog(&target.chain, |provider, model| {
-        catalogs.get(provider)?.get(model)
-    });
+    finish_with(
+        result,
+        &target.chain,
+        |provider| catalogs.get(provider),
+        providers,
+    );
+}
+
+/// [`finish_result`] for the models of `chain`, with each provider's catalog
+/// from `catalog_of` (the workbench keeps its catalogs its own way).
+pub fn finish_with<'a>(
+    result: &mut RunResult,
+    chain: &[ModelRef],
+    catalog_of: impl Fn(&str) -> Option<&'a Catalog>,
+    providers: &Providers,
+) {
+    result.price_from_catalog(chain, |provider, model| catalog_of(provider)?.get(model));
     if let Some(error) = result.error.as_mut()
         && error.kind == ErrorKind::UnknownModel
     {
-        let suggestions: Vec<String> = target
-            .chain
+        let suggestions: Vec<String> = chain
             .iter()
-            .filter(|m| {
-                catalogs
-                    .get(&m.provider)
-                    .is_some_and(|c| c.get(&m.model).is_none())
+            .filter_map(|m| {
+                let catalog = catalog_of(&m.provider).filter(|c| c.get(&m.model).is_none())?;
+                Some(
+                    catalog
+                        .closest_ids(&m.model, 3)
+                        .into_iter()
+                        .map(|id| providers.display_ref(&ModelRef::new(m.provider.clone(), id)))
+                        .collect::<Vec<_>>(),
+                )
             })
-            .flat_map(|m| {
-                let catalog = &catalogs[&m.provider];
-                catalog
-                    .closest_ids(&m.model, 3)
-                    .into_iter()
-                    .map(|id| providers.display_ref(&ModelRef::new(m.provider.clone(), id)))
-                    .collect::<Vec<_>>()
-            })
+            .flatten()
             .collect();
         if !suggestions.is_empty() {
             let hint = format!(
@@ -57,5 +68,15 @@ pub fn finish_result(
                 }
             }
         }
+    }
+}
+
+/// Why an answer stopped short, for the finish reasons that mean it did
+/// (max tokens hit, or a content filter), in the words people read.
+pub fn truncation(finish_reason: &str) -> Option<&'static str> {
+    match finish_reason {
+        "length" | "max_tokens" => Some("max tokens"),
+        "content_filter" => Some("content filter"),
+        _ => None,
     }
 }

@@ -117,6 +117,7 @@ pub fn sample() -> Session {
         updated_at_unix: CREATED_UNIX + 708,
         blind: false,
         revealed: false,
+        privacy: false,
         params: SessionParams {
             system: Some("You are a concise assistant.".into()),
             temperature: None,

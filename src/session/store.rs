@@ -1,18 +1,27 @@
 //! Session files: one pretty JSON file per session (`<dir>/<id>.json`), written
 //! atomically (temp file in the same dir, fsync, rename, fsync the dir) and
 //! readable by their owner only. A file prism cannot read is reported, never rewritten or deleted.
+//! Its errors are in `error`, reading and checking a file in `read`, and the
+//! file-system steps (atomic writes, private dirs, stale temp files) in `files`.
+
+mod error;
+mod files;
+mod read;
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use serde::Deserialize;
-
 use super::lock::{LockError, SessionLock};
-use super::types::{SCHEMA_VERSION, Session, Summary};
-use crate::router::figures;
+use super::types::{Session, Summary};
+use files::{create_private_dir, remove_stale_temp_files, sync_dir};
+use read::{check_replaceable, read_session};
+
+pub use error::StoreError;
+pub(crate) use files::write_atomically;
+pub use read::parse_session;
 
 /// Longest id accepted; generated ids are 20 characters.
 const MAX_ID_CHARS: usize = 128;
@@ -32,74 +41,6 @@ pub struct SessionStore {
     /// It saves only sessions it holds the lock of. None: no locking (the
     /// CLI commands, which never save).
     locks: Option<Arc<Mutex<HashMap<String, SessionLock>>>>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("no session matches '{id}'")]
-    NotFound { id: String },
-    #[error("'{prefix}' matches {} sessions: {}", matches.len(), list_ids(matches))]
-    Ambiguous {
-        prefix: String,
-        matches: Vec<String>,
-    },
-    #[error("{}: not a readable session file ({detail}); it is left as it is", path.display())]
-    Corrupt { path: PathBuf, detail: String },
-    #[error(
-        "{}: written by a newer prism (schema version {found}, this one reads up to {supported}); it is left as it is",
-        path.display()
-    )]
-    NewerSchema {
-        path: PathBuf,
-        found: u32,
-        supported: u32,
-    },
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: io::Error },
-    #[error("'{id}' is not a session id (letters, digits, '-' and '_' only)")]
-    InvalidId { id: String },
-    #[error("session {id} is open in another prism{}", held_by(*pid))]
-    Locked { id: String, pid: Option<u32> },
-}
-
-fn held_by(pid: Option<u32>) -> String {
-    pid.map(|pid| format!(" (pid {pid})")).unwrap_or_default()
-}
-
-impl StoreError {
-    /// The file (or dir) the error is about, when it is about one.
-    pub fn path(&self) -> Option<&Path> {
-        match self {
-            StoreError::Corrupt { path, .. }
-            | StoreError::NewerSchema { path, .. }
-            | StoreError::Io { path, .. } => Some(path),
-            StoreError::NotFound { .. }
-            | StoreError::Ambiguous { .. }
-            | StoreError::InvalidId { .. }
-            | StoreError::Locked { .. } => None,
-        }
-    }
-}
-
-fn list_ids(ids: &[String]) -> String {
-    const SHOWN: usize = 5;
-    let mut text = ids
-        .iter()
-        .take(SHOWN)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if ids.len() > SHOWN {
-        text.push_str(", …");
-    }
-    text
-}
-
-/// Just enough of a file to decide whether prism may read or replace it;
-/// serde skips the rest (but still checks that the whole file is JSON).
-#[derive(Deserialize)]
-struct Probe {
-    schema_version: u32,
 }
 
 impl SessionStore {
@@ -366,157 +307,6 @@ fn validate_id(id: &str) -> Result<(), StoreError> {
     } else {
         Err(StoreError::InvalidId { id: id.to_string() })
     }
-}
-
-fn probe(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let probe: Probe = serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        detail: e.to_string(),
-    })?;
-    if probe.schema_version > SCHEMA_VERSION {
-        return Err(StoreError::NewerSchema {
-            path: path.to_path_buf(),
-            found: probe.schema_version,
-            supported: SCHEMA_VERSION,
-        });
-    }
-    Ok(())
-}
-
-/// An existing file may be replaced only when it is a session file this
-/// prism understands; a missing one always may.
-fn check_replaceable(path: &Path) -> Result<(), StoreError> {
-    match fs::read(path) {
-        Ok(bytes) => probe(path, &bytes),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(source) => Err(StoreError::Io {
-            path: path.to_path_buf(),
-            source,
-        }),
-    }
-}
-
-fn read_session(path: &Path, id: &str) -> Result<Session, StoreError> {
-    let bytes = fs::read(path).map_err(|source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse_session(path, &bytes, id)
-}
-
-/// A session file's bytes as the store reads them (`path` and `id` name it).
-pub fn parse_session(path: &Path, bytes: &[u8], id: &str) -> Result<Session, StoreError> {
-    // The version first: a newer file may not parse as today's schema, and
-    // "newer" is the message that helps.
-    probe(path, bytes)?;
-    let corrupt = |e: serde_json::Error| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        detail: e.to_string(),
-    };
-    // The answers' figures are outside data too: checked before they are typed.
-    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(corrupt)?;
-    check_figures(&mut value);
-    let mut session: Session = serde_json::from_value(value).map_err(corrupt)?;
-    // A copied or renamed file must not save over the one it came from.
-    if session.id != id {
-        session.id = id.to_string();
-    }
-    Ok(session)
-}
-
-/// Every answer's figures through [`figures::check_stored_result`]: a cost
-/// or count beyond belief becomes unknown, with a note in the answer.
-fn check_figures(session: &mut serde_json::Value) {
-    let Some(turns) = session.get_mut("turns").and_then(|t| t.as_array_mut()) else {
-        return;
-    };
-    let answers = turns
-        .iter_mut()
-        .filter_map(|turn| turn.get_mut("answers")?.as_array_mut())
-        .flatten();
-    for answer in answers {
-        if let Some(result) = answer.get_mut("result").and_then(|r| r.as_object_mut()) {
-            figures::check_stored_result(result);
-        }
-    }
-}
-
-fn create_private_dir(dir: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
-
-/// Removes temp files of this session left by a process killed mid-write
-/// (`.<id>.json.tmp-<pid>-<n>` of another pid): the real file is whole
-/// either way, so they are garbage. Best effort.
-fn remove_stale_temp_files(dir: &Path, id: &str) {
-    let prefix = format!(".{id}.json.tmp-");
-    let ours = format!("{prefix}{}-", std::process::id());
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with(&prefix) && !name.starts_with(&ours) {
-            let _ = fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// Replaces `path` with `bytes` so that a reader (or a crash) sees the old
-/// file or the new one, never a mix: a temp file in the same dir created
-/// with `mode` (unix), written, fsynced, renamed over, then the dir fsynced.
-/// The temp file is removed on any error.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(
-        ".{name}.tmp-{}-{:08x}",
-        std::process::id(),
-        fastrand::u32(..)
-    ));
-    let written = write_new_file(&temp, bytes, mode).and_then(|()| fs::rename(&temp, path));
-    if let Err(err) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(err);
-    }
-    sync_dir(dir)
-}
-
-fn write_new_file(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(mode);
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
-/// Makes a rename or removal in `dir` durable (unix; elsewhere a no-op).
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    fs::File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -28,6 +28,10 @@ pub struct Session {
     /// The blind labels were revealed (after a vote).
     #[serde(default)]
     pub revealed: bool,
+    /// Requests asked OpenRouter for upstreams that keep no prompts (F3):
+    /// a resumed session, and the next workbench, keep asking.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub privacy: bool,
     /// Shared request parameters (each column may override them).
     #[serde(default)]
     pub params: SessionParams,
@@ -203,6 +207,7 @@ impl Session {
             updated_at_unix: now_unix,
             blind: false,
             revealed: false,
+            privacy: false,
             params: SessionParams::default(),
             columns: Vec::new(),
             turns: Vec::new(),

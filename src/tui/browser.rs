@@ -23,6 +23,8 @@ const PAGE_ROWS: usize = 10;
 pub struct SessionBrowser {
     /// Newest first; None while the list is loading.
     pub items: Option<Vec<Summary>>,
+    /// Beside `items`: each session's prompts and answers, lower-cased.
+    texts: Vec<String>,
     /// Files that could not be read, one line each (they are left alone).
     pub problems: Vec<String>,
     /// Changed only through `handle_key` and `insert_str`, which keep `matches`.
@@ -52,8 +54,9 @@ impl SessionBrowser {
         }
     }
 
-    pub fn set_items(&mut self, items: Vec<Summary>, problems: Vec<String>) {
+    pub fn set_items(&mut self, items: Vec<Summary>, texts: Vec<String>, problems: Vec<String>) {
         self.items = Some(items);
+        self.texts = texts;
         self.problems = problems;
         self.refilter();
         self.clamp();
@@ -69,7 +72,7 @@ impl SessionBrowser {
     }
 
     /// The sessions matching the query: every word must appear in the name,
-    /// the models or the id (case-insensitive).
+    /// the models, the id, a prompt or an answer (case-insensitive).
     pub fn visible(&self) -> Vec<&Summary> {
         // `get`, not indexing: `items` is public and may have been emptied
         // (set to None while reloading) since the last refilter.
@@ -92,7 +95,7 @@ impl SessionBrowser {
             .iter()
             .flatten()
             .enumerate()
-            .filter(|(_, s)| {
+            .filter(|(index, s)| {
                 let haystack = format!(
                     "{} {} {}",
                     s.name.as_deref().unwrap_or(""),
@@ -100,7 +103,10 @@ impl SessionBrowser {
                     s.id
                 )
                 .to_lowercase();
-                words.iter().all(|w| haystack.contains(w.as_str()))
+                let text = self.texts.get(*index).map_or("", String::as_str);
+                words
+                    .iter()
+                    .all(|w| haystack.contains(w.as_str()) || text.contains(w.as_str()))
             })
             .map(|(index, _)| index)
             .collect();
@@ -176,6 +182,26 @@ impl SessionBrowser {
         self.insert_str(&c.to_string());
     }
 
+    /// A session as the delete question names it: "NAME" (id), or its
+    /// models and date when it has no name.
+    fn describe(&self, id: &str) -> String {
+        let summary = self.items.iter().flatten().find(|s| s.id == id);
+        let name = summary
+            .and_then(|s| s.name.as_deref())
+            .filter(|n| !n.trim().is_empty());
+        match (summary, name) {
+            (Some(_), Some(name)) => {
+                format!("\"{}\" ({id})", crate::sanitize::one_line(name))
+            }
+            (Some(s), None) => format!(
+                "the session of {} with {} ({id})",
+                format_datetime_utc(s.updated_at_unix),
+                crate::sanitize::one_line(&s.models.join(", "))
+            ),
+            (None, _) => format!("session {id}"),
+        }
+    }
+
     /// The delete question was answered with anything but yes.
     pub fn keep(&mut self) {
         self.confirm_delete = None;
@@ -207,7 +233,8 @@ impl SessionBrowser {
         if let Some(id) = &self.confirm_delete {
             lines.push(Line::styled(
                 format!(
-                    "Delete session {id}? It cannot be undone. y deletes, any other key keeps it."
+                    "Delete {}? It cannot be undone. y deletes, any other key keeps it.",
+                    self.describe(id)
                 ),
                 theme.error(),
             ));
@@ -306,6 +333,7 @@ mod tests {
                 summary("b", "SQL question", &["anthropic/claude-sonnet-4.5"]),
             ],
             vec![],
+            vec![],
         );
         type_text(&mut browser, "claude");
         assert_eq!(browser.visible().len(), 1);
@@ -330,6 +358,67 @@ mod tests {
     }
 
     #[test]
+    fn the_search_covers_prompts_and_answers() {
+        let mut browser = SessionBrowser::new(String::new());
+        browser.set_items(
+            vec![
+                summary("a", "Haiku about Rust", &["openai/gpt-4o"]),
+                summary("b", "SQL question", &["anthropic/claude-sonnet-4.5"]),
+            ],
+            vec![
+                "write a haiku\nferris the crab\n".into(),
+                "what is a window function?\nover (partition by …)\n".into(),
+            ],
+            vec![],
+        );
+        type_text(&mut browser, "PARTITION");
+        let ids: Vec<&str> = browser.visible().iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["b"], "found by its answer");
+        browser.apply(BrowserAction::ClearQuery);
+        type_text(&mut browser, "ferris haiku");
+        let ids: Vec<&str> = browser.visible().iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["a"], "words from the answer and the name");
+    }
+
+    #[test]
+    fn the_delete_question_names_the_session() {
+        let mut browser = SessionBrowser::new(String::new());
+        let mut unnamed = summary("b", "", &["anthropic/claude-sonnet-4.5"]);
+        unnamed.name = None;
+        browser.set_items(
+            vec![
+                summary("a", "Haiku about Rust", &["openai/gpt-4o"]),
+                unnamed,
+            ],
+            vec![],
+            vec![],
+        );
+        assert_eq!(browser.describe("a"), "\"Haiku about Rust\" (a)");
+        assert_eq!(
+            browser.describe("b"),
+            format!(
+                "the session of {} with anthropic/claude-sonnet-4.5 (b)",
+                format_datetime_utc(1_790_000_000)
+            )
+        );
+        browser.apply(BrowserAction::AskDelete);
+        let mut buf = Buffer::empty(Rect::new(0, 0, 120, 12));
+        browser.render(buf.area, &mut buf, &Theme::monochrome());
+        let shown: String = (0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            shown.contains("Delete \"Haiku about Rust\" (a)?"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn pasting_into_the_search_moves_the_cursor_like_typing() {
         let mut browser = SessionBrowser::new(String::new());
         browser.set_items(
@@ -337,6 +426,7 @@ mod tests {
                 summary("a", "Haiku about Rust", &["openai/gpt-4o"]),
                 summary("b", "SQL question", &["anthropic/claude-sonnet-4.5"]),
             ],
+            vec![],
             vec![],
         );
         browser.apply(BrowserAction::Move(ScrollStep::Down));

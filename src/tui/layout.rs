@@ -264,7 +264,7 @@ fn help_lines(sections: &[HelpSection], width: usize) -> Vec<HelpLine> {
 }
 
 /// `text` in lines of at most `width` characters, broken between words.
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split(' ') {

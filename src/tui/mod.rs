@@ -50,6 +50,8 @@ pub struct Options {
     pub resume: Option<Session>,
     /// A line for the footer at start (the resumed session is a copy).
     pub notice: Option<String>,
+    /// The privacy switch was on in the latest session: keep it on.
+    pub privacy: bool,
     /// The routers of the config file, for router columns.
     pub policies: Vec<crate::router::policy::Policy>,
     /// Provider preferences per model, discovery, the cost warning, privacy.
@@ -77,6 +79,9 @@ pub async fn run(
     });
     state.settings.policies = options.policies;
     update::apply_config(&mut state, options.config);
+    if options.privacy {
+        update::set_privacy(&mut state, true);
+    }
     match options.resume {
         Some(session) => update::open_session(&mut state, session),
         None if options.blind => update::start_session(&mut state, true),

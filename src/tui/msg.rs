@@ -64,6 +64,10 @@ impl Stamped {
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Keys read from the terminal at once: a paste in a terminal without
+    /// bracketed paste (or typing ahead). In the prompt they are typed as
+    /// text, Enter as a new line.
+    Keys(Vec<KeyEvent>),
     Mouse(MouseEvent),
     Paste(String),
     Resize(u16, u16),
@@ -99,9 +103,11 @@ pub enum Msg {
     /// Something the user should know that needs no answer (a session
     /// opened as a copy because another prism has it).
     Notice(String),
-    /// The saved sessions, and the files that could not be read.
+    /// The saved sessions, and the files that could not be read; `texts`
+    /// (beside `items`) hold each one's prompts and answers for the search.
     SessionsListed {
         items: Vec<Summary>,
+        texts: Vec<String>,
         problems: Vec<StoreError>,
     },
     SessionOpened(Result<Box<Session>, SessionIoError>),

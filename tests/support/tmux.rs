@@ -73,10 +73,29 @@ impl Tmux {
         self.run(&["send-keys", "-l", text]);
     }
 
-    /// Types `text` into the editor and sends it with Enter.
+    /// Types `text` into the editor and sends it with Enter, once the text
+    /// is on screen: keys that arrive in one read are a paste to prism, so
+    /// an Enter read together with the text would be a new line.
     pub fn send_prompt(&self, text: &str) {
+        let before = self.screen();
         self.type_text(text);
+        self.wait_for("the typed prompt", Duration::from_secs(60), |s| {
+            s != before && s.contains(text)
+        });
         self.keys(&["Enter"]);
+    }
+
+    /// Puts `text` in a tmux buffer and pastes it into the pane: with
+    /// `bracketed`, inside the bracketed-paste markers (tmux sends them only
+    /// when the program asked for them), else as bare keys. Either way tmux
+    /// sends each line break as CR, as terminals do.
+    pub fn paste(&self, text: &str, bracketed: bool) {
+        self.run(&["set-buffer", "-b", "prism-paste", "--", text]);
+        let mut args = vec!["paste-buffer", "-b", "prism-paste"];
+        if bracketed {
+            args.push("-p");
+        }
+        self.run(&args);
     }
 
     pub fn screen(&self) -> String {

@@ -1,4 +1,5 @@
-use std::io::Write as _;
+use std::fs::{File, OpenOptions};
+use std::io::{BufReader, Write as _};
 
 use super::*;
 use crate::router::events::RunResult;

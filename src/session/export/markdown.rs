@@ -8,8 +8,8 @@ use crate::sanitize::{one_line, sanitize};
 use crate::units::{self, format_datetime_utc};
 
 use super::{
-    column_details, column_name, cost, counts_line, error_text, notes, params_text, served_by,
-    vote_text,
+    answers_in_column_order, column_details, column_name, cost, counts_line, error_text, notes,
+    params_text, served_by, vote_text,
 };
 use crate::session::types::{Answer, Session, Turn};
 
@@ -64,7 +64,8 @@ fn turn_section(out: &mut String, session: &Session, number: usize, turn: &Turn,
     for line in sanitize(&turn.prompt).lines() {
         let _ = writeln!(out, "> {line}");
     }
-    for answer in &turn.answers {
+    let answers = answers_in_column_order(session, turn);
+    for answer in &answers {
         answer_section(out, session, answer, hidden);
     }
     if turn.answers.is_empty() {
@@ -72,7 +73,7 @@ fn turn_section(out: &mut String, session: &Session, number: usize, turn: &Turn,
     }
     out.push_str("\n| Model | Served by | TTFT | Total | Tok/s | Tokens in→out | Cost |\n");
     out.push_str("|---|---|---:|---:|---:|---:|---:|\n");
-    for answer in &turn.answers {
+    for answer in &answers {
         let result = &answer.result;
         let _ = writeln!(
             out,

@@ -8,7 +8,7 @@ mod text;
 use crate::router::events::RunResult;
 use crate::sanitize::one_line;
 
-use super::types::{Column, Session, SessionParams, Verdict, Vote};
+use super::types::{Answer, Column, Session, SessionParams, Turn, Verdict, Vote};
 
 pub use markdown::markdown;
 pub use text::text;
@@ -31,6 +31,20 @@ pub fn json(session: &Session) -> String {
 }
 
 /// A column as people see it: its label, or its blind label while hidden.
+/// A turn's answers in the session's column order (the panes' order), not
+/// in the order they finished; an answer of an unknown column comes last.
+fn answers_in_column_order<'a>(session: &Session, turn: &'a Turn) -> Vec<&'a Answer> {
+    let mut answers: Vec<&Answer> = turn.answers.iter().collect();
+    answers.sort_by_key(|answer| {
+        session
+            .columns
+            .iter()
+            .position(|c| c.id == answer.column)
+            .unwrap_or(usize::MAX)
+    });
+    answers
+}
+
 pub fn column_name(session: &Session, column_id: u64) -> String {
     let Some(column) = session.column(column_id) else {
         return format!("column {column_id}");

@@ -74,3 +74,18 @@ fn blind_labels_default_to_letters() {
     assert_eq!(column_name(&session, 2), "Model B");
     assert_eq!(column_name(&session, 9), "column 9");
 }
+
+#[test]
+fn answers_are_listed_in_column_order_whatever_order_they_finished_in() {
+    let mut session = fixtures::sample();
+    // The second column answered first.
+    session.turns[0].answers.reverse();
+    let first = column_name(&session, session.columns[0].id);
+    let second = column_name(&session, session.columns[1].id);
+    for report in [text(&session), markdown(&session)] {
+        // Past the columns list: the turn's answers.
+        let turn = report.find("Turn 1").expect("a turn");
+        let in_turn = |name: &str| report[turn..].find(name).expect("answered");
+        assert!(in_turn(&first) < in_turn(&second), "{report}");
+    }
+}

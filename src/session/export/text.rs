@@ -7,8 +7,8 @@ use crate::sanitize::{one_line, sanitize};
 use crate::units::{self, format_datetime_utc};
 
 use super::{
-    BLIND_NOTE, column_details, column_name, cost, counts_line, error_text, notes, params_text,
-    served_by, vote_text,
+    BLIND_NOTE, answers_in_column_order, column_details, column_name, cost, counts_line,
+    error_text, notes, params_text, served_by, vote_text,
 };
 use crate::session::types::{Answer, Session};
 
@@ -49,7 +49,7 @@ pub fn text(session: &Session) -> String {
         for line in sanitize(&turn.prompt).lines() {
             let _ = writeln!(out, "> {line}");
         }
-        for answer in &turn.answers {
+        for answer in answers_in_column_order(session, turn) {
             answer_block(&mut out, session, answer, hidden);
         }
         if let Some(vote) = &turn.vote {

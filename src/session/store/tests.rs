@@ -4,6 +4,7 @@ use pretty_assertions::assert_eq;
 
 use super::*;
 use crate::session::fixtures;
+use crate::session::types::SCHEMA_VERSION;
 
 fn new_store() -> (tempfile::TempDir, SessionStore) {
     let home = tempfile::tempdir().expect("temp dir");

@@ -20,6 +20,7 @@ pub enum Action {
     Send,
     Newline,
     ExternalEditor,
+    Edit(EditAction),
     // A pane.
     Scroll(ScrollStep),
     Zoom,
@@ -30,6 +31,8 @@ pub enum Action {
     FallbackChain,
     PaneParams,
     RemovePane,
+    /// Put back the pane removed last.
+    RestorePane,
     // Sessions and judging.
     Sessions,
     Leaderboard,
@@ -66,6 +69,22 @@ pub enum Action {
     Picker(PickerAction),
     Browser(BrowserAction),
     Form(FormAction),
+}
+
+/// Readline's keys in the prompt editor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EditAction {
+    /// Ctrl+U: from the cursor to the start of the line.
+    DeleteToLineStart,
+    /// Ctrl+W: the word before the cursor.
+    DeleteWord,
+    /// Ctrl+K: from the cursor to the end of the line.
+    DeleteToLineEnd,
+    /// The whole prompt; on an empty prompt, quit.
+    ClearOrQuit,
+    Undo,
+    /// Put back what the last delete took.
+    Yank,
 }
 
 /// What a key does in the model picker.

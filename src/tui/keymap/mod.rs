@@ -11,7 +11,7 @@ mod tests;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-pub use actions::{Action, BrowserAction, FormAction, PickerAction};
+pub use actions::{Action, BrowserAction, EditAction, FormAction, PickerAction};
 pub use bindings::MOUSE;
 
 /// Where a binding applies: the workbench (the prompt, a pane, both) or an
@@ -148,7 +148,9 @@ impl Context {
                 "letters",
                 "fuzzy search ids and names (Space marks, so no spaces)",
             )),
-            Context::Sessions => Some(("letters", "search names, models and ids")),
+            Context::Sessions => {
+                Some(("letters", "search names, models, ids, prompts and answers"))
+            }
             Context::Params => Some(("letters", "edit the field (empty: not set)")),
             Context::Rename => Some(("letters", "type the name")),
             Context::ConfirmDelete => Some(("any other key", "keep the session")),

@@ -31,7 +31,34 @@ fn editor_keys() {
     // Plain letters are typing, not commands.
     assert_eq!(lookup(Context::Editor, &plain(KeyCode::Char('z'))), None);
     assert_eq!(Context::Editor.unbound(), Unbound::Type);
-    assert_eq!(lookup(Context::Editor, &ctrl('c')), Some(Action::Quit));
+    // Ctrl+C clears a prompt (and quits from an empty one); Ctrl+Q quits.
+    assert_eq!(
+        lookup(Context::Editor, &ctrl('c')),
+        Some(Action::Edit(EditAction::ClearOrQuit))
+    );
+    assert_eq!(lookup(Context::Editor, &ctrl('q')), Some(Action::Quit));
+}
+
+#[test]
+fn readline_keys_in_the_prompt() {
+    for (key, edit) in [
+        (ctrl('u'), EditAction::DeleteToLineStart),
+        (ctrl('w'), EditAction::DeleteWord),
+        (
+            press(KeyCode::Backspace, KeyModifiers::ALT),
+            EditAction::DeleteWord,
+        ),
+        (ctrl('k'), EditAction::DeleteToLineEnd),
+        (ctrl('y'), EditAction::Yank),
+        (ctrl('z'), EditAction::Undo),
+    ] {
+        assert_eq!(lookup(Context::Editor, &key), Some(Action::Edit(edit)));
+    }
+    // A pane keeps Ctrl+U for paging up.
+    assert_eq!(
+        lookup(Context::Pane, &ctrl('u')),
+        Some(Action::Scroll(ScrollStep::PageUp))
+    );
 }
 
 #[test]

@@ -22,9 +22,30 @@ const TAG_WIDTH: u16 = 4;
 const NAME_MIN_WIDTH: u16 = 20;
 const NAME_MAX_WIDTH: u16 = 40;
 /// The name column of a chosen reference no catalog lists.
-pub(super) const UNLISTED: &str = "not in the catalog";
+const UNLISTED: &str = "not in the catalog";
+
+/// What the name column says of a chosen reference no catalog lists, and
+/// whether that is a problem: a fallback chain or a router is not a model
+/// of any catalog, so it is described, not flagged.
+pub(super) fn unlisted_note(reference: &str) -> (String, bool) {
+    if reference.contains(',') {
+        let models = reference
+            .split(',')
+            .filter(|m| !m.trim().is_empty())
+            .count();
+        (format!("fallback chain of {models} models"), false)
+    } else if reference.starts_with("router:") {
+        ("router: its rules pick the model".to_string(), false)
+    } else {
+        (UNLISTED.to_string(), true)
+    }
+}
 const REFERENCE_MIN_WIDTH: u16 = 16;
+/// The reference column's share when both it and the name are shown in
+/// full; longer ids take the room left after the name's minimum.
 const REFERENCE_MAX_WIDTH: u16 = 44;
+/// Longer ids are cut (with an ellipsis in the middle) whatever the room.
+const REFERENCE_CAP_WIDTH: u16 = 160;
 
 /// The widest reference and the widest name, each within its column's bounds
 /// (over all rows, so columns stay put while the query changes).
@@ -32,17 +53,17 @@ pub(super) fn wanted_widths(rows: &[Row]) -> (u16, u16) {
     let (mut reference, mut name) = (0, 0);
     for row in rows {
         reference = reference.max(row.shown_reference.width());
-        let shown = if row.listed {
-            row.shown_name.as_str()
+        let width = if row.listed {
+            row.shown_name.width()
         } else {
-            UNLISTED
+            unlisted_note(&row.entry.reference).0.width()
         };
-        name = name.max(shown.width());
+        name = name.max(width);
     }
     let clamp =
         |width: usize, min: u16, max: u16| u16::try_from(width).unwrap_or(max).clamp(min, max);
     (
-        clamp(reference, REFERENCE_MIN_WIDTH, REFERENCE_MAX_WIDTH),
+        clamp(reference, REFERENCE_MIN_WIDTH, REFERENCE_CAP_WIDTH),
         clamp(name, NAME_MIN_WIDTH, NAME_MAX_WIDTH),
     )
 }
@@ -79,10 +100,14 @@ impl Columns {
                 + TAG_WIDTH
                 + 1
         };
-        let with_name = fixed(true, true) + reference_wanted + GAP + NAME_MIN_WIDTH;
+        let with_name =
+            fixed(true, true) + reference_wanted.min(REFERENCE_MAX_WIDTH) + GAP + NAME_MIN_WIDTH;
         let (reference_width, name_width, context, prices) = if width >= with_name {
-            let name_width = (width - fixed(true, true) - reference_wanted - GAP).min(name_wanted);
-            (reference_wanted, name_width, true, true)
+            // Ids first: a long one takes what the name's minimum leaves.
+            let room = width - fixed(true, true) - GAP;
+            let reference_width = reference_wanted.min(room - NAME_MIN_WIDTH);
+            let name_width = (room - reference_width).min(name_wanted);
+            (reference_width, name_width, true, true)
         } else {
             let wanted = REFERENCE_MIN_WIDTH.min(reference_wanted);
             let (context, prices) = [(true, true), (false, true), (false, false)]

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Widget};
 
 use super::table::{
-    Columns, UNLISTED, draw_header, highlighted, right_aligned, skip_width, truncated,
+    Columns, draw_header, highlighted, right_aligned, skip_width, truncated, unlisted_note,
 };
 use super::{PickerPurpose, PickerState, Row};
 use crate::router::catalog::{SortKey, format_context};
@@ -229,7 +229,11 @@ impl RowPainter<'_> {
         let (state, columns, theme, x) = (self.state, self.columns, self.theme, self.x);
         let reference = row.entry.reference.as_str();
         let (mark, mark_style) = match (state.purpose, state.mark_position(reference)) {
-            (PickerPurpose::Columns, Some(_)) => ("[x]".to_string(), theme.key()),
+            // The marking order is the panes' order: shown, as for chains.
+            (PickerPurpose::Columns, Some(position @ ..=9)) => {
+                (format!("[{position}]"), theme.key())
+            }
+            (PickerPurpose::Columns, Some(position)) => (format!("{position:>3}"), theme.key()),
             (PickerPurpose::Columns, None) => ("[ ]".to_string(), theme.hint()),
             (PickerPurpose::Fallback, Some(position)) => (format!("{position:>2}."), theme.key()),
             (PickerPurpose::Fallback, None) => (String::new(), theme.hint()),
@@ -269,7 +273,13 @@ impl RowPainter<'_> {
                     theme,
                 ))
             } else {
-                Line::styled(truncated(UNLISTED, columns.name_width), theme.warning())
+                let (note, problem) = unlisted_note(reference);
+                let style = if problem {
+                    theme.warning()
+                } else {
+                    theme.hint()
+                };
+                Line::styled(truncated(&note, columns.name_width), style)
             };
             buf.set_line(x + columns.name, y, &line, columns.name_width);
         }
@@ -298,8 +308,13 @@ impl RowPainter<'_> {
             (columns.input, model.pricing.prompt),
             (columns.output, model.pricing.completion),
         ];
+        // A free model says so once, in the tag column; its prices are $0.
+        let free = model.is_free();
         for (column, price) in prices {
-            let text = format_per_million(price);
+            let text = match price {
+                Price::Known(value) if free && value.is_zero() => "$0".to_string(),
+                Price::Known(_) | Price::Unknown => format_per_million(price),
+            };
             right_aligned(
                 buf,
                 x + column,
@@ -309,7 +324,7 @@ impl RowPainter<'_> {
                 price_style(price),
             );
         }
-        if model.is_free() {
+        if free {
             buf.set_stringn(
                 x + columns.tag,
                 y,

@@ -170,3 +170,37 @@ fn tiny_screens_draw_inside_the_box_without_panicking() {
         }
     }
 }
+
+#[test]
+fn long_ids_use_the_free_width_and_chains_are_not_missing_models() {
+    let long = "some-vendor/an-extremely-long-model-identifier-that-goes-on-v2-instruct";
+    let chain = "openai/gpt-4o,anthropic/claude-sonnet-4.5";
+    let mut state = columns(&[long, chain, "router:cheap", "openai/gpt-4o"]);
+    state.apply(PickerAction::ToggleFree);
+    state.apply(PickerAction::ToggleFree);
+    let shown = screen_of_size(&state, 200, 40);
+    let row = |needle: &str| -> String {
+        shown
+            .lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no row with {needle}:\n{shown}"))
+            .to_string()
+    };
+    // Cut at 44 columns before, with the box 200 wide.
+    assert!(shown.contains(long), "{shown}");
+    assert!(row(chain).contains("fallback chain of 2 models"));
+    assert!(!row(chain).contains("not in the catalog"));
+    assert!(row("router:cheap").contains("router: its rules pick the model"));
+    assert!(row(long).contains("not in the catalog"));
+    // Marks show the order the panes will have.
+    assert!(row(long).contains("[1]"), "{}", row(long));
+    assert!(row("router:cheap").contains("[3]"));
+    // A free model says "free" once.
+    let free = row("gpt-oss-20b:free");
+    assert_eq!(
+        free.matches("free").count(),
+        3,
+        "the id's, the name's and the tag, not the prices: {free}"
+    );
+    assert_eq!(free.matches("$0").count(), 2, "{free}");
+}

@@ -1,6 +1,7 @@
 //! When the loop wakes by itself: to draw a frame, at most one per
-//! `interval` and only when something changed; and to advance elapsed
-//! timers while answers are live. Idle, neither exists.
+//! `interval` and only when something changed, except that what the user
+//! typed is drawn at once; and to advance elapsed timers while answers are
+//! live. Idle, neither exists.
 
 use std::time::Duration;
 
@@ -11,6 +12,8 @@ use tokio::time::Instant;
 pub struct FrameScheduler {
     interval: Duration,
     last_draw: Option<Instant>,
+    /// Input arrived since the last frame: the next one is due at once.
+    urgent: bool,
 }
 
 impl FrameScheduler {
@@ -18,24 +21,31 @@ impl FrameScheduler {
         FrameScheduler {
             interval,
             last_draw: None,
+            urgent: false,
         }
     }
 
-    /// When to draw: None while nothing changed; at once when no frame was
-    /// drawn for an interval (a key press after a pause shows at once);
-    /// else one interval after the last frame.
+    /// When to draw: None while nothing changed; at once after input, or
+    /// when no frame was drawn for an interval; else one interval after
+    /// the last frame (streams pouring in draw at the capped rate).
     pub fn deadline(&self, dirty: bool, now: Instant) -> Option<Instant> {
         if !dirty {
             return None;
         }
         Some(match self.last_draw {
-            Some(at) => (at + self.interval).max(now),
-            None => now,
+            Some(at) if !self.urgent => (at + self.interval).max(now),
+            Some(_) | None => now,
         })
+    }
+
+    /// Keys, a paste or the mouse arrived: the user waits for the next frame.
+    pub fn input(&mut self) {
+        self.urgent = true;
     }
 
     pub fn drawn(&mut self, at: Instant) {
         self.last_draw = Some(at);
+        self.urgent = false;
     }
 }
 
@@ -102,6 +112,58 @@ mod tests {
         }
         // 1000 ms / 16 ms = 62.5 frames, the first at once.
         assert_eq!(drawn, 63);
+    }
+
+    /// The loop's shape: streams change the state every millisecond, the
+    /// user presses a key every 5 ms; returns the frames drawn and how long
+    /// each key waited for its frame.
+    async fn streaming_while_typing(keys: usize) -> (usize, Vec<Duration>) {
+        let mut frames = FrameScheduler::new(FRAME);
+        let start = Instant::now();
+        let mut dirty = false;
+        let mut drawn = 0;
+        let mut waiting: Option<Instant> = None;
+        let mut waits = Vec::new();
+        let mut change = tokio::time::interval(Duration::from_millis(1));
+        let mut typing = tokio::time::interval_at(
+            start + Duration::from_micros(2_500),
+            Duration::from_millis(5),
+        );
+        while Instant::now() - start < Duration::from_secs(1) {
+            tokio::select! {
+                biased;
+                _ = sleep_until(frames.deadline(dirty, Instant::now())) => {
+                    drawn += 1;
+                    dirty = false;
+                    frames.drawn(Instant::now());
+                    if let Some(pressed) = waiting.take() {
+                        waits.push(Instant::now() - pressed);
+                    }
+                }
+                _ = typing.tick(), if waits.len() + usize::from(waiting.is_some()) < keys => {
+                    dirty = true;
+                    waiting = Some(Instant::now());
+                    frames.input();
+                }
+                _ = change.tick() => dirty = true,
+            }
+        }
+        (drawn, waits)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_key_is_drawn_at_once_while_answers_stream() {
+        let (drawn, waits) = streaming_while_typing(20).await;
+        assert_eq!(waits.len(), 20);
+        assert!(
+            waits.iter().all(|wait| wait.is_zero()),
+            "every key drawn in the pass it arrived in: {waits:?}"
+        );
+        // The keys' frames come on top of the capped stream frames; the
+        // streams alone still draw at most one frame per interval.
+        assert!(drawn <= 63 + 20, "{drawn}");
+        let (streams_only, _) = streaming_while_typing(0).await;
+        assert_eq!(streams_only, 63);
     }
 
     #[tokio::test(start_paused = true)]

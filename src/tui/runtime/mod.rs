@@ -2,30 +2,29 @@
 //! (terminal events from crossterm's `EventStream`, stream batches, catalogs),
 //! signals, a frame deadline that exists only while something changed, and a
 //! clock that ticks only while answers are live. Idle, it waits and draws
-//! nothing. Every message is stamped with the time it was sent; the effects
+//! nothing (a notice wakes it once, when it expires). Every message is stamped with the time it was sent; the effects
 //! the reducer asks for (streams, disk, the network, parsing) run here.
 
 mod asks;
 mod batch;
 mod editor;
 mod frames;
+mod input;
 mod signals;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-
-use crossterm::event::{Event, EventStream};
 
 use crate::clock::now_unix;
 use crate::router::catalog_load::{CatalogLoader, Refresh};
 use crate::router::events::StreamEvent;
 use crate::router::{ChatMessage, ChatParams, Router, Target};
+use crate::session::Session;
 use crate::session::claim::claim_or_copy;
 use crate::session::store::SessionStore;
 use crate::session::writer::SessionWriter;
@@ -38,6 +37,7 @@ use super::update::update;
 use batch::StreamBatcher;
 use editor::edit_externally;
 use frames::{FrameScheduler, Ticker};
+use input::spawn_input;
 pub use signals::SIGINT;
 use signals::Signals;
 
@@ -85,6 +85,10 @@ pub async fn run(
 ) -> std::io::Result<Option<i32>> {
     let (tx, mut rx) = mpsc::channel::<Stamped>(1024);
     let outbox = Outbox { tx };
+    // Terminal input has a channel of its own, read before stream batches,
+    // so a key never waits behind them.
+    let (keys_tx, mut keys_rx) = mpsc::channel::<Stamped>(64);
+    let keys = Outbox { tx: keys_tx };
     let writer = SessionWriter::spawn(services.store.clone());
     // A failed save becomes a notice in the footer; the session stays in memory.
     if let Some(mut errors) = writer.errors() {
@@ -101,9 +105,10 @@ pub async fn run(
         services,
         writer,
         outbox: outbox.clone(),
+        keys,
         runs: HashMap::new(),
     };
-    let mut input = spawn_input(outbox.clone());
+    let mut input = spawn_input(runner.keys.clone());
     let mut signals = Signals::new();
     let mut frames = FrameScheduler::new(FRAME_INTERVAL);
     let mut ticker = Ticker::new(CLOCK_INTERVAL, Instant::now());
@@ -120,6 +125,7 @@ pub async fn run(
         let now = Instant::now();
         let draw_at = frames.deadline(state.ui.dirty, now);
         let tick_at = ticker.deadline(state.workspace.any_live(), now);
+        let notice_at = state.notice_expires_at().map(Instant::from_std);
         let mut inbox: Vec<Stamped> = Vec::new();
         tokio::select! {
             biased;
@@ -129,6 +135,18 @@ pub async fn run(
                 }
                 state.ui.dirty = false;
                 frames.drawn(Instant::now());
+            }
+            Some(msg) = keys_rx.recv() => {
+                inbox.push(msg);
+                while inbox.len() < MAX_MESSAGES_PER_PASS {
+                    match keys_rx.try_recv() {
+                        Ok(msg) => inbox.push(msg),
+                        Err(_) => break,
+                    }
+                }
+                inbox = input::join_bursts(inbox);
+                // What was typed is drawn at once, not at the next frame.
+                frames.input();
             }
             Some(msg) = rx.recv() => {
                 inbox.push(msg);
@@ -143,6 +161,8 @@ pub async fn run(
                 ticker.ticked(Instant::now());
                 inbox.push(stamp(Msg::Tick));
             }
+            // The notice expires: the footer's figures come back.
+            _ = sleep_until(notice_at) => inbox.push(stamp(Msg::Tick)),
             signal = signals.next() => {
                 ended_by = Some(signal);
                 inbox.push(stamp(Msg::Signal));
@@ -197,26 +217,6 @@ impl SessionHolder {
     }
 }
 
-/// Terminal input as a task of its own: it is polled only when crossterm's
-/// `EventStream` wakes it, so streaming traffic never makes the loop poll the
-/// terminal (crossterm's reader lock is contended on every poll).
-fn spawn_input(outbox: Outbox) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut events = EventStream::new();
-        while let Some(event) = events.next().await {
-            let msg = match event {
-                Ok(event) => terminal_msg(event),
-                Err(err) => Some(Msg::TerminalError(TerminalError::Read(err))),
-            };
-            if let Some(msg) = msg
-                && !outbox.send(msg).await
-            {
-                break;
-            }
-        }
-    })
-}
-
 /// Resolves at `at`; never without one.
 async fn sleep_until(at: Option<Instant>) {
     match at {
@@ -225,20 +225,12 @@ async fn sleep_until(at: Option<Instant>) {
     }
 }
 
-fn terminal_msg(event: Event) -> Option<Msg> {
-    match event {
-        Event::Key(key) => Some(Msg::Key(key)),
-        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
-        Event::Paste(text) => Some(Msg::Paste(text)),
-        Event::Resize(width, height) => Some(Msg::Resize(width, height)),
-        Event::FocusGained | Event::FocusLost => None,
-    }
-}
-
 struct EffectRunner {
     services: Services,
     writer: SessionWriter,
     outbox: Outbox,
+    /// Where the input task sends what it reads.
+    keys: Outbox,
     runs: HashMap<RunId, CancellationToken>,
 }
 
@@ -301,7 +293,7 @@ impl EffectRunner {
                 input.abort();
                 let _ = (&mut *input).await;
                 let outcome = edit_externally(tty, &text);
-                *input = spawn_input(self.outbox.clone());
+                *input = spawn_input(self.keys.clone());
                 self.outbox.send(Msg::EditorClosed(outcome)).await;
             }
             Effect::SaveSession(session) => self.writer.save(session),
@@ -311,9 +303,22 @@ impl EffectRunner {
                 tokio::spawn(async move {
                     // List what is on disk after every queued save landed.
                     writer.flush().await;
-                    match tokio::task::spawn_blocking(move || store.list()).await {
-                        Ok((items, problems)) => {
-                            outbox.send(Msg::SessionsListed { items, problems }).await;
+                    // Read and searched off the loop: the search covers
+                    // every prompt and answer.
+                    let listed = tokio::task::spawn_blocking(move || {
+                        let (sessions, problems) = store.load_all();
+                        let items = sessions.iter().map(Session::summary).collect();
+                        let texts = sessions.iter().map(search_text).collect();
+                        (items, texts, problems)
+                    });
+                    match listed.await {
+                        Ok((items, texts, problems)) => {
+                            let msg = Msg::SessionsListed {
+                                items,
+                                texts,
+                                problems,
+                            };
+                            outbox.send(msg).await;
                         }
                         Err(err) => tracing::error!(error = %err, "listing sessions stopped"),
                     }
@@ -432,6 +437,26 @@ impl EffectRunner {
             token.cancel();
         }
     }
+}
+
+/// Most of a session's text the browser's search looks through.
+const SEARCH_TEXT_BYTES: usize = 256 * 1024;
+
+/// A session's prompts and answers, lower-cased, for the browser's search
+/// (at most `SEARCH_TEXT_BYTES` of it).
+fn search_text(session: &Session) -> String {
+    let mut text = String::new();
+    'turns: for turn in &session.turns {
+        let answers = turn.answers.iter().map(|a| a.result.text.as_str());
+        for part in std::iter::once(turn.prompt.as_str()).chain(answers) {
+            if text.len() + part.len() > SEARCH_TEXT_BYTES {
+                break 'turns;
+            }
+            text.push_str(&part.to_lowercase());
+            text.push('\n');
+        }
+    }
+    text
 }
 
 /// The found servers' model lists as catalogs of now, priced at zero when

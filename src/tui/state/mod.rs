@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 
 use crate::router::account::KeyInfo;
 use crate::router::catalog::{Catalog, ModelInfo};
+use crate::router::events::CostSum;
 use crate::router::policy::Policy;
 use crate::router::{Providers, Target};
 use crate::session::Session;
@@ -54,6 +55,9 @@ pub struct Workspace {
     pub editor: TextArea<'static>,
     /// Lines in the prompt editor (the editor grows with them).
     pub editor_lines: u16,
+    /// The pane `d` removed last and where it was, until `u` puts it back
+    /// (or another session opens).
+    pub removed: Option<(usize, Box<PaneState>)>,
     pub size: (u16, u16),
     pub layout: AppLayout,
     pub ids: Ids,
@@ -98,11 +102,24 @@ pub struct Ui {
     pub quit: bool,
 }
 
-/// A line for the user where they are looking (the footer), until replaced.
+/// A line for the user where they are looking (the footer), until it
+/// expires (the footer's figures come back) or another replaces it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notice {
     pub text: String,
     pub level: NoticeLevel,
+    pub expires_at: Instant,
+}
+
+impl NoticeLevel {
+    /// How long a notice stays: news briefly, problems longer.
+    pub fn lasts(self) -> std::time::Duration {
+        std::time::Duration::from_secs(match self {
+            NoticeLevel::Info => 5,
+            NoticeLevel::Warning => 10,
+            NoticeLevel::Error => 15,
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,13 +156,12 @@ pub struct SessionRecord {
 }
 
 /// Cost and tokens of the latest turn and of the whole session, as the
-/// session's finished answers say.
+/// session's answers say: known sums with the answers whose cost is
+/// unknown counted beside them (a floor, never unknown as $0).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
-    pub turn_cost_usd: Decimal,
-    /// False when an answer of the latest turn used tokens at an unknown price.
-    pub turn_cost_complete: bool,
-    pub session_cost_usd: Decimal,
+    pub turn: CostSum,
+    pub session: CostSum,
     pub session_tokens: u64,
 }
 
@@ -179,6 +195,12 @@ impl AppState {
             (None, Focus::Editor) => Context::Editor,
             (None, Focus::Pane(_)) => Context::Pane,
         }
+    }
+
+    /// When the notice goes, for the runtime to wake then (idle, nothing
+    /// else would).
+    pub fn notice_expires_at(&self) -> Option<Instant> {
+        self.ui.notice.as_ref().map(|n| n.expires_at)
     }
 
     /// The catalog entry for a model on a provider, if loaded.
@@ -219,6 +241,7 @@ impl Workspace {
             zoom: None,
             editor: new_editor(""),
             editor_lines: 1,
+            removed: None,
             size,
             layout: AppLayout::default(),
             ids,
@@ -307,28 +330,26 @@ impl SessionRecord {
 
     /// The figures the footer shows, summed from the finished answers.
     pub fn totals(&self) -> Totals {
-        let mut totals = Totals {
-            turn_cost_complete: true,
-            ..Totals::default()
+        let turns = &self.session.turns;
+        let results = || {
+            turns
+                .iter()
+                .flat_map(|t| t.answers.iter().map(|a| &a.result))
         };
-        let last = self.session.turns.len().saturating_sub(1);
-        for (index, turn) in self.session.turns.iter().enumerate() {
-            for answer in &turn.answers {
-                let result = &answer.result;
-                let tokens = result.usage.map_or(0, |u| u.total_tokens);
-                // Figures were checked on their way in; the sums saturate
-                // rather than panic all the same.
-                totals.session_tokens = totals.session_tokens.saturating_add(tokens);
-                let cost = result.cost_usd.unwrap_or(Decimal::ZERO);
-                totals.session_cost_usd = totals.session_cost_usd.saturating_add(cost);
-                if index == last {
-                    totals.turn_cost_usd = totals.turn_cost_usd.saturating_add(cost);
-                    if result.cost_usd.is_none() && tokens > 0 {
-                        totals.turn_cost_complete = false;
-                    }
-                }
-            }
+        // Figures were checked on their way in; the sum saturates rather
+        // than panic all the same.
+        let session_tokens = results()
+            .map(|r| r.usage.map_or(0, |u| u.total_tokens))
+            .fold(0u64, u64::saturating_add);
+        Totals {
+            turn: CostSum::of(
+                turns
+                    .last()
+                    .into_iter()
+                    .flat_map(|t| t.answers.iter().map(|a| &a.result)),
+            ),
+            session: CostSum::of(results()),
+            session_tokens,
         }
-        totals
     }
 }

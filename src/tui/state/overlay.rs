@@ -122,11 +122,32 @@ impl LeaderboardView {
             .get(self.source * FILTERS + self.shown)
     }
 
-    /// Lines above the rows: the method, a skipped file, judges'
+    /// The method line (whose votes, how many count, how ratings are
+    /// computed), wrapped at words to `width`: never cut.
+    pub fn method_lines(&self, width: u16) -> Vec<String> {
+        let Some(board) = self.board() else {
+            return Vec::new();
+        };
+        let text = format!(
+            "{}: {} counted ({} yours, {} judges'){} · {}",
+            board.source.describe(),
+            board.votes,
+            board.user_votes,
+            board.judge_votes,
+            board
+                .filter
+                .word()
+                .map_or(String::new(), |w| format!(", {w} only")),
+            board.method,
+        );
+        crate::tui::layout::wrap_words(&text, usize::from(width.max(10)))
+    }
+
+    /// Lines above the rows at `width`: the method, a skipped file, judges'
     /// agreement with you, a gap, the header.
-    pub fn header_rows(&self) -> usize {
+    pub fn header_rows(&self, width: u16) -> usize {
         let agreement = self.board().map_or(0, |b| b.agreement.len());
-        3 + usize::from(!self.problems.is_empty()) + agreement
+        self.method_lines(width).len() + 2 + usize::from(!self.problems.is_empty()) + agreement
     }
 }
 

@@ -64,12 +64,19 @@ pub struct RunState {
     /// The session turn this run answers.
     pub turn: usize,
     pub prompt: String,
+    /// When the prompt was sent (Enter, or `r`): the start of the wait
+    /// that retries and backoff are part of.
+    pub sent_at: Option<Instant>,
     /// When the first event of the run arrived (the task started).
     pub started_at: Option<Instant>,
+    /// When the answering attempt's first token arrived (the live rate
+    /// counts from it, and the wait from Enter until the router's figure).
+    pub first_token_at: Option<Instant>,
     /// Figures folded from the events; replaced by the router's final result.
     pub result: RunResult,
-    /// A retry is waiting: why, and when it will go.
+    /// A retry is waiting: why, and when it will go (the title counts down).
     pub retry_note: Option<String>,
+    pub retry_at: Option<Instant>,
     pub answer_block: Option<BlockId>,
     pub reasoning_block: Option<BlockId>,
     /// Held back by client-side pacing until then (free models' rate limits).
@@ -82,9 +89,12 @@ impl RunState {
             id,
             turn,
             prompt,
+            sent_at: None,
             started_at: None,
+            first_token_at: None,
             result,
             retry_note: None,
+            retry_at: None,
             answer_block: None,
             reasoning_block: None,
             queued_until: None,

@@ -1,7 +1,7 @@
 //! What each keymap action does to the state: the workbench's own here,
 //! an overlay's handed to `overlays.rs`.
 
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action, EditAction};
 use crate::tui::msg::Effect;
 use crate::tui::params::{ParamsForm, ParamsScope};
 use crate::tui::scroll::ScrollStep;
@@ -37,7 +37,8 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::TogglePrivacy => {
             let privacy = !state.settings.privacy;
-            state.settings.privacy = privacy;
+            record::set_privacy(state, privacy);
+            record::persist(state, effects, None, true);
             let text = if privacy {
                 "privacy on: every OpenRouter request asks for data_collection \"deny\""
             } else {
@@ -127,6 +128,7 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
                 panes::remove_pane(state, index, effects);
             }
         }
+        Action::RestorePane => panes::restore_removed_pane(state, effects),
         Action::FocusNext => focus_step(state, true),
         Action::FocusPrev => focus_step(state, false),
         Action::FocusPane(index) => {
@@ -150,6 +152,7 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
             state.workspace.editor.insert_newline();
             editor_changed(state);
         }
+        Action::Edit(edit) => edit_prompt(state, edit, effects),
         Action::ExternalEditor => effects.push(Effect::OpenEditor(state.workspace.editor_text())),
         Action::Scroll(step) => match state.ui.overlay.as_mut().and_then(Overlay::scroll_mut) {
             Some(view) => view.apply(step),
@@ -271,4 +274,27 @@ fn toggle_blind(state: &mut AppState, effects: &mut Vec<Effect>) {
         "blind mode off"
     };
     notify(state, NoticeLevel::Info, text);
+}
+
+/// Readline's keys on the prompt; the editor keeps each as one undo step.
+fn edit_prompt(state: &mut AppState, edit: EditAction, effects: &mut Vec<Effect>) {
+    let editor = &mut state.workspace.editor;
+    let changed = match edit {
+        EditAction::DeleteToLineStart => editor.delete_line_by_head(),
+        EditAction::DeleteWord => editor.delete_word(),
+        EditAction::DeleteToLineEnd => editor.delete_line_by_end(),
+        EditAction::Undo => editor.undo(),
+        EditAction::Yank => editor.paste(),
+        EditAction::ClearOrQuit if editor.is_empty() => {
+            apply(state, Action::Quit, effects);
+            return;
+        }
+        EditAction::ClearOrQuit => {
+            editor.select_all();
+            editor.cut()
+        }
+    };
+    if changed {
+        editor_changed(state);
+    }
 }

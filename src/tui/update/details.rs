@@ -32,8 +32,9 @@ pub fn lines(state: &AppState, index: usize) -> Vec<String> {
             row("asks", chain.join(" → then "));
         }
     }
+    // A pane's own parameters are the user's tells of which model it is.
     let params = pane.params.over(&state.settings.params);
-    if !params.is_empty() {
+    if !params.is_empty() && !hidden {
         row("parameters", params.summary());
     }
     if state.settings.privacy {
@@ -63,16 +64,27 @@ pub fn lines(state: &AppState, index: usize) -> Vec<String> {
         }
     }
     let status = match &result.error {
-        Some(error) => format!("{}: {}", error.kind.as_str(), error.message),
-        None => format!(
-            "{}{}",
-            pane.status.label(),
-            result
-                .finish_reason
-                .as_ref()
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default()
+        // Error messages often name the model.
+        Some(error) if hidden => format!(
+            "{} (the message shows after your vote)",
+            error.kind.as_str()
         ),
+        Some(error) => format!("{}: {}", error.kind.as_str(), error.message),
+        None => {
+            let reason = result.finish_reason.as_deref();
+            match reason.and_then(crate::router::finish::truncation) {
+                Some(why) => format!(
+                    "{} · cut: {why} ({})",
+                    pane.status.label(),
+                    reason.unwrap_or_default()
+                ),
+                None => format!(
+                    "{}{}",
+                    pane.status.label(),
+                    reason.map(|r| format!(" ({r})")).unwrap_or_default()
+                ),
+            }
+        }
     };
     row("status", status);
     if !hidden {
@@ -80,27 +92,42 @@ pub fn lines(state: &AppState, index: usize) -> Vec<String> {
             row("unknown because", note.clone());
         }
     }
+    // The wait the user had (pacing, retries, backoff) beside the answering
+    // attempt's own figures, each labelled.
+    if let Some(wait) = result.start_ttft_ms {
+        row("wait from Enter", duration_ms(wait));
+    }
     if let Some(ttft) = result.ttft_ms {
-        row("time to first", duration_ms(ttft));
+        row("ttft (attempt)", duration_ms(ttft));
+    }
+    if let Some(answer) = result.first_answer_ms {
+        row("1st answer token", duration_ms(answer));
+    }
+    if let Some(total) = result.start_total_ms {
+        row("total from Enter", duration_ms(total));
     }
     if let Some(total) = result.total_ms {
-        row("total time", duration_ms(total));
+        row("total (attempt)", duration_ms(total));
     }
-    if let Some(rate) = result.tokens_per_s {
-        row("tokens/s", format!("{rate:.1}"));
+    if result.tokens_per_s.is_some() {
+        row("tokens/s", result.rate_text());
     }
-    if let Some(usage) = result.usage {
-        row(
-            "tokens",
-            format!(
-                "{} in → {} out (reasoning {}, cached {})",
-                usage.prompt_tokens,
-                usage.completion_tokens,
-                usage.reasoning_tokens,
-                usage.cached_tokens
-            ),
-        );
-    }
+    // Every answer has its tokens: the server's (or its exact record's)
+    // count, else estimated from the text and marked so.
+    let tokens = match (result.usage, result.completion_count()) {
+        (Some(usage), _) => format!(
+            "{} in → {} out (reasoning {}, cached {})",
+            usage.prompt_tokens,
+            usage.completion_tokens,
+            usage.reasoning_tokens,
+            usage.cached_tokens
+        ),
+        (None, Some(count)) => {
+            format!("{count} out (estimated from the text: the server sent no count)")
+        }
+        (None, None) => "none (nothing came back)".into(),
+    };
+    row("tokens", tokens);
     if !hidden {
         let cost = match (result.cost_usd, result.cost_source) {
             (Some(cost), Some(CostSource::Computed)) => {
@@ -154,10 +181,11 @@ pub fn lines(state: &AppState, index: usize) -> Vec<String> {
         lines.push(String::new());
         lines.push("Attempts:".into());
         for (i, attempt) in result.attempts.iter().enumerate() {
-            let outcome = attempt
-                .error
-                .as_ref()
-                .map_or("answered".to_string(), |e| e.message.clone());
+            let outcome = match &attempt.error {
+                None => "answered".to_string(),
+                Some(error) if hidden => error.kind.as_str().to_string(),
+                Some(error) => error.message.clone(),
+            };
             let model = if hidden {
                 "…".to_string()
             } else {

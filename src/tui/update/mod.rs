@@ -30,15 +30,23 @@ use crate::sanitize::sanitize;
 
 pub use catalogs::{catalog_effects, startup_effects};
 pub use panes::{Startup, apply_config, new_state};
-pub use record::start_session;
+pub use record::{set_privacy, start_session};
 pub use restore::open_session;
 
 pub fn update(state: &mut AppState, stamped: Stamped) -> Vec<Effect> {
     let Stamped { msg, now } = stamped;
     state.now = state.now.latest(now);
+    if state
+        .notice_expires_at()
+        .is_some_and(|at| at <= state.now.at)
+    {
+        state.ui.notice = None;
+        state.touch();
+    }
     let mut effects = Vec::new();
     match msg {
         Msg::Key(key) => on_key(state, key, &mut effects),
+        Msg::Keys(keys) => on_burst(state, keys, &mut effects),
         Msg::Mouse(mouse) => on_mouse(state, mouse),
         Msg::Paste(text) => on_paste(state, &text),
         Msg::Resize(width, height) => {
@@ -76,9 +84,14 @@ pub fn update(state: &mut AppState, stamped: Stamped) -> Vec<Effect> {
         Msg::TerminalError(error) => notify(state, NoticeLevel::Error, error.to_string()),
         Msg::Signal => actions::apply(state, keymap::Action::Quit, &mut effects),
         Msg::Notice(text) => notify(state, NoticeLevel::Warning, text),
-        Msg::SessionsListed { items, problems } => {
+        Msg::SessionsListed {
+            items,
+            texts,
+            problems,
+        } => {
             if let Some(Overlay::Sessions(browser)) = &mut state.ui.overlay {
-                browser.set_items(items, problems.iter().map(ToString::to_string).collect());
+                let problems = problems.iter().map(ToString::to_string).collect();
+                browser.set_items(items, texts, problems);
                 state.ui.dirty = true;
             }
         }
@@ -129,6 +142,7 @@ pub(super) fn notify(state: &mut AppState, level: NoticeLevel, text: impl Into<S
     state.ui.notice = Some(Notice {
         text: crate::sanitize::one_line(&text).into_owned(),
         level,
+        expires_at: state.now.at + level.lasts(),
     });
     state.touch();
 }
@@ -146,6 +160,52 @@ fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
             Unbound::Close => overlays::close(state),
             Unbound::Type => type_key(state, context, key),
         },
+    }
+}
+
+/// Keys that arrived at once. In the prompt, characters, Enter and Tab are
+/// pasted text (Enter a new line, never a send); every other key, and every
+/// key elsewhere, does what it does alone.
+fn on_burst(state: &mut AppState, keys: Vec<KeyEvent>, effects: &mut Vec<Effect>) {
+    let mut text = String::new();
+    for key in keys {
+        if key.kind == KeyEventKind::Release {
+            continue;
+        }
+        let typed = if state.key_context() == Context::Editor {
+            burst_char(&key)
+        } else {
+            None
+        };
+        match typed {
+            Some(c) => text.push(c),
+            None => {
+                if !text.is_empty() {
+                    on_paste(state, &std::mem::take(&mut text));
+                }
+                on_key(state, key, effects);
+            }
+        }
+    }
+    if !text.is_empty() {
+        on_paste(state, &text);
+    }
+}
+
+/// The text a key stands for inside a burst.
+fn burst_char(key: &KeyEvent) -> Option<char> {
+    let modified = key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    #[allow(
+        clippy::wildcard_enum_match_arm,
+        reason = "crossterm's key codes: only text keys are text"
+    )]
+    match key.code {
+        KeyCode::Char(c) if !modified && !c.is_control() => Some(c),
+        KeyCode::Enter => Some('\n'),
+        KeyCode::Tab if !modified => Some('\t'),
+        _ => None,
     }
 }
 
@@ -234,7 +294,13 @@ fn on_mouse(state: &mut AppState, mouse: MouseEvent) {
 }
 
 fn on_paste(state: &mut AppState, text: &str) {
-    let text = sanitize(text);
+    // Terminals (and tmux) send a pasted line break as CR.
+    let text = if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    let text = sanitize(&text);
     state.touch();
     match &mut state.ui.overlay {
         Some(Overlay::Params(form)) => {
@@ -259,14 +325,37 @@ fn on_paste(state: &mut AppState, text: &str) {
         ) => {}
         None => {
             state.workspace.focus = Focus::Editor;
+            fit_wrap(&mut state.workspace.editor, text.len());
             state.workspace.editor.insert_str(text);
             editor_changed(state);
         }
     }
 }
 
+/// Above this size the prompt's long lines are not wrapped. The editor
+/// re-wraps every line on each edit, so wrapping would make each key cost
+/// the whole prompt (seconds per key after a 5 MB paste); unwrapped, an
+/// edit costs a count of the lines.
+pub const WRAP_LIMIT_BYTES: usize = 64 * 1024;
+
+/// Wraps the prompt's lines only while it (and `adding` more bytes) is
+/// small enough; set before a big insert, so that it is never wrapped.
+fn fit_wrap(editor: &mut ratatui_textarea::TextArea<'static>, adding: usize) {
+    use ratatui_textarea::WrapMode;
+    let bytes: usize = editor.lines().iter().map(|l| l.len() + 1).sum();
+    let mode = if bytes.saturating_add(adding) > WRAP_LIMIT_BYTES {
+        WrapMode::None
+    } else {
+        WrapMode::WordOrGlyph
+    };
+    if editor.wrap_mode() != mode {
+        editor.set_wrap_mode(mode);
+    }
+}
+
 /// The prompt changed: its cost estimate and maybe the editor's height.
 pub(super) fn editor_changed(state: &mut AppState) {
+    fit_wrap(&mut state.workspace.editor, 0);
     estimate::estimate(state);
     let lines = u16::try_from(state.workspace.editor.lines().len()).unwrap_or(u16::MAX);
     if lines != state.workspace.editor_lines {
@@ -314,6 +403,8 @@ pub(super) fn relayout(state: &mut AppState) {
 pub(crate) mod tests;
 #[cfg(test)]
 mod tests_account;
+#[cfg(test)]
+mod tests_editor;
 #[cfg(test)]
 mod tests_hostile;
 #[cfg(test)]

@@ -188,7 +188,7 @@ pub fn fit(state: &mut AppState) {
         }
         Some(Overlay::Leaderboard(view)) => {
             let inner = layout::pane_inner(layout::leaderboard_box(screen));
-            let page = usize::from(inner.height).saturating_sub(view.header_rows());
+            let page = usize::from(inner.height).saturating_sub(view.header_rows(inner.width));
             let rows = view.board().map_or(0, |b| b.rows.len());
             view.scroll.resize(rows, page);
         }
@@ -291,7 +291,12 @@ pub fn on_leaderboard(state: &mut AppState, boards: Vec<Leaderboard>, problems: 
 }
 
 pub fn open_rename(state: &mut AppState) {
-    let name = state.record.session.name.clone().unwrap_or_default();
+    // The name it goes by now: its own, else its first prompt's line.
+    let name = match &state.record.session.name {
+        Some(name) => name.clone(),
+        None if state.record.turns() > 0 => state.record.session.title(),
+        None => String::new(),
+    };
     let mut field = ratatui_textarea::TextArea::new(vec![name]);
     field.move_cursor(ratatui_textarea::CursorMove::End);
     state.ui.overlay = Some(Overlay::Rename(Box::new(field)));

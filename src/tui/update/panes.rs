@@ -13,8 +13,8 @@ use crate::tui::msg::{Effect, Now};
 use crate::tui::params::{Params, ParamsScope};
 use crate::tui::picker::{PickerPurpose, PickerState, list_rows};
 use crate::tui::state::{
-    AppState, Catalogs, NoticeLevel, Overlay, PaneState, PickerTarget, SessionRecord, Settings, Ui,
-    Workspace,
+    AppState, Catalogs, Focus, NoticeLevel, Overlay, PaneState, PickerTarget, SessionRecord,
+    Settings, Ui, Workspace,
 };
 use crate::tui::theme::Theme;
 
@@ -277,11 +277,32 @@ pub fn remove_pane(state: &mut AppState, index: usize, effects: &mut Vec<Effect>
     if state.workspace.zoom == Some(pane.id) {
         state.workspace.zoom = None;
     }
+    // Named as the pane was shown (a blind pane by its letter).
+    let label = state.pane_label(&pane);
+    state.workspace.removed = Some((index, Box::new(pane)));
     notify(
         state,
         NoticeLevel::Info,
-        format!("removed {} (Ctrl+P adds models)", pane.target.label),
+        format!("removed {label} · u on a pane puts it back"),
     );
+    record::sync_columns(state);
+    record::persist(state, effects, None, true);
+    relayout(state);
+    estimate::estimate(state);
+}
+
+/// Puts back the pane `d` removed last, where it was, with its
+/// conversation and answers (an answer it was streaming stays cancelled).
+pub fn restore_removed_pane(state: &mut AppState, effects: &mut Vec<Effect>) {
+    let Some((index, pane)) = state.workspace.removed.take() else {
+        notify(state, NoticeLevel::Info, "no removed pane to put back");
+        return;
+    };
+    let index = index.min(state.workspace.panes.len());
+    let label = state.pane_label(&pane);
+    state.workspace.panes.insert(index, *pane);
+    state.workspace.focus = Focus::Pane(index);
+    notify(state, NoticeLevel::Info, format!("put back {label}"));
     record::sync_columns(state);
     record::persist(state, effects, None, true);
     relayout(state);

@@ -109,13 +109,25 @@ pub fn sync_columns(state: &mut AppState) {
 /// A new, empty session started now, with an id from the state's randomness.
 pub fn new_session(state: &mut AppState) -> Session {
     let now = state.now.unix;
-    Session::new(crate::session::types::new_id(now, state.rng.u16(..)), now)
+    let mut session = Session::new(crate::session::types::new_id(now, state.rng.u16(..)), now);
+    session.privacy = state.settings.privacy;
+    session
+}
+
+/// The privacy switch, kept in the session so that resuming it (and the
+/// next workbench, which starts from the latest session) keeps it.
+pub fn set_privacy(state: &mut AppState, on: bool) {
+    state.settings.privacy = on;
+    state.record.session.privacy = on;
+    state.touch();
 }
 
 /// Replaces the session with a new, empty one for the current panes.
 pub fn start_session(state: &mut AppState, blind: bool) {
     state.record.session = new_session(state);
     state.record.session.blind = blind;
+    // A removed pane belongs to the session it was removed from.
+    state.workspace.removed = None;
     state.record.last_saved_at = None;
     sync_columns(state);
     state.touch();

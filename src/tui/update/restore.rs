@@ -13,6 +13,7 @@ pub fn open_session(state: &mut AppState, session: Session) {
     runs::clear_panes(state);
     let mut restored: Vec<PaneState> = Vec::new();
     let mut interrupted = 0;
+    let hidden = session.names_hidden();
     for column in session.columns.iter().filter(|c| c.active) {
         let mut pane = PaneState::new(PaneId(column.id), column.target());
         pane.params = record::params_of(&column.params);
@@ -31,7 +32,7 @@ pub fn open_session(state: &mut AppState, session: Session) {
             let answer_block = (!result.text.is_empty())
                 .then(|| pane.document.push(BlockKind::Answer, &result.text));
             let status = match (&result.error, answer.complete) {
-                (Some(error), _) => runs::push_failure(&mut pane.document, error),
+                (Some(error), _) => runs::push_failure(&mut pane.document, error, hidden),
                 (None, false) => {
                     interrupted += 1;
                     pane.document.push(
@@ -46,7 +47,7 @@ pub fn open_session(state: &mut AppState, session: Session) {
                 pane.push_exchange(turn.prompt.clone(), result.text.clone());
             }
             for note in &result.notes {
-                runs::push_note(&mut pane.document, note);
+                runs::push_note(&mut pane.document, note, hidden);
             }
             pane.status = status;
             let mut run = RunState::new(
@@ -65,11 +66,15 @@ pub fn open_session(state: &mut AppState, session: Session) {
         state.workspace.ids.skip_panes_past(last);
     }
     state.settings.params = record::params_of(&session.params);
+    // The config's `[privacy]` is a floor; the session's switch adds to it.
+    state.settings.privacy = state.settings.config.deny_data_collection() || session.privacy;
     let workspace = &mut state.workspace;
     workspace.panes = restored;
+    workspace.removed = None;
     workspace.zoom = None;
     workspace.focus = Focus::Editor;
     state.record.session = session;
+    state.record.session.privacy = state.settings.privacy;
     state.record.last_saved_at = None;
     relayout(state);
     estimate::estimate(state);

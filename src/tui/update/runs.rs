@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use rust_decimal::Decimal;
 
 use crate::router::events::{RunResult, StreamEvent};
+use crate::router::finish::finish_with;
 use crate::router::pricing::format_usd;
 use crate::router::{ChatMessage, ErrorKind, ModelRef, RouterError};
 use crate::tui::document::{BlockKind, Document};
@@ -111,7 +112,9 @@ pub fn start_run(
     let mut result = RunResult::new(pane.target.label.clone());
     // For a router pane: which model its rules picked for this prompt, and why.
     result.route = route;
-    pane.run = Some(RunState::new(run, turn, prompt, result));
+    let mut run_state = RunState::new(run, turn, prompt, result);
+    run_state.sent_at = Some(state.now.at);
+    pane.run = Some(run_state);
     pane.status = PaneStatus::Queued;
     pane.scroll = Scroll::default();
     effects.push(Effect::StartRun {
@@ -141,11 +144,12 @@ pub fn on_events(
     at: Instant,
     effects: &mut Vec<Effect>,
 ) {
+    let hidden = state.hidden();
     let Some(pane) = current(state, pane, run) else {
         return;
     };
     for event in &events {
-        fold(pane, event, at);
+        fold(pane, event, at, hidden);
     }
     if let Some(run) = pane.run.as_mut() {
         run.result.delta_count += merged;
@@ -155,7 +159,9 @@ pub fn on_events(
     record::persist(state, effects, Some(at), false);
 }
 
-fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant) {
+/// Folds one event into a pane; `hidden` while a blind round is unvoted
+/// (errors and notes, which may name the model, wait for the vote).
+fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant, hidden: bool) {
     let Some(run) = pane.run.as_mut() else {
         return;
     };
@@ -165,17 +171,17 @@ fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant) {
         StreamEvent::Attempting { .. } => {
             pane.status = PaneStatus::Waiting;
             run.retry_note = None;
+            run.retry_at = None;
             run.queued_until = None;
         }
+        // The title counts down to the retry (the clock ticks while live).
         StreamEvent::Retrying {
             error, delay_ms, ..
         } => {
-            run.retry_note = Some(format!(
-                "{} · retry in {:.1}s",
-                error.kind.as_str().replace('_', " "),
-                Duration::from_millis(*delay_ms).as_secs_f64()
-            ));
+            run.retry_note = Some(error.kind.as_str().replace('_', " "));
+            run.retry_at = Some(at + Duration::from_millis(*delay_ms));
         }
+        StreamEvent::FirstToken { .. } => run.first_token_at = Some(at),
         // Pacing holds the request back (a free model's rate limit): the
         // title counts down to when it goes.
         StreamEvent::Queued { wait_ms } => {
@@ -183,7 +189,6 @@ fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant) {
             run.queued_until = Some(at + Duration::from_millis(*wait_ms));
         }
         StreamEvent::Started { .. }
-        | StreamEvent::FirstToken { .. }
         | StreamEvent::FirstAnswerToken { .. }
         | StreamEvent::ToolCall(_)
         | StreamEvent::Usage { .. } => {}
@@ -204,34 +209,54 @@ fn fold(pane: &mut PaneState, event: &StreamEvent, at: Instant) {
             pane.document.append(block, text);
         }
         StreamEvent::Finished { .. } => pane.status = PaneStatus::Done,
-        StreamEvent::Failed(error) => pane.status = push_failure(&mut pane.document, error),
-        StreamEvent::Note(note) => push_note(&mut pane.document, note),
+        StreamEvent::Failed(error) => {
+            pane.status = push_failure(&mut pane.document, error, hidden);
+        }
+        StreamEvent::Note(note) => push_note(&mut pane.document, note, hidden),
     }
 }
 
-/// A figure the server sent is not used: one line in the pane says why.
-pub(super) fn push_note(document: &mut crate::tui::document::Document, note: &str) {
-    document.push(BlockKind::Notice, &format!("⚠ {note}"));
+/// A figure the server sent is not used: one line in the pane says why
+/// (while blind, only that one is not used: the why may be a price tell).
+pub(super) fn push_note(document: &mut Document, note: &str, hidden: bool) {
+    if hidden {
+        document.push(
+            BlockKind::Notice,
+            "⚠ a figure the server sent is not used (why: I, after your vote)",
+        );
+    } else {
+        document.push(BlockKind::Notice, &format!("⚠ {note}"));
+    }
 }
 
 /// Shows the notes `after` has that `before` had not (pricing and the exact
 /// record add theirs after the stream).
-fn push_new_notes(
-    document: &mut crate::tui::document::Document,
-    before: &[String],
-    after: &[String],
-) {
+fn push_new_notes(document: &mut Document, before: &[String], after: &[String], hidden: bool) {
     for note in after.iter().filter(|note| !before.contains(note)) {
-        push_note(document, note);
+        push_note(document, note, hidden);
     }
 }
 
 /// How a failed answer ends in its pane: a "cancelled" notice, or the
-/// error on one line.
-pub(super) fn push_failure(document: &mut Document, error: &RouterError) -> PaneStatus {
+/// error on one line. While blind, only the kind of error: messages often
+/// name the model (I shows the message after the vote).
+pub(super) fn push_failure(
+    document: &mut Document,
+    error: &RouterError,
+    hidden: bool,
+) -> PaneStatus {
     if error.kind == ErrorKind::Cancelled {
         document.push(BlockKind::Notice, "cancelled");
         PaneStatus::Cancelled
+    } else if hidden {
+        document.push(
+            BlockKind::Error,
+            &format!(
+                "✗ {} (the message names no model until your vote; then I shows it)",
+                error.kind.as_str().replace('_', " ")
+            ),
+        );
+        PaneStatus::Failed
     } else {
         document.push(BlockKind::Error, &format!("✗ {}", error.message));
         PaneStatus::Failed
@@ -269,28 +294,56 @@ pub fn on_finished(
     {
         result.route = current.result.route.clone();
     }
-    // Price from the catalog when the server reported no cost.
+    // Price from the catalog when the server reported no cost; an unknown
+    // model's error names the closest ids the catalog lists.
     let chain = asked_chain(state, &state.workspace.panes[index], &result);
-    result.price_from_catalog(&chain, |provider, model| state.model_info(provider, model));
+    let error_before = result.error.as_ref().map(|e| e.message.clone());
+    finish_with(
+        &mut result,
+        &chain,
+        |provider| {
+            state
+                .catalogs
+                .by_provider
+                .get(provider)
+                .map(|e| &*e.catalog)
+        },
+        &state.settings.providers,
+    );
+    let hidden = state.hidden();
     let Some(pane) = current(state, pane_id, run) else {
         return;
     };
     if pane.status.is_live() {
         // The run ended without a final event (its task stopped): say so.
         match &result.error {
-            Some(error) => fold(pane, &StreamEvent::Failed(error.clone()), at),
+            Some(error) => fold(pane, &StreamEvent::Failed(error.clone()), at, hidden),
             None => pane.status = PaneStatus::Done,
         }
+    } else if let (Some(before), Some(error)) = (error_before, &result.error)
+        && let Some(hint) = error.message.strip_prefix(before.as_str())
+        && !hint.is_empty()
+        && !hidden
+    {
+        // The error was shown as it came; the catalog's closest ids follow it.
+        let hint = hint.trim_start_matches([';', ' ']);
+        pane.document.push(BlockKind::Error, &format!("  {hint}"));
     }
     let column = pane.id.0;
     let Some(current) = pane.run.as_mut() else {
         return;
     };
     let turn = current.turn;
-    push_new_notes(&mut pane.document, &current.result.notes, &result.notes);
+    push_new_notes(
+        &mut pane.document,
+        &current.result.notes,
+        &result.notes,
+        hidden,
+    );
     // The router's result has the final timing; keep the blocks we made.
     current.result = result.clone();
     current.retry_note = None;
+    current.retry_at = None;
     // A turn joins the conversation only with an answer, so the next
     // prompt never follows two user messages in a row.
     if !result.text.is_empty() {
@@ -333,6 +386,7 @@ pub fn on_generation(
             return;
         }
     };
+    let hidden = state.hidden();
     let Some(pane) = current(state, pane_id, run) else {
         return;
     };
@@ -342,7 +396,12 @@ pub fn on_generation(
     };
     let notes_before = current.result.notes.clone();
     current.result.apply_generation(record);
-    push_new_notes(&mut pane.document, &notes_before, &current.result.notes);
+    push_new_notes(
+        &mut pane.document,
+        &notes_before,
+        &current.result.notes,
+        hidden,
+    );
     let (turn, result) = (current.turn, current.result.clone());
     // The session's answer, and so the totals, follow the exact cost.
     record::record_answer(&mut state.record.session, turn, column, result, true);

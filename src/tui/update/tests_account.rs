@@ -149,8 +149,8 @@ fn an_openrouter_answer_fetches_its_exact_record_and_the_key() {
     assert_eq!(result.overhead_ms, Some(183));
     assert_eq!(result.cost_usd, Some(Decimal::new(21, 4)));
     assert_eq!(
-        state.record.totals().session_cost_usd,
-        Decimal::new(21, 4),
+        state.record.totals().session.exact_usd(),
+        Some(Decimal::new(21, 4)),
         "totals follow the exact cost"
     );
     assert!(effects.iter().any(|e| matches!(e, Effect::SaveSession(_))));

@@ -82,7 +82,8 @@ fn costs_that_would_overflow_the_totals_never_panic() {
         result.cost_usd = Some(Decimal::MAX);
         update(&mut state, finished(run.0, run.1, result, at));
     }
-    assert_eq!(state.record.totals().turn_cost_usd, Decimal::MAX);
+    // The sum does not fit: never a panic, and never shown as $0.
+    assert_ne!(state.record.totals().turn.label(), "$0");
     let _ = screen(&state);
 }
 

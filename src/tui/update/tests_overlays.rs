@@ -38,9 +38,22 @@ fn rename_and_diff() {
         Instant::now(),
     );
     update(&mut state, key(KeyCode::F(2)));
+    // The field starts from the name the session goes by (its first prompt).
+    let Some(Overlay::Rename(field)) = &state.ui.overlay else {
+        panic!("renaming");
+    };
+    assert_eq!(field.lines(), ["Q"]);
+    update(&mut state, key(KeyCode::Backspace));
     type_text(&mut state, "Foxes");
     let effects = update(&mut state, key(KeyCode::Enter));
     assert_eq!(state.record.session.name.as_deref(), Some("Foxes"));
+    // And from its own name next time.
+    update(&mut state, key(KeyCode::F(2)));
+    let Some(Overlay::Rename(field)) = &state.ui.overlay else {
+        panic!("renaming");
+    };
+    assert_eq!(field.lines(), ["Foxes"]);
+    update(&mut state, key(KeyCode::Esc));
     assert_eq!(saved(&effects).len(), 1);
 
     update(&mut state, key(KeyCode::Tab));

@@ -251,7 +251,10 @@ fn computed_costs_come_from_the_catalog() {
         ),
     );
     // 10 × $2.5/M + 5 × $10/M
-    assert_eq!(state.record.totals().session_cost_usd, Decimal::new(75, 6));
+    assert_eq!(
+        state.record.totals().session.exact_usd(),
+        Some(Decimal::new(75, 6))
+    );
     let run = state.workspace.panes[0].run.as_ref().expect("run");
     assert_eq!(
         run.result.cost_source,

@@ -339,6 +339,7 @@ fn the_session_browser_lists_opens_and_deletes() {
         &mut state,
         Msg::SessionsListed {
             items: vec![other],
+            texts: vec![],
             problems: vec![crate::session::StoreError::Corrupt {
                 path: "x.json".into(),
                 detail: "not JSON".into(),
@@ -356,6 +357,7 @@ fn the_session_browser_lists_opens_and_deletes() {
         &mut state,
         Msg::SessionsListed {
             items: vec![crate::session::Session::new("20260101-000000-abcd".into(), 0).summary()],
+            texts: vec![],
             problems: vec![],
         },
     );

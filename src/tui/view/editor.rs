@@ -15,6 +15,14 @@ pub fn draw(frame: &mut Frame, rect: Rect, state: &AppState) {
     if !summary.is_empty() {
         title.push(Span::styled(format!("· {summary} "), theme.hint()));
     }
+    let editor = &state.workspace.editor;
+    if editor.wrap_mode() == ratatui_textarea::WrapMode::None {
+        let lines = crate::units::count(u64::try_from(editor.lines().len()).unwrap_or(u64::MAX));
+        title.push(Span::styled(
+            format!("· {lines} lines, long lines not wrapped "),
+            theme.hint(),
+        ));
+    }
     let block = framed(theme, focused).title(Line::from(title));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);

@@ -82,17 +82,13 @@ fn totals_spans(state: &AppState) -> Vec<Span<'static>> {
             theme.hint(),
         )];
     }
+    // A floor ("$0.0012+ (2 unknown)") where some cost is unknown, never $0.
     let totals = state.record.totals();
-    let turn = if totals.turn_cost_complete {
-        format_usd(totals.turn_cost_usd)
-    } else {
-        format!("{} + unknown", format_usd(totals.turn_cost_usd))
-    };
     vec![
         Span::styled("turn ", theme.hint()),
-        Span::raw(turn),
+        Span::raw(totals.turn.label()),
         Span::styled(" · session ", theme.hint()),
-        Span::raw(format_usd(totals.session_cost_usd)),
+        Span::raw(totals.session.label()),
         Span::styled(
             format!(
                 " ({turns} turn{}, {} tokens)",
@@ -150,6 +146,10 @@ fn catalog_summary(state: &AppState) -> String {
     }
     // Account and privacy come first: they matter more than the catalog's age.
     let mut front = Vec::new();
+    // Raw text lasts until switched back: it says so as long as it lasts.
+    if !state.settings.markdown {
+        front.push("raw text (Ctrl+T: Markdown)".to_string());
+    }
     if state.settings.privacy {
         front.push("private (no data collection)".to_string());
     }

@@ -15,7 +15,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::keymap::Context;
-use super::layout::{MIN_HEIGHT, MIN_WIDTH};
+use super::layout::{MIN_HEIGHT, MIN_PANE_HEIGHT, MIN_PANE_WIDTH, MIN_WIDTH};
 use super::state::{AppState, Focus, Overlay};
 
 pub fn draw(frame: &mut Frame, state: &AppState) {
@@ -68,9 +68,16 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
 fn too_small(frame: &mut Frame, area: Rect, state: &AppState) {
     frame.render_widget(Clear, area);
     let (width, height) = state.workspace.size;
-    let text = format!(
-        "Terminal too small ({width}x{height}). prism needs {MIN_WIDTH}x{MIN_HEIGHT}, more with many panes. Enlarge it, or zoom a pane. Ctrl+C quits."
-    );
+    let panes = state.workspace.panes.len();
+    let text = if width < MIN_WIDTH || height < MIN_HEIGHT {
+        format!(
+            "Terminal too small ({width}x{height}): prism needs at least {MIN_WIDTH}x{MIN_HEIGHT}. Enlarge it. Ctrl+Q quits."
+        )
+    } else {
+        format!(
+            "{panes} panes do not fit in {width}x{height}: each needs {MIN_PANE_WIDTH}x{MIN_PANE_HEIGHT}. Enlarge the terminal, or zoom a pane (Tab to it, z) or remove some (d). Ctrl+Q quits."
+        )
+    };
     frame.render_widget(
         Paragraph::new(Line::styled(text, state.settings.theme.warning()))
             .wrap(Wrap { trim: true }),
@@ -81,4 +88,8 @@ fn too_small(frame: &mut Frame, area: Rect, state: &AppState) {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_figures;
+#[cfg(test)]
 mod tests_judge;
+#[cfg(test)]
+mod tests_screen;

@@ -76,22 +76,11 @@ pub fn leaderboard(frame: &mut Frame, area: Rect, view: &LeaderboardView, theme:
         frame.render_widget(Paragraph::new(Line::styled(text, theme.hint())), inner);
         return;
     };
-    let mut lines: Vec<Line> = Vec::new();
-    lines.push(Line::styled(
-        format!(
-            "{}: {} counted ({} yours, {} judges'){} · {}",
-            board.source.describe(),
-            board.votes,
-            board.user_votes,
-            board.judge_votes,
-            board
-                .filter
-                .word()
-                .map_or(String::new(), |w| format!(", {w} only")),
-            board.method,
-        ),
-        theme.hint(),
-    ));
+    let mut lines: Vec<Line> = view
+        .method_lines(inner.width)
+        .into_iter()
+        .map(|line| Line::styled(line, theme.hint()))
+        .collect();
     if let Some(problem) = view.problems.first() {
         lines.push(Line::styled(format!("skipped: {problem}"), theme.warning()));
     }

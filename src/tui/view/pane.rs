@@ -9,9 +9,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::router::events::RunResult;
 use crate::tui::boxes::framed;
 use crate::tui::layout::pane_inner;
-use crate::tui::state::{AppState, PaneState, PaneStatus};
+use crate::tui::state::{AppState, PaneState, PaneStatus, RunState};
 use crate::tui::theme::PaneStateStyle;
 
 pub fn draw(
@@ -104,8 +105,23 @@ fn title(state: &AppState, index: usize, pane: &PaneState, width: u16) -> Line<'
         }
         PaneStatus::Idle | PaneStatus::Streaming | PaneStatus::Done | PaneStatus::Cancelled => {}
     }
-    if let Some(note) = run.and_then(|r| r.retry_note.as_ref()) {
-        status = format!("{status} · {note}");
+    if let Some(run) = run
+        && let Some(note) = run.retry_note.as_ref()
+    {
+        // Counts down with the clock, which ticks while the pane is live.
+        let left = run
+            .retry_at
+            .map(|at| at.saturating_duration_since(state.now.at))
+            .unwrap_or_default();
+        status = format!("{status} · {note} · retry in {:.1}s", left.as_secs_f64());
+    }
+    // An answer cut short says so where it is seen, not only in I.
+    if let Some(why) = run
+        .and_then(|r| r.result.finish_reason.as_deref())
+        .filter(|_| pane.status == PaneStatus::Done)
+        .and_then(crate::router::finish::truncation)
+    {
+        status = format!("{status} · cut: {why}");
     }
     let number = Span::styled(format!(" {} ", index + 1), theme.key());
     let status = Span::styled(status, theme.state(status_style(pane.status)));
@@ -120,7 +136,7 @@ fn title(state: &AppState, index: usize, pane: &PaneState, width: u16) -> Line<'
             format!(" → {}", crate::sanitize::Outside(&route.summary())),
             theme.hint(),
         ));
-    } else if let Some(served) = run.and_then(|r| r.result.served_instead_of(&pane.target.label))
+    } else if let Some(served) = run.and_then(|r| served_shown(pane, &r.result))
         && !hidden
     {
         extras.push(Span::styled(
@@ -128,7 +144,8 @@ fn title(state: &AppState, index: usize, pane: &PaneState, width: u16) -> Line<'
             theme.hint(),
         ));
     }
-    if !pane.params.is_empty() {
+    // Parameters are the user's own tells of which model is which.
+    if !pane.params.is_empty() && !hidden {
         extras.push(Span::styled(
             format!(" · {}", pane.params.summary()),
             theme.hint(),
@@ -157,6 +174,16 @@ fn title(state: &AppState, index: usize, pane: &PaneState, width: u16) -> Line<'
     Line::from(spans)
 }
 
+/// The model that served, when the title should name it: a fallback
+/// chain's (whichever of its models answered), else one that is not what
+/// was asked (a router's own choice, a renamed upstream model).
+fn served_shown<'a>(pane: &PaneState, result: &'a RunResult) -> Option<&'a str> {
+    if pane.target.chain.len() > 1 {
+        return result.served_model.as_deref();
+    }
+    result.served_instead_of(&pane.target.label)
+}
+
 /// "ttft 412ms · 85 tok/s · 240 tok · $0.0012", growing as the answer
 /// streams; on a narrow pane the token count goes first, then ttft.
 fn figures(state: &AppState, pane: &PaneState, width: u16) -> Vec<Span<'static>> {
@@ -164,30 +191,59 @@ fn figures(state: &AppState, pane: &PaneState, width: u16) -> Vec<Span<'static>>
         return Vec::new();
     };
     let result = &run.result;
-    let tokens = result.completion_tokens();
+    // Tokens are the server's count once it comes, estimated from the text
+    // (never counted in chunks) until then: "~" on the count and the rate.
+    let count = result.completion_count().filter(|c| c.tokens > 0);
+    let approx = if count.is_some_and(|c| !c.exact) {
+        "~"
+    } else {
+        ""
+    };
     let rate = result.tokens_per_s.or_else(|| {
-        // Live rate: tokens since the first one over the time since it.
-        let first = run.started_at? + Duration::from_millis(result.ttft_ms?);
-        let secs = state.now.at.saturating_duration_since(first).as_secs_f64();
+        // Live rate: tokens since the answering attempt's first one over
+        // the time since it arrived (a finished answer's is the router's).
+        if !pane.status.is_live() {
+            return None;
+        }
+        let tokens = count?.tokens;
+        let secs = state
+            .now
+            .at
+            .saturating_duration_since(run.first_token_at?)
+            .as_secs_f64();
         (secs > 0.2 && tokens > 1).then(|| (tokens - 1) as f64 / secs)
     });
     let cost = match result.cost_text() {
         // Costs give models away while the session is blind.
         _ if state.hidden() => None,
         Some(cost) => Some(cost),
-        None if !pane.status.is_live() && result.usage.is_some() => Some("cost ?".into()),
+        // Unknown is said, never shown as $0 or left out.
+        None if !pane.status.is_live() && result.is_unpriced() => Some("cost ?".into()),
         None => None,
     };
     // (display order, drop priority: lower goes first)
     let mut parts: Vec<(u8, u8, String)> = Vec::new();
     if let Some(ttft) = result.ttft_ms {
-        parts.push((0, 1, format!("ttft {}", crate::units::duration_ms(ttft))));
+        let mut timing = format!("ttft {}", crate::units::duration_ms(ttft));
+        // Retries, backoff or pacing came first: the wait from Enter to the
+        // first token, beside the answering attempt's own ttft.
+        if let Some(wait) = from_enter_ms(run, result).filter(|&wait| wait >= ttft + WAITED_MS) {
+            timing = format!("wait {} · {timing}", crate::units::duration_ms(wait));
+        }
+        // A reasoning model's first answer token comes after its first token.
+        if let Some(answer) = result.first_answer_ms.filter(|&ms| ms > ttft) {
+            timing = format!(
+                "{timing} · 1st answer {}",
+                crate::units::duration_ms(answer)
+            );
+        }
+        // (one part: a narrow pane drops them together, never one alone)
+        parts.push((0, 1, timing));
     }
     if let Some(rate) = rate {
-        parts.push((1, 2, format!("{rate:.0} tok/s")));
+        parts.push((1, 2, format!("{approx}{rate:.0} tok/s")));
     }
-    // "~" until the server's count replaces the estimate from the text.
-    if let Some(count) = result.completion_count().filter(|c| c.tokens > 0) {
+    if let Some(count) = count {
         parts.push((2, 0, format!("{count} tok")));
     }
     if let Some(cost) = cost {
@@ -225,6 +281,18 @@ fn figures(state: &AppState, pane: &PaneState, width: u16) -> Vec<Span<'static>>
         format!(" {} ", text.join(" · ")),
         Style::default(),
     )]
+}
+
+/// A wait this much longer than the attempt's own ttft is worth showing.
+const WAITED_MS: u64 = 100;
+
+/// From Enter to the first token, retries, backoff and pacing included:
+/// the router's figure once the run ends, measured by message times until then.
+fn from_enter_ms(run: &RunState, result: &RunResult) -> Option<u64> {
+    result.start_ttft_ms.or_else(|| {
+        let waited = run.first_token_at?.saturating_duration_since(run.sent_at?);
+        u64::try_from(waited.as_millis()).ok()
+    })
 }
 
 /// The latest turn's vote named this pane best.

@@ -28,7 +28,7 @@ pub(super) fn frame(state: &AppState) -> String {
     terminal.backend().to_string()
 }
 
-fn answer(model: &str, text: &str, cost: &str) -> RunResult {
+pub(super) fn answer(model: &str, text: &str, cost: &str) -> RunResult {
     let mut result = RunResult::new(model);
     result.text = text.into();
     result.served_model = Some(model.into());
@@ -49,7 +49,12 @@ fn answer(model: &str, text: &str, cost: &str) -> RunResult {
 }
 
 /// Streams `result`'s text to a run, finishes the stream, then the run with `result`.
-fn stream_answer(state: &mut AppState, run: (PaneId, RunId), result: RunResult, at: Instant) {
+pub(super) fn stream_answer(
+    state: &mut AppState,
+    run: (PaneId, RunId),
+    result: RunResult,
+    at: Instant,
+) {
     let events = vec![
         StreamEvent::Content(result.text.clone()),
         StreamEvent::Finished {
@@ -79,7 +84,8 @@ fn three_panes_streaming() {
     );
     with_catalog(&mut state);
     let runs = send(&mut state, "Explain backpressure in two short paragraphs.");
-    let t0 = Instant::now();
+    // Enter was pressed at the state's time: the first tokens come at their ttft.
+    let t0 = state.now.at;
     let at = |ms: u64| t0 + Duration::from_millis(ms);
     for &run in &runs {
         feed(
@@ -92,12 +98,15 @@ fn three_panes_streaming() {
             at(0),
         );
     }
+    let first = |ttft_ms| vec![StreamEvent::FirstToken { ttft_ms }];
+    feed(&mut state, runs[0], first(380), at(380));
+    feed(&mut state, runs[1], first(210), at(210));
+    feed(&mut state, runs[2], first(600), at(600));
     feed(
         &mut state,
         runs[0],
         vec![
             StreamEvent::Started { served_model: "openai/gpt-4o".into(), provider: "OpenAI".into() },
-            StreamEvent::FirstToken { ttft_ms: 380 },
             StreamEvent::Content("## Backpressure\n\nWhen a **consumer** is slower than its producer, the producer must *wait*:\n\n- bounded queues\n- `send().await`\n".into()),
         ],
         at(900),
@@ -105,21 +114,17 @@ fn three_panes_streaming() {
     feed(
         &mut state,
         runs[1],
-        vec![
-            StreamEvent::FirstToken { ttft_ms: 210 },
-            StreamEvent::Content(
-                "Backpressure is how a slow reader tells a fast writer to slow down.".into(),
-            ),
-        ],
+        vec![StreamEvent::Content(
+            "Backpressure is how a slow reader tells a fast writer to slow down.".into(),
+        )],
         at(900),
     );
     feed(
         &mut state,
         runs[2],
-        vec![
-            StreamEvent::FirstToken { ttft_ms: 600 },
-            StreamEvent::Reasoning("The user wants two paragraphs. Start with the idea,".into()),
-        ],
+        vec![StreamEvent::Reasoning(
+            "The user wants two paragraphs. Start with the idea,".into(),
+        )],
         at(900),
     );
     let tick = crate::tui::update::tests::at(&state, Msg::Tick, at(1000));
@@ -244,6 +249,7 @@ fn session_browser() {
         &mut state,
         Msg::SessionsListed {
             items: vec![first.summary(), second.summary()],
+            texts: vec![],
             problems: vec![],
         },
     );

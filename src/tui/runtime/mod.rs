@@ -13,6 +13,7 @@ mod frames;
 mod input;
 mod parsed;
 mod signals;
+mod stream;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,26 +24,25 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::now_unix;
+use crate::router::Router;
 use crate::router::catalog_load::{CatalogLoader, Refresh};
-use crate::router::events::StreamEvent;
-use crate::router::{ChatMessage, ChatParams, Router, Target};
 use crate::session::Session;
 use crate::session::claim::claim_or_copy;
 use crate::session::store::SessionStore;
 use crate::session::writer::SessionWriter;
 
 use super::msg::{Effect, Msg, Now, SessionIoError, Stamped, TerminalError};
-use super::state::{AppState, LeaderboardView, PaneId, RunId};
+use super::state::{AppState, LeaderboardView, RunId};
 use super::terminal::Tty;
 use super::update::update;
 
-use batch::StreamBatcher;
 use editor::edit_externally;
 use frames::{FrameScheduler, Ticker};
 use input::spawn_input;
 use parsed::{local_catalogs, search_text};
 pub use signals::SIGINT;
 use signals::Signals;
+use stream::{Job, spawn_run};
 
 /// About 60 frames a second at most.
 const FRAME_INTERVAL: Duration = Duration::from_millis(16);
@@ -440,53 +440,4 @@ impl EffectRunner {
             token.cancel();
         }
     }
-}
-
-struct Job {
-    pane: PaneId,
-    run: RunId,
-    target: Target,
-    messages: Vec<ChatMessage>,
-    params: ChatParams,
-}
-
-/// One task per run: the router streams into a channel; the batcher
-/// gathers what arrives and this task hands it to the loop. Its sends wait
-/// when the loop is behind, which slows the socket reader, never the UI,
-/// and loses no text.
-fn spawn_run(router: Router, app: Outbox, job: Job) -> CancellationToken {
-    let cancel = CancellationToken::new();
-    let token = cancel.clone();
-    tokio::spawn(async move {
-        // Cancelled once the task ends, so the runner's `retain` forgets it.
-        let _forget = token.clone().drop_guard();
-        let (tx, rx) = mpsc::channel::<StreamEvent>(1024);
-        let (pane, run) = (job.pane, job.run);
-        let forward = {
-            let app = app.clone();
-            async move {
-                let mut batcher = StreamBatcher::new(rx, BATCH_INTERVAL, BATCH_BYTES);
-                while let Some(batch) = batcher.next().await {
-                    let msg = Msg::Stream {
-                        pane,
-                        run,
-                        events: batch.events,
-                        merged: batch.merged,
-                    };
-                    if !app.send(msg).await {
-                        break;
-                    }
-                }
-            }
-        };
-        let stream = router.run(&job.target, &job.messages, &job.params, Some(tx), token);
-        let (result, ()) = tokio::join!(stream, forward);
-        app.send(Msg::RunFinished {
-            pane,
-            run,
-            result: Box::new(result),
-        })
-        .await;
-    });
-    cancel
 }

@@ -423,3 +423,5 @@ mod tests_routers;
 mod tests_runs;
 #[cfg(test)]
 mod tests_sessions;
+#[cfg(test)]
+mod tests_upstreams;

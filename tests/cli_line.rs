@@ -270,3 +270,30 @@ async fn route_says_which_condition_of_each_rule_failed() {
         json!(["short: ≈12 tokens > 3", "code: no match for /fn main/"])
     );
 }
+
+#[tokio::test]
+async fn max_cost_is_read_exactly_and_absurd_budgets_are_refused() {
+    let home = tempfile::tempdir().expect("home");
+    let suite = home.path().join("suite.toml");
+    std::fs::write(
+        &suite,
+        "models = [\"a/b\"]\n[[cases]]\nid = \"one\"\nprompt = \"Q\"\n",
+    )
+    .expect("suite");
+    let suite = suite.to_string_lossy().into_owned();
+    for budget in ["NaN", "inf", "-1", "1e9", "three"] {
+        let out = prism(
+            home.path(),
+            &["eval", &suite, "--max-cost", budget, "--estimate"],
+        )
+        .await;
+        assert_eq!(out.status, 2, "{budget}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!(
+                "invalid value '{budget}' for '--max-cost <USD>': must be a number from 0 to"
+            )),
+            "{budget}: {}",
+            out.stderr
+        );
+    }
+}

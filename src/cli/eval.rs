@@ -29,7 +29,7 @@ use crate::eval::suite::{ColumnDef, LoadedSuite, Suite};
 use crate::eval::summary::{SummaryInput, summarize};
 use crate::router::catalog::Catalog;
 use crate::router::catalog_load::Refresh;
-use crate::router::pricing::{self, format_usd};
+use crate::router::pricing::format_usd;
 use crate::sanitize::{Outside, sanitize};
 
 use super::eval_estimate::{confirm, print_estimate};
@@ -49,14 +49,8 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
     if args.concurrency == 0 {
         return Err(CliError::Usage("--concurrency must be at least 1".into()));
     }
-    let max_cost = args
-        .max_cost
-        .map(|usd| {
-            pricing::from_f64(usd)
-                .filter(|_| usd.is_finite() && usd >= 0.0)
-                .ok_or_else(|| CliError::Usage(format!("--max-cost {usd} is not an amount of USD")))
-        })
-        .transpose()?;
+    // Read exactly and range-checked by the flag parser.
+    let max_cost = args.max_cost;
     let setup = Setup::load_for_requests(global, &args.network)?;
     let store = RunStore::new(setup.config.paths.runs_dir());
 

@@ -186,8 +186,8 @@ pub struct EvalArgs {
     #[arg(long, value_name = "N")]
     pub repeat: Option<u32>,
     /// A hard budget in USD: no request starts that could take the spending past it.
-    #[arg(long, value_name = "USD")]
-    pub max_cost: Option<f64>,
+    #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = crate::router::figures::parse_setting_usd)]
+    pub max_cost: Option<rust_decimal::Decimal>,
     /// Run without asking, whatever the estimate.
     #[arg(short = 'y', long)]
     pub yes: bool,

@@ -41,6 +41,14 @@ fn last_token(text: &str) -> Option<usize> {
         .max()
 }
 
+/// A killed process not yet reaped by its shell still has a /proc entry.
+fn is_zombie(proc: &Path) -> bool {
+    std::fs::read_to_string(proc.join("stat")).is_ok_and(|stat| {
+        stat.rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+    })
+}
+
 fn prism_command(fake: &FakeUpstream, models: &[&str]) -> String {
     let mut command = format!(
         "{} --base-url {} --api-key-env PRISM_TEST_KEY",
@@ -207,9 +215,18 @@ async fn kill_9_mid_stream_loses_at_most_the_last_second() {
             .args(["-KILL", &pid])
             .status()
             .expect("kill -9");
-        tmux.wait_for("prism to die", Duration::from_secs(WAIT_SECS), |s| {
-            s.contains("PRISM-EXITED-")
-        });
+        // Wait on the process, not the screen: killed between the start and
+        // the end of a synchronized update (mode 2026), prism leaves tmux
+        // holding the screen, so the shell's exit line may never show.
+        let proc = std::path::PathBuf::from(format!("/proc/{pid}"));
+        let killed_at = std::time::Instant::now();
+        while proc.exists() && !is_zombie(&proc) {
+            assert!(
+                killed_at.elapsed() < Duration::from_secs(WAIT_SECS),
+                "prism {pid} still runs after kill -9"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
 
         // One complete, parseable session file, holding what was on screen
         // up to the kill.

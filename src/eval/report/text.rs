@@ -1,5 +1,6 @@
 //! The text report: summary table, matrix and failures, for a terminal.
 
+use crate::sanitize::one_line;
 use crate::table::table;
 
 use super::super::checks::clip;
@@ -177,8 +178,10 @@ pub fn render(report: &Report<'_>) -> String {
 fn failures_section(out: &mut String, failures: &[(String, &Digest)], shown: usize) {
     out.push_str(&format!("\nfailures and errors ({})\n", failures.len()));
     for (place, digest) in failures.iter().take(shown) {
+        // Case ids and reasons come from the suite and the servers: one line
+        // each, with invisible characters shown, as in the matrix.
         let reason = digest.reason.as_deref().unwrap_or("failed");
-        out.push_str(&format!("  {place}: {reason}\n"));
+        out.push_str(&format!("  {}: {}\n", one_line(place), one_line(reason)));
     }
     if failures.len() > shown {
         out.push_str(&format!(
@@ -192,6 +195,35 @@ fn failures_section(out: &mut String, failures: &[(String, &Digest)], shown: usi
 mod tests {
     use super::failures_section;
     use crate::eval::record::{CellKey, Digest, Outcome};
+
+    #[test]
+    fn failures_show_invisible_and_control_characters_as_the_matrix_does() {
+        let digest = Digest {
+            cell: CellKey {
+                case: 0,
+                column: 0,
+                repeat: 0,
+            },
+            outcome: Outcome::Fail,
+            cost_usd: None,
+            ttft_ms: None,
+            total_ms: None,
+            tokens_per_s: None,
+            answer_hash: None,
+            reason: Some("not \u{1b}[2Jfound\nhere".into()),
+            answer_chars: 0,
+            judged: Box::default(),
+            offset: 0,
+        };
+        let mut out = String::new();
+        failures_section(&mut out, &[("ca\u{200b}se × m".to_string(), &digest)], 5);
+        assert!(out.contains("ca<U+200B>se × m: "), "{out}");
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{200b}'),
+            "{out:?}"
+        );
+        assert_eq!(out.lines().count(), 3, "one line per failure: {out:?}");
+    }
 
     #[test]
     fn a_long_failure_list_is_cut_and_says_where_the_rest_is() {

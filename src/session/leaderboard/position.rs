@@ -85,14 +85,29 @@ impl PositionBias {
                 "too few votes to say whether you lean to a position ({} of the {MIN_VOTES} needed)",
                 self.votes
             ),
-            Lean::None => format!("no lean to a position (exact test against chance: p = {p:.2})"),
+            Lean::None => format!(
+                "no lean to a position (exact test against chance: {})",
+                shown_p(p, 2)
+            ),
             Lean::First => format!(
-                "your votes lean to the first position (exact test against chance: p = {p:.3})"
+                "your votes lean to the first position (exact test against chance: {})",
+                shown_p(p, 3)
             ),
             Lean::AwayFromFirst => format!(
-                "your votes lean away from the first position (exact test against chance: p = {p:.3})"
+                "your votes lean away from the first position (exact test against chance: {})",
+                shown_p(p, 3)
             ),
         }
+    }
+}
+
+/// A p-value as people read one: `p < 0.001` rather than a rounded
+/// `p = 0.000` that reads as impossible.
+fn shown_p(p: f64, places: usize) -> String {
+    if p < 0.001 {
+        "p < 0.001".to_string()
+    } else {
+        format!("p = {p:.places$}")
     }
 }
 
@@ -286,6 +301,22 @@ mod tests {
         assert_eq!(bias.lean, Lean::AwayFromFirst);
         assert_eq!(bias.positions[1].wins + bias.positions[2].wins, 12);
         assert!((bias.positions[2].chance - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_tiny_p_value_reads_as_below_a_thousandth_not_zero() {
+        // 11 of 12 three-pane votes for the left: P(11) + P(12) =
+        // (12·2 + 1)/531441 = 25/531441, about 0.00005; the low side adds
+        // nothing as unlikely.
+        let mut votes: Vec<Vote> = (0..11).map(|_| seated(3, 0, true)).collect();
+        votes.push(seated(3, 1, true));
+        let bias = compute(&sessions(votes), VoteFilter::Blind);
+        let p = bias.p_value.expect("twelve votes");
+        assert!((p - 25.0 / 531_441.0).abs() < 1e-12, "{p}");
+        assert_eq!(
+            bias.verdict(),
+            "your votes lean to the first position (exact test against chance: p < 0.001)"
+        );
     }
 
     #[test]

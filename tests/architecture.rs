@@ -192,7 +192,6 @@ const SIZED_DIRS: [&str; 4] = ["src", "tests", "benches", "examples"];
 const LONG_FILES_LEFT: &[&str] = &[
     "src/cli/compare.rs",
     "src/cli/eval.rs",
-    "src/cli/mod.rs",
     "src/router/events.rs",
     "src/router/stream.rs",
     "tests/cli_compare.rs",

@@ -4,6 +4,7 @@
 
 mod args;
 mod compare;
+mod compare_live;
 mod docs;
 mod eval;
 mod eval_estimate;

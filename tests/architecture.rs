@@ -193,7 +193,6 @@ const LONG_FILES_LEFT: &[&str] = &[
     "src/cli/compare.rs",
     "src/cli/eval.rs",
     "src/cli/mod.rs",
-    "src/router/stream.rs",
     "tests/cli_compare.rs",
     "tests/eval_cli.rs",
     "tests/hostile_bounds.rs",

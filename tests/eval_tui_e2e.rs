@@ -18,10 +18,10 @@
 
 mod support;
 
-use std::net::TcpListener;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, ChildStderr, Command, Stdio};
+use std::time::Duration;
 
 use support::cli::{prism_cmd, run_blocking};
 use support::tmux::Tmux;
@@ -32,7 +32,9 @@ const WAIT: Duration = Duration::from_secs(90);
 /// The fake upstream example, killed (by its own handle) when dropped.
 struct FakeServer {
     child: Child,
-    port: u16,
+    base_url: String,
+    /// Kept open, so that a later line on its stderr is no broken pipe.
+    _stderr: BufReader<ChildStderr>,
 }
 
 impl FakeServer {
@@ -49,30 +51,37 @@ impl FakeServer {
             "{} is missing: `cargo test` builds it (or `cargo build --example fake_upstream`)",
             binary.display()
         );
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let child = Command::new(binary)
-            .args(["--port", &port.to_string()])
+        // Port 0: the server binds a free port itself and says which once it
+        // serves. Picking a port here and handing it over raced with other
+        // tests binding port 0 in between (then prism talked to their server).
+        let mut child = Command::new(binary)
+            .args(["--port", "0"])
             .args(["--tokens", &words.to_string()])
             .args(["--rate", &rate.to_string()])
             .args(["--ttft-ms", "50"])
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("the fake upstream starts");
-        let server = FakeServer { child, port };
-        let start = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(start.elapsed() < WAIT, "the fake upstream never listened");
-            std::thread::sleep(Duration::from_millis(50));
+        let mut stderr = BufReader::new(child.stderr.take().expect("its stderr"));
+        let mut line = String::new();
+        stderr
+            .read_line(&mut line)
+            .expect("the fake upstream says where it listens");
+        let base_url = line
+            .trim()
+            .strip_prefix("fake upstream on ")
+            .unwrap_or_else(|| panic!("the fake upstream said {line:?}"))
+            .to_string();
+        FakeServer {
+            child,
+            base_url,
+            _stderr: stderr,
         }
-        server
     }
 
     fn base_url(&self) -> String {
-        format!("http://127.0.0.1:{}/v1", self.port)
+        self.base_url.clone()
     }
 }
 

@@ -14,6 +14,8 @@ use crate::sanitize::one_line;
 use crate::tui::diff::Piece;
 use crate::tui::theme::Theme;
 
+use super::keys::Place;
+
 /// Where one result of the run stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Slot {
@@ -61,9 +63,38 @@ pub enum Answers {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Overlay {
     None,
-    Help { scroll: u16 },
+    /// Help over what was open (closing help returns to it).
+    Help { scroll: u16, under: Box<Overlay> },
     Chart,
     Case(Box<CaseView>),
+}
+
+impl Overlay {
+    /// The open case, also under help.
+    pub fn case(&self) -> Option<&CaseView> {
+        match self {
+            Overlay::Case(open) => Some(open),
+            Overlay::Help { under, .. } => under.case(),
+            Overlay::None | Overlay::Chart => None,
+        }
+    }
+
+    pub fn case_mut(&mut self) -> Option<&mut CaseView> {
+        match self {
+            Overlay::Case(open) => Some(open),
+            Overlay::Help { under, .. } => under.case_mut(),
+            Overlay::None | Overlay::Chart => None,
+        }
+    }
+
+    /// Where keys are looked up.
+    pub fn place(&self) -> Place {
+        match self {
+            Overlay::None => Place::Grid,
+            Overlay::Case(_) => Place::Case,
+            Overlay::Help { .. } | Overlay::Chart => Place::Overlay,
+        }
+    }
 }
 
 /// What the view opens with.

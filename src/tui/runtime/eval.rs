@@ -32,7 +32,7 @@ use crate::tui::terminal::Tty;
 
 use super::frames::FrameScheduler;
 use super::signals::Signals;
-use super::{FRAME_INTERVAL, MAX_MESSAGES_PER_PASS, sleep_until};
+use super::{FRAME_INTERVAL, drain_into, sleep_until};
 
 /// While results stream in, the summary (computed over every result so
 /// far) is brought up to date at most this often; the grid every frame.
@@ -98,25 +98,9 @@ pub async fn run(mut view: EvalView, mut feed: Feed, context: Context) -> std::i
                 view.dirty = view.summary_stale;
                 frames.drawn(Instant::now());
             }
-            Some(msg) = rx.recv() => {
-                inbox.push(msg);
-                while inbox.len() < MAX_MESSAGES_PER_PASS {
-                    match rx.try_recv() {
-                        Ok(msg) => inbox.push(msg),
-                        Err(_) => break,
-                    }
-                }
-            }
+            Some(msg) = rx.recv() => drain_into(&mut inbox, msg, &mut rx, |msg| msg),
             event = feed.events.recv(), if events_open => match event {
-                Some(event) => {
-                    inbox.push(Msg::Run(event));
-                    while inbox.len() < MAX_MESSAGES_PER_PASS {
-                        match feed.events.try_recv() {
-                            Ok(event) => inbox.push(Msg::Run(event)),
-                            Err(_) => break,
-                        }
-                    }
-                }
+                Some(event) => drain_into(&mut inbox, event, &mut feed.events, Msg::Run),
                 None => {
                     events_open = false;
                     inbox.push(Msg::RunEnded { interrupted: feed.cancel.is_cancelled() });

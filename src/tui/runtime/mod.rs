@@ -140,26 +140,12 @@ pub async fn run(
                 frames.drawn(Instant::now());
             }
             Some(msg) = keys_rx.recv() => {
-                inbox.push(msg);
-                while inbox.len() < MAX_MESSAGES_PER_PASS {
-                    match keys_rx.try_recv() {
-                        Ok(msg) => inbox.push(msg),
-                        Err(_) => break,
-                    }
-                }
+                drain_into(&mut inbox, msg, &mut keys_rx, |msg| msg);
                 inbox = input::join_bursts(inbox);
                 // What was typed is drawn at once, not at the next frame.
                 frames.input();
             }
-            Some(msg) = rx.recv() => {
-                inbox.push(msg);
-                while inbox.len() < MAX_MESSAGES_PER_PASS {
-                    match rx.try_recv() {
-                        Ok(msg) => inbox.push(msg),
-                        Err(_) => break,
-                    }
-                }
-            }
+            Some(msg) = rx.recv() => drain_into(&mut inbox, msg, &mut rx, |msg| msg),
             _ = sleep_until(tick_at) => {
                 ticker.ticked(Instant::now());
                 inbox.push(stamp(Msg::Tick));
@@ -217,6 +203,24 @@ impl SessionHolder {
                 let _ = tokio::task::spawn_blocking(move || store.release(&previous)).await;
             }
         });
+    }
+}
+
+/// Puts `first` and whatever else is already waiting in `rx` into `inbox`,
+/// up to `MAX_MESSAGES_PER_PASS` in all, so a pass handles a batch and the
+/// frame deadline is looked at again between batches.
+fn drain_into<T, U>(
+    inbox: &mut Vec<U>,
+    first: T,
+    rx: &mut mpsc::Receiver<T>,
+    wrap: impl Fn(T) -> U,
+) {
+    inbox.push(wrap(first));
+    while inbox.len() < MAX_MESSAGES_PER_PASS {
+        match rx.try_recv() {
+            Ok(msg) => inbox.push(wrap(msg)),
+            Err(_) => break,
+        }
     }
 }
 

@@ -64,7 +64,10 @@ pub enum Answers {
 pub enum Overlay {
     None,
     /// Help over what was open (closing help returns to it).
-    Help { scroll: u16, under: Box<Overlay> },
+    Help {
+        scroll: u16,
+        under: Box<Overlay>,
+    },
     Chart,
     Case(Box<CaseView>),
 }

@@ -444,5 +444,9 @@ fn help_from_a_case_closes_back_onto_the_case_which_still_loads() {
     );
     update(&mut view, key(KeyCode::Esc));
     let open = view.overlay.case().expect("the case is open");
-    assert!(matches!(open.answers, Answers::Loaded(_)), "{:?}", open.answers);
+    assert!(
+        matches!(open.answers, Answers::Loaded(_)),
+        "{:?}",
+        open.answers
+    );
 }

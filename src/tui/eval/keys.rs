@@ -196,10 +196,10 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind!(
         Grid,
-        [ch('q')],
+        [ch('q'), key(KeyCode::Esc)],
         Quit,
-        "q",
-        "quit (while the run goes on, twice: it stops, resumable)",
+        "q Esc",
+        "quit or back to the run list (a run going on: twice, it stops resumably)",
         Some("quit")
     ),
     bind!(

@@ -111,6 +111,7 @@ pub struct Init {
     pub size: (u16, u16),
 }
 
+#[derive(Clone, Debug)]
 pub struct EvalView {
     pub run_id: String,
     /// The suite's name or file, one line.
@@ -239,5 +240,23 @@ impl EvalView {
 
     pub fn running(&self) -> bool {
         self.phase == Phase::Running
+    }
+
+    /// A run read from its journal, not run here: finished when every
+    /// result is in; otherwise shown as it stands, with how to finish it.
+    pub fn read_only(mut self) -> EvalView {
+        let total = self.slots.len();
+        let done = self.digests.len();
+        self.tally.total = total;
+        if done >= total {
+            self.phase = Phase::Finished;
+        } else {
+            self.phase = Phase::Interrupted;
+            self.notice = Some(format!(
+                "unfinished: {done} of {total} results, shown as they stand; `prism eval --resume {} --tui` finishes it",
+                self.run_id
+            ));
+        }
+        self
     }
 }

@@ -59,6 +59,8 @@ pub struct Services {
     pub router: Router,
     pub loader: CatalogLoader,
     pub store: SessionStore,
+    /// The eval runs' journals, for the run list (F5).
+    pub runs: crate::eval::runs::RunStore,
 }
 
 /// Sends messages to the loop, each stamped with the time it was sent.
@@ -427,6 +429,28 @@ impl EffectRunner {
                     model,
                 );
             }
+            Effect::ListEvalRuns => {
+                eval::spawn_list(self.services.runs.clone(), self.outbox.clone());
+            }
+            Effect::ReadEvalRun(id) => {
+                eval::spawn_read(self.services.runs.clone(), self.outbox.clone(), id);
+            }
+            Effect::EvalView {
+                run_id,
+                journal,
+                suite,
+                effect,
+            } => eval::spawn_view_effect(
+                eval::Embedded {
+                    run_id,
+                    journal,
+                    suite,
+                    router: self.services.router.clone(),
+                    store: self.services.store.clone(),
+                },
+                effect,
+                self.outbox.clone(),
+            ),
             Effect::Quit => self.cancel_all(),
         }
     }

@@ -197,7 +197,7 @@ impl RunList {
                         format!("{:.0}%", run.passed as f64 * 100.0 / run.done as f64)
                     };
                     let text = format!(
-                        "{}  {:<16}  {}  {:>13}  {:>6}  {:>9}",
+                        "{}  {:<16}  {}  {:>13}  {:>6}  {:>11}",
                         super::view::pad(&run.id, 20),
                         format_datetime_utc(run.started_unix),
                         super::view::pad(&run.suite, suite_width),

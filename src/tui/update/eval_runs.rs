@@ -17,10 +17,12 @@ use crate::tui::keymap::BrowserAction;
 use crate::tui::msg::Effect;
 use crate::tui::state::{AppState, NoticeLevel, Overlay};
 
-use super::{notify, overlays};
+use super::notify;
 
 pub fn open_list(state: &mut AppState, effects: &mut Vec<Effect>) {
-    overlays::open(state, Overlay::Runs(Box::default()));
+    // Nothing to fit: the list pages by the screen's size as it draws.
+    state.ui.overlay = Some(Overlay::Runs(Box::default()));
+    state.touch();
     effects.push(Effect::ListEvalRuns);
 }
 

@@ -1,9 +1,9 @@
 //! One frame of the live eval view (`tui::eval::view::draw` into a 120x40
 //! `TestBackend`: header, the grid's visible rows, the summary, the chart
-//! and the footer) for a run of 10 results and one of 10,000 (2,000 cases ×
-//! 5 columns), with the cursor mid-grid. The frame should cost the same:
-//! only the rows on screen are drawn and the summary is computed by the
-//! reducer. `summary` times that computation (`prepare`, over every result;
+//! and the footer) for runs of 10, 200, 10,000 and 100,000 results (cases ×
+//! 5 columns), with the cursor mid-grid. From a screenful of rows on, the
+//! frame should cost the same: only the rows on screen are drawn and the
+//! summary is computed by the reducer. `summary` times that computation (`prepare`, over every result;
 //! the loop runs it at most every 200 ms while results stream in).
 
 // A failed expectation is a failed bench.
@@ -103,7 +103,9 @@ fn frames(c: &mut Criterion) {
     group
         .sample_size(30)
         .measurement_time(Duration::from_secs(3));
-    for cases in [2, 2_000] {
+    // 10 results (two rows of the grid), 200 (a screenful of rows), 10,000
+    // and 100,000: the last three draw the same number of rows.
+    for cases in [2, 40, 2_000, 20_000] {
         let results = cases * COLUMNS.len();
         let mut view = view(cases);
         let mut terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).expect("terminal");

@@ -4,6 +4,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use crate::tui::scroll::ScrollStep;
+
 /// What a key does in the view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Act {
@@ -12,7 +14,7 @@ pub enum Act {
     Interrupt,
     Help,
     /// Up and down: the cursor in the grid, scrolling elsewhere.
-    Move(Move),
+    Move(ScrollStep),
     Left,
     Right,
     Open,
@@ -24,17 +26,6 @@ pub enum Act {
     PrevCase,
     NextCase,
     ToggleDiff,
-}
-
-/// A step up or down, whatever it moves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Move {
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
 }
 
 /// Where a binding applies.
@@ -87,7 +78,7 @@ macro_rules! bind {
         Binding {
             place: Place::$place,
             keys: &[$($key),+],
-            act: Act::Move(Move::$step),
+            act: Act::Move(ScrollStep::$step),
             label: $label,
             help: $help,
             hint: $hint,
@@ -419,10 +410,13 @@ mod tests {
         let ctrl_c = press(KeyCode::Char('C'), CTRL | KeyModifiers::SHIFT);
         assert_eq!(lookup(Place::Case, &ctrl_c), Some(Act::Interrupt));
         let shift_g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(lookup(Place::Grid, &shift_g), Some(Act::Move(Move::Bottom)));
+        assert_eq!(
+            lookup(Place::Grid, &shift_g),
+            Some(Act::Move(ScrollStep::Bottom))
+        );
         assert_eq!(
             lookup(Place::Grid, &press(KeyCode::Char('g'), NONE)),
-            Some(Act::Move(Move::Top))
+            Some(Act::Move(ScrollStep::Top))
         );
         assert_eq!(
             lookup(Place::Overlay, &press(KeyCode::F(1), NONE)),

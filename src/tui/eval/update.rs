@@ -11,9 +11,10 @@ use crate::eval::summary::{SummaryInput, pareto_front, summarize};
 use crate::sanitize::one_line;
 use crate::tui::diff::word_diff;
 
-use super::keys::{Act, Move, lookup};
+use super::keys::{Act, lookup};
 use super::layout;
 use super::state::{Answers, CaseView, EvalView, Overlay, Phase, Slot};
+use crate::tui::scroll::ScrollStep;
 
 #[derive(Debug)]
 pub enum Msg {
@@ -347,9 +348,9 @@ fn open_case(view: &mut EvalView, case: usize, repeat: u32) -> Vec<Effect> {
     }]
 }
 
-fn move_by(view: &mut EvalView, step: Move, page: usize) {
+fn move_by(view: &mut EvalView, step: ScrollStep, page: usize) {
     if let Overlay::Help { scroll, .. } = &mut view.overlay {
-        *scroll = if step == Move::Up {
+        *scroll = if step == ScrollStep::Up {
             scroll.saturating_sub(1)
         } else {
             scroll.saturating_add(1)
@@ -359,24 +360,24 @@ fn move_by(view: &mut EvalView, step: Move, page: usize) {
     if let Overlay::Case(open) = &mut view.overlay {
         let case_page = layout::case_page(view.size);
         open.scroll = match step {
-            Move::Up => open.scroll.saturating_sub(1),
-            Move::Down => open.scroll.saturating_add(1),
-            Move::PageUp => open.scroll.saturating_sub(case_page),
-            Move::PageDown => open.scroll.saturating_add(case_page),
-            Move::Top => 0,
+            ScrollStep::Up => open.scroll.saturating_sub(1),
+            ScrollStep::Down => open.scroll.saturating_add(1),
+            ScrollStep::PageUp => open.scroll.saturating_sub(case_page),
+            ScrollStep::PageDown => open.scroll.saturating_add(case_page),
+            ScrollStep::Top => 0,
             // Not bound in the case view (the answers' length is not known here).
-            Move::Bottom => open.scroll,
+            ScrollStep::Bottom => open.scroll,
         };
         return;
     }
     let last = view.cases().saturating_sub(1);
     view.cursor = match step {
-        Move::Up => view.cursor.saturating_sub(1),
-        Move::Down => (view.cursor + 1).min(last),
-        Move::PageUp => view.cursor.saturating_sub(page),
-        Move::PageDown => (view.cursor + page).min(last),
-        Move::Top => 0,
-        Move::Bottom => last,
+        ScrollStep::Up => view.cursor.saturating_sub(1),
+        ScrollStep::Down => (view.cursor + 1).min(last),
+        ScrollStep::PageUp => view.cursor.saturating_sub(page),
+        ScrollStep::PageDown => (view.cursor + page).min(last),
+        ScrollStep::Top => 0,
+        ScrollStep::Bottom => last,
     };
     follow_cursor(view);
 }

@@ -4,6 +4,10 @@
 //! deadline that exists only while something changed. Idle, it draws
 //! nothing. Quitting while the run goes on cancels it; the journal keeps
 //! what is done, so `prism eval --resume RUN` finishes it.
+//!
+//! The workbench's run list (F5) uses the same reading here, off its loop:
+//! the runs on disk, one run's journal, and what the eval view open in the
+//! workbench asks for (a case's answers, a case saved as a session).
 
 use std::fs::File;
 use std::io::BufReader;

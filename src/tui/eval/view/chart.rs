@@ -121,11 +121,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &EvalView) {
             .data(point)
     }));
     let usd = |value: f64| from_f64(value).map_or("-".into(), format_usd);
-    let x_labels = [
-        usd(0.0),
-        usd(x_max / 2.0),
-        format!("{} /1k calls", usd(x_max)),
-    ];
+    // The last label has a third of the plot's width (right of "100%│"):
+    // the unit goes with it only where it fits whole.
+    let room = usize::from(chart_area.width.saturating_sub(5) / 3);
+    let last = format!("{} /1k calls", usd(x_max));
+    let last = if last.len() <= room { last } else { usd(x_max) };
+    let x_labels = [usd(0.0), usd(x_max / 2.0), last];
     // No axis titles and no legend box: they would draw over points.
     let chart = Chart::new(datasets)
         .x_axis(Axis::default().bounds([0.0, x_max]).labels(x_labels))

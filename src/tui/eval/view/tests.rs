@@ -195,3 +195,19 @@ fn the_chart_reads_without_colour() {
     assert!(screen.contains("█ 1 a/dear"), "{screen}");
     assert_snapshot!(screen);
 }
+
+/// On a narrow chart the dearest cost is shown whole, without its unit,
+/// rather than cut on the left ("5.75 /1k calls" with its "$" lost).
+#[test]
+fn a_narrow_chart_keeps_its_last_cost_whole() {
+    let mut view = view_of(&["a/dear", "b/cheap"], &["c1"], 1, (50, 20));
+    finished(&mut view, cell(0, 0, 0), Outcome::Pass, 0);
+    finished(&mut view, cell(0, 1, 0), Outcome::Pass, 100);
+    update(&mut view, key(KeyCode::Char('c')));
+    let screen = frame(&mut view);
+    assert!(screen.contains("$5.75│"), "{screen}");
+    let mut view = view_of(&["a/dear", "b/cheap"], &["c1"], 1, (100, 20));
+    finished(&mut view, cell(0, 0, 0), Outcome::Pass, 0);
+    update(&mut view, key(KeyCode::Char('c')));
+    assert!(frame(&mut view).contains("$5.75 /1k calls│"));
+}

@@ -119,6 +119,8 @@ pub struct EvalView {
     pub suite: Arc<Suite>,
     /// Case ids and column labels, sanitised once.
     pub case_ids: Vec<String>,
+    /// The widest case id, in columns (the grid's first column fits it).
+    pub longest_id: usize,
     pub columns: Vec<String>,
     pub repeat: u32,
     /// `(case * columns + column) * repeat + repeat_index`.
@@ -158,17 +160,23 @@ impl EvalView {
             .iter()
             .map(|l| one_line(l).into_owned())
             .collect();
-        let case_ids = suite
+        let case_ids: Vec<String> = suite
             .cases
             .iter()
             .map(|c| one_line(&c.id).into_owned())
             .collect();
+        let longest_id = case_ids
+            .iter()
+            .map(|id| unicode_width::UnicodeWidthStr::width(id.as_str()))
+            .max()
+            .unwrap_or(4);
         let slots = vec![Slot::Pending; suite.cases.len() * columns.len() * repeat as usize];
         let title = one_line(suite.name.as_deref().unwrap_or(&suite.path)).into_owned();
         let mut view = EvalView {
             run_id: one_line(&init.run_id).into_owned(),
             title,
             case_ids,
+            longest_id,
             columns,
             repeat,
             slots,

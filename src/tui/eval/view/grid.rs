@@ -25,9 +25,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &EvalView) {
         return;
     }
     let theme = &view.theme;
-    let longest_id = view.case_ids.iter().map(|id| id.width()).max().unwrap_or(4);
     let columns = view.columns.len();
-    let (id_width, column_width, fit) = layout::grid_columns(area.width, longest_id, columns);
+    let (id_width, column_width, fit) = layout::grid_columns(area.width, view.longest_id, columns);
     let first = view.first_column.min(columns.saturating_sub(1));
     let shown: Vec<usize> = (first..columns).take(fit).collect();
     let mut title = format!(" cases × columns · {} cases ", view.cases());

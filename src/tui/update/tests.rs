@@ -77,6 +77,17 @@ impl IntoStamped for Stamped {
     }
 }
 
+/// The whole screen as the workbench draws it now.
+pub(crate) fn screen(state: &AppState) -> String {
+    let (width, height) = state.workspace.size;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))
+        .expect("test terminal");
+    terminal
+        .draw(|frame| crate::tui::view::draw(frame, state))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
 /// Runs the reducer on one message.
 pub(crate) fn update(state: &mut AppState, msg: impl IntoStamped) -> Vec<Effect> {
     let stamped = msg.stamped(state);

@@ -6,8 +6,6 @@
 use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 use pretty_assertions::assert_eq;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use rust_decimal::Decimal;
 
 use crate::eval::record::Outcome;
@@ -17,7 +15,7 @@ use crate::tui::eval::tests::{cell, digest};
 use crate::tui::eval::update::{Effect as EvalEffect, Msg as EvalMsg};
 use crate::tui::msg::{Effect, Msg};
 use crate::tui::state::{AppState, Overlay};
-use crate::tui::update::tests::{key, state_with, type_text, update};
+use crate::tui::update::tests::{key, screen as frame, state_with, type_text, update};
 
 fn rows() -> Vec<RunRow> {
     vec![
@@ -61,15 +59,6 @@ fn read_run(done: usize) -> Box<ReadRun> {
         suite,
         digests,
     })
-}
-
-fn frame(state: &AppState) -> String {
-    let (width, height) = state.workspace.size;
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal
-        .draw(|frame| crate::tui::view::draw(frame, state))
-        .expect("draw");
-    terminal.backend().to_string()
 }
 
 /// A workbench with a prompt typed, the run list open and listed.

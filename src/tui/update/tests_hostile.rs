@@ -5,11 +5,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use rust_decimal::Decimal;
 
-use super::tests::{feed, finished, send, state_with, type_text, update};
+use super::tests::{feed, finished, screen, send, state_with, type_text, update};
 use crate::router::catalog::{Catalog, CatalogSource, parse_models};
 use crate::router::events::{RunResult, StreamEvent};
 use crate::router::pricing::Price;
@@ -36,15 +34,6 @@ fn catalog(body: &str) -> Catalog {
 /// The input cost estimated for pane `index`, when it is known.
 fn cost_estimate(state: &AppState, index: usize) -> Option<Decimal> {
     state.workspace.panes[index].estimate?.cost_usd
-}
-
-fn screen(state: &AppState) -> String {
-    let (width, height) = state.workspace.size;
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    terminal
-        .draw(|frame| crate::tui::view::draw(frame, state))
-        .expect("draw");
-    terminal.backend().to_string()
 }
 
 #[test]

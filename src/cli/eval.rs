@@ -412,7 +412,7 @@ fn parse_rate(text: &str) -> Result<f64, CliError> {
         })
 }
 
-/// The report to stdout, or to a file (written whole, then put in place).
+/// The report to stdout, or to a file (see [`crate::fs_safe::write_user_file`]).
 pub(super) fn write_report(
     report: &Report<'_>,
     format: ReportFormat,
@@ -426,38 +426,10 @@ pub(super) fn write_report(
             out.flush().map_err(io)
         }
         Some(path) => {
-            let is_regular = std::fs::metadata(path).map_or(true, |m| m.is_file());
-            if !is_regular {
-                // A FIFO, a device, /dev/stdout: write straight into it.
-                let mut file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(path)
-                    .map_err(io)?;
-                return report.write(format, &mut file).map_err(io);
-            }
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-            let written = (|| {
-                let mut file = std::io::BufWriter::new(std::fs::File::create(&temp)?);
-                report.write(format, &mut file)?;
-                file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-                std::fs::rename(&temp, path)
-            })();
-            if let Err(e) = written {
-                let _ = std::fs::remove_file(&temp);
-                return Err(CliError::Io(format!(
-                    "cannot write {}: {e}",
-                    path.display()
-                )));
-            }
-            Ok(())
+            let mut bytes = Vec::new();
+            report.write(format, &mut bytes).map_err(io)?;
+            crate::fs_safe::write_user_file(path, &bytes)
+                .map_err(|e| CliError::Io(format!("cannot write {}: {e}", path.display())))
         }
     }
 }

@@ -208,23 +208,6 @@ fn an_unclosed_marker_does_not_style_later_lines() {
 }
 
 #[test]
-fn tables_stay_as_their_raw_lines() {
-    let doc = answer(
-        "| a     | **b** |\n|-------|-------|\n| 1     | 2     |",
-        20,
-    );
-    assert_eq!(
-        rows(&doc),
-        [
-            "| a     | **b** |",
-            "|-------|-------|",
-            "| 1     | 2     |"
-        ]
-    );
-    assert_eq!(screen(&doc)[(10, 0)].style(), cell_style(TextStyle::Plain));
-}
-
-#[test]
 fn block_syntax_inside_content_stays_text() {
     let doc = answer(
         "[ref]: http://x\n- # item heading\n- ```\n&amp; &lt;b&gt;\n<div>raw</div>\n- - -",

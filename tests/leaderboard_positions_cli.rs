@@ -2,7 +2,13 @@
 //! model was shown: the position-bias lines and `positions` in `--json`,
 //! against figures worked out by hand.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+// Test code: a failed expectation is a failed test (the shared support
+// code matches on the fake's replies with wildcards).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::wildcard_enum_match_arm
+)]
 
 mod support;
 

@@ -5,7 +5,11 @@
 //! again; and the session file keeps the vote with where each model sat.
 
 // Test code: a failed expectation is a failed test.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::wildcard_enum_match_arm
+)]
 #![allow(clippy::disallowed_macros)]
 
 mod support;

@@ -3,7 +3,7 @@
 
 use ratatui::style::Modifier;
 
-use super::tests::{THEME, cell_style, doc_with, rows, screen};
+use super::tests::{THEME, backend, cell_style, doc_with, rows, screen};
 use super::{BlockKind, Document};
 use crate::tui::theme::TextStyle;
 
@@ -232,11 +232,5 @@ fn answer_with_headings_code_and_links_snapshot() {
         "# Title\n## Section\n### Detail\n#### Minor\nRead [the guide](https://example.com/guide).\n```rust\nfn main() {}\n```\n~~~\nplain fence\n~~~",
         40,
     );
-    let height = u16::try_from(doc.total_rows()).expect("few rows");
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(40, height))
-        .expect("test terminal");
-    terminal
-        .draw(|frame| doc.render(0, frame.area(), frame.buffer_mut(), &THEME))
-        .expect("draw");
-    insta::assert_snapshot!(terminal.backend());
+    insta::assert_snapshot!(backend(&doc));
 }

@@ -4,7 +4,7 @@
 use pretty_assertions::assert_eq;
 use unicode_width::UnicodeWidthStr;
 
-use super::tests::{THEME, cell_style, doc_with, rows, screen};
+use super::tests::{backend, cell_style, doc_with, rows, screen};
 use super::{BlockKind, Document};
 use crate::tui::theme::TextStyle;
 
@@ -152,11 +152,5 @@ fn a_table_snapshot() {
         "| Model | Input $/M | Output $/M | Notes |\n|:---|---:|---:|:---:|\n| openai/gpt-4o | 2.50 | 10.00 | **fast** |\n| anthropic/claude-sonnet-4.5 | 3.00 | 15.00 | `long` context |\n| ollama:llama3.2 | 0 | 0 | 本地 |\n\nPick by *cost*.",
         48,
     );
-    let height = u16::try_from(doc.total_rows()).expect("few rows");
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(48, height))
-        .expect("test terminal");
-    terminal
-        .draw(|frame| doc.render(0, frame.area(), frame.buffer_mut(), &THEME))
-        .expect("draw");
-    insta::assert_snapshot!(terminal.backend());
+    insta::assert_snapshot!(backend(&doc));
 }

@@ -126,11 +126,7 @@ prompt = "I want a manager."
 }
 
 fn eval_command(fake: &FakeServer, args: &str) -> String {
-    format!(
-        "{} --base-url {} --api-key-env PRISM_TEST_KEY eval {args}",
-        env!("CARGO_BIN_EXE_prism"),
-        fake.base_url()
-    )
+    support::tmux::prism_command(&fake.base_url(), &format!("eval {args}"))
 }
 
 /// N of the header's "running N/TOTAL" (0 when not running).

@@ -301,6 +301,16 @@ fn a_run_opens_from_the_workbench_and_q_comes_back() {
     let report = eval.output().expect("the eval ran");
     let json: serde_json::Value = serde_json::from_slice(&report.stdout).expect("a JSON report");
     let run = json["run_id"].as_str().expect("a run id").to_string();
+    // An older run cut short: its header and its first three results.
+    let runs = home.path().join("data/prism/runs");
+    let journal = std::fs::read_to_string(runs.join(format!("{run}.jsonl"))).expect("the journal");
+    let cut = "20200101-000000-cafe";
+    let head: Vec<&str> = journal.lines().take(4).collect();
+    std::fs::write(
+        runs.join(format!("{cut}.jsonl")),
+        head.join("\n").replace(&run, cut) + "\n",
+    )
+    .expect("the cut journal");
 
     let command = format!(
         "{} --base-url {} --api-key-env PRISM_TEST_KEY -m openai/gpt-4o-mini",
@@ -321,12 +331,24 @@ fn a_run_opens_from_the_workbench_and_q_comes_back() {
     });
     tmux.keys(&["F5"]);
     let screen = tmux.wait_for("the run list", WAIT, |s| {
-        s.contains("Eval runs (1)") && s.contains(&run)
+        s.contains("Eval runs (2)") && s.contains(&run) && s.contains(cut)
     });
     assert!(
-        screen.contains("live") && screen.contains("12/12"),
+        screen.contains("live") && screen.contains("12/12") && screen.contains("3/12"),
         "{screen}"
     );
+    // The run cut short, below: shown as it stands, with how to finish it.
+    tmux.keys(&["Down", "Enter"]);
+    let screen = tmux.wait_for("the cut run", WAIT, |s| s.contains("stopped 3/12"));
+    assert!(
+        screen.contains(&format!("prism eval --resume {cut} --tui")),
+        "{screen}"
+    );
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the list again", WAIT, |s| {
+        s.contains("Eval runs (2)") && !s.contains("stopped 3/12")
+    });
+    tmux.keys(&["Up"]);
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("the run's grid", WAIT, |s| {
         s.contains("cases × columns") && s.contains("finished 12/12")
@@ -338,7 +360,7 @@ fn a_run_opens_from_the_workbench_and_q_comes_back() {
     assert!(screen.contains(&format!("run {run}")), "{screen}");
     tmux.keys(&["q"]);
     tmux.wait_for("the run list again", WAIT, |s| {
-        s.contains("Eval runs (1)") && !s.contains("cases × columns")
+        s.contains("Eval runs (2)") && !s.contains("cases × columns")
     });
     tmux.keys(&["Escape"]);
     let screen = tmux.wait_for("the workbench again", WAIT, |s| !s.contains("Eval runs"));

@@ -263,10 +263,13 @@ fn list_runs(store: &RunStore) -> (Vec<RunRow>, Vec<String>) {
 pub(super) fn spawn_read(store: RunStore, outbox: Outbox, id: String) {
     tokio::spawn(async move {
         let path = store.path_for(&id);
+        let read_id = id.clone();
         let read = tokio::task::spawn_blocking(move || {
+            let id = read_id;
             let contents = journal::read(&path).map_err(|e| e.to_string())?;
             Ok(Box::new(ReadRun {
-                id: contents.header.run_id.clone(),
+                // The id the store knows it by (its file), which `--resume` takes.
+                id: id.clone(),
                 journal: path,
                 suite: contents.header.suite,
                 digests: contents.digests,

@@ -44,11 +44,21 @@ fn last_token(text: &str) -> Option<usize> {
 }
 
 /// A killed process not yet reaped by its shell still has a /proc entry.
-fn is_zombie(proc: &Path) -> bool {
-    std::fs::read_to_string(proc.join("stat")).is_ok_and(|stat| {
+/// Whether a killed process has let go of everything: gone, or a zombie
+/// with no thread left. A multithreaded process's leader shows `Z` while
+/// its other threads are still exiting, and until the last one has, its
+/// files stay open, the session's flock among them (a resume started then
+/// finds the session held and opens a copy).
+fn has_exited(proc: &Path) -> bool {
+    if !proc.exists() {
+        return true;
+    }
+    let zombie = std::fs::read_to_string(proc.join("stat")).is_ok_and(|stat| {
         stat.rsplit_once(')')
             .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
-    })
+    });
+    let threads = std::fs::read_dir(proc.join("task")).map_or(0, |d| d.count());
+    zombie && threads <= 1
 }
 
 fn answer(model: &str, words: usize) -> Reply {
@@ -207,7 +217,7 @@ async fn kill_9_mid_stream_loses_at_most_the_last_second() {
         // holding the screen, so the shell's exit line may never show.
         let proc = std::path::PathBuf::from(format!("/proc/{pid}"));
         let killed_at = std::time::Instant::now();
-        while proc.exists() && !is_zombie(&proc) {
+        while !has_exited(&proc) {
             assert!(
                 killed_at.elapsed() < Duration::from_secs(WAIT_SECS),
                 "prism {pid} still runs after kill -9"

@@ -35,6 +35,8 @@ pub enum Action {
     RestorePane,
     // Sessions and judging.
     Sessions,
+    /// The eval runs on disk, to open one in the eval view.
+    EvalRuns,
     Leaderboard,
     Vote,
     ToggleBlind,

@@ -23,6 +23,7 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
             effects.push(Effect::Quit);
         }
         Action::Sessions => overlays::open_sessions(state, effects),
+        Action::EvalRuns => super::eval_runs::open_list(state, effects),
         Action::Leaderboard => overlays::open_leaderboard(state, effects),
         Action::Vote => overlays::open_vote(state),
         Action::RenameSession => overlays::open_rename(state),

@@ -24,6 +24,13 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
     let workspace = &state.workspace;
     let layout = &workspace.layout;
     let theme = &state.settings.theme;
+    // A run open in the eval view takes the whole screen.
+    if let Some(Overlay::Runs(list)) = &state.ui.overlay
+        && let Some(open) = &list.open
+    {
+        super::eval::view::draw(frame, &open.view);
+        return;
+    }
     if layout.too_small {
         too_small(frame, area, state);
         return;
@@ -65,6 +72,7 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
             overlays::details(frame, area, view, Context::Details, theme);
         }
         Some(Overlay::Judge(view)) => overlays::details(frame, area, view, Context::Judge, theme),
+        Some(Overlay::Runs(list)) => list.render(area, frame.buffer_mut(), theme),
     }
     super::glyphs::settle(frame.buffer_mut());
 }

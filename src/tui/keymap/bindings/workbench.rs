@@ -287,6 +287,13 @@ pub(super) static BINDINGS: &[Binding] = &[
     ),
     bind(
         Global,
+        &[key(KeyCode::F(5))],
+        Action::EvalRuns,
+        "F5",
+        "eval runs (`prism eval`): open one's grid, summary and chart",
+    ),
+    bind(
+        Global,
         &[ctrl('l')],
         Action::Leaderboard,
         "Ctrl+L",

@@ -111,6 +111,15 @@ fn leaderboard(sessions: &[Session], json: bool) -> Output {
     out
 }
 
+/// Fails unless a line of the output starts with `start`.
+fn assert_line(out: &Output, start: &str) {
+    assert!(
+        out.stdout.lines().any(|line| line.starts_with(start)),
+        "no line starting {start:?} in:\n{}",
+        out.stdout
+    );
+}
+
 /// `n` votes seated `order`, the best at position `at` (0 is the left).
 fn votes(n: usize, order: &[u64], at: usize) -> Vec<Seated> {
     vec![(order.to_vec(), Some(order[at])); n]
@@ -130,23 +139,13 @@ fn ten_two_pane_votes_nine_for_the_left_lean_to_it() {
     let sessions = [session("20261124-153000-aaaa", 2, &seated)];
 
     let out = leaderboard(&sessions, false);
-    let lines: Vec<&str> = out.stdout.lines().collect();
-    assert!(
-        lines.contains(
-            &"position of your pick: 1st 9/10 (90%, chance 50%) · 2nd 1/10 (10%, chance 50%)"
-        ),
-        "{}",
-        out.stdout
+    assert_line(
+        &out,
+        "position of your pick: 1st 9/10 (90%, chance 50%) · 2nd 1/10 (10%, chance 50%)",
     );
-    let verdict = lines
-        .iter()
-        .find(|l| l.starts_with("your votes"))
-        .expect("a verdict line");
-    assert!(
-        verdict.starts_with(
-            "your votes lean to the first position (exact test against chance: p = 0.021)"
-        ),
-        "{verdict}"
+    assert_line(
+        &out,
+        "your votes lean to the first position (exact test against chance: p = 0.021)",
     );
 
     let value = leaderboard(&sessions, true).json();
@@ -182,19 +181,13 @@ fn two_and_three_pane_votes_take_the_poisson_binomial() {
     ];
 
     let out = leaderboard(&sessions, false);
-    assert!(
-        out.stdout.contains(
-            "position of your pick: 1st 9/12 (75%, chance 44%) · 2nd 2/12 (17%, chance 44%) · 3rd 1/4 (25%, chance 33%)"
-        ),
-        "{}",
-        out.stdout
+    assert_line(
+        &out,
+        "position of your pick: 1st 9/12 (75%, chance 44%) · 2nd 2/12 (17%, chance 44%) · 3rd 1/4 (25%, chance 33%)",
     );
-    assert!(
-        out.stdout.contains(
-            "your votes lean to the first position (exact test against chance: p = 0.039)"
-        ),
-        "{}",
-        out.stdout
+    assert_line(
+        &out,
+        "your votes lean to the first position (exact test against chance: p = 0.039)",
     );
 
     let value = leaderboard(&sessions, true).json();
@@ -219,18 +212,13 @@ fn two_and_three_pane_votes_take_the_poisson_binomial() {
 fn under_ten_votes_it_says_it_cannot_tell_yet() {
     let sessions = [session("20261124-153000-dddd", 2, &votes(3, &[1, 2], 0))];
     let out = leaderboard(&sessions, false);
-    assert!(
-        out.stdout.contains(
-            "position of your pick: 1st 3/3 (100%, chance 50%) · 2nd 0/3 (0%, chance 50%)"
-        ),
-        "{}",
-        out.stdout
+    assert_line(
+        &out,
+        "position of your pick: 1st 3/3 (100%, chance 50%) · 2nd 0/3 (0%, chance 50%)",
     );
-    assert!(
-        out.stdout
-            .contains("too few votes to say whether you lean to a position (3 of the 10 needed)"),
-        "{}",
-        out.stdout
+    assert_line(
+        &out,
+        "too few votes to say whether you lean to a position (3 of the 10 needed)",
     );
     let value = leaderboard(&sessions, true).json();
     assert_eq!(value["positions"]["lean"], json!("too_few_votes"));

@@ -18,10 +18,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::cli::{openrouter_config, write_config};
-use support::fake_upstream::{FakeUpstream, Reply, StreamReply};
+use support::fake_upstream::{Reply, StreamReply};
 use support::files_under;
-use support::tmux::Tmux;
+use support::tmux::E2e;
 
 /// A guard, not a figure: waits end as soon as the screen shows the thing.
 const WAIT: Duration = Duration::from_secs(60);
@@ -59,8 +58,7 @@ fn voted_sessions(data: &Path) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_blind_round_hides_names_until_the_vote_and_the_next_round_hides_them_again() {
-    let home = tempfile::tempdir().expect("home");
-    let fake = FakeUpstream::start().await;
+    let e2e = E2e::start().await;
     for (model, word) in MODELS.iter().zip(["kiwi", "plum", "fig"]) {
         let reply = || {
             Reply::Stream(StreamReply::tokens(
@@ -68,28 +66,11 @@ async fn a_blind_round_hides_names_until_the_vote_and_the_next_round_hides_them_
                 &[&format!("An answer about {word}.")],
             ))
         };
-        fake.script(model, vec![reply(), reply()]);
+        e2e.fake.script(model, vec![reply(), reply()]);
     }
-    let config = write_config(
-        home.path(),
-        &openrouter_config(&fake.base_url(), Some("PRISM_TEST_KEY")),
-    );
-    let command = format!(
-        "{} --config {} --blind -m {} -m {} -m {}",
-        env!("CARGO_BIN_EXE_prism"),
-        config.display(),
-        MODELS[0],
-        MODELS[1],
-        MODELS[2]
-    );
-    let tmux = Tmux::prism(
-        "prism-e2e-blind",
-        (160, 40),
-        home.path(),
-        "sk-e2e",
-        &command,
-    );
-    let data = home.path().join("data");
+    let args = format!("--blind -m {} -m {} -m {}", MODELS[0], MODELS[1], MODELS[2]);
+    let tmux = e2e.prism("prism-e2e-blind", (160, 40), &args);
+    let data = e2e.home().join("data");
     let seated = tokio::task::block_in_place(|| {
         let screen = tmux.wait_for("the blind workbench", WAIT, |s| {
             s.contains("Model C") && s.contains("Prompt")

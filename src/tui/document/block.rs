@@ -122,8 +122,9 @@ impl Block {
     /// the table ends (which, at the end of an answer, would be never): a
     /// finished row that widens a column renders the table's rows again
     /// from its header. That costs the table's rows, only when a column
-    /// grows, and columns are capped in width, so a table re-aligns a
-    /// bounded number of times however long it gets. The open (unfinished)
+    /// grows, and only the header and the first `table::MEASURED_ROWS`
+    /// body rows can grow one (each column capped in width), so re-aligning
+    /// costs a bounded number of rows however long the table gets. The open (unfinished)
     /// row is drawn in the current widths and cut to them, never widening
     /// them, so the table does not jump with every token of a partial row.
     /// Drawing is untouched: frames read the cached rows whatever happened.
@@ -216,7 +217,8 @@ impl Block {
             }
             let cells = table::styled_cells(segment);
             let header = index == open.header_line;
-            if finished && !header && open.shape.widen(&cells) {
+            let measured = index < open.header_line + 2 + table::MEASURED_ROWS;
+            if finished && !header && measured && open.shape.widen(&cells) {
                 return TableStep::Restart(open.header_line);
             }
             return TableStep::Line(TableRow::Cells(cells, header));

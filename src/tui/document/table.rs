@@ -36,6 +36,15 @@ pub(super) struct Shape {
 /// anyway on any pane, and the cap bounds how often a table re-aligns.
 const WIDEST_CELL: usize = 200;
 
+/// Columns are measured over the header and this many body rows; later rows
+/// fit the widths found (cut if need be). So re-aligning a table costs at
+/// most this many rows however long it grows, and the widths depend only on
+/// the text, never on how it streamed.
+pub(super) const MEASURED_ROWS: usize = 200;
+
+/// More columns than this is no table anyone reads: the lines stay as written.
+const MAX_COLUMNS: usize = 64;
+
 /// Between two columns.
 const SEPARATOR: &str = " │ ";
 const SEPARATOR_CELLS: usize = 3;
@@ -104,7 +113,7 @@ pub(super) fn delimiter(line: &str) -> Option<Vec<Align>> {
 impl Shape {
     /// A table from its header row and delimiter row, when their cell counts agree.
     pub(super) fn new(header: &[Cell], aligns: Vec<Align>) -> Option<Shape> {
-        (header.len() == aligns.len()).then(|| {
+        (header.len() == aligns.len() && aligns.len() <= MAX_COLUMNS).then(|| {
             let mut shape = Shape {
                 natural_cells: vec![1; aligns.len()],
                 aligns,

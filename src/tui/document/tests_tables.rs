@@ -154,3 +154,40 @@ fn a_table_snapshot() {
     );
     insta::assert_snapshot!(backend(&doc));
 }
+
+#[test]
+fn columns_are_measured_over_the_first_rows_so_re_aligning_stays_bounded() {
+    // Every row one character wider than the last: the table re-aligns as
+    // the measured rows widen it, then later rows fit the widths found.
+    let mut streamed = Document::new();
+    streamed.set_width(60);
+    let id = streamed.push(BlockKind::Answer, "| n | text |\n|---|---|\n");
+    let before = streamed.lines_rendered;
+    let rows_in = 1_000;
+    for n in 1..=rows_in {
+        streamed.append(id, &format!("| {n} | {} |\n", "w".repeat(n / 4)));
+    }
+    let rendered = usize::try_from(streamed.lines_rendered - before).expect("a count");
+    // Each widening renders at most the measured rows again; 1,000 rows
+    // appended one by one, re-rendered whole each time, would be ~500,000.
+    let measured = super::table::MEASURED_ROWS;
+    assert!(
+        rendered <= rows_in + 60 * (measured + 2),
+        "{rendered} lines rendered"
+    );
+    // The same text pushed whole looks the same, and the last rows are cut
+    // to the widths the measured rows set (3 cells for "200", 50 for its
+    // "w" × 50): row 1000 shows "10…".
+    assert_eq!(screen(&streamed), screen(&answer(streamed.text(id), 60)));
+    let shown = rows(&streamed);
+    let last = shown.last().expect("rows");
+    assert_eq!(*last, format!("10… │ {}…", "w".repeat(49)));
+}
+
+#[test]
+fn a_table_of_absurdly_many_columns_stays_as_written() {
+    let header = format!("|{}", "c|".repeat(65));
+    let delimiter = format!("|{}", "-|".repeat(65));
+    let doc = answer(&format!("{header}\n{delimiter}"), 200);
+    assert_eq!(rows(&doc), [header, delimiter]);
+}

@@ -256,24 +256,25 @@ async fn markdown_is_a_report() {
         None,
     )
     .await;
-    assert_eq!(out.status, 1);
+    assert_eq!(out.status, 1, "{out}");
     assert!(
         out.stdout
             .starts_with("# prism comparison\n\n## Prompt\n\n> Explain\n"),
-        "{}",
-        out.stdout
+        "{out}"
     );
     assert!(
         out.stdout
-            .contains("## 1. a/model\n\n*Served by FakeProvider*\n\n**Bold** answer\n")
+            .contains("## 1. a/model\n\n*Served by FakeProvider*\n\n**Bold** answer\n"),
+        "{out}"
     );
-    assert!(out.stdout.contains("## 2. b/model"));
-    assert!(out.stdout.contains("> **Failed** (rate_limited)"));
+    assert!(out.stdout.contains("## 2. b/model"), "{out}");
+    assert!(out.stdout.contains("> **Failed** (rate_limited)"), "{out}");
     assert!(
         out.stdout
-            .contains("| Model | Served by | TTFT | Total | Tokens/s | Tokens in→out | Cost |")
+            .contains("| Model | Served by | TTFT | Total | Tokens/s | Tokens in→out | Cost |"),
+        "{out}"
     );
-    assert!(out.stdout.contains("| a/model | FakeProvider |"));
+    assert!(out.stdout.contains("| a/model | FakeProvider |"), "{out}");
 }
 
 #[tokio::test]

@@ -117,18 +117,20 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// The names in `dir`, sorted (for tests of what a write left behind).
+#[cfg(test)]
+pub(crate) fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .expect("read dir")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
 
     #[cfg(unix)]
     fn mode(path: &Path) -> u32 {
@@ -142,7 +144,7 @@ mod tests {
         let path = dir.path().join("a.json");
         write_private(&path, b"{\"a\":1}").expect("write");
         assert_eq!(fs::read(&path).expect("read"), b"{\"a\":1}");
-        assert_eq!(names(dir.path()), vec!["a.json"]);
+        assert_eq!(names_in(dir.path()), vec!["a.json"]);
         #[cfg(unix)]
         assert_eq!(mode(&path), 0o600);
     }
@@ -159,7 +161,7 @@ mod tests {
         }
         write_private(&path, b"new").expect("replace");
         assert_eq!(fs::read(&path).expect("read"), b"new");
-        assert_eq!(names(dir.path()), vec!["a.json"]);
+        assert_eq!(names_in(dir.path()), vec!["a.json"]);
         #[cfg(unix)]
         assert_eq!(mode(&path), 0o600);
     }
@@ -184,7 +186,7 @@ mod tests {
         fs::write(path.join("inside"), "kept").expect("write");
         let error = write_private(&path, b"new").expect_err("rename over a dir");
         assert_ne!(error.kind(), io::ErrorKind::NotFound, "{error}");
-        assert_eq!(names(dir.path()), vec!["taken"]);
+        assert_eq!(names_in(dir.path()), vec!["taken"]);
         assert_eq!(fs::read(path.join("inside")).expect("read"), b"kept");
     }
 
@@ -194,7 +196,7 @@ mod tests {
         let path = dir.path().join("missing").join("a.json");
         let error = write_private(&path, b"x").expect_err("no dir");
         assert_eq!(error.kind(), io::ErrorKind::NotFound);
-        assert!(names(dir.path()).is_empty());
+        assert!(names_in(dir.path()).is_empty());
     }
 
     #[test]
@@ -234,7 +236,7 @@ mod tests {
         let bytes = fs::read(&path).expect("read");
         assert_eq!(bytes.len(), 4096);
         assert!(bytes.iter().all(|b| *b == bytes[0]), "a mix of writes");
-        assert_eq!(names(dir.path()), vec!["a.json"]);
+        assert_eq!(names_in(dir.path()), vec!["a.json"]);
     }
     #[test]
     fn a_user_file_replaces_a_regular_file_and_refuses_a_dir() {
@@ -243,7 +245,7 @@ mod tests {
         write_user_file(&path, b"first").expect("new");
         write_user_file(&path, b"second").expect("replace");
         assert_eq!(fs::read(&path).expect("read"), b"second");
-        assert_eq!(names(dir.path()), vec!["report.md"]);
+        assert_eq!(names_in(dir.path()), vec!["report.md"]);
         let error = write_user_file(dir.path(), b"x").expect_err("a dir");
         assert_eq!(error.to_string(), "it is a directory");
     }

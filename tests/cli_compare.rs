@@ -138,58 +138,6 @@ async fn json_results_in_order_with_a_failure_kept_apart() {
 }
 
 #[tokio::test]
-async fn text_streams_a_single_answer_to_stdout_and_figures_to_stderr() {
-    let home = tempfile::tempdir().expect("home");
-    let fake = FakeUpstream::start().await;
-    fake.script(
-        "a/model",
-        vec![Reply::Stream(StreamReply::tokens(
-            "a/model",
-            &["Just", " the", " answer\x1b[2J"],
-        ))],
-    );
-    let out = compare(home.path(), &fake, &["-m", "a/model", "Q"], None).await;
-    assert_eq!(out.status, 0, "{}", out.stderr);
-    assert_eq!(
-        out.stdout, "Just the answer␛[2J\n",
-        "escape sequences are neutralised"
-    );
-    assert!(out.stderr.contains("ttft"), "{}", out.stderr);
-    assert!(out.stderr.contains("a/model"));
-    assert!(out.stderr.contains("$0.000042"));
-}
-
-#[tokio::test]
-async fn text_prints_several_answers_as_sections_in_order() {
-    let home = tempfile::tempdir().expect("home");
-    let fake = FakeUpstream::start().await;
-    // The second column finishes first; it must still print second.
-    fake.script(
-        "a/slow",
-        vec![Reply::Stream(
-            StreamReply::tokens("a/slow", &["slow", " one"])
-                .piece_delay(Duration::from_millis(150)),
-        )],
-    );
-    fake.script(
-        "b/fast",
-        vec![Reply::Stream(StreamReply::tokens("b/fast", &["fast one"]))],
-    );
-    let out = compare(
-        home.path(),
-        &fake,
-        &["-m", "a/slow", "-m", "b/fast", "Q"],
-        None,
-    )
-    .await;
-    assert_eq!(out.status, 0, "{}", out.stderr);
-    assert_eq!(
-        out.stdout,
-        "━━ [1/2] a/slow ━━\nslow one\n\n━━ [2/2] b/fast ━━\nfast one\n"
-    );
-}
-
-#[tokio::test]
 async fn the_prompt_can_come_from_stdin() {
     let home = tempfile::tempdir().expect("home");
     let fake = FakeUpstream::start().await;
@@ -233,47 +181,6 @@ async fn the_prompt_can_come_from_stdin() {
         fake.chat_requests()[0].header("authorization"),
         Some(format!("Bearer {TEST_KEY}").as_str())
     );
-}
-
-#[tokio::test]
-async fn markdown_is_a_report() {
-    let home = tempfile::tempdir().expect("home");
-    let fake = FakeUpstream::start().await;
-    fake.script(
-        "a/model",
-        vec![Reply::Stream(StreamReply::tokens(
-            "a/model",
-            &["**Bold** answer"],
-        ))],
-    );
-    fake.script("b/model", vec![Reply::error(429, "Rate limit exceeded")]);
-    let out = compare(
-        home.path(),
-        &fake,
-        &[
-            "-m", "a/model", "-m", "b/model", "--format", "markdown", "Explain",
-        ],
-        None,
-    )
-    .await;
-    assert_eq!(out.status, 1);
-    assert!(
-        out.stdout
-            .starts_with("# prism comparison\n\n## Prompt\n\n> Explain\n"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout
-            .contains("## 1. a/model\n\n*Served by FakeProvider*\n\n**Bold** answer\n")
-    );
-    assert!(out.stdout.contains("## 2. b/model"));
-    assert!(out.stdout.contains("> **Failed** (rate_limited)"));
-    assert!(
-        out.stdout
-            .contains("| Model | Served by | TTFT | Total | Tokens/s | Tokens in→out | Cost |")
-    );
-    assert!(out.stdout.contains("| a/model | FakeProvider |"));
 }
 
 #[tokio::test]

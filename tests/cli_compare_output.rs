@@ -2,8 +2,9 @@
 //! stdout (failures and reasoning on stderr, apart), reasoning in the
 //! Markdown report when asked, server HTML pages summarised, answers cut
 //! short marked, totals that never pass a floor off as the sum, the wait
-//! from the start beside the answering attempt's own times, and
-//! suggestions for unknown ids in every attempt.
+//! from the start beside the answering attempt's own times, suggestions
+//! for unknown ids in every attempt, one answer streamed alone or several
+//! as sections in order, and the Markdown report.
 
 // Test code: a failed expectation is a failed test, and a test may take
 // one variant or fail (the lints guard the code that ships).
@@ -18,6 +19,7 @@
 mod support;
 
 use std::path::Path;
+use std::time::Duration;
 
 use serde_json::json;
 
@@ -362,4 +364,91 @@ async fn unknown_ids_get_suggestions_in_every_attempt_too() {
         .as_str()
         .unwrap_or_default();
     assert!(attempt.ends_with(hint), "{json}");
+}
+
+#[tokio::test]
+async fn text_streams_a_single_answer_to_stdout_and_figures_to_stderr() {
+    let home = tempfile::tempdir().expect("home");
+    let fake = FakeUpstream::start().await;
+    fake.script(
+        "a/model",
+        vec![Reply::Stream(StreamReply::tokens(
+            "a/model",
+            &["Just", " the", " answer\x1b[2J"],
+        ))],
+    );
+    let out = compare(home.path(), &fake, &["-m", "a/model", "Q"]).await;
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout, "Just the answer␛[2J\n",
+        "escape sequences are neutralised"
+    );
+    assert!(out.stderr.contains("ttft"), "{}", out.stderr);
+    assert!(out.stderr.contains("a/model"));
+    assert!(out.stderr.contains("$0.000042"));
+}
+
+#[tokio::test]
+async fn text_prints_several_answers_as_sections_in_order() {
+    let home = tempfile::tempdir().expect("home");
+    let fake = FakeUpstream::start().await;
+    // The second column finishes first; it must still print second.
+    fake.script(
+        "a/slow",
+        vec![Reply::Stream(
+            StreamReply::tokens("a/slow", &["slow", " one"])
+                .piece_delay(Duration::from_millis(150)),
+        )],
+    );
+    fake.script(
+        "b/fast",
+        vec![Reply::Stream(StreamReply::tokens("b/fast", &["fast one"]))],
+    );
+    let out = compare(home.path(), &fake, &["-m", "a/slow", "-m", "b/fast", "Q"]).await;
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "━━ [1/2] a/slow ━━\nslow one\n\n━━ [2/2] b/fast ━━\nfast one\n"
+    );
+}
+
+#[tokio::test]
+async fn markdown_is_a_report() {
+    let home = tempfile::tempdir().expect("home");
+    let fake = FakeUpstream::start().await;
+    fake.script(
+        "a/model",
+        vec![Reply::Stream(StreamReply::tokens(
+            "a/model",
+            &["**Bold** answer"],
+        ))],
+    );
+    fake.script("b/model", vec![Reply::error(429, "Rate limit exceeded")]);
+    let out = compare(
+        home.path(),
+        &fake,
+        &[
+            "-m", "a/model", "-m", "b/model", "--format", "markdown", "Explain",
+        ],
+    )
+    .await;
+    assert_eq!(out.status, 1, "{out}");
+    assert!(
+        out.stdout
+            .starts_with("# prism comparison\n\n## Prompt\n\n> Explain\n"),
+        "{out}"
+    );
+    assert!(
+        out.stdout
+            .contains("## 1. a/model\n\n*Served by FakeProvider*\n\n**Bold** answer\n"),
+        "{out}"
+    );
+    assert!(out.stdout.contains("## 2. b/model"), "{out}");
+    assert!(out.stdout.contains("> **Failed** (rate_limited)"), "{out}");
+    assert!(
+        out.stdout
+            .contains("| Model | Served by | TTFT | Total | Tokens/s | Tokens in→out | Cost |"),
+        "{out}"
+    );
+    assert!(out.stdout.contains("| a/model | FakeProvider |"), "{out}");
 }

@@ -129,6 +129,41 @@ async fn a_reasoning_model_records_its_first_token_and_its_first_answer_token() 
     assert!(answer > first, "answer {answer} ms, first {first} ms");
 }
 
+/// Without reasoning the first token is the first answer token: one
+/// instant, even when the listener is slow to take the first event (a
+/// loaded machine; it once showed a 1 ms "Answer" column in `compare`).
+#[tokio::test]
+async fn without_reasoning_the_first_answer_token_is_the_first_token() {
+    let fake = FakeUpstream::start().await;
+    fake.script(
+        MODEL,
+        vec![Reply::Stream(StreamReply::tokens(MODEL, &["Yes", "."]))],
+    );
+    let router = router(&fake, fast_settings(), &ManualClock::new());
+    // Room for one event: each send waits for the listener, which takes
+    // its time over every event.
+    let (tx, mut rx) = mpsc::channel(1);
+    let listener = tokio::spawn(async move {
+        while rx.recv().await.is_some() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    });
+    let result = router
+        .run(
+            &target("openrouter", &[MODEL]),
+            &messages(),
+            &ChatParams::default(),
+            Some(tx),
+            CancellationToken::new(),
+        )
+        .await;
+    listener.await.expect("listener");
+
+    assert_eq!(result.error, None);
+    assert!(result.ttft_ms.is_some());
+    assert_eq!(result.first_answer_ms, result.ttft_ms);
+}
+
 #[tokio::test]
 async fn tokens_are_estimated_from_the_text_until_the_server_counts_them() {
     let fake = FakeUpstream::start().await;

@@ -40,6 +40,21 @@ pub struct ColumnEstimate {
     pub worst_usd: Option<Decimal>,
 }
 
+impl ColumnEstimate {
+    /// The row of `column` before anything is counted in it.
+    pub fn empty(column: String) -> ColumnEstimate {
+        ColumnEstimate {
+            column,
+            requests: 0,
+            input_tokens: 0,
+            output_tokens: 0,
+            cost_usd: None,
+            unpriced: 0,
+            worst_usd: None,
+        }
+    }
+}
+
 /// Usage of `prompt` input and `completion` output tokens, for pricing.
 pub(crate) fn usage(prompt: u64, completion: u64) -> Usage {
     Usage {

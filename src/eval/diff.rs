@@ -145,22 +145,14 @@ mod tests {
     }
 
     fn digest(case: u32, column: u16, outcome: Outcome) -> Digest {
+        let cell = CellKey {
+            case,
+            column,
+            repeat: 0,
+        };
         Digest {
-            cell: CellKey {
-                case,
-                column,
-                repeat: 0,
-            },
-            outcome,
-            cost_usd: None,
-            ttft_ms: None,
-            total_ms: None,
-            tokens_per_s: None,
-            answer_hash: None,
             reason: (outcome != Outcome::Pass).then(|| "contains: \"x\" not found".into()),
-            answer_chars: 0,
-            judged: Box::default(),
-            offset: 0,
+            ..Digest::of(cell, outcome)
         }
     }
 

@@ -299,15 +299,7 @@ impl Plan {
         let mut columns: Vec<ColumnEstimate> = self
             .labels
             .iter()
-            .map(|label| ColumnEstimate {
-                column: label.clone(),
-                requests: 0,
-                input_tokens: 0,
-                output_tokens: 0,
-                cost_usd: None,
-                unpriced: 0,
-                worst_usd: None,
-            })
+            .map(|label| ColumnEstimate::empty(label.clone()))
             .collect();
         for cell in cells {
             let cost = self.cost(*cell);

@@ -191,6 +191,27 @@ impl Digest {
     }
 }
 
+#[cfg(test)]
+impl Digest {
+    /// A digest of `cell` with `outcome` and nothing else known: a test sets
+    /// the figures it needs with `Digest { reason: …, ..Digest::of(cell, outcome) }`.
+    pub(crate) fn of(cell: CellKey, outcome: Outcome) -> Digest {
+        Digest {
+            cell,
+            outcome,
+            cost_usd: None,
+            ttft_ms: None,
+            total_ms: None,
+            tokens_per_s: None,
+            answer_hash: None,
+            reason: None,
+            answer_chars: 0,
+            judged: Box::default(),
+            offset: 0,
+        }
+    }
+}
+
 /// Answers that differ only in case or whitespace count as the same.
 pub fn answer_hash(text: &str) -> u64 {
     let mut hasher = Fnv64::default();

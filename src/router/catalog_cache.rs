@@ -199,24 +199,10 @@ mod tests {
     use rust_decimal::Decimal;
 
     use super::*;
+    use crate::fs_safe::names_in;
     use crate::router::pricing::Price;
 
     const OPENROUTER_URL: &str = "https://openrouter.ai/api/v1";
-
-    fn files_in(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .expect("list cache dir")
-            .map(|entry| {
-                entry
-                    .expect("dir entry")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        names.sort();
-        names
-    }
 
     #[test]
     fn round_trips_the_body_byte_for_byte() {
@@ -269,7 +255,7 @@ mod tests {
         assert_eq!(loaded.fetched_at_unix, 2);
         let expected = cache.path_for("ollama", "http://localhost:11434/v1");
         let expected_name = expected.file_name().expect("file name").to_string_lossy();
-        assert_eq!(files_in(temp.path()), vec![expected_name.into_owned()]);
+        assert_eq!(names_in(temp.path()), vec![expected_name.into_owned()]);
     }
 
     #[test]
@@ -336,7 +322,7 @@ mod tests {
             .store("openrouter", OPENROUTER_URL, b"[]", 1)
             .expect_err("cannot rename over a directory");
         assert!(matches!(error, CacheError::Write { .. }), "{error:?}");
-        assert_eq!(files_in(temp.path()).len(), 1, "the temp file was removed");
+        assert_eq!(names_in(temp.path()).len(), 1, "the temp file was removed");
     }
 
     #[test]
@@ -347,7 +333,7 @@ mod tests {
             .store("openrouter", OPENROUTER_URL, b"\xff", 1)
             .expect_err("not UTF-8");
         assert!(matches!(error, CacheError::BodyNotText { .. }), "{error:?}");
-        assert!(files_in(temp.path()).is_empty());
+        assert!(names_in(temp.path()).is_empty());
     }
 
     #[test]

@@ -232,8 +232,9 @@ pub fn format_cost_floor(known: Option<Decimal>, unknown: u64) -> String {
     }
 }
 
-/// A dollar amount for people: cents for amounts of a dollar or more, three
-/// significant digits below (`$0.000123`), and `$0` only for exactly zero.
+/// A dollar amount for people: cents for amounts of a dollar or more; below,
+/// three significant digits but at least cents (`$0.30`, `$0.05`,
+/// `$0.000123`); `$0` only for exactly zero.
 pub fn format_usd(amount: Decimal) -> String {
     if amount.is_zero() {
         return "$0".to_string();
@@ -244,10 +245,13 @@ pub fn format_usd(amount: Decimal) -> String {
         let cents = magnitude.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
         return format!("{sign}${cents:.2}");
     }
-    let rounded = magnitude
+    let mut rounded = magnitude
         .round_sf_with_strategy(3, RoundingStrategy::MidpointAwayFromZero)
         .unwrap_or(magnitude)
         .normalize();
+    if rounded.scale() < 2 {
+        rounded.rescale(2);
+    }
     format!("{sign}${rounded}")
 }
 
@@ -353,6 +357,14 @@ mod tests {
         assert_eq!(format_usd(dec("0.0123456")), "$0.0123");
         assert_eq!(format_usd(dec("1.5")), "$1.50");
         assert_eq!(format_usd(dec("12.345")), "$12.35");
+        // Below a dollar: three significant digits, never fewer than cents.
+        assert_eq!(format_usd(dec("0.3001")), "$0.30");
+        assert_eq!(format_usd(dec("0.3")), "$0.30");
+        assert_eq!(format_usd(dec("0.05")), "$0.05");
+        assert_eq!(format_usd(dec("0.1234")), "$0.123");
+        assert_eq!(format_usd(dec("0.005")), "$0.005");
+        assert_eq!(format_usd(dec("0.9996")), "$1.00");
+        assert_eq!(format_usd(dec("-0.3")), "-$0.30");
     }
 
     #[test]

@@ -125,13 +125,7 @@ pub(super) async fn attempt(
     // Anything but a 200 is refused: its (small) body says why, read once.
     if status != reqwest::StatusCode::OK {
         let retry_after = error::retry_after(response.headers(), SystemTime::now());
-        let read = body::read_capped(
-            response.bytes_stream(),
-            super::MAX_SMALL_BODY_BYTES,
-            &clock,
-            request.cancel,
-        );
-        let body = read.await.into_bytes();
+        let body = small_body(response, &clock, request.cancel).await;
         let error = if status.is_success() {
             request
                 .redactor
@@ -150,13 +144,7 @@ pub(super) async fn attempt(
         .unwrap_or_default();
     if content_type.starts_with("text/html") {
         // A captive portal or a proxy's page, not an answer.
-        let read = body::read_capped(
-            response.bytes_stream(),
-            super::MAX_SMALL_BODY_BYTES,
-            &clock,
-            request.cancel,
-        );
-        let body = read.await.into_bytes();
+        let body = small_body(response, &clock, request.cancel).await;
         let error = RouterError::malformed(super::html::html_summary(&body));
         return Err(fail(request.redactor.error(error)));
     }
@@ -170,6 +158,23 @@ pub(super) async fn attempt(
     // now, whatever the outcome (`finish` already did on success).
     reader.flush_held(out).await;
     outcome
+}
+
+/// A body that is not an answer (an error, a proxy's page), read once and
+/// capped: what arrived is enough to say why.
+async fn small_body(
+    response: reqwest::Response,
+    clock: &Clock,
+    cancel: &CancellationToken,
+) -> Vec<u8> {
+    body::read_capped(
+        response.bytes_stream(),
+        super::MAX_SMALL_BODY_BYTES,
+        clock,
+        cancel,
+    )
+    .await
+    .into_bytes()
 }
 
 /// Some proxies ignore `stream: true` and answer with one JSON body.

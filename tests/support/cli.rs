@@ -43,6 +43,17 @@ impl Output {
     }
 }
 
+/// The whole run, for a failed assertion: `assert!(.., "{out}")`.
+impl std::fmt::Display for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit status {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.status, self.stdout, self.stderr
+        )
+    }
+}
+
 /// `prism` in `home`, with `home/{config,cache,data}` as its XDG dirs, stdin
 /// empty and stdout and stderr piped.
 pub fn prism_cmd(home: &Path) -> Command {

@@ -265,6 +265,6 @@ fn a_cost_limit_is_exact_and_kept_in_the_journal_as_a_number() {
     assert_eq!(outcome(usd("0.1") + usd("0.2")), None);
     assert_eq!(
         outcome(usd("0.31")).as_deref(),
-        Some("max_cost_usd: cost $0.31 (limit $0.3)")
+        Some("max_cost_usd: cost $0.31 (limit $0.30)")
     );
 }

@@ -128,15 +128,9 @@ impl JudgePlan {
     ) -> Vec<ColumnEstimate> {
         let mut rows: BTreeMap<String, ColumnEstimate> = BTreeMap::new();
         let mut add = |row_name: String, judge: &str, input_tokens: u64| {
-            let row = rows.entry(row_name.clone()).or_insert(ColumnEstimate {
-                column: row_name,
-                requests: 0,
-                input_tokens: 0,
-                output_tokens: 0,
-                cost_usd: None,
-                unpriced: 0,
-                worst_usd: None,
-            });
+            let row = rows
+                .entry(row_name.clone())
+                .or_insert_with(|| ColumnEstimate::empty(row_name));
             row.requests += 1;
             row.input_tokens += input_tokens;
             row.output_tokens += ASSUMED_JUDGE_OUTPUT_TOKENS;

@@ -196,24 +196,21 @@ mod tests {
     use super::failures_section;
     use crate::eval::record::{CellKey, Digest, Outcome};
 
+    /// A failure of case `case` in the first column.
+    fn failed(case: u32) -> Digest {
+        let cell = CellKey {
+            case,
+            column: 0,
+            repeat: 0,
+        };
+        Digest::of(cell, Outcome::Fail)
+    }
+
     #[test]
     fn failures_show_invisible_and_control_characters_as_the_matrix_does() {
         let digest = Digest {
-            cell: CellKey {
-                case: 0,
-                column: 0,
-                repeat: 0,
-            },
-            outcome: Outcome::Fail,
-            cost_usd: None,
-            ttft_ms: None,
-            total_ms: None,
-            tokens_per_s: None,
-            answer_hash: None,
             reason: Some("not \u{1b}[2Jfound\nhere".into()),
-            answer_chars: 0,
-            judged: Box::default(),
-            offset: 0,
+            ..failed(0)
         };
         let mut out = String::new();
         failures_section(&mut out, &[("ca\u{200b}se × m".to_string(), &digest)], 5);
@@ -229,21 +226,8 @@ mod tests {
     fn a_long_failure_list_is_cut_and_says_where_the_rest_is() {
         let digests: Vec<Digest> = (0..5)
             .map(|case| Digest {
-                cell: CellKey {
-                    case,
-                    column: 0,
-                    repeat: 0,
-                },
-                outcome: Outcome::Fail,
-                cost_usd: None,
-                ttft_ms: None,
-                total_ms: None,
-                tokens_per_s: None,
-                answer_hash: None,
                 reason: Some(format!("reason {case}").into()),
-                answer_chars: 0,
-                judged: Box::default(),
-                offset: 0,
+                ..failed(case)
             })
             .collect();
         let failures: Vec<(String, &Digest)> = digests

@@ -5,22 +5,18 @@ use super::*;
 use crate::eval::record::CellKey;
 
 fn digest(case: u32, column: u16, repeat: u32, outcome: Outcome, answer: u64) -> Digest {
+    let cell = CellKey {
+        case,
+        column,
+        repeat,
+    };
     Digest {
-        cell: CellKey {
-            case,
-            column,
-            repeat,
-        },
-        outcome,
         cost_usd: Some(Decimal::new(2, 3)), // $0.002
         ttft_ms: Some(100 * u64::from(repeat + 1)),
         total_ms: Some(1000 * u64::from(repeat + 1)),
         tokens_per_s: Some(50.0),
         answer_hash: (outcome != Outcome::Error).then_some(answer),
-        reason: None,
-        answer_chars: 0,
-        judged: Box::default(),
-        offset: 0,
+        ..Digest::of(cell, outcome)
     }
 }
 

@@ -115,11 +115,15 @@ impl<'a> ChunkReader<'a> {
         out: &mut Emitter<'_>,
     ) -> Result<(), RouterError> {
         // The first token's time is when it arrived, even if it is held back.
-        self.first_token(out).await;
+        // One reading serves both firsts: when the first token is answer
+        // text, the two are the same instant (a second reading, after the
+        // first event's send, could fall a millisecond later).
+        let arrived_ms = self.sent_at.elapsed().as_millis() as u64;
+        self.first_token(arrived_ms, out).await;
         if kind == TextKind::Content && !self.first_answer {
             self.first_answer = true;
-            let ms = self.sent_at.elapsed().as_millis() as u64;
-            out.emit(StreamEvent::FirstAnswerToken { ms }).await;
+            out.emit(StreamEvent::FirstAnswerToken { ms: arrived_ms })
+                .await;
         }
         let mut events = Vec::new();
         let pushed = self.text.push(kind, delta, &mut events);
@@ -310,12 +314,16 @@ impl<'a> ChunkReader<'a> {
         })
     }
 
-    pub(super) async fn first_token(&mut self, out: &mut Emitter<'_>) {
+    /// Marks output as produced; the first time, `arrived_ms` (after the
+    /// request was sent) is the time to the first token.
+    pub(super) async fn first_token(&mut self, arrived_ms: u64, out: &mut Emitter<'_>) {
         self.produced_output = true;
         if !self.first_token {
             self.first_token = true;
-            let ttft_ms = self.sent_at.elapsed().as_millis() as u64;
-            out.emit(StreamEvent::FirstToken { ttft_ms }).await;
+            out.emit(StreamEvent::FirstToken {
+                ttft_ms: arrived_ms,
+            })
+            .await;
         }
     }
 

@@ -3,6 +3,7 @@ use std::fs;
 use pretty_assertions::assert_eq;
 
 use super::*;
+use crate::fs_safe::names_in;
 use crate::session::fixtures;
 use crate::session::types::SCHEMA_VERSION;
 
@@ -19,15 +20,6 @@ fn session(id: &str, updated_at_unix: i64) -> Session {
     session
 }
 
-fn dir_names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .expect("read dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn saved_then_loaded_is_equal() {
     let (_home, store) = new_store();
@@ -39,7 +31,7 @@ fn saved_then_loaded_is_equal() {
     changed.name = Some("renamed".into());
     store.save(&changed).expect("save again");
     assert_eq!(store.load(&session.id).expect("load"), changed);
-    assert_eq!(dir_names(store.dir()), vec![format!("{}.json", session.id)]);
+    assert_eq!(names_in(store.dir()), vec![format!("{}.json", session.id)]);
 }
 
 #[cfg(unix)]
@@ -180,7 +172,7 @@ fn save_never_replaces_a_file_it_cannot_read() {
         assert_eq!(fs::read(&path).expect("read"), bytes, "{id} untouched");
     }
     assert_eq!(
-        dir_names(store.dir()),
+        names_in(store.dir()),
         vec!["future.json", "garbage.json", "truncated.json"]
     );
 }
@@ -204,7 +196,7 @@ fn a_failed_save_leaves_no_temp_file() {
     store.mark_checked(&session.id);
     let err = store.save(&session).expect_err("rename over a dir fails");
     assert!(matches!(err, StoreError::Io { .. }), "{err:?}");
-    assert_eq!(dir_names(store.dir()), vec![format!("{}.json", session.id)]);
+    assert_eq!(names_in(store.dir()), vec![format!("{}.json", session.id)]);
 }
 
 #[test]

@@ -150,3 +150,38 @@ fn leaderboard_of_judge_verdicts() {
     update(&mut state, key(KeyCode::Char('s')));
     assert_snapshot!(frame(&state));
 }
+
+#[test]
+fn long_rubric_and_reasons_wrap_at_80_columns() {
+    let mut state = answered(
+        &["openai/gpt-4o", "openai/gpt-4o-mini"],
+        &["Paris.", "Lyon."],
+        (80, 24),
+    );
+    let mut config = (*state.settings.config).clone();
+    config.file.judge.rubric = Some(
+        "Which answer is correct first, then complete, then clear and concise, and says where its facts come from when the question asks for a source?".into(),
+    );
+    state.settings.config = std::sync::Arc::new(config);
+    judged(
+        &mut state,
+        vec![
+            call(
+                0,
+                1,
+                Pick::First,
+                "A names Paris, the capital of France since the tenth century, while B names Lyon, which is the third largest city",
+            ),
+            call(
+                1,
+                0,
+                Pick::Second,
+                "B names the right city and A does not; the rest of both answers is equally short",
+            ),
+        ],
+    );
+    let screen = frame(&state);
+    assert!(screen.contains("third largest city"), "{screen}");
+    assert!(screen.contains("question asks for a source?"), "{screen}");
+    assert_snapshot!(screen);
+}

@@ -47,7 +47,8 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
             };
             notify(state, NoticeLevel::Info, text);
         }
-        Action::AskJudge => judge::ask(state, effects),
+        Action::AskJudge => judge::ask(state, effects, false),
+        Action::AskJudgeAgain => judge::ask(state, effects, true),
         Action::Agreement => agreement::open(state),
         Action::Help => overlays::open_help(state),
         Action::OpenPicker => panes::open_picker(state, PickerTarget::Columns, effects),

@@ -1,0 +1,148 @@
+//! `prism eval`'s judge rounds after the answers: `[pairwise]` (every two
+//! columns of a case in both orders) and `[agreement]` (the judge groups a
+//! case's answers), each skipping what the journal already holds, both
+//! under the answers' `--max-cost` budget.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use tokio_util::sync::CancellationToken;
+
+use crate::cli::term::errln;
+use crate::eval::budget::Budget;
+use crate::eval::journal::JournalWriter;
+use crate::eval::judge::grouping_run::{self, CaseGrouping};
+use crate::eval::judge::pairwise::Comparison;
+use crate::eval::judge::plan::JudgePlan;
+use crate::eval::judge::runner::JudgeRunner;
+use crate::eval::judge::{label, pairwise_run};
+use crate::eval::record::Digest;
+use crate::eval::scheduler::Ran;
+use crate::eval::suite::Suite;
+use crate::sanitize::Outside;
+
+/// What the rounds need from the run.
+pub struct Rounds<'a> {
+    pub suite: &'a Suite,
+    pub digests: &'a [Digest],
+    pub judges: Arc<JudgeRunner>,
+    pub plan: &'a JudgePlan,
+    pub max_cost: Option<Decimal>,
+    pub concurrency: usize,
+    pub cancel: &'a CancellationToken,
+    /// Print what is asked on stderr (not while the live view owns it).
+    pub say: bool,
+}
+
+/// What the rounds added.
+#[derive(Default)]
+pub struct Judged {
+    pub comparisons: Vec<Comparison>,
+    pub groupings: Vec<CaseGrouping>,
+    pub skipped_for_budget: usize,
+}
+
+/// Runs `[pairwise]` then `[agreement]` after the answers in `ran`, asking
+/// only what `compared` and `grouped` (from the journal) lack.
+pub async fn run(
+    rounds: &Rounds<'_>,
+    ran: &mut Ran,
+    writer: &mut JournalWriter,
+    compared: &HashSet<(String, u32, String, String)>,
+    grouped: &HashSet<(String, u32)>,
+) -> Judged {
+    let mut judged = Judged::default();
+    let asks = rounds.suite.pairwise.is_some() || rounds.suite.agreement.is_some();
+    if !asks || ran.interrupted || ran.journal_error.is_some() {
+        return judged;
+    }
+    if let Err(error) = writer.written().await {
+        ran.journal_error = Some(error);
+        return judged;
+    }
+    // The answers' spending carries over into the judges' budget.
+    let mut budget = Budget::new(rounds.max_cost);
+    budget.settle(Decimal::ZERO, ran.spent_usd);
+    let unreadable = |e: std::io::Error| format!("cannot read the run journal: {e}");
+    let (suite, path) = (rounds.suite, writer.path().to_path_buf());
+    if let Some(pairwise) = &suite.pairwise {
+        match pairwise_run::jobs(suite, rounds.digests, &path, compared) {
+            Ok(jobs) => {
+                if !jobs.is_empty() && rounds.say {
+                    errln!(
+                        "prism: pairwise: {} comparisons by {}",
+                        jobs.len(),
+                        Outside(&label(&pairwise.judge))
+                    );
+                }
+                let round = pairwise_run::run(
+                    pairwise,
+                    jobs,
+                    rounds.judges.clone(),
+                    rounds.plan,
+                    &mut budget,
+                    rounds.concurrency,
+                    writer,
+                    rounds.cancel,
+                )
+                .await;
+                judged.skipped_for_budget += round.skipped_for_budget;
+                judged.comparisons = round.done;
+                ran.journal_error = round.journal_error;
+            }
+            Err(error) => ran.journal_error = Some(unreadable(error)),
+        }
+    }
+    if let Some(agreement) = &suite.agreement
+        && ran.journal_error.is_none()
+        && !rounds.cancel.is_cancelled()
+    {
+        match grouping_run::jobs(suite, rounds.digests, &path, grouped) {
+            Ok(jobs) => {
+                if !jobs.is_empty() && rounds.say {
+                    errln!(
+                        "prism: agreement: {} cases grouped by {}",
+                        jobs.len(),
+                        Outside(&label(&agreement.judge))
+                    );
+                }
+                let round = grouping_run::run(
+                    agreement,
+                    jobs,
+                    rounds.judges.clone(),
+                    rounds.plan,
+                    &mut budget,
+                    rounds.concurrency,
+                    writer,
+                    rounds.cancel,
+                )
+                .await;
+                judged.skipped_for_budget += round.skipped_for_budget;
+                judged.groupings = round.done;
+                ran.journal_error = round.journal_error;
+            }
+            Err(error) => ran.journal_error = Some(unreadable(error)),
+        }
+    }
+    ran.spent_usd = budget.spent_usd();
+    ran.interrupted = rounds.cancel.is_cancelled();
+    judged
+}
+
+/// The case of every grouping `[agreement]` still has to ask (assuming
+/// every case gets two answers or more), for the estimate.
+pub fn groupings_to_ask(suite: &Suite, done: &HashSet<(String, u32)>) -> Vec<usize> {
+    if suite.agreement.is_none() {
+        return Vec::new();
+    }
+    let mut cases = Vec::new();
+    for (index, case) in suite.cases.iter().enumerate() {
+        for repeat in 0..suite.defaults.repeat {
+            if suite.columns.len() >= 2 && !done.contains(&(case.id.clone(), repeat)) {
+                cases.push(index);
+            }
+        }
+    }
+    cases
+}

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::judge::grouping_run::CaseGrouping;
+use super::judge::grouping::CaseGrouping;
 use super::judge::pairwise::Comparison;
 use super::record::EvalResult;
 use super::suite::Suite;

@@ -139,6 +139,11 @@ pub enum Msg {
         ask: u64,
         comparisons: Vec<Comparison>,
     },
+    /// The judge's grouping of a turn's answers (the agreement view).
+    Grouped {
+        ask: u64,
+        grouped: crate::eval::judge::runner::Grouped,
+    },
 }
 
 /// The upstreams of a model, as the runtime read them.
@@ -241,5 +246,7 @@ pub enum Effect {
     },
     /// Put a turn's answers to the judge, every two in both orders.
     AskJudge(Box<JudgeAsk>),
+    /// Ask the judge to group a turn's answers by what they say.
+    AskGrouping(Box<crate::tui::judge::GroupingAsk>),
     Quit,
 }

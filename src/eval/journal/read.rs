@@ -8,7 +8,7 @@ use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use super::{Ending, Header, JournalError, Line, SCHEMA_VERSION};
-use crate::eval::judge::grouping_run::CaseGrouping;
+use crate::eval::judge::grouping::CaseGrouping;
 use crate::eval::judge::pairwise::Comparison;
 use crate::eval::record::{CellKey, Digest, EvalResult};
 use crate::eval::suite::Suite;

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::{Contents, Ending, Header, JournalError, Line, TaggedResult, line_bytes};
-use crate::eval::judge::grouping_run::CaseGrouping;
+use crate::eval::judge::grouping::CaseGrouping;
 use crate::eval::judge::pairwise::Comparison;
 use crate::eval::record::EvalResult;
 

@@ -196,7 +196,7 @@ pub fn measure_run(
     columns: &[String],
     digests: &[Digest],
     comparisons: &[Comparison],
-    groupings: &[super::grouping_run::CaseGrouping],
+    groupings: &[super::grouping::CaseGrouping],
 ) -> Vec<JudgeBias> {
     judges
         .iter()

@@ -6,12 +6,14 @@
 //! out of range, placed twice or left out, is a judge error: the agreement
 //! then falls back to text similarity and says so.
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::agreement::{self, Agreement};
 use crate::eval::checks::clip;
 use crate::router::chat::ChatMessage;
+use crate::router::pricing::usd_json as cost_serde;
 
 use super::reply::{find_object, reason};
 use super::{bounded, label};
@@ -193,6 +195,24 @@ pub fn agree(
         ),
         None => (agreement::group(texts), Method::TextSimilarity),
     }
+}
+
+/// One grouping call on a case's answers (a journal line).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseGrouping {
+    pub case_id: String,
+    pub repeat_index: u32,
+    pub judge: String,
+    /// The columns shown, numbered from 1 in this order.
+    pub columns: Vec<String>,
+    /// The judge's groups, as columns; None on a judge error.
+    pub groups: Option<Vec<Vec<String>>>,
+    pub reason: Option<String>,
+    /// Why there are no groups.
+    pub error: Option<String>,
+    #[serde(with = "cost_serde")]
+    pub cost_usd: Option<Decimal>,
+    pub total_ms: Option<u64>,
 }
 
 #[cfg(test)]

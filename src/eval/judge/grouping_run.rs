@@ -10,38 +10,19 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use crate::eval::budget::Budget;
 use crate::eval::journal::{JournalWriter, answers_by_case};
 use crate::eval::record::Digest;
 use crate::eval::suite::Suite;
-use crate::router::pricing::usd_json as cost_serde;
 
+use super::grouping::CaseGrouping;
 use super::grouping::{AgreementSpec, DEFAULT_SAME, frame_bytes};
 use super::plan::JudgePlan;
 use super::round::{self, Round, Verdict};
 use super::runner::JudgeRunner;
 use super::{ANSWER_MAX_BYTES, label};
-
-/// One grouping call on a case's answers (a journal line).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CaseGrouping {
-    pub case_id: String,
-    pub repeat_index: u32,
-    pub judge: String,
-    /// The columns shown, numbered from 1 in this order.
-    pub columns: Vec<String>,
-    /// The judge's groups, as columns; None on a judge error.
-    pub groups: Option<Vec<Vec<String>>>,
-    pub reason: Option<String>,
-    /// Why there are no groups.
-    pub error: Option<String>,
-    #[serde(with = "cost_serde")]
-    pub cost_usd: Option<Decimal>,
-    pub total_ms: Option<u64>,
-}
 
 /// A case's answers to put to the judge.
 #[derive(Clone, Debug)]

@@ -15,7 +15,7 @@ impl Judging {
         suite: &crate::eval::suite::Suite,
         digests: &[crate::eval::record::Digest],
         comparisons: &[pairwise::Comparison],
-        groupings: &[super::grouping_run::CaseGrouping],
+        groupings: &[super::grouping::CaseGrouping],
     ) -> Judging {
         let columns = suite.column_labels();
         let names: Vec<String> = suite.judges().into_iter().map(|(l, _)| l).collect();

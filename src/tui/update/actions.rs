@@ -49,7 +49,7 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::AskJudge => judge::ask(state, effects, false),
         Action::AskJudgeAgain => judge::ask(state, effects, true),
-        Action::Agreement => agreement::open(state),
+        Action::Agreement => agreement::open(state, effects),
         Action::Help => overlays::open_help(state),
         Action::OpenPicker => panes::open_picker(state, PickerTarget::Columns, effects),
         // A pane's chain and settings would say which model it is.

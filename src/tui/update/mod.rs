@@ -124,6 +124,7 @@ pub fn update(state: &mut AppState, stamped: Stamped) -> Vec<Effect> {
             outcome,
         } => upstreams::on_upstreams(state, ask, &model, outcome, &mut effects),
         Msg::Judged { ask, comparisons } => judge::on_judged(state, ask, comparisons, &mut effects),
+        Msg::Grouped { ask, grouped } => agreement::on_grouped(state, ask, grouped),
         Msg::SaveFailed(error) => notify(
             state,
             NoticeLevel::Error,
@@ -407,6 +408,8 @@ pub(super) fn relayout(state: &mut AppState) {
 pub(crate) mod tests;
 #[cfg(test)]
 mod tests_account;
+#[cfg(test)]
+pub(crate) mod tests_agreement;
 #[cfg(test)]
 mod tests_editor;
 #[cfg(test)]

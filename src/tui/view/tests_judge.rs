@@ -185,3 +185,44 @@ fn long_rubric_and_reasons_wrap_at_80_columns() {
     assert!(screen.contains("question asks for a source?"), "{screen}");
     assert_snapshot!(screen);
 }
+
+#[test]
+fn agreement_grouped_by_a_judge_at_80_columns() {
+    use crate::eval::judge::grouping::JudgeGroups;
+    use crate::eval::judge::runner::Grouped;
+    let mut state = crate::tui::update::tests_agreement::answered_with_judge(
+        Some("openai/gpt-4o"),
+        &["openai/gpt-4o-mini", "anthropic/claude-sonnet-4.5", "x/y"],
+        &[
+            "Paris.",
+            "The capital of France is Paris, a city of two million people.",
+            "Lyon.",
+        ],
+        (80, 24),
+    );
+    let effects = update(&mut state, key(KeyCode::Char('A')));
+    let ask = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::AskGrouping(ask) => Some(ask.ask),
+            _ => None,
+        })
+        .expect("asked");
+    update(
+        &mut state,
+        Msg::Grouped {
+            ask,
+            grouped: Grouped {
+                groups: Ok(JudgeGroups {
+                    groups: vec![vec![0, 1], vec![2]],
+                    reason: "Answers 1 and 2 both name Paris as the capital; answer 3 names Lyon, which is not the capital".into(),
+                }),
+                cost_usd: Some(Decimal::new(21, 5)),
+                total_ms: Some(400),
+            },
+        },
+    );
+    let screen = frame(&state);
+    assert!(screen.contains("which is not the capital"), "{screen}");
+    assert_snapshot!(screen);
+}

@@ -11,6 +11,7 @@
 //! - [`sanitize`]: the one sanitiser: everything from outside reaches the terminal (and JSON output) through it.
 //! - [`clock`]: the wall clock and a `Clock` that waits, for code that must be tested without waiting.
 //! - [`units`]: durations and counts for people.
+//! - [`fs_safe`]: the one place files are written safely: private dirs and files, atomic replacement.
 //! - [`logging`]: logs to a file, never to the terminal.
 //! - [`fuzzing`]: every parser of outside data as a fuzz target.
 
@@ -23,6 +24,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod eval;
+pub mod fs_safe;
 pub mod fuzzing;
 pub mod logging;
 pub mod router;

@@ -3,8 +3,8 @@
 //! upstream example (`target/debug/examples/fake_upstream`, built by
 //! `cargo test`) as a process of its own: the grid fills in, a case opens
 //! side by side with its checks, help opens, a case goes to the workbench;
-//! and quitting mid-run leaves a journal that a resume finishes without
-//! running anything twice.
+//! quitting mid-run leaves a journal that a resume finishes without
+//! running anything twice; and a finished run opens from the workbench.
 
 // Test code: a failed expectation is a failed test, and a test may take
 // one variant or fail (the lints guard the code that ships).
@@ -126,11 +126,7 @@ prompt = "I want a manager."
 }
 
 fn eval_command(fake: &FakeServer, args: &str) -> String {
-    format!(
-        "{} --base-url {} --api-key-env PRISM_TEST_KEY eval {args}",
-        env!("CARGO_BIN_EXE_prism"),
-        fake.base_url()
-    )
+    support::tmux::prism_command(&fake.base_url(), &format!("eval {args}"))
 }
 
 /// N of the header's "running N/TOTAL" (0 when not running).
@@ -280,4 +276,74 @@ fn quitting_mid_run_keeps_the_journal_and_a_resume_runs_only_the_rest() {
     let text = std::fs::read_to_string(&journal).expect("the journal");
     let lines = text.lines().filter(|l| l.contains("\"case_id\"")).count();
     assert_eq!(lines, 24, "{}", journal.display());
+}
+
+/// A run made headless, then opened from the workbench (F5, Enter): its
+/// grid and summary show; q comes back to the run list, Esc to the
+/// workbench with the prompt as it was typed.
+#[test]
+fn a_run_opens_from_the_workbench_and_q_comes_back() {
+    let home = tempfile::tempdir().expect("home");
+    let fake = FakeServer::start(10, 200);
+    write_suite(home.path(), 1);
+    let mut eval = prism_cmd(home.path());
+    eval.args([
+        "--base-url",
+        &fake.base_url(),
+        "--api-key-env",
+        "PRISM_TEST_KEY",
+        "eval",
+        "suite.toml",
+        "--yes",
+        "--format",
+        "json",
+    ]);
+    let report = eval.output().expect("the eval ran");
+    let json: serde_json::Value = serde_json::from_slice(&report.stdout).expect("a JSON report");
+    let run = json["run_id"].as_str().expect("a run id").to_string();
+
+    let command = format!(
+        "{} --base-url {} --api-key-env PRISM_TEST_KEY -m openai/gpt-4o-mini",
+        env!("CARGO_BIN_EXE_prism"),
+        fake.base_url()
+    );
+    let tmux = Tmux::prism(
+        "prism-eval-runs",
+        (140, 40),
+        home.path(),
+        "sk-e2e",
+        &command,
+    );
+    tmux.wait_for("the workbench", WAIT, |s| s.contains("openai/gpt-4o-mini"));
+    tmux.type_text("a prompt kept aside");
+    tmux.wait_for("the typed prompt", WAIT, |s| {
+        s.contains("a prompt kept aside")
+    });
+    tmux.keys(&["F5"]);
+    let screen = tmux.wait_for("the run list", WAIT, |s| {
+        s.contains("Eval runs (1)") && s.contains(&run)
+    });
+    assert!(
+        screen.contains("live") && screen.contains("12/12"),
+        "{screen}"
+    );
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the run's grid", WAIT, |s| {
+        s.contains("cases × columns") && s.contains("finished 12/12")
+    });
+    assert!(
+        screen.contains("refund") && screen.contains("escalate") && screen.contains("✓"),
+        "{screen}"
+    );
+    assert!(screen.contains(&format!("run {run}")), "{screen}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("the run list again", WAIT, |s| {
+        s.contains("Eval runs (1)") && !s.contains("cases × columns")
+    });
+    tmux.keys(&["Escape"]);
+    let screen = tmux.wait_for("the workbench again", WAIT, |s| !s.contains("Eval runs"));
+    assert!(screen.contains("a prompt kept aside"), "{screen}");
+    tmux.keys(&["C-q"]);
+    let screen = tmux.wait_for("prism to exit", WAIT, |s| exit_status(s).is_some());
+    assert_eq!(exit_status(&screen), Some(0), "{screen}");
 }

@@ -653,11 +653,7 @@ fn export_writes_through_a_symlink_and_a_device_without_replacing_them() {
 
 /// The workbench with `args` against `fake`, in a 120×40 terminal in `home`.
 fn workbench(home: &Path, fake: &FakeUpstream, args: &str) -> support::tmux::Tmux {
-    let command = format!(
-        "{} --base-url {} --api-key-env PRISM_TEST_KEY {args}",
-        env!("CARGO_BIN_EXE_prism"),
-        fake.base_url()
-    );
+    let command = support::tmux::prism_command(&fake.base_url(), args);
     support::tmux::Tmux::prism("prism-hostile", (120, 40), home, TEST_KEY, &command)
 }
 

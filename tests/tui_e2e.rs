@@ -21,16 +21,18 @@ use std::time::Duration;
 use support::cli::{openrouter_config, write_config};
 use support::fake_upstream::{FakeUpstream, Reply, StreamReply};
 use support::files_under;
-use support::tmux::Tmux;
+use support::tmux::{E2e, Tmux};
 
 /// How long a wait may take before it fails: a guard, not a figure (waits
 /// end as soon as the screen shows what they wait for).
 const WAIT_SECS: u64 = 60;
 
-/// prism's `command` in a 160×48 terminal, in `home` with its own dirs and
-/// key; the script echoes prism's exit status as `PRISM-EXITED-n`.
-fn start(home: &Path, command: &str) -> Tmux {
-    Tmux::prism("prism-e2e", (160, 48), home, "sk-e2e-key", command)
+const SIZE: (u16, u16) = (160, 48);
+
+/// prism with `args` against the fake in a 160×48 terminal; the script
+/// echoes prism's exit status as `PRISM-EXITED-n`.
+fn start(e2e: &E2e, args: &str) -> Tmux {
+    e2e.prism("prism-e2e", SIZE, args)
 }
 
 /// The largest N such that "tokN" appears in `text`.
@@ -49,18 +51,6 @@ fn is_zombie(proc: &Path) -> bool {
     })
 }
 
-fn prism_command(fake: &FakeUpstream, models: &[&str]) -> String {
-    let mut command = format!(
-        "{} --base-url {} --api-key-env PRISM_TEST_KEY",
-        env!("CARGO_BIN_EXE_prism"),
-        fake.base_url()
-    );
-    for model in models {
-        command.push_str(&format!(" -m {model}"));
-    }
-    command
-}
-
 fn answer(model: &str, words: usize) -> Reply {
     let mut tokens: Vec<String> = (0..words).map(|i| format!("word{i} ")).collect();
     tokens.push(format!("FINAL-{}", model.replace('/', "-")));
@@ -70,14 +60,11 @@ fn answer(model: &str, words: usize) -> Reply {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn type_a_prompt_send_it_and_see_both_answers_complete() {
-    let home = tempfile::tempdir().expect("home");
-    let fake = FakeUpstream::start().await;
+    let e2e = E2e::start().await;
+    let fake = &e2e.fake;
     fake.script("alpha/model", vec![answer("alpha/model", 60)]);
     fake.script("beta/model", vec![answer("beta/model", 80)]);
-    let tmux = start(
-        home.path(),
-        &prism_command(&fake, &["alpha/model", "beta/model"]),
-    );
+    let tmux = start(&e2e, "-m alpha/model -m beta/model");
 
     tokio::task::block_in_place(|| {
         tmux.wait_for("the workbench", Duration::from_secs(WAIT_SECS), |s| {
@@ -128,8 +115,8 @@ async fn type_a_prompt_send_it_and_see_both_answers_complete() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_mid_stream_restores_the_terminal() {
-    let home = tempfile::tempdir().expect("home");
-    let fake = FakeUpstream::start().await;
+    let e2e = E2e::start().await;
+    let fake = &e2e.fake;
     fake.script(
         "slow/model",
         vec![Reply::Stream(
@@ -137,7 +124,7 @@ async fn sigterm_mid_stream_restores_the_terminal() {
                 .piece_delay(Duration::from_millis(50)),
         )],
     );
-    let tmux = start(home.path(), &prism_command(&fake, &["slow/model"]));
+    let tmux = start(&e2e, "-m slow/model");
     tokio::task::block_in_place(|| {
         tmux.wait_for("the workbench", Duration::from_secs(WAIT_SECS), |s| {
             s.contains("1 slow/model")
@@ -166,15 +153,15 @@ async fn sigterm_mid_stream_restores_the_terminal() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_key_still_opens_and_says_what_to_set() {
-    let home = tempfile::tempdir().expect("home");
-    let fake = FakeUpstream::start().await;
-    let config = write_config(home.path(), &openrouter_config(&fake.base_url(), None));
+    let e2e = E2e::start().await;
+    let fake = &e2e.fake;
+    let config = write_config(e2e.home(), &openrouter_config(&fake.base_url(), None));
     let command = format!(
         "{} --config {} -m openai/gpt-4o",
         env!("CARGO_BIN_EXE_prism"),
         config.display()
     );
-    let tmux = start(home.path(), &command);
+    let tmux = e2e.run("prism-e2e", SIZE, &command);
     tokio::task::block_in_place(|| {
         let screen = tmux.wait_for("the key hint", Duration::from_secs(WAIT_SECS), |s| {
             s.contains("OPENROUTER_API_KEY")
@@ -186,8 +173,8 @@ async fn no_key_still_opens_and_says_what_to_set() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_mid_stream_loses_at_most_the_last_second() {
-    let home = tempfile::tempdir().expect("home");
-    let fake = FakeUpstream::start().await;
+    let e2e = E2e::start().await;
+    let fake = &e2e.fake;
     // 20 tokens a second for a minute: "tok0 tok1 tok2 ..."
     let words: Vec<String> = (0..1200).map(|i| format!("tok{i} ")).collect();
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
@@ -197,8 +184,8 @@ async fn kill_9_mid_stream_loses_at_most_the_last_second() {
             StreamReply::tokens("slow/model", &words).rate(20.0),
         )],
     );
-    let tmux = start(home.path(), &prism_command(&fake, &["slow/model"]));
-    let data = home.path().join("data");
+    let tmux = start(&e2e, "-m slow/model");
+    let data = e2e.home().join("data");
     tokio::task::block_in_place(|| {
         tmux.wait_for("the workbench", Duration::from_secs(WAIT_SECS), |s| {
             s.contains("1 slow/model")
@@ -251,8 +238,7 @@ async fn kill_9_mid_stream_loses_at_most_the_last_second() {
             "the file holds tok{saved}, the screen showed tok{shown} at the kill"
         );
         // Reopened, the session continues where it stopped.
-        let resume = format!("{} --resume", prism_command(&fake, &[]));
-        let tmux2 = start(home.path(), &resume);
+        let tmux2 = start(&e2e, "--resume");
         let screen = tmux2.wait_for("the resumed session", Duration::from_secs(WAIT_SECS), |s| {
             s.contains("interrupted")
         });
@@ -283,10 +269,10 @@ async fn kill_9_mid_stream_loses_at_most_the_last_second() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_saved_file_holds_the_api_key() {
-    let home = tempfile::tempdir().expect("home");
-    let fake = FakeUpstream::start().await;
+    let e2e = E2e::start().await;
+    let fake = &e2e.fake;
     fake.script("alpha/model", vec![answer("alpha/model", 10)]);
-    let tmux = start(home.path(), &prism_command(&fake, &["alpha/model"]));
+    let tmux = start(&e2e, "-m alpha/model");
     tokio::task::block_in_place(|| {
         tmux.wait_for("the workbench", Duration::from_secs(WAIT_SECS), |s| {
             s.contains("1 alpha/model")
@@ -307,7 +293,7 @@ async fn no_saved_file_holds_the_api_key() {
         Some("Bearer sk-e2e-key"),
         "the key was used"
     );
-    let files = files_under(home.path());
+    let files = files_under(e2e.home());
     assert!(
         files
             .iter()
@@ -332,8 +318,7 @@ async fn no_saved_file_holds_the_api_key() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn local_servers_are_found_in_the_background() {
-    let home = tempfile::tempdir().expect("home");
-    let fake = FakeUpstream::start().await;
+    let e2e = E2e::start().await;
     let local = FakeUpstream::start().await;
     local.catalog(
         serde_json::json!({"object": "list", "data": [{"id": "llama3.2:3b", "object": "model", "owned_by": "library"}]})
@@ -342,18 +327,16 @@ async fn local_servers_are_found_in_the_background() {
     local.script("llama3.2:3b", vec![answer("llama3.2:3b", 5)]);
     // Discovery probes "ollama" on the local fake's port instead of 11434.
     let config = write_config(
-        home.path(),
+        e2e.home(),
         &format!(
             "[discovery]\nports = {{ ollama = {}, lmstudio = 0, llamacpp = 0, vllm = 0 }}\nfree = true\ntimeout_ms = 5000\n",
             local.addr.port()
         ),
     );
-    let command = format!(
-        "{} --config {} -m alpha/model",
-        prism_command(&fake, &[]),
-        config.display()
+    let tmux = start(
+        &e2e,
+        &format!("--config {} -m alpha/model", config.display()),
     );
-    let tmux = start(home.path(), &command);
     tokio::task::block_in_place(|| {
         tmux.wait_for("the local server", Duration::from_secs(WAIT_SECS), |s| {
             s.contains("found local ollama (1 models)")

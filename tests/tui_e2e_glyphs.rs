@@ -18,8 +18,8 @@ mod support;
 
 use std::time::Duration;
 
-use support::fake_upstream::{FakeUpstream, Reply, StreamReply};
-use support::tmux::Tmux;
+use support::fake_upstream::{Reply, StreamReply};
+use support::tmux::E2e;
 
 const ANSWER: &[&str] = &[
     "linesep\u{2028}babout!",
@@ -30,24 +30,13 @@ const ANSWER: &[&str] = &[
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn overlays_over_tricky_unicode_leave_no_stray_characters() {
-    let home = tempfile::tempdir().expect("home");
-    let fake = FakeUpstream::start().await;
+    let e2e = E2e::start().await;
+    let fake = &e2e.fake;
     fake.script(
         "alpha/model",
         vec![Reply::Stream(StreamReply::tokens("alpha/model", ANSWER))],
     );
-    let command = format!(
-        "{} --base-url {} --api-key-env PRISM_TEST_KEY -m alpha/model",
-        env!("CARGO_BIN_EXE_prism"),
-        fake.base_url()
-    );
-    let tmux = Tmux::prism(
-        "prism-glyphs",
-        (100, 30),
-        home.path(),
-        "sk-e2e-key",
-        &command,
-    );
+    let tmux = e2e.prism("prism-glyphs", (100, 30), "-m alpha/model");
     tmux.wait_for("the workbench", Duration::from_secs(15), |s| {
         s.contains("alpha/model")
     });

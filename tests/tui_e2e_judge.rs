@@ -17,11 +17,9 @@ mod support;
 use std::time::Duration;
 
 use support::cli::{openrouter_config, write_config};
-use support::fake_upstream::{
-    FakeUpstream, Reply, StreamReply, first_position_judge, first_word_grouping_judge,
-};
+use support::fake_upstream::{Reply, StreamReply, first_position_judge, first_word_grouping_judge};
 use support::files_under;
-use support::tmux::Tmux;
+use support::tmux::E2e;
 
 /// A guard, not a figure: waits end as soon as the screen shows the thing.
 const WAIT: Duration = Duration::from_secs(60);
@@ -33,8 +31,8 @@ fn answer(model: &str, text: &str) -> Reply {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_judge_key_shows_a_blind_verdict_and_keeps_it_apart() {
-    let home = tempfile::tempdir().expect("home");
-    let fake = FakeUpstream::start().await;
+    let e2e = E2e::start().await;
+    let fake = &e2e.fake;
     fake.script(
         "alpha/model",
         vec![answer("alpha/model", "Paris is the capital.")],
@@ -49,7 +47,7 @@ async fn the_judge_key_shows_a_blind_verdict_and_keeps_it_apart() {
             .flatten()
     });
     let config = write_config(
-        home.path(),
+        e2e.home(),
         &format!(
             "{}[judge]\nmodel = \"{JUDGE}\"\n",
             openrouter_config(&fake.base_url(), Some("PRISM_TEST_KEY"))
@@ -60,13 +58,7 @@ async fn the_judge_key_shows_a_blind_verdict_and_keeps_it_apart() {
         env!("CARGO_BIN_EXE_prism"),
         config.display()
     );
-    let tmux = Tmux::prism(
-        "prism-e2e-judge",
-        (140, 44),
-        home.path(),
-        "sk-e2e",
-        &command,
-    );
+    let tmux = e2e.run("prism-e2e-judge", (140, 44), &command);
     tokio::task::block_in_place(|| {
         tmux.wait_for("the blind workbench", WAIT, |s| {
             s.contains("Model A") && s.contains("Model B") && s.contains("Prompt")
@@ -128,7 +120,7 @@ async fn the_judge_key_shows_a_blind_verdict_and_keeps_it_apart() {
     );
 
     // Saved as the judge's vote, beside yours.
-    let saved = files_under(&home.path().join("data"))
+    let saved = files_under(&e2e.home().join("data"))
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .find(|p| p.parent().is_some_and(|d| d.ends_with("sessions")))

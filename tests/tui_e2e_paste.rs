@@ -18,8 +18,8 @@ mod support;
 
 use std::time::Duration;
 
-use support::fake_upstream::{FakeUpstream, Reply, StreamReply};
-use support::tmux::Tmux;
+use support::fake_upstream::{Reply, StreamReply};
+use support::tmux::E2e;
 
 /// A guard, not a figure: waits end as soon as the screen shows the text.
 const WAIT: Duration = Duration::from_secs(60);
@@ -42,8 +42,8 @@ fn prompt_rows(screen: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_multi_line_paste_lands_verbatim_with_or_without_bracketed_paste() {
-    let home = tempfile::tempdir().expect("home");
-    let fake = FakeUpstream::start().await;
+    let e2e = E2e::start().await;
+    let fake = &e2e.fake;
     fake.script(
         "alpha/model",
         vec![Reply::Stream(StreamReply::tokens(
@@ -51,18 +51,7 @@ async fn a_multi_line_paste_lands_verbatim_with_or_without_bracketed_paste() {
             &["PASTE-ANSWERED"],
         ))],
     );
-    let command = format!(
-        "{} --base-url {} --api-key-env PRISM_TEST_KEY -m alpha/model",
-        env!("CARGO_BIN_EXE_prism"),
-        fake.base_url()
-    );
-    let tmux = Tmux::prism(
-        "prism-paste",
-        (100, 30),
-        home.path(),
-        "sk-e2e-key",
-        &command,
-    );
+    let tmux = e2e.prism("prism-paste", (100, 30), "-m alpha/model");
     tokio::task::block_in_place(|| {
         tmux.wait_for("the workbench", WAIT, |s| s.contains("alpha/model"));
         let expected = ["def f():", "return 1", "", "print(f())"];

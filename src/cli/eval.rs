@@ -4,9 +4,9 @@
 //! when everything passed (or every column reached `--fail-under`).
 
 use crate::cli::term::errln;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -25,15 +25,15 @@ use crate::eval::record::CellKey;
 use crate::eval::report::{Format as ReportFormat, Report};
 use crate::eval::runs::RunStore;
 use crate::eval::scheduler::{self, Schedule};
-use crate::eval::suite::{ColumnDef, LoadedSuite, Suite};
+use crate::eval::suite::ColumnDef;
 use crate::eval::summary::{SummaryInput, summarize};
-use crate::router::catalog::Catalog;
-use crate::router::catalog_load::Refresh;
 use crate::router::pricing::format_usd;
-use crate::sanitize::{Outside, sanitize};
+use crate::sanitize::sanitize;
 
 use super::eval_estimate::{confirm, print_estimate};
+use super::eval_open::{absolute, open_run};
 use super::eval_progress::Progress;
+use super::eval_scope::{all_cells, load_catalogs, pairs_to_ask};
 use super::{CliError, EXIT_FAILED, EXIT_OK, EvalArgs, GlobalArgs, Setup};
 
 /// Exit status after an interrupt (128 + SIGINT), as shells expect.
@@ -393,186 +393,7 @@ fn parse_rate(text: &str) -> Result<f64, CliError> {
         })
 }
 
-struct Start {
-    run_id: String,
-    loaded: LoadedSuite,
-    /// The journal so far, when resuming.
-    contents: Option<Contents>,
-}
-
-fn open_run(store: &RunStore, args: &EvalArgs) -> Result<Start, CliError> {
-    let load_suite = |path: &Path| Suite::load(path).map_err(|e| CliError::Usage(e.to_string()));
-    let read = |id: &str| -> Result<Contents, CliError> {
-        journal::read(&store.path_for(id)).map_err(|e| CliError::Io(e.to_string()))
-    };
-    match (&args.resume, &args.suite) {
-        (None, None) => Err(CliError::Usage(
-            "no suite: `prism eval SUITE.toml` (or --resume RUN to finish a run)".into(),
-        )),
-        (None, Some(path)) => {
-            let mut loaded = load_suite(path)?;
-            if let Some(repeat) = args.repeat {
-                if !(1..=crate::eval::suite::MAX_REPEAT).contains(&repeat) {
-                    return Err(CliError::Usage(format!("--repeat must be from 1 to {}", crate::eval::suite::MAX_REPEAT)));
-                }
-                loaded.suite.defaults.repeat = repeat;
-            }
-            Ok(Start {
-                run_id: store.new_id(now_unix()),
-                loaded,
-                contents: None,
-            })
-        }
-        (Some(id), suite_path) if !id.is_empty() => {
-            let id = store.resolve(id).map_err(|e| CliError::Usage(e.to_string()))?;
-            let contents = read(&id)?;
-            if let Some(path) = suite_path {
-                let given = load_suite(path)?;
-                if !same_suite(&given.suite, &contents.header.suite) {
-                    return Err(CliError::Usage(format!(
-                        "{} changed since run {id} started: resume without the file (`prism eval --resume {id}`) or start a new run",
-                        path.display()
-                    )));
-                }
-            }
-            let loaded = LoadedSuite::from_suite(contents.header.suite.clone())
-                .map_err(|e| CliError::Io(format!("run {id}: its journal's suite: {e}")))?;
-            Ok(Start { run_id: id, loaded, contents: Some(contents) })
-        }
-        (Some(_), None) => Err(CliError::Usage(
-            "--resume without a run id needs the suite file: `prism eval SUITE.toml --resume` (or `--resume RUN`)".into(),
-        )),
-        (Some(_), Some(path)) => {
-            let given = load_suite(path)?;
-            let wanted = absolute(path).display().to_string();
-            let ids = store.ids().map_err(|e| CliError::Io(e.to_string()))?;
-            let latest = ids.iter().rev().find(|id| {
-                journal::read_header(&store.path_for(id)).is_ok_and(|h| h.suite_file == wanted)
-            });
-            let Some(id) = latest else {
-                return Err(CliError::Usage(format!("no run of {} to resume (`prism runs list` shows the runs)", path.display())));
-            };
-            let contents = read(id)?;
-            if !same_suite(&given.suite, &contents.header.suite) {
-                return Err(CliError::Usage(format!(
-                    "{} changed since run {id} started: resume it as it was (`prism eval --resume {id}`) or start a new run",
-                    path.display()
-                )));
-            }
-            Ok(Start {
-                run_id: id.clone(),
-                loaded: given,
-                contents: Some(contents),
-            })
-        }
-    }
-}
-
-/// Equal apart from how the file was named on the command line.
-fn same_suite(a: &Suite, b: &Suite) -> bool {
-    Suite {
-        path: String::new(),
-        column_lines: Vec::new(),
-        ..a.clone()
-    } == Suite {
-        path: String::new(),
-        column_lines: Vec::new(),
-        ..b.clone()
-    }
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// The case of every comparison `[pairwise]` still has to ask (assuming
-/// every column answers), for the estimate.
-fn pairs_to_ask(suite: &Suite, done: &HashSet<(String, u32, String, String)>) -> Vec<usize> {
-    if suite.pairwise.is_none() {
-        return Vec::new();
-    }
-    let labels = suite.column_labels();
-    let mut cases = Vec::new();
-    for (index, case) in suite.cases.iter().enumerate() {
-        for repeat in 0..suite.defaults.repeat {
-            for first in &labels {
-                for second in labels.iter().filter(|l| *l != first) {
-                    let key = (case.id.clone(), repeat, first.clone(), second.clone());
-                    if !done.contains(&key) {
-                        cases.push(index);
-                    }
-                }
-            }
-        }
-    }
-    cases
-}
-
-/// Every cell, repeats outermost so early results cover every case and column.
-fn all_cells(suite: &Suite) -> Vec<CellKey> {
-    let mut cells = Vec::with_capacity(suite.cells());
-    for repeat in 0..suite.defaults.repeat {
-        for case in 0..suite.cases.len() as u32 {
-            for column in 0..suite.columns.len() as u16 {
-                cells.push(CellKey {
-                    case,
-                    column,
-                    repeat,
-                });
-            }
-        }
-    }
-    cells
-}
-
-/// The catalogs of every provider a column or router may send to, for prices.
-async fn load_catalogs(
-    setup: &Setup,
-    suite: &Suite,
-    policies: &[crate::router::policy::Policy],
-) -> BTreeMap<String, Catalog> {
-    let providers = setup.router.providers();
-    let mut wanted: Vec<String> = Vec::new();
-    let mut add = |reference: &str| {
-        if let Ok(model) = providers.parse_ref(reference)
-            && !wanted.contains(&model.provider)
-        {
-            wanted.push(model.provider);
-        }
-    };
-    let judges = suite.judges();
-    for column in suite.columns.iter().chain(judges.iter().map(|(_, j)| j)) {
-        match column {
-            ColumnDef::One(model) if model.trim().starts_with("router:") => {
-                for policy in policies {
-                    add(policy.default_model());
-                    for model in policy.priced_models() {
-                        add(model);
-                    }
-                }
-            }
-            ColumnDef::One(model) => add(model),
-            ColumnDef::Chain(models) => models.iter().for_each(|m| add(m)),
-        }
-    }
-    let mut catalogs = BTreeMap::new();
-    for provider in wanted {
-        let outcome = setup.loader.load(&provider, Refresh::IfStale).await;
-        for warning in &outcome.warnings {
-            errln!(
-                "prism: warning: {} catalog: {}",
-                Outside(&provider),
-                Outside(&warning.to_string())
-            );
-        }
-        if let Some(catalog) = outcome.catalog {
-            catalogs.insert(provider, catalog);
-        }
-    }
-    catalogs
-}
-
-/// The report to stdout, or to a file (written whole, then put in place).
+/// The report to stdout, or to a file (see [`crate::fs_safe::write_user_file`]).
 pub(super) fn write_report(
     report: &Report<'_>,
     format: ReportFormat,
@@ -586,38 +407,10 @@ pub(super) fn write_report(
             out.flush().map_err(io)
         }
         Some(path) => {
-            let is_regular = std::fs::metadata(path).map_or(true, |m| m.is_file());
-            if !is_regular {
-                // A FIFO, a device, /dev/stdout: write straight into it.
-                let mut file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(path)
-                    .map_err(io)?;
-                return report.write(format, &mut file).map_err(io);
-            }
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-            let written = (|| {
-                let mut file = std::io::BufWriter::new(std::fs::File::create(&temp)?);
-                report.write(format, &mut file)?;
-                file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-                std::fs::rename(&temp, path)
-            })();
-            if let Err(e) = written {
-                let _ = std::fs::remove_file(&temp);
-                return Err(CliError::Io(format!(
-                    "cannot write {}: {e}",
-                    path.display()
-                )));
-            }
-            Ok(())
+            let mut bytes = Vec::new();
+            report.write(format, &mut bytes).map_err(io)?;
+            crate::fs_safe::write_user_file(path, &bytes)
+                .map_err(|e| CliError::Io(format!("cannot write {}: {e}", path.display())))
         }
     }
 }

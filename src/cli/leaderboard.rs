@@ -6,7 +6,6 @@
 use std::io::Write;
 
 use crate::config::Paths;
-use crate::router::pricing::format_usd;
 use crate::sanitize::{Outside, one_line};
 use crate::session::SessionStore;
 use crate::session::leaderboard::position::PositionBias;
@@ -158,56 +157,8 @@ fn table_row(rank: usize, row: &Row) -> Vec<String> {
         format!("{:.0}–{:.0}", row.rating_low, row.rating_high),
         row.votes.to_string(),
         format!("{}/{}/{}", row.wins, row.losses, row.ties),
-        avg_cost(row),
+        row.avg_cost_text(),
         crate::units::duration(row.median_ttft_ms),
         crate::units::rate(row.median_tokens_per_s),
     ]
-}
-
-/// The average cost over the priced answers; says how many were left out,
-/// and "unknown" (never $0) when none was priced.
-fn avg_cost(row: &Row) -> String {
-    let average = row.avg_cost_usd;
-    match (average, row.unpriced_answers) {
-        (None, 0) => "-".into(),
-        (None, _) => "unknown".into(),
-        (Some(cost), 0) => format_usd(cost),
-        (Some(cost), n) => format!("{} ({n} unpriced)", format_usd(cost)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_average_over_some_answers_says_how_many_were_left_out() {
-        let board = leaderboard::compute(&[], VoteFilter::All);
-        assert!(board.rows.is_empty());
-        let row = |avg: Option<rust_decimal::Decimal>, unpriced: usize| Row {
-            model: "m".into(),
-            votes: 1,
-            wins: 1,
-            losses: 0,
-            ties: 0,
-            rating: 1000.0,
-            rating_low: 900.0,
-            rating_high: 1100.0,
-            answers: 3,
-            avg_cost_usd: avg,
-            unpriced_answers: unpriced,
-            median_ttft_ms: None,
-            median_tokens_per_s: None,
-        };
-        assert_eq!(
-            avg_cost(&row(Some(rust_decimal::Decimal::new(12, 4)), 0)),
-            "$0.0012"
-        );
-        assert_eq!(
-            avg_cost(&row(Some(rust_decimal::Decimal::new(12, 4)), 2)),
-            "$0.0012 (2 unpriced)"
-        );
-        assert_eq!(avg_cost(&row(None, 3)), "unknown");
-        assert_eq!(avg_cost(&row(None, 0)), "-");
-    }
 }

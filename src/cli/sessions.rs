@@ -10,7 +10,6 @@ use crate::config::Paths;
 use crate::router::pricing;
 use crate::sanitize::{Outside, one_line};
 use crate::session::export;
-use crate::session::store::write_atomically;
 use crate::session::{Session, SessionStore, StoreError, Summary};
 use crate::units::format_datetime_utc;
 
@@ -167,7 +166,7 @@ fn export_session(store: &SessionStore, args: &SessionsExportArgs) -> Result<u8,
     };
     match &args.output {
         Some(path) => {
-            write_export(path, content.as_bytes())
+            crate::fs_safe::write_user_file(path, content.as_bytes())
                 .map_err(|e| CliError::Io(format!("cannot write {}: {e}", path.display())))?;
             errln!(
                 "exported {} to {}",
@@ -182,31 +181,6 @@ fn export_session(store: &SessionStore, args: &SessionsExportArgs) -> Result<u8,
         }
     }
     Ok(EXIT_OK)
-}
-
-/// Writes an export where `-o` says. A regular file (or a new one) is
-/// replaced through a temp file and a rename, so a failed export leaves no
-/// partial file (0666 before the umask, like a shell redirect). Anything
-/// else is written into and never replaced: a FIFO, a device (`/dev/stdout`,
-/// `/dev/null`), a symlink (which stays a link).
-fn write_export(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    match std::fs::symlink_metadata(path) {
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            write_atomically(path, bytes, 0o666)
-        }
-        Err(err) => Err(err),
-        Ok(meta) if meta.is_file() => write_atomically(path, bytes, 0o666),
-        Ok(meta) if meta.is_dir() => Err(std::io::Error::other("it is a directory")),
-        Ok(_) => {
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .open(path)?;
-            file.write_all(bytes)?;
-            file.flush()
-        }
-    }
 }
 
 fn remove(store: &SessionStore, id: &str) -> Result<u8, CliError> {

@@ -3,13 +3,13 @@
 //! snapshot compiled into the binary. Nothing here touches the network.
 
 use std::fs;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::io;
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use super::catalog::{Catalog, CatalogSource, parse_models};
+use crate::fs_safe::{create_private_dir, write_private};
 
 /// Version of the cache file layout; a file of another version is refused.
 const CACHE_FORMAT: u32 = 1;
@@ -125,9 +125,9 @@ impl CatalogCache {
         }))
     }
 
-    /// Replaces the cached body atomically: a temporary file in the same
-    /// directory is written, flushed to disk and renamed over the old one, so
-    /// a crash leaves either the old file or the new one.
+    /// Replaces the cached body atomically (readable by its owner only): a
+    /// temporary file in the same directory is written, flushed to disk and
+    /// renamed over the old one, so a crash leaves the old file or the new one.
     pub fn store(
         &self,
         provider: &str,
@@ -150,61 +150,12 @@ impl CatalogCache {
             path: path.clone(),
             source: io::Error::other(error),
         })?;
-        fs::create_dir_all(&self.dir).map_err(|source| CacheError::CreateDir {
+        create_private_dir(&self.dir).map_err(|source| CacheError::CreateDir {
             path: self.dir.clone(),
             source,
         })?;
-        write_atomically(&path, &bytes).map_err(|source| CacheError::Write { path, source })
+        write_private(&path, &bytes).map_err(|source| CacheError::Write { path, source })
     }
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let temp_path = temp_path_for(path);
-    let written = (|| {
-        let mut temp = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp_path)?;
-        temp.write_all(bytes)?;
-        temp.sync_all()?;
-        drop(temp);
-        fs::rename(&temp_path, path)
-    })();
-    if written.is_err() {
-        // Best effort: the write already failed, and that error is the one to report.
-        let _ = fs::remove_file(&temp_path);
-        return written;
-    }
-    sync_parent_dir(path);
-    Ok(())
-}
-
-/// A temp name unique to this process and call, next to the target so the
-/// rename stays on one filesystem.
-fn temp_path_for(path: &Path) -> PathBuf {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let sequence = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let file_name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(
-        ".{file_name}.{}.{sequence}.tmp",
-        std::process::id()
-    ))
-}
-
-/// Makes the rename itself durable where the platform allows it (Unix);
-/// failing here loses nothing already written, so it is not an error.
-fn sync_parent_dir(path: &Path) {
-    #[cfg(unix)]
-    if let Some(dir) = path.parent()
-        && let Ok(handle) = fs::File::open(dir)
-    {
-        let _ = handle.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = path;
 }
 
 /// "https://openrouter.ai/api/v1/" and "https://openrouter.ai/api/v1" are one server.
@@ -242,6 +193,7 @@ fn fnv1a_64(bytes: &[u8]) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
     use std::str::FromStr;
 
     use rust_decimal::Decimal;
@@ -279,6 +231,13 @@ mod tests {
         cache
             .store("openrouter", OPENROUTER_URL, body, 1_787_011_200)
             .expect("store creates the directory");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode(&temp.path().join("catalog")), 0o700);
+            assert_eq!(mode(&cache.path_for("openrouter", OPENROUTER_URL)), 0o600);
+        }
         let loaded = cache
             .load("openrouter", &format!("{OPENROUTER_URL}/"))
             .expect("load")

@@ -2,7 +2,8 @@
 //! atomically (temp file in the same dir, fsync, rename, fsync the dir) and
 //! readable by their owner only. A file prism cannot read is reported, never rewritten or deleted.
 //! Its errors are in `error`, reading and checking a file in `read`, and the
-//! file-system steps (atomic writes, private dirs, stale temp files) in `files`.
+//! stale temp files a killed writer left in `files`; the writing itself in
+//! [`crate::fs_safe`].
 
 mod error;
 mod files;
@@ -16,11 +17,11 @@ use std::sync::{Arc, Mutex};
 
 use super::lock::{LockError, SessionLock};
 use super::types::{Session, Summary};
-use files::{create_private_dir, remove_stale_temp_files, sync_dir};
+use crate::fs_safe::{create_private_dir, sync_dir, write_private};
+use files::remove_stale_temp_files;
 use read::{check_replaceable, read_session};
 
 pub use error::StoreError;
-pub(crate) use files::write_atomically;
 pub use read::parse_session;
 
 /// Longest id accepted; generated ids are 20 characters.
@@ -134,7 +135,7 @@ impl SessionStore {
             }
         })?;
         bytes.push(b'\n');
-        write_atomically(&path, &bytes, 0o600).map_err(|source| StoreError::Io { path, source })?;
+        write_private(&path, &bytes).map_err(|source| StoreError::Io { path, source })?;
         self.mark_checked(&session.id);
         Ok(())
     }

@@ -80,6 +80,7 @@ pub async fn run(
         seed: fastrand::u64(..),
     });
     state.settings.policies = options.policies;
+    let runs = crate::eval::runs::RunStore::new(options.config.paths.runs_dir());
     update::apply_config(&mut state, options.config);
     if options.privacy {
         update::set_privacy(&mut state, true);
@@ -101,6 +102,7 @@ pub async fn run(
         router,
         loader,
         store,
+        runs,
     };
     let result = runtime::run(tty, state, services, initial).await;
     terminal::restore();

@@ -3,6 +3,7 @@
 //! message comes stamped with the time it happened, so the reducer never
 //! reads a clock; failures come as typed errors with their causes.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,9 +18,11 @@ use crate::session::leaderboard::Leaderboard;
 use crate::session::writer::WriteError;
 use crate::session::{Session, StoreError, Summary};
 
+use super::eval::runs::{ReadRun, RunRow};
 use super::ids::{PaneId, RunId};
 use super::judge::JudgeAsk;
 use crate::eval::judge::pairwise::Comparison;
+use crate::eval::suite::Suite;
 
 /// When something happened: a monotonic instant for durations on screen,
 /// and the wall clock in unix seconds for what is recorded.
@@ -144,6 +147,21 @@ pub enum Msg {
         ask: u64,
         grouped: crate::eval::judge::runner::Grouped,
     },
+    /// The eval runs on disk, newest first, and the journals that could not be read.
+    EvalRunsListed {
+        rows: Vec<RunRow>,
+        problems: Vec<String>,
+    },
+    /// A run's journal read back for the eval view, or why not.
+    EvalRunRead {
+        id: String,
+        outcome: Result<Box<ReadRun>, String>,
+    },
+    /// For the eval view open on run `run_id` (answers read, a case handed off).
+    EvalView {
+        run_id: String,
+        msg: crate::tui::eval::update::Msg,
+    },
 }
 
 /// The upstreams of a model, as the runtime read them.
@@ -248,5 +266,17 @@ pub enum Effect {
     AskJudge(Box<JudgeAsk>),
     /// Ask the judge to group a turn's answers by what they say.
     AskGrouping(Box<crate::tui::judge::GroupingAsk>),
+    /// Read the eval runs in the data dir.
+    ListEvalRuns,
+    /// Read a run's journal for the eval view.
+    ReadEvalRun(String),
+    /// What the eval view open on a run asks for: a case's answers, or the
+    /// case saved as a session.
+    EvalView {
+        run_id: String,
+        journal: PathBuf,
+        suite: Arc<Suite>,
+        effect: crate::tui::eval::update::Effect,
+    },
     Quit,
 }

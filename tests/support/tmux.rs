@@ -167,3 +167,61 @@ impl Drop for Tmux {
             .output();
     }
 }
+
+/// The key the end-to-end runs give prism (in PRISM_TEST_KEY).
+pub const E2E_KEY: &str = "sk-e2e-key";
+
+/// prism's command line against the OpenAI-compatible server at
+/// `base_url`, its key read from PRISM_TEST_KEY, then `args`. (Test builds
+/// only, as is [`E2e`]: the load run includes this file alone, with its own
+/// binary.)
+#[cfg(test)]
+pub fn prism_command(base_url: &str, args: &str) -> String {
+    format!(
+        "{} --base-url {base_url} --api-key-env PRISM_TEST_KEY {args}",
+        env!("CARGO_BIN_EXE_prism")
+    )
+    .trim_end()
+    .to_string()
+}
+
+/// The setup the workbench end-to-end tests share: a private home (its own
+/// config, cache and data dirs) and a fake upstream to script, then prism
+/// in tmux on a private socket. Declare the `Tmux` after this, so it is
+/// killed before the home is removed.
+#[cfg(test)]
+pub struct E2e {
+    pub home: tempfile::TempDir,
+    pub fake: super::fake_upstream::FakeUpstream,
+}
+
+#[cfg(test)]
+impl E2e {
+    pub async fn start() -> E2e {
+        E2e {
+            home: tempfile::tempdir().expect("a temp home"),
+            fake: super::fake_upstream::FakeUpstream::start().await,
+        }
+    }
+
+    pub fn home(&self) -> &std::path::Path {
+        self.home.path()
+    }
+
+    /// prism with `args` against the fake upstream ([`prism_command`]).
+    pub fn command(&self, args: &str) -> String {
+        prism_command(&self.fake.base_url(), args)
+    }
+
+    /// prism with `args` against the fake upstream, in a `size` terminal
+    /// (see [`Tmux::prism`]; the key is [`E2E_KEY`]).
+    pub fn prism(&self, prefix: &str, size: (u16, u16), args: &str) -> Tmux {
+        self.run(prefix, size, &self.command(args))
+    }
+
+    /// A whole `command` (e.g. prism with a `--config` pointing at the
+    /// fake) in this home, as [`Tmux::prism`] runs it.
+    pub fn run(&self, prefix: &str, size: (u16, u16), command: &str) -> Tmux {
+        Tmux::prism(prefix, size, self.home(), E2E_KEY, command)
+    }
+}

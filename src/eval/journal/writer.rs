@@ -2,7 +2,7 @@
 //! write, an fsync at most a second after any write; a caller is answered
 //! once its line is in the file.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{File, OpenOptions};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -15,6 +15,7 @@ use super::{Contents, Ending, Header, JournalError, Line, TaggedResult, line_byt
 use crate::eval::judge::grouping::CaseGrouping;
 use crate::eval::judge::pairwise::Comparison;
 use crate::eval::record::EvalResult;
+use crate::fs_safe::{PRIVATE_FILE_MODE, create_new, create_private_dir, sync_dir};
 
 /// Longest wait between a write and its fsync.
 pub const SYNC_INTERVAL: Duration = Duration::from_secs(1);
@@ -42,14 +43,7 @@ impl JournalWriter {
         if let Some(dir) = path.parent() {
             create_private_dir(dir).map_err(io_error)?;
         }
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(path).map_err(io_error)?;
+        let mut file = create_new(path, PRIVATE_FILE_MODE).map_err(io_error)?;
         let mut bytes = line_bytes(&Line::Run(Box::new(header.clone())));
         file.write_all(&bytes).map_err(io_error)?;
         file.sync_all().map_err(io_error)?;
@@ -267,23 +261,4 @@ async fn blocking(file: &Arc<File>, op: fn(&File) -> io::Result<()>) -> io::Resu
     tokio::task::spawn_blocking(move || op(&file))
         .await
         .unwrap_or_else(|e| Err(io::Error::other(e)))
-}
-
-pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
-
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
 }

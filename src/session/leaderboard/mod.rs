@@ -102,6 +102,21 @@ pub struct Row {
     pub median_tokens_per_s: Option<f64>,
 }
 
+impl Row {
+    /// The average cost over the priced answers, saying how many answers
+    /// were left out ("$0.0012 (2 unpriced)"), and "unknown" (never $0)
+    /// when none was priced: the same words in the CLI and the overlay.
+    pub fn avg_cost_text(&self) -> String {
+        use crate::router::pricing::format_usd;
+        match (self.avg_cost_usd, self.unpriced_answers) {
+            (None, 0) => "-".into(),
+            (None, n) => format!("unknown ({n} unpriced)"),
+            (Some(cost), 0) => format_usd(cost),
+            (Some(cost), n) => format!("{} ({n} unpriced)", format_usd(cost)),
+        }
+    }
+}
+
 /// Whose votes count: yours, judges', or both (always said which).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -333,3 +333,31 @@ fn old_votes_read_as_yours_and_sources_stay_apart() {
     // What the workbench shows is still your votes alone.
     assert_eq!(compute(&sessions, VoteFilter::All), mine);
 }
+
+#[test]
+fn an_average_over_some_answers_says_how_many_were_left_out() {
+    let board = compute(&[], VoteFilter::All);
+    assert!(board.rows.is_empty());
+    let row = |avg: Option<Decimal>, unpriced: usize| Row {
+        model: "m".into(),
+        votes: 1,
+        wins: 1,
+        losses: 0,
+        ties: 0,
+        rating: 1000.0,
+        rating_low: 900.0,
+        rating_high: 1100.0,
+        answers: 3,
+        avg_cost_usd: avg,
+        unpriced_answers: unpriced,
+        median_ttft_ms: None,
+        median_tokens_per_s: None,
+    };
+    assert_eq!(row(Some(Decimal::new(12, 4)), 0).avg_cost_text(), "$0.0012");
+    assert_eq!(
+        row(Some(Decimal::new(12, 4)), 2).avg_cost_text(),
+        "$0.0012 (2 unpriced)"
+    );
+    assert_eq!(row(None, 3).avg_cost_text(), "unknown (3 unpriced)");
+    assert_eq!(row(None, 0).avg_cost_text(), "-");
+}

@@ -9,6 +9,7 @@ use super::BlockKind;
 use super::draw::{self, Palette, Place};
 use super::line::{Arena, Line, LineWriter, Roles, expand_tabs, offset};
 use super::markdown;
+use super::table::{self, Shape};
 use super::wrap;
 use crate::tui::glyphs;
 use crate::tui::theme::TextStyle;
@@ -33,6 +34,13 @@ pub(super) struct Block {
     open_start: usize,
     /// The Markdown state before the open line.
     open_state: markdown::State,
+    /// Where each logical line starts in `source` (a table's rows are
+    /// rendered again from its header).
+    line_starts: Vec<usize>,
+    /// The table being read before the open line, if any.
+    open_table: Option<OpenTable>,
+    /// Whether any line is a table's: their look depends on the width.
+    has_tables: bool,
     /// Words of the source, for the collapsed reasoning header.
     words: usize,
     /// Whether the source ends inside a word, so an append may continue it.
@@ -50,6 +58,9 @@ impl Block {
             line_row_ends: Vec::new(),
             open_start: 0,
             open_state: None,
+            line_starts: Vec::new(),
+            open_table: None,
+            has_tables: false,
             words: 0,
             in_word: false,
         }
@@ -99,19 +110,35 @@ impl Block {
         self.line_row_ends.clear();
         self.open_start = 0;
         self.open_state = None;
+        self.line_starts.clear();
+        self.open_table = None;
+        self.has_tables = false;
     }
 
     /// Re-renders the open line and every line after it; returns how many
     /// logical lines that was (1 for an append within a line).
+    ///
+    /// A table's rows re-align as they come rather than showing raw until
+    /// the table ends (which, at the end of an answer, would be never): a
+    /// finished row that widens a column renders the table's rows again
+    /// from its header. That costs the table's rows, only when a column
+    /// grows, and columns are capped in width, so a table re-aligns a
+    /// bounded number of times however long it gets. The open (unfinished)
+    /// row is drawn in the current widths and cut to them, never widening
+    /// them, so the table does not jump with every token of a partial row.
+    /// Drawing is untouched: frames read the cached rows whatever happened.
     pub(super) fn render_from_open(&mut self, markdown: bool, width_cells: u16) -> u64 {
         if let Some(open) = self.lines.pop() {
             self.arena.truncate_to(&open);
         }
         self.line_row_ends.pop();
+        self.line_starts.pop();
         let mut rows = self.line_row_ends.last().copied().unwrap_or(0);
         let mut state = self.open_state;
+        let mut table = self.open_table.take();
         let mut start = self.open_start;
         let mut rendered = 0;
+        let tables = markdown && self.kind == BlockKind::Answer;
         loop {
             let rest = self.source.get(start..).unwrap_or("");
             let (segment, next_start) = match rest.find(LINE_BREAKS) {
@@ -122,28 +149,123 @@ impl Block {
                 None => (rest, None),
             };
             let state_before = state;
+            let table_before = table.clone();
+            let mut table_row = None;
+            if tables && state.is_none() {
+                match self.table_step(&mut table, segment, next_start.is_some()) {
+                    TableStep::Restart(line) => {
+                        start = self.truncate_to_line(line);
+                        rows = self.line_row_ends.last().copied().unwrap_or(0);
+                        // A header starts outside any fence or table.
+                        state = None;
+                        continue;
+                    }
+                    TableStep::Line(row) => table_row = Some(row),
+                    TableStep::NotTable => {}
+                }
+            }
             let first = self.lines.is_empty();
             let mut writer = LineWriter::new(&mut self.arena);
-            render_line(self.kind, markdown, first, &mut state, segment, &mut writer);
+            match (table_row, &table) {
+                (Some(TableRow::Rule), Some(open)) => {
+                    table::rule(&open.shape, width_cells, &mut writer)
+                }
+                (Some(TableRow::Cells(cells, header)), Some(open)) => {
+                    table::row(&open.shape, &cells, header, width_cells, &mut writer);
+                }
+                _ => render_line(self.kind, markdown, first, &mut state, segment, &mut writer),
+            }
+            self.has_tables |= table.is_some();
             let mut line = writer.finish();
             let hidden = next_start.is_none() && segment.is_empty();
             rows += wrap_into(&mut self.arena, &mut line, width_cells, hidden);
             rendered += 1;
             self.lines.push(line);
             self.line_row_ends.push(rows);
+            self.line_starts.push(start);
             match next_start {
                 Some(next) => start = next,
                 None => {
                     self.open_start = start;
                     self.open_state = state_before;
+                    self.open_table = table_before;
                     return rendered;
                 }
             }
         }
     }
 
-    /// Re-wraps every line at a new width (styling is kept).
+    /// Where the line `segment` (about to be line `self.lines.len()`) stands
+    /// in a table: a row of the open one (which may widen it), the delimiter
+    /// row that makes the line above a header (render again from there), or
+    /// not a table line (which ends any open table).
+    fn table_step(
+        &self,
+        table: &mut Option<OpenTable>,
+        segment: &str,
+        finished: bool,
+    ) -> TableStep {
+        let index = self.lines.len();
+        if let Some(open) = table.as_mut() {
+            if table::row_cells(segment).is_none() {
+                *table = None;
+                return TableStep::NotTable;
+            }
+            if index == open.header_line + 1 {
+                return TableStep::Line(TableRow::Rule);
+            }
+            let cells = table::styled_cells(segment);
+            let header = index == open.header_line;
+            if finished && !header && open.shape.widen(&cells) {
+                return TableStep::Restart(open.header_line);
+            }
+            return TableStep::Line(TableRow::Cells(cells, header));
+        }
+        // A finished delimiter row under a row with as many cells starts a table.
+        let Some(aligns) = finished.then(|| table::delimiter(segment)).flatten() else {
+            return TableStep::NotTable;
+        };
+        let Some(header_line) = index.checked_sub(1) else {
+            return TableStep::NotTable;
+        };
+        let header_start = self.line_starts.get(header_line).copied().unwrap_or(0);
+        let header_source = self
+            .source
+            .get(header_start..)
+            .and_then(|rest| rest.split(LINE_BREAKS).next())
+            .unwrap_or("");
+        if table::row_cells(header_source).is_none() {
+            return TableStep::NotTable;
+        }
+        match Shape::new(&table::styled_cells(header_source), aligns) {
+            Some(shape) => {
+                *table = Some(OpenTable { header_line, shape });
+                TableStep::Restart(header_line)
+            }
+            None => TableStep::NotTable,
+        }
+    }
+
+    /// Drops line `line` and every line after it; returns where it started in the source.
+    fn truncate_to_line(&mut self, line: usize) -> usize {
+        if let Some(first) = self.lines.get(line).copied() {
+            self.arena.truncate_to(&first);
+        }
+        self.lines.truncate(line);
+        self.line_row_ends.truncate(line);
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        self.line_starts.truncate(line);
+        start
+    }
+
+    /// Re-wraps every line at a new width (styling is kept; a block with
+    /// tables is rendered again, as their columns fit the width).
     pub(super) fn rewrap(&mut self, width_cells: u16) {
+        if self.has_tables {
+            self.reset_rendering();
+            self.render_from_open(true, width_cells);
+            return;
+        }
         let open_is_empty = self.open_start >= self.source.len();
         let last = self.lines.len().saturating_sub(1);
         let mut rows = 0;
@@ -279,4 +401,25 @@ fn plain_line(prefix: &str, source: &str, role: TextStyle, line: &mut LineWriter
     line.push(&text[..indent], roles);
     line.start_content();
     line.push(&text[indent..], roles);
+}
+
+/// A table being read: the line of its header row and its columns so far.
+#[derive(Clone, Debug)]
+struct OpenTable {
+    header_line: usize,
+    shape: Shape,
+}
+
+enum TableStep {
+    /// Render again from this line (a table starts there, or widened).
+    Restart(usize),
+    Line(TableRow),
+    NotTable,
+}
+
+enum TableRow {
+    /// The delimiter row.
+    Rule,
+    /// A header (true) or body row's cells.
+    Cells(Vec<table::Cell>, bool),
 }

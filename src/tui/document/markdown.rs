@@ -25,7 +25,8 @@ pub(super) type State = Option<Fence>;
 ///
 /// Not CommonMark block parsing, on purpose: setext headings, indented code
 /// blocks and lazy continuations are not recognised (`---` under a line is a
-/// rule); table rows (lines starting with `|`) stay exactly as written; fences
+/// rule); a line starting with `|` outside a table stays exactly as written
+/// (tables themselves are drawn by `table.rs`, as `Block` finds them); fences
 /// are recognised at any indentation, so fences inside list items work, but
 /// not inside quotes. A link shows its text as Link, then its target dimmed
 /// (`text (url)`).
@@ -208,7 +209,7 @@ fn is_rule(rest: &str) -> bool {
 
 /// Inline markup of one line's content (block markers already removed)
 /// through pulldown-cmark, which owns CommonMark's emphasis rules.
-fn inline(content: &str, base: Roles, line: &mut LineWriter) {
+pub(super) fn inline(content: &str, base: Roles, line: &mut LineWriter) {
     const INLINE_SYNTAX: &[u8] = b"*_~`[<&\\";
     if !content.bytes().any(|b| INLINE_SYNTAX.contains(&b)) {
         line.push(content, base);

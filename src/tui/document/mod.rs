@@ -6,6 +6,7 @@ mod block;
 mod draw;
 mod line;
 mod markdown;
+mod table;
 mod wrap;
 
 #[cfg(test)]
@@ -14,6 +15,8 @@ mod tests;
 mod tests_markdown;
 #[cfg(test)]
 mod tests_props;
+#[cfg(test)]
+mod tests_tables;
 #[cfg(test)]
 mod tests_width;
 

@@ -46,6 +46,18 @@ pub(super) fn buffer_rows(buf: &Buffer) -> Vec<String> {
         .collect()
 }
 
+/// The whole document drawn on a `TestBackend` exactly as wide and tall, for snapshots.
+pub(super) fn backend(doc: &Document) -> ratatui::backend::TestBackend {
+    let height = u16::try_from(doc.total_rows()).expect("test documents fit in u16 rows");
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(doc.width(), height))
+            .expect("test terminal");
+    terminal
+        .draw(|frame| doc.render(0, frame.area(), frame.buffer_mut(), &THEME))
+        .expect("draw");
+    terminal.backend().clone()
+}
+
 pub(super) fn rows(doc: &Document) -> Vec<String> {
     buffer_rows(&screen(doc))
 }

@@ -3,7 +3,7 @@
 
 use ratatui::style::Modifier;
 
-use super::tests::{THEME, cell_style, doc_with, rows, screen};
+use super::tests::{THEME, backend, cell_style, doc_with, rows, screen};
 use super::{BlockKind, Document};
 use crate::tui::theme::TextStyle;
 
@@ -208,23 +208,6 @@ fn an_unclosed_marker_does_not_style_later_lines() {
 }
 
 #[test]
-fn tables_stay_as_their_raw_lines() {
-    let doc = answer(
-        "| a     | **b** |\n|-------|-------|\n| 1     | 2     |",
-        20,
-    );
-    assert_eq!(
-        rows(&doc),
-        [
-            "| a     | **b** |",
-            "|-------|-------|",
-            "| 1     | 2     |"
-        ]
-    );
-    assert_eq!(screen(&doc)[(10, 0)].style(), cell_style(TextStyle::Plain));
-}
-
-#[test]
 fn block_syntax_inside_content_stays_text() {
     let doc = answer(
         "[ref]: http://x\n- # item heading\n- ```\n&amp; &lt;b&gt;\n<div>raw</div>\n- - -",
@@ -249,11 +232,5 @@ fn answer_with_headings_code_and_links_snapshot() {
         "# Title\n## Section\n### Detail\n#### Minor\nRead [the guide](https://example.com/guide).\n```rust\nfn main() {}\n```\n~~~\nplain fence\n~~~",
         40,
     );
-    let height = u16::try_from(doc.total_rows()).expect("few rows");
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(40, height))
-        .expect("test terminal");
-    terminal
-        .draw(|frame| doc.render(0, frame.area(), frame.buffer_mut(), &THEME))
-        .expect("draw");
-    insta::assert_snapshot!(terminal.backend());
+    insta::assert_snapshot!(backend(&doc));
 }

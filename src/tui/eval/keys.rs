@@ -11,12 +11,8 @@ pub enum Act {
     /// Stop at once (Ctrl+C): cancels a run that goes on.
     Interrupt,
     Help,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
+    /// Up and down: the cursor in the grid, scrolling elsewhere.
+    Move(Move),
     Left,
     Right,
     Open,
@@ -28,6 +24,17 @@ pub enum Act {
     PrevCase,
     NextCase,
     ToggleDiff,
+}
+
+/// A step up or down, whatever it moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Move {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
 }
 
 /// Where a binding applies.
@@ -76,6 +83,16 @@ const fn key(code: KeyCode) -> (KeyCode, KeyModifiers) {
 }
 
 macro_rules! bind {
+    ($place:ident, [$($key:expr),+], Move($step:ident), $label:literal, $help:literal, $hint:expr) => {
+        Binding {
+            place: Place::$place,
+            keys: &[$($key),+],
+            act: Act::Move(Move::$step),
+            label: $label,
+            help: $help,
+            hint: $hint,
+        }
+    };
     ($place:ident, [$($key:expr),+], $act:ident, $label:literal, $help:literal, $hint:expr) => {
         Binding {
             place: Place::$place,
@@ -92,7 +109,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Grid,
         [key(KeyCode::Up), ch('k')],
-        Up,
+        Move(Up),
         "↑ k",
         "previous case",
         None
@@ -100,7 +117,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Grid,
         [key(KeyCode::Down), ch('j')],
-        Down,
+        Move(Down),
         "↓ j",
         "next case",
         Some("move")
@@ -108,7 +125,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Grid,
         [key(KeyCode::PageUp)],
-        PageUp,
+        Move(PageUp),
         "PgUp",
         "a page of cases up",
         None
@@ -116,7 +133,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Grid,
         [key(KeyCode::PageDown)],
-        PageDown,
+        Move(PageDown),
         "PgDn",
         "a page of cases down",
         None
@@ -124,7 +141,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Grid,
         [key(KeyCode::Home), ch('g')],
-        Top,
+        Move(Top),
         "Home g",
         "first case",
         None
@@ -132,7 +149,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Grid,
         [key(KeyCode::End), ch('G')],
-        Bottom,
+        Move(Bottom),
         "End G",
         "last case",
         None
@@ -179,10 +196,10 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind!(
         Grid,
-        [ch('q')],
+        [ch('q'), key(KeyCode::Esc)],
         Quit,
-        "q",
-        "quit (while the run goes on, twice: it stops, resumable)",
+        "q Esc",
+        "quit or back to the run list (a run going on: twice, it stops resumably)",
         Some("quit")
     ),
     bind!(
@@ -204,7 +221,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Case,
         [key(KeyCode::Up), ch('k')],
-        Up,
+        Move(Up),
         "↑ k",
         "scroll up",
         None
@@ -212,7 +229,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Case,
         [key(KeyCode::Down), ch('j')],
-        Down,
+        Move(Down),
         "↓ j",
         "scroll down",
         Some("scroll")
@@ -220,7 +237,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Case,
         [key(KeyCode::PageUp)],
-        PageUp,
+        Move(PageUp),
         "PgUp",
         "a page up",
         None
@@ -228,7 +245,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Case,
         [key(KeyCode::PageDown)],
-        PageDown,
+        Move(PageDown),
         "PgDn",
         "a page down",
         None
@@ -271,7 +288,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Overlay,
         [key(KeyCode::Up), ch('k')],
-        Up,
+        Move(Up),
         "↑ k",
         "scroll help up",
         None
@@ -279,7 +296,7 @@ pub const BINDINGS: &[Binding] = &[
     bind!(
         Overlay,
         [key(KeyCode::Down), ch('j')],
-        Down,
+        Move(Down),
         "↓ j",
         "scroll help down",
         None
@@ -402,10 +419,10 @@ mod tests {
         let ctrl_c = press(KeyCode::Char('C'), CTRL | KeyModifiers::SHIFT);
         assert_eq!(lookup(Place::Case, &ctrl_c), Some(Act::Interrupt));
         let shift_g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(lookup(Place::Grid, &shift_g), Some(Act::Bottom));
+        assert_eq!(lookup(Place::Grid, &shift_g), Some(Act::Move(Move::Bottom)));
         assert_eq!(
             lookup(Place::Grid, &press(KeyCode::Char('g'), NONE)),
-            Some(Act::Top)
+            Some(Act::Move(Move::Top))
         );
         assert_eq!(
             lookup(Place::Overlay, &press(KeyCode::F(1), NONE)),

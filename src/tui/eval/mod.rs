@@ -8,12 +8,14 @@
 //! - `state`, `update`: the view's state and its pure reducer.
 //! - `keys`: every key, the one source for help, hints and the README.
 //! - `layout`, `view/`: where things go, and drawing them.
+//! - `runs`: the workbench's list of the runs on disk (F5), which opens one here.
 
 pub mod keys;
 pub mod layout;
+pub mod runs;
 pub mod state;
 pub mod update;
 pub mod view;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -14,6 +14,8 @@ use crate::sanitize::one_line;
 use crate::tui::diff::Piece;
 use crate::tui::theme::Theme;
 
+use super::keys::Place;
+
 /// Where one result of the run stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Slot {
@@ -61,9 +63,41 @@ pub enum Answers {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Overlay {
     None,
-    Help { scroll: u16 },
+    /// Help over what was open (closing help returns to it).
+    Help {
+        scroll: u16,
+        under: Box<Overlay>,
+    },
     Chart,
     Case(Box<CaseView>),
+}
+
+impl Overlay {
+    /// The open case, also under help.
+    pub fn case(&self) -> Option<&CaseView> {
+        match self {
+            Overlay::Case(open) => Some(open),
+            Overlay::Help { under, .. } => under.case(),
+            Overlay::None | Overlay::Chart => None,
+        }
+    }
+
+    pub fn case_mut(&mut self) -> Option<&mut CaseView> {
+        match self {
+            Overlay::Case(open) => Some(open),
+            Overlay::Help { under, .. } => under.case_mut(),
+            Overlay::None | Overlay::Chart => None,
+        }
+    }
+
+    /// Where keys are looked up.
+    pub fn place(&self) -> Place {
+        match self {
+            Overlay::None => Place::Grid,
+            Overlay::Case(_) => Place::Case,
+            Overlay::Help { .. } | Overlay::Chart => Place::Overlay,
+        }
+    }
 }
 
 /// What the view opens with.
@@ -77,6 +111,7 @@ pub struct Init {
     pub size: (u16, u16),
 }
 
+#[derive(Clone, Debug)]
 pub struct EvalView {
     pub run_id: String,
     /// The suite's name or file, one line.
@@ -205,5 +240,23 @@ impl EvalView {
 
     pub fn running(&self) -> bool {
         self.phase == Phase::Running
+    }
+
+    /// A run read from its journal, not run here: finished when every
+    /// result is in; otherwise shown as it stands, with how to finish it.
+    pub fn read_only(mut self) -> EvalView {
+        let total = self.slots.len();
+        let done = self.digests.len();
+        self.tally.total = total;
+        if done >= total {
+            self.phase = Phase::Finished;
+        } else {
+            self.phase = Phase::Interrupted;
+            self.notice = Some(format!(
+                "unfinished: {done} of {total} results, shown as they stand; `prism eval --resume {} --tui` finishes it",
+                self.run_id
+            ));
+        }
+        self
     }
 }

@@ -401,9 +401,52 @@ fn the_chart_and_help_open_and_close() {
     update(&mut view, key(KeyCode::Esc));
     assert_eq!(view.overlay, Overlay::None);
     update(&mut view, key(KeyCode::Char('?')));
-    assert_eq!(view.overlay, Overlay::Help { scroll: 0 });
+    let help = |scroll, under: Overlay| Overlay::Help {
+        scroll,
+        under: Box::new(under),
+    };
+    assert_eq!(view.overlay, help(0, Overlay::None));
     update(&mut view, key(KeyCode::Down));
-    assert_eq!(view.overlay, Overlay::Help { scroll: 1 });
+    assert_eq!(view.overlay, help(1, Overlay::None));
     update(&mut view, key(KeyCode::F(1)));
     assert_eq!(view.overlay, Overlay::None);
+    // Help over the chart closes back onto the chart.
+    update(&mut view, key(KeyCode::Char('c')));
+    update(&mut view, key(KeyCode::F(1)));
+    assert_eq!(view.overlay, help(0, Overlay::Chart));
+    update(&mut view, key(KeyCode::Esc));
+    assert_eq!(view.overlay, Overlay::Chart);
+}
+
+#[test]
+fn help_from_a_case_closes_back_onto_the_case_which_still_loads() {
+    let mut view = view_of(&["a/x", "b/y"], &["c1", "c2"], 1, (100, 30));
+    finished(&mut view, cell(1, 0, 0), Outcome::Pass, 40);
+    update(&mut view, key(KeyCode::Down));
+    update(&mut view, key(KeyCode::Enter));
+    let opened = view.overlay.clone();
+    assert_eq!(opened.case().map(|open| open.case), Some(1));
+    for close in [KeyCode::Char('?'), KeyCode::Esc, KeyCode::Char('q')] {
+        update(&mut view, key(KeyCode::F(1)));
+        assert!(matches!(&view.overlay, Overlay::Help { under, .. } if **under == opened));
+        update(&mut view, key(close));
+        assert_eq!(view.overlay, opened, "closing help with {close:?}");
+    }
+    // Answers that arrive while help is over the case land in it.
+    update(&mut view, key(KeyCode::Char('?')));
+    update(
+        &mut view,
+        Msg::CaseLoaded {
+            case: 1,
+            repeat: 0,
+            answers: Ok(vec![Some(result("a/x", "fine", true)), None]),
+        },
+    );
+    update(&mut view, key(KeyCode::Esc));
+    let open = view.overlay.case().expect("the case is open");
+    assert!(
+        matches!(open.answers, Answers::Loaded(_)),
+        "{:?}",
+        open.answers
+    );
 }

@@ -11,7 +11,7 @@ use crate::eval::summary::{SummaryInput, pareto_front, summarize};
 use crate::sanitize::one_line;
 use crate::tui::diff::word_diff;
 
-use super::keys::{Act, Place, lookup};
+use super::keys::{Act, Move, lookup};
 use super::layout;
 use super::state::{Answers, CaseView, EvalView, Overlay, Phase, Slot};
 
@@ -60,8 +60,9 @@ pub fn update(view: &mut EvalView, msg: Msg) -> Vec<Effect> {
         Msg::Resize(width, height) => {
             view.size = (width, height);
             follow_cursor(view);
-            if let Overlay::Case(case) = &mut view.overlay {
-                refresh_diffs(case, view.size.0, view.columns.len());
+            let (width, columns) = (view.size.0, view.columns.len());
+            if let Some(case) = view.overlay.case_mut() {
+                refresh_diffs(case, width, columns);
             }
             Vec::new()
         }
@@ -90,7 +91,7 @@ pub fn update(view: &mut EvalView, msg: Msg) -> Vec<Effect> {
         } => {
             let width = view.size.0;
             let columns = view.columns.len();
-            if let Overlay::Case(open) = &mut view.overlay
+            if let Some(open) = view.overlay.case_mut()
                 && open.case == case
                 && open.repeat == repeat
             {
@@ -153,7 +154,7 @@ fn on_event(view: &mut EvalView, event: EvalEvent) -> Vec<Effect> {
             let cell = digest.cell;
             view.place(digest);
             // The open case shows the new answer.
-            if let Overlay::Case(open) = &view.overlay
+            if let Some(open) = view.overlay.case()
                 && open.case == cell.case as usize
                 && open.repeat == cell.repeat
             {
@@ -193,16 +194,8 @@ fn set_slot(view: &mut EvalView, cell: CellKey, slot: Slot) {
     }
 }
 
-fn place(view: &EvalView) -> Place {
-    match view.overlay {
-        Overlay::None => Place::Grid,
-        Overlay::Case(_) => Place::Case,
-        Overlay::Help { .. } | Overlay::Chart => Place::Overlay,
-    }
-}
-
 fn on_key(view: &mut EvalView, key: &KeyEvent) -> Vec<Effect> {
-    let Some(act) = lookup(place(view), key) else {
+    let Some(act) = lookup(view.overlay.place(), key) else {
         return Vec::new();
     };
     if act != Act::Quit {
@@ -220,9 +213,12 @@ fn on_key(view: &mut EvalView, key: &KeyEvent) -> Vec<Effect> {
         }
         Act::Quit | Act::Interrupt => quit(view),
         Act::Help => {
-            view.overlay = match view.overlay {
-                Overlay::Help { .. } => Overlay::None,
-                Overlay::None | Overlay::Chart | Overlay::Case(_) => Overlay::Help { scroll: 0 },
+            view.overlay = match std::mem::replace(&mut view.overlay, Overlay::None) {
+                Overlay::Help { under, .. } => *under,
+                under @ (Overlay::None | Overlay::Chart | Overlay::Case(_)) => Overlay::Help {
+                    scroll: 0,
+                    under: Box::new(under),
+                },
             };
             Vec::new()
         }
@@ -231,7 +227,11 @@ fn on_key(view: &mut EvalView, key: &KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         Act::Close => {
-            view.overlay = Overlay::None;
+            // Help closes onto what it was opened over; the rest onto the grid.
+            view.overlay = match std::mem::replace(&mut view.overlay, Overlay::None) {
+                Overlay::Help { under, .. } => *under,
+                Overlay::None | Overlay::Chart | Overlay::Case(_) => Overlay::None,
+            };
             Vec::new()
         }
         Act::Open => {
@@ -242,9 +242,9 @@ fn on_key(view: &mut EvalView, key: &KeyEvent) -> Vec<Effect> {
             Vec::new()
         }
         Act::Workbench => {
-            let (case, repeat) = match &view.overlay {
-                Overlay::Case(open) => (open.case, open.repeat),
-                Overlay::None | Overlay::Help { .. } | Overlay::Chart => (view.cursor, 0),
+            let (case, repeat) = match view.overlay.case() {
+                Some(open) => (open.case, open.repeat),
+                None => (view.cursor, 0),
             };
             if case >= view.cases() {
                 return Vec::new();
@@ -259,8 +259,8 @@ fn on_key(view: &mut EvalView, key: &KeyEvent) -> Vec<Effect> {
                 offsets: offsets(view, case, repeat),
             }]
         }
-        Act::Up | Act::Down | Act::PageUp | Act::PageDown | Act::Top | Act::Bottom => {
-            move_by(view, act, page);
+        Act::Move(step) => {
+            move_by(view, step, page);
             Vec::new()
         }
         Act::Left | Act::Right => {
@@ -347,9 +347,9 @@ fn open_case(view: &mut EvalView, case: usize, repeat: u32) -> Vec<Effect> {
     }]
 }
 
-fn move_by(view: &mut EvalView, act: Act, page: usize) {
-    if let Overlay::Help { scroll } = &mut view.overlay {
-        *scroll = if act == Act::Up {
+fn move_by(view: &mut EvalView, step: Move, page: usize) {
+    if let Overlay::Help { scroll, .. } = &mut view.overlay {
+        *scroll = if step == Move::Up {
             scroll.saturating_sub(1)
         } else {
             scroll.saturating_add(1)
@@ -358,52 +358,25 @@ fn move_by(view: &mut EvalView, act: Act, page: usize) {
     }
     if let Overlay::Case(open) = &mut view.overlay {
         let case_page = layout::case_page(view.size);
-        open.scroll = match act {
-            Act::Up => open.scroll.saturating_sub(1),
-            Act::Down => open.scroll.saturating_add(1),
-            Act::PageUp => open.scroll.saturating_sub(case_page),
-            Act::PageDown => open.scroll.saturating_add(case_page),
-            Act::Top => 0,
-            Act::Bottom
-            | Act::Quit
-            | Act::Interrupt
-            | Act::Help
-            | Act::Left
-            | Act::Right
-            | Act::Open
-            | Act::Chart
-            | Act::Workbench
-            | Act::Close
-            | Act::PrevRepeat
-            | Act::NextRepeat
-            | Act::PrevCase
-            | Act::NextCase
-            | Act::ToggleDiff => open.scroll,
+        open.scroll = match step {
+            Move::Up => open.scroll.saturating_sub(1),
+            Move::Down => open.scroll.saturating_add(1),
+            Move::PageUp => open.scroll.saturating_sub(case_page),
+            Move::PageDown => open.scroll.saturating_add(case_page),
+            Move::Top => 0,
+            // Not bound in the case view (the answers' length is not known here).
+            Move::Bottom => open.scroll,
         };
         return;
     }
     let last = view.cases().saturating_sub(1);
-    view.cursor = match act {
-        Act::Up => view.cursor.saturating_sub(1),
-        Act::Down => (view.cursor + 1).min(last),
-        Act::PageUp => view.cursor.saturating_sub(page),
-        Act::PageDown => (view.cursor + page).min(last),
-        Act::Top => 0,
-        Act::Bottom => last,
-        Act::Quit
-        | Act::Interrupt
-        | Act::Help
-        | Act::Left
-        | Act::Right
-        | Act::Open
-        | Act::Chart
-        | Act::Workbench
-        | Act::Close
-        | Act::PrevRepeat
-        | Act::NextRepeat
-        | Act::PrevCase
-        | Act::NextCase
-        | Act::ToggleDiff => view.cursor,
+    view.cursor = match step {
+        Move::Up => view.cursor.saturating_sub(1),
+        Move::Down => (view.cursor + 1).min(last),
+        Move::PageUp => view.cursor.saturating_sub(page),
+        Move::PageDown => (view.cursor + page).min(last),
+        Move::Top => 0,
+        Move::Bottom => last,
     };
     follow_cursor(view);
 }

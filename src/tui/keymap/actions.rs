@@ -35,6 +35,8 @@ pub enum Action {
     RestorePane,
     // Sessions and judging.
     Sessions,
+    /// The eval runs on disk, to open one in the eval view.
+    EvalRuns,
     Leaderboard,
     Vote,
     ToggleBlind,
@@ -74,7 +76,7 @@ pub enum Action {
     Form(FormAction),
 }
 
-/// Readline's keys in the prompt editor.
+/// Readline's keys in the text fields: the prompt and the session name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EditAction {
     /// Ctrl+U: from the cursor to the start of the line.
@@ -83,7 +85,7 @@ pub enum EditAction {
     DeleteWord,
     /// Ctrl+K: from the cursor to the end of the line.
     DeleteToLineEnd,
-    /// The whole prompt; on an empty prompt, quit.
+    /// The whole text; on an empty prompt, quit (an empty name: cancel).
     ClearOrQuit,
     Undo,
     /// Put back what the last delete took.

@@ -37,6 +37,8 @@ pub enum Context {
     Details,
     /// The judge's verdict.
     Judge,
+    /// The eval runs on disk (F5).
+    Runs,
     Rename,
     /// The keys every scrolling overlay shares (help, diff, leaderboard, details).
     Scrolling,
@@ -54,7 +56,7 @@ pub enum Unbound {
 
 impl Context {
     /// Every context, in the order help and the README list them.
-    pub const ALL: [Context; 17] = [
+    pub const ALL: [Context; 18] = [
         Context::Editor,
         Context::Pane,
         Context::Global,
@@ -63,6 +65,7 @@ impl Context {
         Context::Params,
         Context::Sessions,
         Context::ConfirmDelete,
+        Context::Runs,
         Context::Rename,
         Context::Vote,
         Context::DiffPick,
@@ -92,6 +95,7 @@ impl Context {
             Context::Leaderboard => "Leaderboard",
             Context::Details => "Details",
             Context::Judge => "Judge",
+            Context::Runs => "Eval runs",
             Context::Rename => "Session name",
             Context::Scrolling => "Help, diff, leaderboard, details, judge",
         }
@@ -111,6 +115,7 @@ impl Context {
             Context::Vote => &[Context::Vote, Context::Always],
             Context::DiffPick => &[Context::DiffPick, Context::Always],
             Context::Sessions => &[Context::Sessions, Context::Always],
+            Context::Runs => &[Context::Runs, Context::Always],
             Context::ConfirmDelete => &[Context::ConfirmDelete, Context::Always],
             Context::Scrolling => &[Context::Scrolling, Context::Always],
             Context::Help => &[Context::Help, Context::Scrolling, Context::Always],
@@ -137,7 +142,7 @@ impl Context {
             | Context::Details
             | Context::Judge
             | Context::Scrolling => Unbound::Close,
-            Context::Always | Context::Global | Context::Pane => Unbound::Ignore,
+            Context::Always | Context::Global | Context::Pane | Context::Runs => Unbound::Ignore,
         }
     }
 
@@ -165,7 +170,8 @@ impl Context {
             | Context::Diff
             | Context::Leaderboard
             | Context::Details
-            | Context::Judge => None,
+            | Context::Judge
+            | Context::Runs => None,
         }
     }
 
@@ -187,7 +193,8 @@ impl Context {
             | Context::Rename
             | Context::Vote
             | Context::DiffPick
-            | Context::Scrolling => None,
+            | Context::Scrolling
+            | Context::Runs => None,
         }
     }
 }

@@ -126,11 +126,16 @@ fn overlays_take_their_own_keys_and_only_quit_falls_through() {
         assert_eq!(lookup(scrolling, &ctrl('c')), Some(Action::Quit));
         assert_eq!(scrolling.unbound(), Unbound::Close);
     }
-    // Text fields keep Ctrl+C; the others quit.
+    // Text fields keep Ctrl+C (the session name clears with it, as the
+    // prompt does); the others quit.
     for text in [Context::Picker, Context::Params, Context::Rename] {
-        assert_eq!(lookup(text, &ctrl('c')), None);
+        assert_ne!(lookup(text, &ctrl('c')), Some(Action::Quit));
         assert_eq!(text.unbound(), Unbound::Type);
     }
+    assert_eq!(
+        lookup(Context::Rename, &ctrl('c')),
+        Some(Action::Edit(EditAction::ClearOrQuit))
+    );
     assert_eq!(lookup(Context::Sessions, &ctrl('c')), Some(Action::Quit));
     assert_eq!(
         lookup(Context::ConfirmDelete, &plain(KeyCode::Char('y'))),

@@ -7,7 +7,7 @@
 
 use std::fs::File;
 use std::io::BufReader;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,19 +20,24 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::now_unix;
 use crate::eval::events::EvalEvent;
 use crate::eval::handoff::{CaseHandoff, session_for_case};
+use crate::eval::journal;
 use crate::eval::journal::read_result_at;
 use crate::eval::record::EvalResult;
+use crate::eval::runs::RunStore;
 use crate::eval::suite::Suite;
 use crate::router::Target;
+use crate::router::{Router, columns};
 use crate::session::store::SessionStore;
+use crate::tui::eval::runs::{ReadRun, RunRow};
 use crate::tui::eval::state::EvalView;
 use crate::tui::eval::update::{Effect, Msg, prepare, update};
 use crate::tui::eval::view;
+use crate::tui::msg::Msg as WorkbenchMsg;
 use crate::tui::terminal::Tty;
 
 use super::frames::FrameScheduler;
 use super::signals::Signals;
-use super::{FRAME_INTERVAL, MAX_MESSAGES_PER_PASS, sleep_until};
+use super::{FRAME_INTERVAL, Outbox, drain_into, sleep_until};
 
 /// While results stream in, the summary (computed over every result so
 /// far) is brought up to date at most this often; the grid every frame.
@@ -98,25 +103,9 @@ pub async fn run(mut view: EvalView, mut feed: Feed, context: Context) -> std::i
                 view.dirty = view.summary_stale;
                 frames.drawn(Instant::now());
             }
-            Some(msg) = rx.recv() => {
-                inbox.push(msg);
-                while inbox.len() < MAX_MESSAGES_PER_PASS {
-                    match rx.try_recv() {
-                        Ok(msg) => inbox.push(msg),
-                        Err(_) => break,
-                    }
-                }
-            }
+            Some(msg) = rx.recv() => drain_into(&mut inbox, msg, &mut rx, |msg| msg),
             event = feed.events.recv(), if events_open => match event {
-                Some(event) => {
-                    inbox.push(Msg::Run(event));
-                    while inbox.len() < MAX_MESSAGES_PER_PASS {
-                        match feed.events.try_recv() {
-                            Ok(event) => inbox.push(Msg::Run(event)),
-                            Err(_) => break,
-                        }
-                    }
-                }
+                Some(event) => drain_into(&mut inbox, event, &mut feed.events, Msg::Run),
                 None => {
                     events_open = false;
                     inbox.push(Msg::RunEnded { interrupted: feed.cancel.is_cancelled() });
@@ -178,8 +167,16 @@ fn run_effect(
         } => {
             let (context, tx) = (context.clone(), tx.clone());
             tokio::spawn(async move {
-                let saved =
-                    tokio::task::spawn_blocking(move || handoff(&context, case, &offsets)).await;
+                let saved = tokio::task::spawn_blocking(move || {
+                    let Context {
+                        journal,
+                        store,
+                        suite,
+                        targets,
+                    } = &*context;
+                    save_case(journal, store, suite, targets, case, &offsets)
+                })
+                .await;
                 let saved = saved.unwrap_or_else(|e| Err(e.to_string()));
                 let _ = tx.send(Msg::Handed(saved)).await;
             });
@@ -207,21 +204,141 @@ fn read_results(
 }
 
 /// Saves the case as a session; its id.
-fn handoff(context: &Context, case: usize, offsets: &[Option<u64>]) -> Result<String, String> {
-    let results = read_results(&context.journal, offsets)?;
+fn save_case(
+    journal: &Path,
+    store: &SessionStore,
+    suite: &Suite,
+    targets: &[Target],
+    case: usize,
+    offsets: &[Option<u64>],
+) -> Result<String, String> {
+    let results = read_results(journal, offsets)?;
     let now = now_unix();
     let id = crate::session::types::new_id(now, fastrand::u16(..));
     let session = session_for_case(&CaseHandoff {
-        suite: &context.suite,
+        suite,
         case,
-        targets: &context.targets,
+        targets,
         results: &results,
         id: id.clone(),
         now_unix: now,
     })
     .ok_or_else(|| format!("no case {}", case + 1))?;
-    context.store.save(&session).map_err(|e| e.to_string())?;
+    store.save(&session).map_err(|e| e.to_string())?;
     Ok(id)
+}
+
+/// Reads every run's journal, newest first (off the loop).
+pub(super) fn spawn_list(store: RunStore, outbox: Outbox) {
+    tokio::spawn(async move {
+        let listed = tokio::task::spawn_blocking(move || list_runs(&store)).await;
+        let (rows, problems) = listed.unwrap_or_else(|e| (Vec::new(), vec![e.to_string()]));
+        outbox
+            .send(WorkbenchMsg::EvalRunsListed { rows, problems })
+            .await;
+    });
+}
+
+fn list_runs(store: &RunStore) -> (Vec<RunRow>, Vec<String>) {
+    let ids = match store.ids() {
+        Ok(ids) => ids,
+        Err(error) => return (Vec::new(), vec![error.to_string()]),
+    };
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for id in ids.iter().rev() {
+        match journal::read(&store.path_for(id)) {
+            Ok(contents) => rows.push(RunRow::of(id, &contents)),
+            Err(error) => problems.push(error.to_string()),
+        }
+    }
+    (rows, problems)
+}
+
+/// Reads one run's journal for the eval view (off the loop).
+pub(super) fn spawn_read(store: RunStore, outbox: Outbox, id: String) {
+    tokio::spawn(async move {
+        let path = store.path_for(&id);
+        let read = tokio::task::spawn_blocking(move || {
+            let contents = journal::read(&path).map_err(|e| e.to_string())?;
+            Ok(Box::new(ReadRun {
+                id: contents.header.run_id.clone(),
+                journal: path,
+                suite: contents.header.suite,
+                digests: contents.digests,
+            }))
+        })
+        .await;
+        let outcome = read.unwrap_or_else(|e| Err(e.to_string()));
+        outbox.send(WorkbenchMsg::EvalRunRead { id, outcome }).await;
+    });
+}
+
+/// What the eval view open in the workbench works on.
+pub(super) struct Embedded {
+    pub run_id: String,
+    pub journal: PathBuf,
+    pub suite: Arc<Suite>,
+    pub router: Router,
+    pub store: SessionStore,
+}
+
+/// Runs what the eval view open in the workbench asked for, off the loop;
+/// the outcome goes back to it tagged with its run.
+pub(super) fn spawn_view_effect(embedded: Embedded, effect: Effect, outbox: Outbox) {
+    tokio::spawn(async move {
+        let run_id = embedded.run_id.clone();
+        let done = tokio::task::spawn_blocking(move || match effect {
+            Effect::CancelRun => None,
+            Effect::LoadCase {
+                case,
+                repeat,
+                offsets,
+            } => Some(Msg::CaseLoaded {
+                case,
+                repeat,
+                answers: read_results(&embedded.journal, &offsets),
+            }),
+            Effect::Handoff { case, offsets, .. } => {
+                let saved = targets(&embedded.router, &embedded.suite).and_then(|targets| {
+                    save_case(
+                        &embedded.journal,
+                        &embedded.store,
+                        &embedded.suite,
+                        &targets,
+                        case,
+                        &offsets,
+                    )
+                });
+                Some(Msg::Handed(saved))
+            }
+        })
+        .await;
+        let msg = match done {
+            Ok(Some(msg)) => msg,
+            Ok(None) => return,
+            Err(error) => Msg::Handed(Err(error.to_string())),
+        };
+        outbox.send(WorkbenchMsg::EvalView { run_id, msg }).await;
+    });
+}
+
+/// The suite's columns as the workbench's providers resolve them now.
+fn targets(router: &Router, suite: &Suite) -> Result<Vec<Target>, String> {
+    let labels = suite.column_labels();
+    suite
+        .columns
+        .iter()
+        .zip(labels)
+        .map(|(column, label)| {
+            let target = columns::targets(router.providers(), &[column.to_arg()])?
+                .into_iter()
+                .next();
+            let mut target = target.ok_or_else(|| format!("no target for {label}"))?;
+            target.label = label;
+            Ok(target)
+        })
+        .collect()
 }
 
 /// Keys and resizes as messages, from a task of their own.

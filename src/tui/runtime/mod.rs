@@ -59,6 +59,8 @@ pub struct Services {
     pub router: Router,
     pub loader: CatalogLoader,
     pub store: SessionStore,
+    /// The eval runs' journals, for the run list (F5).
+    pub runs: crate::eval::runs::RunStore,
 }
 
 /// Sends messages to the loop, each stamped with the time it was sent.
@@ -140,26 +142,12 @@ pub async fn run(
                 frames.drawn(Instant::now());
             }
             Some(msg) = keys_rx.recv() => {
-                inbox.push(msg);
-                while inbox.len() < MAX_MESSAGES_PER_PASS {
-                    match keys_rx.try_recv() {
-                        Ok(msg) => inbox.push(msg),
-                        Err(_) => break,
-                    }
-                }
+                drain_into(&mut inbox, msg, &mut keys_rx, |msg| msg);
                 inbox = input::join_bursts(inbox);
                 // What was typed is drawn at once, not at the next frame.
                 frames.input();
             }
-            Some(msg) = rx.recv() => {
-                inbox.push(msg);
-                while inbox.len() < MAX_MESSAGES_PER_PASS {
-                    match rx.try_recv() {
-                        Ok(msg) => inbox.push(msg),
-                        Err(_) => break,
-                    }
-                }
-            }
+            Some(msg) = rx.recv() => drain_into(&mut inbox, msg, &mut rx, |msg| msg),
             _ = sleep_until(tick_at) => {
                 ticker.ticked(Instant::now());
                 inbox.push(stamp(Msg::Tick));
@@ -217,6 +205,24 @@ impl SessionHolder {
                 let _ = tokio::task::spawn_blocking(move || store.release(&previous)).await;
             }
         });
+    }
+}
+
+/// Puts `first` and whatever else is already waiting in `rx` into `inbox`,
+/// up to `MAX_MESSAGES_PER_PASS` in all, so a pass handles a batch and the
+/// frame deadline is looked at again between batches.
+fn drain_into<T, U>(
+    inbox: &mut Vec<U>,
+    first: T,
+    rx: &mut mpsc::Receiver<T>,
+    wrap: impl Fn(T) -> U,
+) {
+    inbox.push(wrap(first));
+    while inbox.len() < MAX_MESSAGES_PER_PASS {
+        match rx.try_recv() {
+            Ok(msg) => inbox.push(wrap(msg)),
+            Err(_) => break,
+        }
     }
 }
 
@@ -429,6 +435,28 @@ impl EffectRunner {
                     model,
                 );
             }
+            Effect::ListEvalRuns => {
+                eval::spawn_list(self.services.runs.clone(), self.outbox.clone());
+            }
+            Effect::ReadEvalRun(id) => {
+                eval::spawn_read(self.services.runs.clone(), self.outbox.clone(), id);
+            }
+            Effect::EvalView {
+                run_id,
+                journal,
+                suite,
+                effect,
+            } => eval::spawn_view_effect(
+                eval::Embedded {
+                    run_id,
+                    journal,
+                    suite,
+                    router: self.services.router.clone(),
+                    store: self.services.store.clone(),
+                },
+                effect,
+                self.outbox.clone(),
+            ),
             Effect::Quit => self.cancel_all(),
         }
     }

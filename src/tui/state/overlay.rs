@@ -8,6 +8,7 @@ use ratatui_textarea::TextArea;
 use crate::session::leaderboard::Leaderboard;
 use crate::tui::browser::SessionBrowser;
 use crate::tui::diff::DiffView;
+use crate::tui::eval::runs::RunList;
 use crate::tui::ids::PaneId;
 use crate::tui::keymap::Context;
 use crate::tui::params::ParamsForm;
@@ -33,6 +34,8 @@ pub enum Overlay {
     Details(Box<TextView>),
     /// The judge's verdict on the latest turn, labelled as the judge's.
     Judge(Box<TextView>),
+    /// The eval runs on disk, and the one open in the eval view.
+    Runs(Box<RunList>),
 }
 
 impl Overlay {
@@ -50,6 +53,7 @@ impl Overlay {
             Overlay::Rename(_) => Context::Rename,
             Overlay::Details(_) => Context::Details,
             Overlay::Judge(_) => Context::Judge,
+            Overlay::Runs(_) => Context::Runs,
         }
     }
 
@@ -65,6 +69,7 @@ impl Overlay {
             | Overlay::Vote
             | Overlay::DiffPick(_)
             | Overlay::Sessions(_)
+            | Overlay::Runs(_)
             | Overlay::Rename(_) => None,
         }
     }

@@ -1,6 +1,8 @@
 //! What each keymap action does to the state: the workbench's own here,
 //! an overlay's handed to `overlays.rs`.
 
+use ratatui_textarea::TextArea;
+
 use crate::tui::keymap::{Action, EditAction};
 use crate::tui::msg::Effect;
 use crate::tui::params::{ParamsForm, ParamsScope};
@@ -21,6 +23,7 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
             effects.push(Effect::Quit);
         }
         Action::Sessions => overlays::open_sessions(state, effects),
+        Action::EvalRuns => super::eval_runs::open_list(state, effects),
         Action::Leaderboard => overlays::open_leaderboard(state, effects),
         Action::Vote => overlays::open_vote(state),
         Action::RenameSession => overlays::open_rename(state),
@@ -289,27 +292,38 @@ fn toggle_blind(state: &mut AppState, effects: &mut Vec<Effect>) {
     notify(state, NoticeLevel::Info, text);
 }
 
-/// Readline's keys on the prompt; the editor keeps each as one undo step.
+/// Readline's keys on the text field that has them: the session name while
+/// it is open, else the prompt.
 fn edit_prompt(state: &mut AppState, edit: EditAction, effects: &mut Vec<Effect>) {
-    let editor = &mut state.workspace.editor;
-    let changed = match edit {
-        EditAction::DeleteToLineStart => editor.delete_line_by_head(),
-        EditAction::DeleteWord => editor.delete_word(),
-        EditAction::DeleteToLineEnd => editor.delete_line_by_end(),
-        EditAction::Undo => editor.undo(),
-        EditAction::Yank => editor.paste(),
-        EditAction::ClearOrQuit if editor.is_empty() => {
-            apply(state, Action::Quit, effects);
-            return;
+    if let Some(Overlay::Rename(field)) = &mut state.ui.overlay {
+        if edit_text(field, edit).is_none() {
+            state.ui.overlay = None;
         }
-        EditAction::ClearOrQuit => {
-            editor.select_all();
-            editor.cut()
-        }
-    };
-    if changed {
-        editor_changed(state);
+        return;
     }
+    match edit_text(&mut state.workspace.editor, edit) {
+        None => apply(state, Action::Quit, effects),
+        Some(true) => editor_changed(state),
+        Some(false) => {}
+    }
+}
+
+/// One readline edit of a text field, kept by the field as one undo step:
+/// whether the text changed, or None for Ctrl+C on an empty field (which
+/// the caller turns into quitting or cancelling).
+fn edit_text(field: &mut TextArea<'static>, edit: EditAction) -> Option<bool> {
+    Some(match edit {
+        EditAction::DeleteToLineStart => field.delete_line_by_head(),
+        EditAction::DeleteWord => field.delete_word(),
+        EditAction::DeleteToLineEnd => field.delete_line_by_end(),
+        EditAction::Undo => field.undo(),
+        EditAction::Yank => field.paste(),
+        EditAction::ClearOrQuit if field.is_empty() => return None,
+        EditAction::ClearOrQuit => {
+            field.select_all();
+            field.cut()
+        }
+    })
 }
 
 /// After a vote revealed the names: the same models, seated afresh, in a

@@ -10,6 +10,7 @@ mod agreement;
 mod catalogs;
 mod details;
 mod estimate;
+mod eval_runs;
 mod judge;
 mod overlays;
 mod pairs;
@@ -125,6 +126,9 @@ pub fn update(state: &mut AppState, stamped: Stamped) -> Vec<Effect> {
         } => upstreams::on_upstreams(state, ask, &model, outcome, &mut effects),
         Msg::Judged { ask, comparisons } => judge::on_judged(state, ask, comparisons, &mut effects),
         Msg::Grouped { ask, grouped } => agreement::on_grouped(state, ask, grouped),
+        Msg::EvalRunsListed { rows, problems } => eval_runs::on_listed(state, rows, problems),
+        Msg::EvalRunRead { id, outcome } => eval_runs::on_read(state, &id, outcome),
+        Msg::EvalView { run_id, msg } => eval_runs::on_view_msg(state, &run_id, msg, &mut effects),
         Msg::SaveFailed(error) => notify(
             state,
             NoticeLevel::Error,
@@ -153,6 +157,10 @@ fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
         return;
     }
     state.touch();
+    // The eval view, open on a run, takes every key.
+    if eval_runs::on_view_key(state, key, effects) {
+        return;
+    }
     let context = state.key_context();
     match keymap::lookup(context, &key) {
         Some(action) => actions::apply(state, action, effects),
@@ -256,7 +264,8 @@ fn type_key(state: &mut AppState, context: Context, key: KeyEvent) {
                 | Overlay::Diff(_)
                 | Overlay::Leaderboard(_)
                 | Overlay::Details(_)
-                | Overlay::Judge(_),
+                | Overlay::Judge(_)
+                | Overlay::Runs(_),
             ),
             _,
         ) => {}
@@ -326,6 +335,7 @@ fn on_paste(state: &mut AppState, text: &str) {
             | Overlay::Diff(_)
             | Overlay::Details(_)
             | Overlay::Judge(_)
+            | Overlay::Runs(_)
             | Overlay::Leaderboard(_),
         ) => {}
         None => {
@@ -412,6 +422,8 @@ mod tests_account;
 pub(crate) mod tests_agreement;
 #[cfg(test)]
 mod tests_editor;
+#[cfg(test)]
+mod tests_eval_runs;
 #[cfg(test)]
 mod tests_hostile;
 #[cfg(test)]

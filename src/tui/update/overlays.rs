@@ -15,7 +15,7 @@ use crate::tui::scroll::ScrollView;
 use crate::tui::state::overlay::{FILTERS, SOURCES};
 use crate::tui::state::{AppState, Focus, NoticeLevel, Overlay, PickerTarget, TextView};
 
-use super::{details, notify, panes, record, runs, screen, upstreams};
+use super::{details, eval_runs, notify, panes, record, runs, screen, upstreams};
 
 /// What an overlay's own action does; `Action::Close` leaves any overlay.
 pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
@@ -42,6 +42,9 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
                 panes::apply_params(state, form.scope, params, effects);
             }
         },
+        (Overlay::Runs(list), Action::Browser(action)) => {
+            eval_runs::on_list_key(state, list, action, effects);
+        }
         (Overlay::Sessions(mut browser), Action::Browser(action)) => {
             let outcome = browser.apply(action);
             on_browser(state, browser, outcome, effects);
@@ -123,7 +126,8 @@ pub fn close(state: &mut AppState) {
             | Overlay::Leaderboard(_)
             | Overlay::Rename(_)
             | Overlay::Details(_)
-            | Overlay::Judge(_),
+            | Overlay::Judge(_)
+            | Overlay::Runs(_),
         )
         | None => state.ui.overlay = None,
     }
@@ -197,6 +201,7 @@ pub fn fit(state: &mut AppState) {
             let rows = crate::tui::text_page::rows(&view.lines, inner.width).len();
             view.scroll.resize(rows, usize::from(inner.height));
         }
+        Some(Overlay::Runs(list)) => eval_runs::fit(list, state.workspace.size),
         Some(
             Overlay::Params(_)
             | Overlay::Vote

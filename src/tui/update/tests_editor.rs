@@ -157,3 +157,48 @@ fn privacy_is_kept_with_the_session_and_comes_back_with_it() {
     set_privacy(&mut restarted, true);
     assert!(restarted.record.session.privacy);
 }
+
+/// The session name (F2) takes the prompt's readline keys, through the same code.
+#[test]
+fn the_session_name_takes_the_prompts_readline_keys() {
+    let name = |state: &AppState| match &state.ui.overlay {
+        Some(Overlay::Rename(field)) => field.lines().join("\n"),
+        _ => panic!("the name field is closed"),
+    };
+    let mut state = state_with(&["a/model"], (120, 40));
+    type_text(&mut state, "prompt stays");
+    update(&mut state, key(KeyCode::F(2)));
+    type_text(&mut state, "cheap models for summaries");
+    update(&mut state, ctrl('w'));
+    assert_eq!(name(&state), "cheap models for ");
+    update(&mut state, key(KeyCode::Backspace));
+    update(&mut state, alt_backspace());
+    assert_eq!(name(&state), "cheap models ");
+    // Ctrl+A and Ctrl+E move to the ends, as in the prompt.
+    update(&mut state, ctrl('a'));
+    update(&mut state, key(KeyCode::Right));
+    update(&mut state, ctrl('k'));
+    assert_eq!(name(&state), "c");
+    update(&mut state, ctrl('y'));
+    update(&mut state, ctrl('e'));
+    update(&mut state, ctrl('u'));
+    assert_eq!(name(&state), "");
+    update(&mut state, ctrl('z'));
+    assert_eq!(name(&state), "cheap models ");
+    // Ctrl+C clears the name, and on an empty name cancels (never quits).
+    let mut effects = update(&mut state, ctrl('c'));
+    assert_eq!(name(&state), "");
+    effects.extend(update(&mut state, ctrl('c')));
+    assert!(state.ui.overlay.is_none());
+    assert!(
+        !state.ui.quit && !effects.contains(&Effect::Quit),
+        "{effects:?}"
+    );
+    assert_eq!(state.record.session.name, None);
+    // None of it touched the prompt.
+    assert_eq!(state.workspace.editor_text(), "prompt stays");
+}
+
+fn alt_backspace() -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::ALT))
+}

@@ -3,6 +3,7 @@
 //! could have kept.
 
 mod editor;
+mod figures;
 mod footer;
 mod help;
 mod overlays;
@@ -23,17 +24,27 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
     let workspace = &state.workspace;
     let layout = &workspace.layout;
     let theme = &state.settings.theme;
+    // A run open in the eval view takes the whole screen.
+    if let Some(Overlay::Runs(list)) = &state.ui.overlay
+        && let Some(open) = &list.open
+    {
+        super::eval::view::draw(frame, &open.view);
+        return;
+    }
     if layout.too_small {
         too_small(frame, area, state);
         return;
     }
     let zoomed = workspace.zoom.and_then(|id| workspace.pane_index(id));
-    for (index, (pane, rect)) in workspace.panes.iter().zip(&layout.panes).enumerate() {
-        if rect.area() == 0 || zoomed.is_some_and(|z| z != index) {
-            continue;
-        }
+    let visible = || {
+        (workspace.panes.iter().zip(&layout.panes).enumerate())
+            .filter(move |(index, (_, rect))| rect.area() > 0 && zoomed.is_none_or(|z| z == *index))
+    };
+    // Narrow panes drop the same figures, so they still compare like for like.
+    let floor = figures::shared_floor(state, visible().map(|(_, (pane, rect))| (pane, rect.width)));
+    for (index, (pane, rect)) in visible() {
         let focused = state.ui.overlay.is_none() && workspace.focus == Focus::Pane(index);
-        pane::draw(frame, *rect, state, index, pane, focused);
+        pane::draw(frame, *rect, state, index, pane, focused, floor);
     }
     if workspace.panes.is_empty() {
         let grid = Rect::new(0, 0, area.width, layout.editor.y);
@@ -61,6 +72,7 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
             overlays::details(frame, area, view, Context::Details, theme);
         }
         Some(Overlay::Judge(view)) => overlays::details(frame, area, view, Context::Judge, theme),
+        Some(Overlay::Runs(list)) => list.render(area, frame.buffer_mut(), theme),
     }
     super::glyphs::settle(frame.buffer_mut());
 }
@@ -93,5 +105,7 @@ mod tests_blind;
 mod tests_figures;
 #[cfg(test)]
 mod tests_judge;
+#[cfg(test)]
+mod tests_narrow;
 #[cfg(test)]
 mod tests_screen;

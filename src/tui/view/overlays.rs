@@ -103,7 +103,7 @@ pub fn leaderboard(frame: &mut Frame, area: Rect, view: &LeaderboardView, theme:
     } else {
         lines.push(Line::styled(
             format!(
-                "{:>3}  {:<40} {:>6} {:>15} {:>6} {:>12} {:>11} {:>10} {:>8}",
+                "{:>3}  {:<40} {:>6} {:>13} {:>6} {:>9} {:>20} {:>10} {:>8}",
                 "#",
                 "model",
                 "rating",
@@ -122,9 +122,8 @@ pub fn leaderboard(frame: &mut Frame, area: Rect, view: &LeaderboardView, theme:
                 .chars()
                 .take(40)
                 .collect();
-            let cost = row
-                .avg_cost_usd
-                .map_or("?".to_string(), |c| format!("${c:.5}"));
+            // Unpriced answers are counted, not hidden behind a "?".
+            let cost = row.avg_cost_text();
             let ttft = row
                 .median_ttft_ms
                 .map_or("-".to_string(), crate::units::duration_ms);
@@ -132,7 +131,7 @@ pub fn leaderboard(frame: &mut Frame, area: Rect, view: &LeaderboardView, theme:
                 .median_tokens_per_s
                 .map_or("-".to_string(), |r| format!("{r:.0}"));
             lines.push(Line::raw(format!(
-                "{:>3}  {:<40} {:>6.0} {:>15} {:>6} {:>12} {:>11} {:>10} {:>8}",
+                "{:>3}  {:<40} {:>6.0} {:>13} {:>6} {:>9} {:>20} {:>10} {:>8}",
                 rank + 1,
                 model,
                 row.rating,

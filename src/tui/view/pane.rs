@@ -5,15 +5,16 @@ use std::time::Duration;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::router::events::RunResult;
 use crate::tui::boxes::framed;
 use crate::tui::layout::pane_inner;
-use crate::tui::state::{AppState, PaneState, PaneStatus, RunState};
+use crate::tui::state::{AppState, PaneState, PaneStatus};
 use crate::tui::theme::PaneStateStyle;
+
+use super::figures::{self, Figure};
 
 pub fn draw(
     frame: &mut Frame,
@@ -22,11 +23,12 @@ pub fn draw(
     index: usize,
     pane: &PaneState,
     focused: bool,
+    floor: Figure,
 ) {
     let theme = &state.settings.theme;
     let block = framed(theme, focused)
         .title(title(state, index, pane, rect.width))
-        .title_bottom(Line::from(figures(state, pane, rect.width)).right_aligned());
+        .title_bottom(Line::from(figures::line(state, pane, rect.width, floor)).right_aligned());
     let inner = pane_inner(rect);
     frame.render_widget(block, rect);
     if pane.document.is_empty() {
@@ -182,117 +184,6 @@ fn served_shown<'a>(pane: &PaneState, result: &'a RunResult) -> Option<&'a str> 
         return result.served_model.as_deref();
     }
     result.served_instead_of(&pane.target.label)
-}
-
-/// "ttft 412ms · 85 tok/s · 240 tok · $0.0012", growing as the answer
-/// streams; on a narrow pane the token count goes first, then ttft.
-fn figures(state: &AppState, pane: &PaneState, width: u16) -> Vec<Span<'static>> {
-    let Some(run) = pane.run.as_ref() else {
-        return Vec::new();
-    };
-    let result = &run.result;
-    // Tokens are the server's count once it comes, estimated from the text
-    // (never counted in chunks) until then: "~" on the count and the rate.
-    let count = result.completion_count().filter(|c| c.tokens > 0);
-    let approx = if count.is_some_and(|c| !c.exact) {
-        "~"
-    } else {
-        ""
-    };
-    let rate = result.tokens_per_s.or_else(|| {
-        // Live rate: tokens since the answering attempt's first one over
-        // the time since it arrived (a finished answer's is the router's).
-        if !pane.status.is_live() {
-            return None;
-        }
-        let tokens = count?.tokens;
-        let secs = state
-            .now
-            .at
-            .saturating_duration_since(run.first_token_at?)
-            .as_secs_f64();
-        (secs > 0.2 && tokens > 1).then(|| (tokens - 1) as f64 / secs)
-    });
-    let cost = match result.cost_text() {
-        // Costs give models away while the session is blind.
-        _ if state.hidden() => None,
-        Some(cost) => Some(cost),
-        // Unknown is said, never shown as $0 or left out.
-        None if !pane.status.is_live() && result.is_unpriced() => Some("cost ?".into()),
-        None => None,
-    };
-    // (display order, drop priority: lower goes first)
-    let mut parts: Vec<(u8, u8, String)> = Vec::new();
-    if let Some(ttft) = result.ttft_ms {
-        let mut timing = format!("ttft {}", crate::units::duration_ms(ttft));
-        // Retries, backoff or pacing came first: the wait from Enter to the
-        // first token, beside the answering attempt's own ttft.
-        if let Some(wait) = from_enter_ms(run, result).filter(|&wait| wait >= ttft + WAITED_MS) {
-            timing = format!("wait {} · {timing}", crate::units::duration_ms(wait));
-        }
-        // A reasoning model's first answer token comes after its first token.
-        if let Some(answer) = result.first_answer_ms.filter(|&ms| ms > ttft) {
-            timing = format!(
-                "{timing} · 1st answer {}",
-                crate::units::duration_ms(answer)
-            );
-        }
-        // (one part: a narrow pane drops them together, never one alone)
-        parts.push((0, 1, timing));
-    }
-    if let Some(rate) = rate {
-        parts.push((1, 2, format!("{approx}{rate:.0} tok/s")));
-    }
-    if let Some(count) = count {
-        parts.push((2, 0, format!("{count} tok")));
-    }
-    if let Some(cost) = cost {
-        parts.push((3, 3, cost));
-    }
-    // The routing hop: our time to first token minus the upstream's latency.
-    if let Some(hop) = result.overhead_ms.filter(|_| !state.hidden()) {
-        parts.push((4, 1, format!("hop {hop}ms")));
-    }
-    if !pane.scroll.follow {
-        let total = pane.document.total_rows().max(1);
-        let percent = (pane.first_row() + usize::from(pane.height)).min(total) * 100 / total;
-        parts.push((5, 4, format!("{percent}% · End follows")));
-    }
-    let budget = (width as usize).saturating_sub(4);
-    let fits = |parts: &[(u8, u8, String)]| {
-        parts.iter().map(|p| p.2.chars().count() + 3).sum::<usize>() <= budget
-    };
-    while !parts.is_empty() && !fits(&parts) {
-        if let Some(lowest) = parts
-            .iter()
-            .enumerate()
-            .min_by_key(|(_, p)| p.1)
-            .map(|(i, _)| i)
-        {
-            parts.remove(lowest);
-        }
-    }
-    if parts.is_empty() {
-        return Vec::new();
-    }
-    parts.sort_by_key(|p| p.0);
-    let text: Vec<String> = parts.into_iter().map(|p| p.2).collect();
-    vec![Span::styled(
-        format!(" {} ", text.join(" · ")),
-        Style::default(),
-    )]
-}
-
-/// A wait this much longer than the attempt's own ttft is worth showing.
-const WAITED_MS: u64 = 100;
-
-/// From Enter to the first token, retries, backoff and pacing included:
-/// the router's figure once the run ends, measured by message times until then.
-fn from_enter_ms(run: &RunState, result: &RunResult) -> Option<u64> {
-    result.start_ttft_ms.or_else(|| {
-        let waited = run.first_token_at?.saturating_duration_since(run.sent_at?);
-        u64::try_from(waited.as_millis()).ok()
-    })
 }
 
 /// The latest turn's vote named this pane best.

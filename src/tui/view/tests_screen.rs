@@ -164,3 +164,24 @@ fn the_leaderboard_method_line_wraps_instead_of_being_cut() {
     assert!(shown.contains("1 counted (1 yours, 0 judges')"), "{shown}");
     assert_snapshot!(shown);
 }
+
+#[test]
+fn the_leaderboards_average_cost_counts_the_unpriced_answers() {
+    let mut session = crate::session::fixtures::sample();
+    // gpt-4o's second answer came with no price (a local model's, say).
+    session.turns[1].answers[0].result.cost_usd = None;
+    let boards = crate::tui::state::LeaderboardView::compute_boards(&[session]);
+    let mut state = state_with(&["openai/gpt-4o"], (140, 20));
+    update(&mut state, ctrl('l'));
+    update(
+        &mut state,
+        Msg::LeaderboardLoaded {
+            boards,
+            problems: vec![],
+        },
+    );
+    let shown = frame(&state);
+    // The average over the priced answer, and how many were left out of it.
+    assert!(shown.contains("$0.00012 (1 unpriced)"), "{shown}");
+    assert!(!shown.contains(" ? "), "{shown}");
+}

@@ -1,7 +1,8 @@
 //! Cost per 1,000 calls against pass rate, one point per column, with the
 //! Pareto front drawn as a line through the columns nothing beats on both
 //! (ratatui's Chart): the cheapest column that is good enough stands out.
-//! The last row names the front in order.
+//! Each point carries its column's number beside it, as the legend does,
+//! so the chart reads without colour. The last row names the front in order.
 
 use crate::tui::boxes::framed;
 use ratatui::buffer::Buffer;
@@ -16,7 +17,8 @@ use crate::router::pricing::{format_usd, from_f64, to_f64};
 
 use super::super::state::EvalView;
 
-/// Point colours, in column order (with NO_COLOR the legend tells them apart).
+/// Point colours, in column order (with NO_COLOR the numbers beside the
+/// points and in the legend tell them apart).
 const COLOURS: [Color; 6] = [
     Color::Cyan,
     Color::Magenta,
@@ -134,6 +136,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &EvalView) {
         )
         .legend_position(None);
     chart.render(chart_area, buf);
+    label_points(buf, chart_area, &points, x_max, &colour);
 
     let mut legend = Vec::new();
     for (column, _, _) in &points {
@@ -168,4 +171,75 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &EvalView) {
         ));
     }
     Paragraph::new(Line::from(spans)).render(front_row, buf);
+}
+
+/// Writes each point's column number (several, comma-separated, when points
+/// share a cell) just right of it, or left of it at the right edge. The
+/// points' cells are found as the chart's canvas finds them: its graph area
+/// lies right of the axes' corner and above it.
+fn label_points(
+    buf: &mut Buffer,
+    chart_area: Rect,
+    points: &[(usize, f64, f64)],
+    x_max: f64,
+    colour: &dyn Fn(usize) -> Style,
+) {
+    let Some(graph) = graph_area(buf, chart_area) else {
+        return;
+    };
+    let cell = |cost: f64, rate: f64| -> (u16, u16) {
+        let x = (cost / x_max * f64::from(graph.width - 1)).round();
+        let y = ((100.0 - rate) / 100.0 * f64::from(graph.height - 1)).round();
+        // Both within 0..width and 0..height by the bounds checked above.
+        (graph.x + x as u16, graph.y + y as u16)
+    };
+    let mut labels: Vec<((u16, u16), Vec<usize>)> = Vec::new();
+    for (column, cost, rate) in points {
+        if !(0.0..=x_max).contains(cost) || !(0.0..=100.0).contains(rate) {
+            continue;
+        }
+        let at = cell(*cost, *rate);
+        match labels.iter_mut().find(|(seen, _)| *seen == at) {
+            Some((_, columns)) => columns.push(*column),
+            None => labels.push((at, vec![*column])),
+        }
+    }
+    let marks: Vec<(u16, u16)> = labels.iter().map(|(at, _)| *at).collect();
+    for ((x, y), columns) in &labels {
+        let text = columns
+            .iter()
+            .map(|c| (c + 1).to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let width = u16::try_from(text.len()).unwrap_or(u16::MAX);
+        let start = if x + 1 + width <= graph.right() {
+            x + 1
+        } else {
+            x.saturating_sub(width).max(graph.x)
+        };
+        let style = colour(columns[0]);
+        for (offset, ch) in text.chars().enumerate() {
+            let at = (start + offset as u16, *y);
+            // Never over another point.
+            if at.0 < graph.right() && !marks.contains(&at) {
+                buf[at].set_char(ch).set_style(style);
+            }
+        }
+    }
+}
+
+/// The chart's plotting area: right of and above the axes' corner.
+fn graph_area(buf: &Buffer, chart_area: Rect) -> Option<Rect> {
+    let corner = ratatui::symbols::line::BOTTOM_LEFT;
+    (chart_area.top()..chart_area.bottom())
+        .rev()
+        .flat_map(|y| (chart_area.left()..chart_area.right()).map(move |x| (x, y)))
+        .find(|at| buf[*at].symbol() == corner)
+        .map(|(x, y)| Rect {
+            x: x + 1,
+            y: chart_area.top(),
+            width: chart_area.right().saturating_sub(x + 1),
+            height: y.saturating_sub(chart_area.top()),
+        })
+        .filter(|graph| graph.width > 1 && graph.height > 1)
 }

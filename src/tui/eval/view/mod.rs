@@ -20,7 +20,7 @@ use crate::eval::record::{Digest, Outcome};
 use crate::router::pricing::format_usd;
 use crate::tui::theme::Theme;
 
-use super::keys::{Place, hints};
+use super::keys::hints;
 use super::layout;
 use super::state::{EvalView, Overlay, Phase, Slot};
 
@@ -34,9 +34,17 @@ pub fn draw(frame: &mut Frame, view: &EvalView) {
         chart::draw(frame.buffer_mut(), rect, view);
     }
     footer(frame, areas.footer, view);
-    match &view.overlay {
+    draw_overlay(frame, area, view, &view.overlay);
+    crate::tui::glyphs::settle(frame.buffer_mut());
+}
+
+fn draw_overlay(frame: &mut Frame, area: Rect, view: &EvalView, overlay: &Overlay) {
+    match overlay {
         Overlay::None => {}
-        Overlay::Help { scroll } => help::draw(frame.buffer_mut(), area, view, *scroll),
+        Overlay::Help { scroll, under } => {
+            draw_overlay(frame, area, view, under);
+            help::draw(frame.buffer_mut(), area, view, *scroll);
+        }
         Overlay::Chart => {
             let rect = Rect {
                 height: area.height.saturating_sub(1),
@@ -53,7 +61,6 @@ pub fn draw(frame: &mut Frame, view: &EvalView) {
             case::draw(frame.buffer_mut(), rect, view, open);
         }
     }
-    crate::tui::glyphs::settle(frame.buffer_mut());
 }
 
 fn header(frame: &mut Frame, area: Rect, view: &EvalView) {
@@ -96,11 +103,7 @@ fn header(frame: &mut Frame, area: Rect, view: &EvalView) {
 
 fn footer(frame: &mut Frame, area: Rect, view: &EvalView) {
     let theme = &view.theme;
-    let place = match view.overlay {
-        Overlay::None => Place::Grid,
-        Overlay::Case(_) => Place::Case,
-        Overlay::Help { .. } | Overlay::Chart => Place::Overlay,
-    };
+    let place = view.overlay.place();
     let mut spans = Vec::new();
     if let Some(notice) = &view.notice {
         spans.push(Span::styled(format!(" {notice} "), theme.warning()));

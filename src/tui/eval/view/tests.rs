@@ -162,3 +162,36 @@ fn hostile_names_and_answers_are_drawn_through_the_sanitiser() {
     assert_snapshot!("hostile_grid", grid);
     assert_snapshot!("hostile_case", case);
 }
+
+/// With NO_COLOR (the monochrome theme) every point still says whose it
+/// is: its column's number beside it, several where points share a cell;
+/// the legend numbers them the same way.
+#[test]
+fn the_chart_reads_without_colour() {
+    let mut view = view_of(
+        &["a/dear", "b/cheap", "c/cheap-too", "d/bad"],
+        &["c1"],
+        1,
+        (90, 24),
+    );
+    for column in 0..4u16 {
+        let outcome = if column == 3 {
+            Outcome::Fail
+        } else {
+            Outcome::Pass
+        };
+        finished(
+            &mut view,
+            cell(0, column, 0),
+            outcome,
+            u64::from(column) * 100,
+        );
+    }
+    update(&mut view, key(KeyCode::Char('c')));
+    let screen = frame(&mut view);
+    assert!(screen.contains("█2,3"), "{screen}");
+    assert!(screen.contains("█1 "), "{screen}");
+    assert!(screen.contains("█4"), "{screen}");
+    assert!(screen.contains("█ 1 a/dear"), "{screen}");
+    assert_snapshot!(screen);
+}

@@ -3,6 +3,7 @@
 //! before the workbench's (10 and up).
 
 mod overlays;
+mod readline;
 mod workbench;
 
 use crossterm::event::{KeyCode, KeyModifiers};
@@ -107,9 +108,14 @@ impl Binding {
     }
 }
 
-/// Every binding: the workbench's, then the overlays'.
+/// Every binding: the workbench's, then the overlays', then readline's
+/// keys of the text fields (a context's own bindings match first).
 pub fn all() -> impl Iterator<Item = &'static Binding> {
-    workbench::BINDINGS.iter().chain(overlays::BINDINGS)
+    workbench::BINDINGS
+        .iter()
+        .chain(overlays::BINDINGS)
+        .chain(&readline::EDITOR)
+        .chain(&readline::RENAME)
 }
 
 /// The mouse, for help.

@@ -10,7 +10,8 @@ use crate::tui::keymap::{
 use crate::tui::scroll::ScrollStep;
 
 use Context::{
-    ConfirmDelete, DiffPick, Judge, Leaderboard, Params, Picker, Rename, Scrolling, Sessions, Vote,
+    ConfirmDelete, DiffPick, Judge, Leaderboard, Params, Picker, Rename, Runs, Scrolling, Sessions,
+    Vote,
 };
 
 pub(super) static BINDINGS: &[Binding] = &[
@@ -257,6 +258,66 @@ pub(super) static BINDINGS: &[Binding] = &[
         "delete the session for good",
     )
     .hint("y", "delete", 1),
+    // The eval runs.
+    bind(
+        Runs,
+        &[key(KeyCode::Up), ch('k')],
+        Action::Browser(BrowserAction::Move(ScrollStep::Up)),
+        "↑ k",
+        "move up",
+    )
+    .hint("↑↓", "move", 4),
+    bind(
+        Runs,
+        &[key(KeyCode::Down), ch('j')],
+        Action::Browser(BrowserAction::Move(ScrollStep::Down)),
+        "↓ j",
+        "move down",
+    ),
+    bind(
+        Runs,
+        &[key(KeyCode::PageUp)],
+        Action::Browser(BrowserAction::Move(ScrollStep::PageUp)),
+        "PgUp",
+        "move a page up",
+    ),
+    bind(
+        Runs,
+        &[key(KeyCode::PageDown)],
+        Action::Browser(BrowserAction::Move(ScrollStep::PageDown)),
+        "PgDn",
+        "move a page down",
+    ),
+    bind(
+        Runs,
+        &[key(KeyCode::Home), ch('g')],
+        Action::Browser(BrowserAction::Move(ScrollStep::Top)),
+        "Home g",
+        "newest run",
+    ),
+    bind(
+        Runs,
+        &[key(KeyCode::End), ch('G')],
+        Action::Browser(BrowserAction::Move(ScrollStep::Bottom)),
+        "End G",
+        "oldest run",
+    ),
+    bind(
+        Runs,
+        &[key(KeyCode::Enter)],
+        Action::Browser(BrowserAction::Open),
+        "Enter",
+        "open the run in the eval view (read from its journal; q or Esc there comes back here)",
+    )
+    .hint("Enter", "open", 2),
+    bind(
+        Runs,
+        &[key(KeyCode::Esc), ch('q')],
+        Action::Close,
+        "Esc q",
+        "close",
+    )
+    .hint("Esc", "close", ESSENTIAL),
     // Naming the session.
     bind(
         Rename,

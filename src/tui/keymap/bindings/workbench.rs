@@ -4,7 +4,7 @@
 use crossterm::event::KeyCode;
 
 use super::{DIGITS, alt, bind, ch, ctrl, key, numbered, shift};
-use crate::tui::keymap::{Action, Binding, Context, ESSENTIAL, EditAction};
+use crate::tui::keymap::{Action, Binding, Context, ESSENTIAL};
 use crate::tui::scroll::ScrollStep;
 
 use Context::{Always, Editor, Global, Pane};
@@ -41,48 +41,6 @@ pub(super) static BINDINGS: &[Binding] = &[
         Action::FocusNext,
         "Esc",
         "go to the panes",
-    ),
-    bind(
-        Editor,
-        &[ctrl('u')],
-        Action::Edit(EditAction::DeleteToLineStart),
-        "Ctrl+U",
-        "delete to the start of the line",
-    ),
-    bind(
-        Editor,
-        &[ctrl('w'), alt(KeyCode::Backspace)],
-        Action::Edit(EditAction::DeleteWord),
-        "Ctrl+W Alt+Backspace",
-        "delete the word before the cursor",
-    ),
-    bind(
-        Editor,
-        &[ctrl('k')],
-        Action::Edit(EditAction::DeleteToLineEnd),
-        "Ctrl+K",
-        "delete to the end of the line",
-    ),
-    bind(
-        Editor,
-        &[ctrl('y')],
-        Action::Edit(EditAction::Yank),
-        "Ctrl+Y",
-        "put back what Ctrl+U, Ctrl+W or Ctrl+K deleted",
-    ),
-    bind(
-        Editor,
-        &[ctrl('z')],
-        Action::Edit(EditAction::Undo),
-        "Ctrl+Z",
-        "undo the last edit",
-    ),
-    bind(
-        Editor,
-        &[ctrl('c')],
-        Action::Edit(EditAction::ClearOrQuit),
-        "Ctrl+C",
-        "clear the whole prompt (Ctrl+Z brings it back); on an empty prompt, quit",
     ),
     // A pane.
     bind(
@@ -326,6 +284,13 @@ pub(super) static BINDINGS: &[Binding] = &[
         Action::Sessions,
         "Ctrl+O",
         "sessions: open, search, delete",
+    ),
+    bind(
+        Global,
+        &[key(KeyCode::F(5))],
+        Action::EvalRuns,
+        "F5",
+        "eval runs (`prism eval`): open one's grid, summary and chart",
     ),
     bind(
         Global,

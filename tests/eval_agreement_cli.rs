@@ -177,7 +177,7 @@ async fn a_judge_groups_the_answers_and_the_report_says_so() {
     let text = run(show, None).await;
     assert!(
         text.stdout.contains(
-            "agreement (answers grouped by judge openai/judge (0 judge errors grouped by normalised text similarity; judge's cost $"
+            "agreement (answers grouped by judge openai/judge; 0 judge errors fell back to normalised text similarity; judge's cost $"
         ),
         "{}",
         text.stdout

@@ -11,11 +11,13 @@ use tokio_util::sync::CancellationToken;
 
 use crate::cli::term::errln;
 use crate::eval::budget::Budget;
+use crate::eval::column::ColumnDef;
 use crate::eval::journal::JournalWriter;
 use crate::eval::judge::grouping::CaseGrouping;
 use crate::eval::judge::grouping_run;
 use crate::eval::judge::pairwise::Comparison;
 use crate::eval::judge::plan::JudgePlan;
+use crate::eval::judge::round::Round;
 use crate::eval::judge::runner::JudgeRunner;
 use crate::eval::judge::{label, pairwise_run};
 use crate::eval::record::Digest;
@@ -65,70 +67,85 @@ pub async fn run(
     // The answers' spending carries over into the judges' budget.
     let mut budget = Budget::new(rounds.max_cost);
     budget.settle(Decimal::ZERO, ran.spent_usd);
-    let unreadable = |e: std::io::Error| format!("cannot read the run journal: {e}");
     let (suite, path) = (rounds.suite, writer.path().to_path_buf());
     if let Some(pairwise) = &suite.pairwise {
-        match pairwise_run::jobs(suite, rounds.digests, &path, compared) {
-            Ok(jobs) => {
-                if !jobs.is_empty() && rounds.say {
-                    errln!(
-                        "prism: pairwise: {} comparisons by {}",
-                        jobs.len(),
-                        Outside(&label(&pairwise.judge))
-                    );
-                }
-                let round = pairwise_run::run(
-                    pairwise,
-                    jobs,
-                    rounds.judges.clone(),
-                    rounds.plan,
-                    &mut budget,
-                    rounds.concurrency,
-                    writer,
-                    rounds.cancel,
-                )
-                .await;
-                judged.skipped_for_budget += round.skipped_for_budget;
-                judged.comparisons = round.done;
-                ran.journal_error = round.journal_error;
-            }
-            Err(error) => ran.journal_error = Some(unreadable(error)),
+        let jobs = pairwise_run::jobs(suite, rounds.digests, &path, compared);
+        if let Some(jobs) = jobs_of(rounds, jobs, " pairwise comparisons", &pairwise.judge, ran) {
+            let (runner, plan) = (rounds.judges.clone(), rounds.plan);
+            let round = pairwise_run::run(
+                pairwise,
+                jobs,
+                runner,
+                plan,
+                &mut budget,
+                rounds.concurrency,
+                writer,
+                rounds.cancel,
+            )
+            .await;
+            judged.comparisons = settle(round, &mut judged.skipped_for_budget, ran);
         }
     }
     if let Some(agreement) = &suite.agreement
         && ran.journal_error.is_none()
         && !rounds.cancel.is_cancelled()
     {
-        match grouping_run::jobs(suite, rounds.digests, &path, grouped) {
-            Ok(jobs) => {
-                if !jobs.is_empty() && rounds.say {
-                    errln!(
-                        "prism: agreement: {} cases grouped by {}",
-                        jobs.len(),
-                        Outside(&label(&agreement.judge))
-                    );
-                }
-                let round = grouping_run::run(
-                    agreement,
-                    jobs,
-                    rounds.judges.clone(),
-                    rounds.plan,
-                    &mut budget,
-                    rounds.concurrency,
-                    writer,
-                    rounds.cancel,
-                )
-                .await;
-                judged.skipped_for_budget += round.skipped_for_budget;
-                judged.groupings = round.done;
-                ran.journal_error = round.journal_error;
-            }
-            Err(error) => ran.journal_error = Some(unreadable(error)),
+        let jobs = grouping_run::jobs(suite, rounds.digests, &path, grouped);
+        if let Some(jobs) = jobs_of(
+            rounds,
+            jobs,
+            " cases to group (agreement)",
+            &agreement.judge,
+            ran,
+        ) {
+            let (runner, plan) = (rounds.judges.clone(), rounds.plan);
+            let round = grouping_run::run(
+                agreement,
+                jobs,
+                runner,
+                plan,
+                &mut budget,
+                rounds.concurrency,
+                writer,
+                rounds.cancel,
+            )
+            .await;
+            judged.groupings = settle(round, &mut judged.skipped_for_budget, ran);
         }
     }
     ran.spent_usd = budget.spent_usd();
     ran.interrupted = rounds.cancel.is_cancelled();
     judged
+}
+
+/// A round's jobs, said on stderr ("prism: 6 pairwise comparisons by X"),
+/// or None when the journal could not be read (the run's error).
+fn jobs_of<J>(
+    rounds: &Rounds<'_>,
+    jobs: std::io::Result<Vec<J>>,
+    what: &str,
+    judge: &ColumnDef,
+    ran: &mut Ran,
+) -> Option<Vec<J>> {
+    match jobs {
+        Ok(jobs) => {
+            if !jobs.is_empty() && rounds.say {
+                errln!("prism: {}{what} by {}", jobs.len(), Outside(&label(judge)));
+            }
+            Some(jobs)
+        }
+        Err(e) => {
+            ran.journal_error = Some(format!("cannot read the run journal: {e}"));
+            None
+        }
+    }
+}
+
+/// A round's verdicts; what it skipped and a journal error go to the run.
+fn settle<R>(round: Round<R>, skipped_for_budget: &mut usize, ran: &mut Ran) -> Vec<R> {
+    *skipped_for_budget += round.skipped_for_budget;
+    ran.journal_error = round.journal_error;
+    round.done
 }
 
 /// The case of every grouping `[agreement]` still has to ask (assuming

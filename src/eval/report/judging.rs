@@ -166,7 +166,7 @@ fn agreement_method(agreement: &[CaseAgreement]) -> String {
         .filter_map(|a| a.judge_cost_usd)
         .reduce(|a, b| a.saturating_add(b));
     format!(
-        "answers grouped by judge {} ({} judge errors grouped by normalised text similarity; judge's cost {})",
+        "answers grouped by judge {}; {} judge errors fell back to normalised text similarity; judge's cost {}",
         clip(judge, 60),
         errors,
         money(cost)

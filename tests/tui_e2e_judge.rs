@@ -87,7 +87,10 @@ async fn the_judge_key_shows_a_blind_verdict_and_keeps_it_apart() {
             s.contains("alpha/model") && s.contains("beta/model")
         });
         // The agreement view: the configured judge groups the answers.
+        // The panes first, on their own: Esc with the A in one read would
+        // be Alt+A.
         tmux.keys(&["Escape"]);
+        tmux.wait_for("the panes' keys", WAIT, |s| s.contains("z zoom"));
         tmux.keys(&["A"]);
         let screen = tmux.wait_for("the judge's grouping", WAIT, |s| {
             s.contains("grouped by judge")

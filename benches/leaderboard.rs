@@ -70,6 +70,7 @@ fn history() -> Session {
                 source: Default::default(),
                 reason: None,
                 shown_order: vec![i, j],
+                judge_cost: None,
             }),
             judge_votes: Vec::new(),
         });

@@ -31,7 +31,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use fake_upstream::{FakeUpstream, Reply, StreamReply, first_position_judge};
+use fake_upstream::{
+    FakeUpstream, Reply, StreamReply, first_position_judge, first_word_grouping_judge,
+};
 use serde_json::{Value, json};
 
 #[derive(Parser, Clone)]
@@ -52,7 +54,8 @@ struct Args {
     reasoning: usize,
     /// This model plays a biased judge for `prism eval`: it always prefers
     /// the answer shown first and scores every answer 8 (try it with
-    /// examples/suites/judged.toml; the report flags it).
+    /// examples/suites/judged.toml; the report flags it); asked to group
+    /// answers, it groups them by their first word.
     #[arg(long)]
     biased_judge: Option<String>,
     /// An upstream every model lists: NAME=SLUG:TTFT_MS:WORDS_PER_S (repeatable).
@@ -204,7 +207,10 @@ async fn main() -> std::io::Result<()> {
     if let Some(judge) = args.biased_judge.clone() {
         fake.by_request(move |model, body| {
             (model == judge)
-                .then(|| first_position_judge(model, body, 8))
+                .then(|| {
+                    first_word_grouping_judge(model, body)
+                        .or_else(|| first_position_judge(model, body, 8))
+                })
                 .flatten()
         });
     }

@@ -1,8 +1,9 @@
 //! How much a set of answers to one prompt agree: answers that say the same
 //! thing (by normalised text similarity, a word diff from `similar`) are
 //! grouped; the number of groups is the number of distinct answers, and an
-//! answer left alone while most others agree is an outlier. Pure and
-//! UI-free: `prism eval` uses it per case, the workbench per turn.
+//! answer left alone while most others agree is an outlier. A judge's
+//! grouping (`eval::judge::grouping`) goes through the same outlier rule.
+//! Pure and UI-free: `prism eval` uses it per case, the workbench per turn.
 
 use serde::Serialize;
 use similar::TextDiff;
@@ -74,11 +75,22 @@ pub fn group<S: AsRef<str>>(answers: &[S]) -> Agreement {
             None => groups.push(vec![index]),
         }
     }
-    let majority = groups.iter().find(|g| g.len() * 2 > answers.len());
+    from_groups(groups, answers.len())
+}
+
+/// The agreement of `answers` answers grouped elsewhere (a judge's
+/// grouping, already checked to place each answer once): each group in
+/// answer order, the groups by their first answer, and the outliers by
+/// the same rule as [`group`].
+pub fn from_groups(mut groups: Vec<Vec<usize>>, answers: usize) -> Agreement {
+    for group in &mut groups {
+        group.sort_unstable();
+    }
+    groups.retain(|g| !g.is_empty());
+    groups.sort_by_key(|g| g[0]);
+    let majority = groups.iter().find(|g| g.len() * 2 > answers);
     let outliers = match majority {
-        Some(major) if answers.len() >= 3 => {
-            (0..answers.len()).filter(|i| !major.contains(i)).collect()
-        }
+        Some(major) if answers >= 3 => (0..answers).filter(|i| !major.contains(i)).collect(),
         _ => Vec::new(),
     };
     Agreement { groups, outliers }

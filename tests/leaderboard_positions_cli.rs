@@ -76,6 +76,7 @@ fn session(id: &str, columns: usize, votes: &[Seated]) -> Session {
                 source: VoteSource::User,
                 reason: None,
                 shown_order: shown_order.clone(),
+                judge_cost: None,
             }),
             judge_votes: Vec::new(),
         })

@@ -130,6 +130,7 @@ fn session(id: &str, updated_at_unix: i64, votes: &[Option<(u64, bool)>]) -> Ses
                     source: VoteSource::User,
                     reason: None,
                     shown_order: Vec::new(),
+                    judge_cost: None,
                 }),
                 judge_votes: Vec::new(),
             })
@@ -617,6 +618,7 @@ fn judge_vote(best: Option<u64>) -> Vote {
         },
         reason: Some("clearer".into()),
         shown_order: Vec::new(),
+        judge_cost: None,
     }
 }
 

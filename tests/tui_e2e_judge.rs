@@ -17,7 +17,7 @@ mod support;
 use std::time::Duration;
 
 use support::cli::{openrouter_config, write_config};
-use support::fake_upstream::{Reply, StreamReply, first_position_judge};
+use support::fake_upstream::{Reply, StreamReply, first_position_judge, first_word_grouping_judge};
 use support::files_under;
 use support::tmux::E2e;
 
@@ -40,7 +40,10 @@ async fn the_judge_key_shows_a_blind_verdict_and_keeps_it_apart() {
     fake.script("beta/model", vec![answer("beta/model", "Lyon, I believe.")]);
     fake.by_request(|model, body| {
         (model == JUDGE)
-            .then(|| first_position_judge(model, body, 8))
+            .then(|| {
+                first_word_grouping_judge(model, body)
+                    .or_else(|| first_position_judge(model, body, 8))
+            })
             .flatten()
     });
     let config = write_config(
@@ -83,6 +86,20 @@ async fn the_judge_key_shows_a_blind_verdict_and_keeps_it_apart() {
         tmux.wait_for("the names", WAIT, |s| {
             s.contains("alpha/model") && s.contains("beta/model")
         });
+        // The agreement view: the configured judge groups the answers.
+        // The panes first, on their own: Esc with the A in one read would
+        // be Alt+A.
+        tmux.keys(&["Escape"]);
+        tmux.wait_for("the panes' keys", WAIT, |s| s.contains("z zoom"));
+        tmux.keys(&["A"]);
+        let screen = tmux.wait_for("the judge's grouping", WAIT, |s| {
+            s.contains("grouped by judge")
+        });
+        assert!(screen.contains("2 (2 distinct)"), "{screen}");
+        assert!(
+            screen.contains("Grouped by what each answer starts with."),
+            "{screen}"
+        );
         tmux.quit("C-q");
     });
 
@@ -92,17 +109,17 @@ async fn the_judge_key_shows_a_blind_verdict_and_keeps_it_apart() {
         .into_iter()
         .filter(|b| b["model"] == JUDGE)
         .collect();
-    assert_eq!(judged.len(), 2, "one pair, both orders");
-    let shown: Vec<String> = judged
+    assert_eq!(judged.len(), 3, "one pair, both orders, and one grouping");
+    let shown: Vec<String> = judged[..2]
         .iter()
         .map(|b| b["messages"][1]["content"].as_str().unwrap().to_string())
         .collect();
     let first = |text: &str| text.find("Paris").unwrap() < text.find("Lyon").unwrap();
     assert_ne!(first(&shown[0]), first(&shown[1]), "{shown:#?}");
     assert!(
-        shown
+        judged
             .iter()
-            .all(|t| !t.contains("alpha") && !t.contains("beta"))
+            .all(|b| !b.to_string().contains("alpha") && !b.to_string().contains("beta"))
     );
 
     // Saved as the judge's vote, beside yours.

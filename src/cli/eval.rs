@@ -18,8 +18,8 @@ use crate::eval::budget::Budget;
 use crate::eval::events::EvalEvent;
 use crate::eval::execute::RouterExecutor;
 use crate::eval::journal::{self, Contents, Ending, Header, JournalWriter};
+use crate::eval::judge::Judging;
 use crate::eval::judge::runner::JudgeRunner;
-use crate::eval::judge::{Judging, label as judge_label, pairwise_run};
 use crate::eval::plan::{Plan, PlanInput};
 use crate::eval::record::CellKey;
 use crate::eval::report::{Format as ReportFormat, Report};
@@ -28,7 +28,7 @@ use crate::eval::scheduler::{self, Schedule};
 use crate::eval::suite::ColumnDef;
 use crate::eval::summary::{SummaryInput, summarize};
 use crate::router::pricing::format_usd;
-use crate::sanitize::{Outside, sanitize};
+use crate::sanitize::sanitize;
 
 use super::eval_estimate::{confirm, print_estimate};
 use super::eval_open::{absolute, open_run};
@@ -110,12 +110,23 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
         .unwrap_or_default();
     let compared: HashSet<(String, u32, String, String)> =
         earlier_comparisons.iter().map(|c| c.key()).collect();
+    let earlier_groupings = start
+        .contents
+        .as_ref()
+        .map(|c| c.groupings.clone())
+        .unwrap_or_default();
+    let grouped: HashSet<(String, u32)> = earlier_groupings
+        .iter()
+        .map(|g| (g.case_id.clone(), g.repeat_index))
+        .collect();
     let case_of_cell: Vec<usize> = cells.iter().map(|c| c.case as usize).collect();
     let pairs_to_ask = pairs_to_ask(suite, &compared);
+    let groupings_to_ask = super::eval_judges::groupings_to_ask(suite, &grouped);
     estimate.extend(plan.judges.estimate(
         suite,
         &case_of_cell,
         &pairs_to_ask,
+        &groupings_to_ask,
         plan.output_tokens(),
     ));
     let requests: u64 = estimate.iter().map(|c| c.requests).sum();
@@ -158,7 +169,7 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
     if args.estimate {
         return Ok(EXIT_OK);
     }
-    if cells.is_empty() && pairs_to_ask.is_empty() {
+    if cells.is_empty() && pairs_to_ask.is_empty() && groupings_to_ask.is_empty() {
         errln!("prism: nothing to run: every result of this run is in its journal");
     } else {
         confirm(total_estimate, config.eval_confirm_usd(), args.yes)?;
@@ -255,53 +266,22 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
     let mut digests = earlier;
     digests.extend(std::mem::take(&mut ran.digests));
     digests.sort_by_key(|d| d.cell);
+    let rounds = super::eval_judges::Rounds {
+        suite,
+        digests: &digests,
+        judges: judges.clone(),
+        plan: &plan.judges,
+        max_cost,
+        concurrency: args.concurrency,
+        cancel: &cancel,
+        say: view.is_none(),
+    };
+    let judged = super::eval_judges::run(&rounds, &mut ran, &mut writer, &compared, &grouped).await;
     let mut comparisons = earlier_comparisons;
-    let mut skipped_comparisons = 0usize;
-    if let Some(pairwise) = &suite.pairwise
-        && !ran.interrupted
-        && ran.journal_error.is_none()
-    {
-        let round = async {
-            writer.written().await?;
-            let jobs = pairwise_run::jobs(suite, &digests, writer.path(), &compared)
-                .map_err(|e| format!("cannot read the run journal: {e}"))?;
-            // With the view open, stderr is its screen: nothing is printed.
-            if !jobs.is_empty() && view.is_none() {
-                errln!(
-                    "prism: pairwise: {} comparisons by {}",
-                    jobs.len(),
-                    Outside(&judge_label(&pairwise.judge))
-                );
-            }
-            // The answers' spending carries over into the judges' budget.
-            let mut budget = Budget::new(max_cost);
-            budget.settle(Decimal::ZERO, ran.spent_usd);
-            let round = pairwise_run::run(
-                pairwise,
-                jobs,
-                judges.clone(),
-                &plan.judges,
-                &mut budget,
-                args.concurrency,
-                &mut writer,
-                &cancel,
-            )
-            .await;
-            ran.spent_usd = budget.spent_usd();
-            Ok::<_, String>(round)
-        };
-        match round.await {
-            Ok(round) => {
-                skipped_comparisons = round.skipped_for_budget;
-                comparisons.extend(round.comparisons);
-                if let Some(error) = round.journal_error {
-                    ran.journal_error = Some(error);
-                }
-            }
-            Err(error) => ran.journal_error = Some(error),
-        }
-        ran.interrupted = cancel.is_cancelled();
-    }
+    comparisons.extend(judged.comparisons);
+    let mut groupings = earlier_groupings;
+    groupings.extend(judged.groupings);
+    let skipped_comparisons = judged.skipped_for_budget;
     let ending = Ending {
         at_unix: now_unix(),
         skipped_for_budget: (ran.skipped_for_budget.len() + skipped_comparisons) as u64,
@@ -323,7 +303,7 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
         digests: &digests,
         volume: args.volume,
     });
-    let judging = Judging::of(suite, &digests, &comparisons);
+    let judging = Judging::of(suite, &digests, &comparisons, &groupings);
     let report = Report {
         run_id: &run_id,
         suite,
@@ -335,6 +315,7 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
         volume: args.volume,
         pairwise: judging.pairwise.as_ref(),
         judges: &judging.judges,
+        groupings: &groupings,
     };
     write_report(&report, args.format.into(), args.output.as_deref())?;
     if let Some(budget) = max_cost {

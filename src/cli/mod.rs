@@ -8,6 +8,7 @@ mod compare_live;
 mod docs;
 mod eval;
 mod eval_estimate;
+mod eval_judges;
 mod eval_live;
 mod eval_open;
 mod eval_progress;

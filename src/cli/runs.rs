@@ -176,7 +176,12 @@ fn show_run(store: &RunStore, args: &RunsShowArgs) -> Result<u8, CliError> {
         volume: args.volume,
     });
     let last = contents.endings.last();
-    let judging = Judging::of(suite, &contents.digests, &contents.comparisons);
+    let judging = Judging::of(
+        suite,
+        &contents.digests,
+        &contents.comparisons,
+        &contents.groupings,
+    );
     let report = Report {
         run_id: &id,
         suite,
@@ -188,6 +193,7 @@ fn show_run(store: &RunStore, args: &RunsShowArgs) -> Result<u8, CliError> {
         volume: args.volume,
         pairwise: judging.pairwise.as_ref(),
         judges: &judging.judges,
+        groupings: &contents.groupings,
     };
     write_report(&report, args.format.into(), args.output.as_deref())?;
     Ok(EXIT_OK)

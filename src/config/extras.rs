@@ -153,6 +153,16 @@ impl Config {
             .unwrap_or(DEFAULT_JUDGE)
     }
 
+    /// Whether the file names a judge (`[judge] model`): then the agreement
+    /// view asks it to group the answers, else text similarity does.
+    pub fn judge_configured(&self) -> bool {
+        self.file
+            .judge
+            .model
+            .as_deref()
+            .is_some_and(|m| !m.trim().is_empty())
+    }
+
     /// What the workbench's judge is asked.
     pub fn judge_rubric(&self) -> &str {
         self.file

@@ -1,7 +1,7 @@
 //! The run journal: one JSONL file per run in the data dir (0600, in a
 //! 0700 dir). The first line holds the whole suite as it was run, so a run
 //! resumes and reports without its file; then one line per result as it
-//! completes, one per pairwise judge call, and a line when a run is
+//! completes, one per pairwise judge call and per `[agreement]` grouping, and a line when a run is
 //! resumed or ends. Each line goes out
 //! in one write and the file is fsynced at least once a second, so a crash
 //! or `kill -9` loses at most the requests in flight and the file always
@@ -17,11 +17,14 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::judge::grouping::CaseGrouping;
 use super::judge::pairwise::Comparison;
 use super::record::EvalResult;
 use super::suite::Suite;
 
-pub use read::{Contents, Placement, read, read_header, read_result_at};
+pub use read::{
+    CaseAnswers, Contents, Placement, answers_by_case, read, read_header, read_result_at,
+};
 pub use writer::{JournalWriter, SYNC_INTERVAL};
 
 /// The journal format's version; a newer one is refused, not misread.
@@ -46,6 +49,8 @@ enum Line {
     Result(Box<EvalResult>),
     /// A pairwise judge call (`[pairwise]`).
     Comparison(Box<Comparison>),
+    /// A judge's grouping of a case's answers (`[agreement]`).
+    Grouping(Box<CaseGrouping>),
     Resumed {
         at_unix: i64,
     },

@@ -93,6 +93,7 @@ pub fn vote(verdict: Verdict, blind: bool) -> Vote {
         source: VoteSource::User,
         reason: None,
         shown_order: Vec::new(),
+        judge_cost: None,
     }
 }
 

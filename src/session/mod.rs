@@ -23,7 +23,7 @@ pub(crate) mod fixtures;
 pub use leaderboard::{Leaderboard, Row, VoteFilter};
 pub use store::{SessionStore, StoreError};
 pub use types::{
-    Answer, Column, SCHEMA_VERSION, Session, SessionParams, Summary, Turn, Verdict, Vote,
-    VoteSource,
+    Answer, Column, JudgeCost, SCHEMA_VERSION, Session, SessionParams, Summary, Turn, Verdict,
+    Vote, VoteSource,
 };
 pub use writer::SessionWriter;

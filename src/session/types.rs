@@ -3,6 +3,7 @@
 //! votes. Serialized as JSON with a schema version; it never holds an API
 //! key or an auth header (nothing here can: keys live only in `Provider`).
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::router::events::RunResult;
@@ -134,6 +135,50 @@ pub struct Vote {
     /// position bias. Empty in files written before it was recorded.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shown_order: Vec<u64>,
+    /// What a judge's calls for this verdict cost (none on your votes, and
+    /// on judge votes in files written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge_cost: Option<JudgeCost>,
+}
+
+/// What the calls behind a judge's verdict cost: the known costs summed
+/// exactly (a decimal string in the file), and how many calls' costs were
+/// unknown, so an unknown cost never reads as free.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JudgeCost {
+    pub calls: u32,
+    /// None when no call's cost is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usd: Option<Decimal>,
+    /// Calls of unknown cost: `usd` is a floor when any are.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unpriced_calls: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl JudgeCost {
+    /// From each call's cost (None: unknown).
+    pub fn of(costs: impl IntoIterator<Item = Option<Decimal>>) -> JudgeCost {
+        let mut cost = JudgeCost::default();
+        for call in costs {
+            cost.calls = cost.calls.saturating_add(1);
+            match call {
+                Some(usd) => {
+                    cost.usd = Some(cost.usd.unwrap_or_default().saturating_add(usd));
+                }
+                None => cost.unpriced_calls = cost.unpriced_calls.saturating_add(1),
+            }
+        }
+        cost
+    }
+
+    /// "$0.00018", "$0.0001+ (1 unknown)", "unknown".
+    pub fn label(&self) -> String {
+        crate::router::pricing::format_cost_floor(self.usd, u64::from(self.unpriced_calls))
+    }
 }
 
 /// Who cast a vote.

@@ -2,8 +2,9 @@
 //! two at a time, in both orders, with `prism eval`'s prompts, reply parsing
 //! and flip rule (a verdict that changes with the order is a tie). The pairs
 //! make one verdict for the turn, recorded as the judge's vote beside yours,
-//! never as it. Pure: what to ask, how to read the replies, and the lines
-//! the overlay shows; the calls themselves are the runtime's.
+//! never as it. It also groups a turn's answers for the agreement view
+//! when `[judge] model` is set. Pure: what to ask, how to read the
+//! replies, and the lines the overlay shows; the calls are the runtime's.
 
 use rust_decimal::Decimal;
 
@@ -37,6 +38,32 @@ impl JudgeAsk {
         let n = self.answers.len();
         n * n.saturating_sub(1)
     }
+}
+
+/// What the runtime is asked to put to the judge for the agreement view:
+/// group a turn's answers (numbered, unnamed) by what they say.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupingAsk {
+    pub ask: u64,
+    pub judge: Target,
+    pub question: String,
+    /// (column id, answer), in column order.
+    pub answers: Vec<(u64, String)>,
+    pub deny_data_collection: bool,
+}
+
+/// The judge's grouping of a turn's answers, asked or arrived, kept so the
+/// agreement view shows it again without asking again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JudgeGrouping {
+    pub ask: u64,
+    pub session_id: String,
+    pub turn: usize,
+    pub judge: String,
+    /// (column id, answer length in bytes), in column order.
+    pub answers: Vec<(u64, usize)>,
+    /// None while the call is out.
+    pub grouped: Option<crate::eval::judge::runner::Grouped>,
 }
 
 /// The judge's verdict on a turn, asked or arriving.

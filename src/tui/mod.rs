@@ -26,6 +26,7 @@ pub mod runtime;
 pub mod scroll;
 pub mod state;
 pub mod terminal;
+pub mod text_page;
 pub mod theme;
 pub mod update;
 pub mod view;

@@ -142,6 +142,11 @@ pub enum Msg {
         ask: u64,
         comparisons: Vec<Comparison>,
     },
+    /// The judge's grouping of a turn's answers (the agreement view).
+    Grouped {
+        ask: u64,
+        grouped: crate::eval::judge::runner::Grouped,
+    },
     /// The eval runs on disk, newest first, and the journals that could not be read.
     EvalRunsListed {
         rows: Vec<RunRow>,
@@ -259,6 +264,8 @@ pub enum Effect {
     },
     /// Put a turn's answers to the judge, every two in both orders.
     AskJudge(Box<JudgeAsk>),
+    /// Ask the judge to group a turn's answers by what they say.
+    AskGrouping(Box<crate::tui::judge::GroupingAsk>),
     /// Read the eval runs in the data dir.
     ListEvalRuns,
     /// Read a run's journal for the eval view.

@@ -966,3 +966,35 @@ pub fn first_position_judge(model: &str, body: &Value, score: u32) -> Option<Rep
     let text = format!("Here is my verdict:\n```json\n{verdict}\n```");
     Some(Reply::Stream(StreamReply::tokens(model, &[text.as_str()])))
 }
+
+/// A judge that groups answers (the agreement judge's request) by their
+/// first word, case ignored: "Your refund is on its way." and "Your money
+/// comes back." say the same thing to it, whatever text similarity says.
+/// `None` for a request that is not a grouping.
+pub fn first_word_grouping_judge(model: &str, body: &Value) -> Option<Reply> {
+    let system = body.pointer("/messages/0/content")?.as_str()?;
+    if !system.contains("grouping answers") {
+        return None;
+    }
+    let user = body.pointer("/messages/1/content")?.as_str()?;
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for number in 1.. {
+        let Some(start) = user.find(&format!("[Answer {number}]\n")) else {
+            break;
+        };
+        let text = user[start..].split_once('\n').map_or("", |(_, rest)| rest);
+        let first: String = text
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_lowercase();
+        match groups.iter_mut().find(|(word, _)| *word == first) {
+            Some((_, members)) => members.push(number),
+            None => groups.push((first, vec![number])),
+        }
+    }
+    let groups: Vec<Vec<usize>> = groups.into_iter().map(|(_, m)| m).collect();
+    let verdict = json!({"groups": groups, "reason": "Grouped by what each answer starts with."});
+    let text = format!("Sure. My grouping:\n{verdict}\nDone.");
+    Some(Reply::Stream(StreamReply::tokens(model, &[text.as_str()])))
+}

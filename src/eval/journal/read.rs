@@ -8,6 +8,7 @@ use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use super::{Ending, Header, JournalError, Line, SCHEMA_VERSION};
+use crate::eval::judge::grouping::CaseGrouping;
 use crate::eval::judge::pairwise::Comparison;
 use crate::eval::record::{CellKey, Digest, EvalResult};
 use crate::eval::suite::Suite;
@@ -21,6 +22,8 @@ pub struct Contents {
     pub endings: Vec<Ending>,
     /// Pairwise judge calls, each once (the first written wins).
     pub comparisons: Vec<Comparison>,
+    /// `[agreement]` groupings, one per case and repeat (the first wins).
+    pub groupings: Vec<CaseGrouping>,
     /// Where a torn last line starts (a write cut short by a crash).
     pub torn_at: Option<u64>,
     /// Lines that did not parse (never written by prism), skipped.
@@ -120,11 +123,13 @@ pub fn read(path: &Path) -> Result<Contents, JournalError> {
     let placement = Placement::new(&header.suite);
     let mut seen = std::collections::HashSet::new();
     let mut compared = std::collections::HashSet::new();
+    let mut grouped = std::collections::HashSet::new();
     let mut contents = Contents {
         header,
         digests: Vec::new(),
         endings: Vec::new(),
         comparisons: Vec::new(),
+        groupings: Vec::new(),
         torn_at: None,
         bad_lines: 0,
         len: 0,
@@ -150,6 +155,13 @@ pub fn read(path: &Path) -> Result<Contents, JournalError> {
                     contents.comparisons.push(*comparison);
                 }
             }
+            Ok(Line::Grouping(grouping)) => {
+                if placement.cases.contains_key(&grouping.case_id)
+                    && grouped.insert((grouping.case_id.clone(), grouping.repeat_index))
+                {
+                    contents.groupings.push(*grouping);
+                }
+            }
             Ok(Line::Resumed { .. } | Line::Run(_)) => {}
             Err(_) if !whole => contents.torn_at = Some(offset),
             Err(_) => contents.bad_lines += 1,
@@ -173,6 +185,52 @@ pub fn read_result_at(
         Ok(Line::Result(result)) => Some(*result),
         _ => None,
     })
+}
+
+/// The answers to one case and repeat, in column order: (column, text).
+pub struct CaseAnswers {
+    pub case: u32,
+    pub repeat: u32,
+    pub answers: Vec<(String, std::sync::Arc<str>)>,
+}
+
+/// Per case and repeat where at least two columns answered (errors left
+/// out), their answers read from the journal one result at a time.
+pub fn answers_by_case(
+    suite: &Suite,
+    digests: &[Digest],
+    journal: &Path,
+) -> io::Result<Vec<CaseAnswers>> {
+    use crate::eval::record::Outcome;
+    let labels = suite.column_labels();
+    let mut by_case: std::collections::BTreeMap<(u32, u32), Vec<&Digest>> = Default::default();
+    for digest in digests.iter().filter(|d| d.outcome != Outcome::Error) {
+        by_case
+            .entry((digest.cell.case, digest.cell.repeat))
+            .or_default()
+            .push(digest);
+    }
+    let mut file = BufReader::new(File::open(journal)?);
+    let mut line = Vec::new();
+    let mut out = Vec::new();
+    for ((case, repeat), mut cells) in by_case.into_iter().filter(|(_, c)| c.len() >= 2) {
+        cells.sort_by_key(|d| d.cell.column);
+        let mut answers = Vec::with_capacity(cells.len());
+        for digest in cells {
+            if let Some(result) = read_result_at(&mut file, digest.offset, &mut line)? {
+                answers.push((
+                    labels[digest.cell.column as usize].clone(),
+                    std::sync::Arc::from(result.text),
+                ));
+            }
+        }
+        out.push(CaseAnswers {
+            case,
+            repeat,
+            answers,
+        });
+    }
+    Ok(out)
 }
 
 /// Reads just the header (for listing runs without reading every result).

@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::{Contents, Ending, Header, JournalError, Line, TaggedResult, line_bytes};
+use crate::eval::judge::grouping::CaseGrouping;
 use crate::eval::judge::pairwise::Comparison;
 use crate::eval::record::EvalResult;
 use crate::fs_safe::{PRIVATE_FILE_MODE, create_new, create_private_dir, sync_dir};
@@ -137,6 +138,12 @@ impl JournalWriter {
     /// Queues a pairwise judge call.
     pub async fn comparison(&mut self, comparison: &Comparison) -> Result<u64, String> {
         self.send(line_bytes(&Line::Comparison(Box::new(comparison.clone()))))
+            .await
+    }
+
+    /// Queues a judge's grouping of a case's answers.
+    pub async fn grouping(&mut self, grouping: &CaseGrouping) -> Result<u64, String> {
+        self.send(line_bytes(&Line::Grouping(Box::new(grouping.clone()))))
             .await
     }
 

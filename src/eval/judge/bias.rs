@@ -34,7 +34,8 @@ pub struct JudgeBias {
     pub judge: String,
     /// The judge's provider family ("openai" for "openai/gpt-4o").
     pub family: Option<String>,
-    /// Judge calls (checks and pairwise comparisons), failed ones included.
+    /// Judge calls (checks, pairwise comparisons and agreement groupings),
+    /// failed ones included.
     pub calls: usize,
     /// Calls without a verdict (failed, or a reply that could not be read).
     pub errors: usize,
@@ -187,12 +188,15 @@ pub fn measure(
 }
 
 /// Every judge of a run, measured: `judges` in suite order, their checks
-/// read from the digests, their pairwise calls from `comparisons`.
+/// read from the digests, their pairwise calls from `comparisons`, their
+/// agreement groupings (counted in calls, errors, cost and time) from
+/// `groupings`.
 pub fn measure_run(
     judges: &[String],
     columns: &[String],
     digests: &[Digest],
     comparisons: &[Comparison],
+    groupings: &[super::grouping::CaseGrouping],
 ) -> Vec<JudgeBias> {
     judges
         .iter()
@@ -218,6 +222,9 @@ pub fn measure_run(
                 .collect();
             for c in &mine {
                 calls.add(c.pick.is_some(), c.cost_usd, c.total_ms);
+            }
+            for g in groupings.iter().filter(|g| g.judge == *judge) {
+                calls.add(g.groups.is_some(), g.cost_usd, g.total_ms);
             }
             measure(judge, columns, &mine, &graded, calls)
         })

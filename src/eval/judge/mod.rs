@@ -6,19 +6,24 @@
 //! biases are measured ([`bias`]).
 //!
 //! - [`reply`]: reading a verdict out of a reply.
+//! - [`grouping`]: the judge's grouping of answers for the agreement view.
 //! - [`pairwise`]: both orders, flips as ties, the Bradley-Terry ranking.
 //! - [`bias`]: flip rate, first-position and length preference, own family.
-//! - [`pairwise_run`]: the pairwise round after the answers, budgeted and journalled.
+//! - [`round`]: a judge round after the answers, budgeted and journalled;
+//!   [`pairwise_run`] and [`grouping_run`] are the two.
 //! - [`plan`]: judges' targets, prices, worst cases and estimates.
 //! - [`runner`]: judge calls on the routing core.
 //! - [`report`]: the judges' figures of a run, for its report.
 
 pub mod bias;
+pub mod grouping;
+pub mod grouping_run;
 pub mod pairwise;
 pub mod pairwise_run;
 pub mod plan;
 pub mod reply;
 pub mod report;
+pub mod round;
 pub mod runner;
 
 pub use report::Judging;
@@ -119,7 +124,7 @@ pub fn frame_bytes(rubric: &str, question: &str, pairwise: bool) -> usize {
 }
 
 /// At most [`ANSWER_MAX_BYTES`] of an answer, cut on a character boundary.
-fn bounded(answer: &str) -> String {
+pub(super) fn bounded(answer: &str) -> String {
     if answer.len() <= ANSWER_MAX_BYTES {
         return answer.to_string();
     }

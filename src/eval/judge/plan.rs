@@ -16,6 +16,7 @@ use crate::router::pricing::Pricing;
 use crate::router::provider::Providers;
 use crate::router::tokens::prompt_tokens as estimate_tokens;
 
+use super::grouping::DEFAULT_SAME;
 use super::{ANSWER_MAX_BYTES, ASSUMED_JUDGE_OUTPUT_TOKENS, JUDGE_MAX_TOKENS, frame_bytes, label};
 use crate::eval::column::{ColumnEstimate, usage};
 use crate::eval::suite::{Suite, SuiteError};
@@ -117,13 +118,14 @@ impl JudgePlan {
     }
 
     /// The estimate of the judge calls, one row per judge and kind: checks
-    /// of the `answers` to come (case index each), and `comparisons` (case
-    /// index each) with answers of `answer_tokens` each.
+    /// of the `answers` to come (case index each), `comparisons` and
+    /// `groupings` (case index each) with answers of `answer_tokens` each.
     pub fn estimate(
         &self,
         suite: &Suite,
         answers: &[usize],
         comparisons: &[usize],
+        groupings: &[usize],
         answer_tokens: u64,
     ) -> Vec<ColumnEstimate> {
         let mut rows: BTreeMap<String, ColumnEstimate> = BTreeMap::new();
@@ -161,6 +163,19 @@ impl JudgePlan {
                 add(format!("judge {judge} (pairwise)"), &judge, tokens);
             }
         }
+        if let Some(agreement) = &suite.agreement {
+            let judge = label(&agreement.judge);
+            let rubric = agreement.rubric.as_deref().unwrap_or(DEFAULT_SAME);
+            let shown = suite.columns.len() as u64;
+            for &case in groupings {
+                let question = &suite.cases[case].prompt;
+                let tokens = estimate_tokens(rubric)
+                    + estimate_tokens(question)
+                    + shown * (answer_tokens + 10)
+                    + 120;
+                add(format!("judge {judge} (agreement)"), &judge, tokens);
+            }
+        }
         rows.into_values().collect()
     }
 }
@@ -169,6 +184,13 @@ impl JudgePlan {
 fn rubric_of(suite: &Suite, judge: &str) -> Option<String> {
     if let Some(p) = suite.pairwise.as_ref().filter(|p| label(&p.judge) == judge) {
         return Some(p.rubric.clone());
+    }
+    if let Some(a) = suite
+        .agreement
+        .as_ref()
+        .filter(|a| label(&a.judge) == judge)
+    {
+        return Some(a.rubric.clone().unwrap_or_else(|| DEFAULT_SAME.into()));
     }
     (0..suite.cases.len())
         .flat_map(|c| suite.judge_checks(c))

@@ -101,7 +101,10 @@ pub fn parse_preference(reply: &str) -> Result<Preference, String> {
 }
 
 /// The first JSON object in `reply` holding `key`.
-fn find_object(reply: &str, key: &str) -> Result<serde_json::Map<String, Value>, String> {
+pub(super) fn find_object(
+    reply: &str,
+    key: &str,
+) -> Result<serde_json::Map<String, Value>, String> {
     let text = match reply.char_indices().nth(MAX_REPLY_CHARS) {
         Some((cut, _)) => &reply[..cut],
         None => reply,
@@ -126,7 +129,7 @@ fn find_object(reply: &str, key: &str) -> Result<serde_json::Map<String, Value>,
     })
 }
 
-fn reason(object: &serde_json::Map<String, Value>) -> String {
+pub(super) fn reason(object: &serde_json::Map<String, Value>) -> String {
     match object.get("reason").or_else(|| object.get("explanation")) {
         Some(Value::String(s)) if !s.trim().is_empty() => clip(s.trim(), MAX_REASON_CHARS),
         _ => "(no reason given)".into(),

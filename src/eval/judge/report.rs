@@ -15,11 +15,12 @@ impl Judging {
         suite: &crate::eval::suite::Suite,
         digests: &[crate::eval::record::Digest],
         comparisons: &[pairwise::Comparison],
+        groupings: &[super::grouping::CaseGrouping],
     ) -> Judging {
         let columns = suite.column_labels();
         let names: Vec<String> = suite.judges().into_iter().map(|(l, _)| l).collect();
         Judging {
-            judges: bias::measure_run(&names, &columns, digests, comparisons),
+            judges: bias::measure_run(&names, &columns, digests, comparisons, groupings),
             pairwise: suite
                 .pairwise
                 .as_ref()

@@ -15,6 +15,9 @@ use crate::router::catalog::Catalog;
 use crate::router::chat::{ChatMessage, ChatParams, Target};
 use crate::router::finish::finish_result;
 
+use super::grouping::{
+    AgreementSpec, DEFAULT_SAME, JudgeGroups, grouping_messages, parse_grouping,
+};
 use super::pairwise::Comparison;
 use super::reply::{parse_preference, parse_score};
 use super::{JUDGE_MAX_TOKENS, JudgeSpec, PairwiseSpec, label, pairwise_messages, score_messages};
@@ -155,6 +158,36 @@ impl JudgeRunner {
             pick,
             reason,
             error,
+            cost_usd: called.cost_usd,
+            total_ms: called.total_ms,
+        }
+    }
+}
+
+/// What a grouping call gave: the judge's groups or why not, and its cost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grouped {
+    pub groups: Result<JudgeGroups, String>,
+    pub cost_usd: Option<Decimal>,
+    pub total_ms: Option<u64>,
+}
+
+impl JudgeRunner {
+    /// Asks `spec`'s judge to group `answers` (shown numbered, unnamed).
+    pub async fn group(
+        &self,
+        spec: &AgreementSpec,
+        question: &str,
+        answers: &[&str],
+        cancel: CancellationToken,
+    ) -> Grouped {
+        let rubric = spec.rubric.as_deref().unwrap_or(DEFAULT_SAME);
+        let messages = grouping_messages(rubric, question, answers);
+        let called = self.call(&label(&spec.judge), &messages, cancel).await;
+        Grouped {
+            groups: called
+                .reply
+                .and_then(|text| parse_grouping(&text, answers.len())),
             cost_usd: called.cost_usd,
             total_ms: called.total_ms,
         }

@@ -8,6 +8,7 @@ use crate::eval::judge::pairwise::PairwiseSummary;
 use crate::table::table;
 
 use super::{CaseAgreement, money, ms, percent};
+use crate::eval::judge::grouping::Method;
 
 /// One warning line per flagged judge (empty when none is).
 pub fn flags(judges: &[JudgeBias]) -> Vec<String> {
@@ -137,7 +138,44 @@ fn agreement_line(a: &CaseAgreement, repeat: u32) -> String {
         let names: Vec<String> = a.outliers.iter().map(|o| clip(o, 60)).collect();
         line.push_str(&format!(" · outlier {}", names.join(", ")));
     }
+    if let Method::JudgeError { error, .. } = &a.grouped_by {
+        line.push_str(&format!(
+            " · judge error, grouped by normalised text similarity: {}",
+            clip(error, 160)
+        ));
+    }
     line
+}
+
+/// How the answers were grouped: by text similarity, or by the judge
+/// (with how many of its replies could not be used).
+fn agreement_method(agreement: &[CaseAgreement]) -> String {
+    let judge = agreement.iter().find_map(|a| match &a.grouped_by {
+        Method::Judge { judge } | Method::JudgeError { judge, .. } => Some(judge),
+        Method::TextSimilarity => None,
+    });
+    let Some(judge) = judge else {
+        return "answers grouped by normalised text similarity".into();
+    };
+    let errors = agreement
+        .iter()
+        .filter(|a| matches!(a.grouped_by, Method::JudgeError { .. }))
+        .count();
+    let cost = agreement
+        .iter()
+        .filter_map(|a| a.judge_cost_usd)
+        .reduce(|a, b| a.saturating_add(b));
+    format!(
+        "answers grouped by judge {}; {} judge errors fell back to normalised text similarity; judge's cost {}",
+        clip(judge, 60),
+        errors,
+        money(cost)
+    )
+}
+
+/// The cases to list: those that disagree, and any the judge could not group.
+fn listed(a: &&CaseAgreement) -> bool {
+    a.distinct > 1 || matches!(a.grouped_by, Method::JudgeError { .. })
 }
 
 /// The judges, ranking and agreement sections of the text report.
@@ -178,10 +216,11 @@ pub fn text(
     if !agreement.is_empty() {
         let agreed = agreement.iter().filter(|a| a.distinct == 1).count();
         out.push_str(&format!(
-            "\nagreement (answers grouped by normalised text similarity): all columns agree on {agreed} of {}\n",
+            "\nagreement ({}): all columns agree on {agreed} of {}\n",
+            agreement_method(agreement),
             agreement.len()
         ));
-        for a in agreement.iter().filter(|a| a.distinct > 1) {
+        for a in agreement.iter().filter(listed) {
             out.push_str(&format!("  {}\n", agreement_line(a, repeat)));
         }
     }
@@ -226,11 +265,14 @@ pub fn markdown(
     }
     if !agreement.is_empty() {
         let agreed = agreement.iter().filter(|a| a.distinct == 1).count();
+        let method = agreement_method(agreement);
         out.push_str(&format!(
-            "\n## Agreement\n\nAnswers grouped by normalised text similarity: all columns agree on {agreed} of {}.\n\n",
+            "\n## Agreement\n\n{}{}: all columns agree on {agreed} of {}.\n\n",
+            method[..1].to_uppercase(),
+            escape(&method[1..]),
             agreement.len()
         ));
-        for a in agreement.iter().filter(|a| a.distinct > 1) {
+        for a in agreement.iter().filter(listed) {
             out.push_str(&format!("- {}\n", escape(&agreement_line(a, repeat))));
         }
     }

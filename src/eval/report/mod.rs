@@ -20,8 +20,10 @@ use serde::Serialize;
 use crate::router::pricing::{format_cost_floor, format_usd};
 
 use super::checks::clip;
-use super::journal::read_result_at;
+use super::journal::{answers_by_case, read_result_at};
 use super::judge::bias::JudgeBias;
+use super::judge::grouping::CaseGrouping;
+use super::judge::grouping::{JudgeGroups, Method, agree};
 use super::judge::pairwise::PairwiseSummary;
 use super::record::{Digest, EvalResult, Outcome};
 use super::suite::Suite;
@@ -52,6 +54,8 @@ pub struct Report<'a> {
     pub pairwise: Option<&'a PairwiseSummary>,
     /// Every judge of the suite: its calls, cost and measured biases.
     pub judges: &'a [JudgeBias],
+    /// `[agreement]`'s groupings, per case and repeat.
+    pub groupings: &'a [CaseGrouping],
 }
 
 /// How much the columns' answers to one case (and repeat) agree.
@@ -66,6 +70,19 @@ pub struct CaseAgreement {
     pub groups: Vec<Vec<String>>,
     /// Columns alone against a majority that agrees.
     pub outliers: Vec<String>,
+    /// How they were grouped: `{"method": "text_similarity"}`, `{"method":
+    /// "judge", "judge"}`, or `{"method": "judge_error", "judge", "error"}`
+    /// (grouped by text similarity instead).
+    pub grouped_by: Method,
+    /// The judge's one-line reason for its grouping.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The grouping call's cost (apart from the answers'), when a judge grouped.
+    #[serde(
+        serialize_with = "crate::router::pricing::usd_json::serialize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub judge_cost_usd: Option<Decimal>,
 }
 
 impl Report<'_> {
@@ -121,34 +138,29 @@ impl Report<'_> {
     }
 
     /// Per case and repeat where at least two columns answered: the answers
-    /// grouped by what they say, read from the journal a case at a time.
+    /// grouped by what they say (by `[agreement]`'s judge when it grouped
+    /// them, else by text similarity), read from the journal a case at a time.
     pub fn agreement(&self) -> io::Result<Vec<CaseAgreement>> {
-        let labels = self.suite.column_labels();
-        let mut file = BufReader::new(File::open(self.journal)?);
-        let mut line = Vec::new();
-        let mut by_case: std::collections::BTreeMap<(u32, u32), Vec<&Digest>> = Default::default();
-        for digest in self.digests.iter().filter(|d| d.outcome != Outcome::Error) {
-            by_case
-                .entry((digest.cell.case, digest.cell.repeat))
-                .or_default()
-                .push(digest);
-        }
         let mut out = Vec::new();
-        for ((case, repeat), mut cells) in by_case.into_iter().filter(|(_, c)| c.len() >= 2) {
-            cells.sort_by_key(|d| d.cell.column);
-            let mut answers: Vec<(String, String)> = Vec::with_capacity(cells.len());
-            for digest in cells {
-                if let Some(result) = read_result_at(&mut file, digest.offset, &mut line)? {
-                    answers.push((labels[digest.cell.column as usize].clone(), result.text));
-                }
-            }
-            let texts: Vec<&str> = answers.iter().map(|(_, t)| t.as_str()).collect();
-            let grouped = crate::agreement::group(&texts);
-            let name = |i: &usize| answers[*i].0.clone();
+        for case in answers_by_case(self.suite, self.digests, self.journal)? {
+            let case_id = &self.suite.cases[case.case as usize].id;
+            let columns: Vec<&str> = case.answers.iter().map(|(c, _)| c.as_str()).collect();
+            let texts: Vec<&str> = case.answers.iter().map(|(_, t)| &**t).collect();
+            let grouping = self
+                .groupings
+                .iter()
+                .find(|g| g.case_id == *case_id && g.repeat_index == case.repeat);
+            let judged = grouping.map(|g| (g, in_answer_order(g, &columns)));
+            let spec = self.suite.agreement.as_ref();
+            let (grouped, grouped_by) = match (&judged, spec) {
+                (Some((_, groups)), Some(spec)) => agree(&texts, Some((&spec.judge, groups))),
+                _ => agree(&texts, None),
+            };
+            let name = |i: &usize| case.answers[*i].0.clone();
             out.push(CaseAgreement {
-                case_id: self.suite.cases[case as usize].id.clone(),
-                repeat_index: repeat,
-                answers: answers.len(),
+                case_id: case_id.clone(),
+                repeat_index: case.repeat,
+                answers: case.answers.len(),
                 distinct: grouped.distinct(),
                 groups: grouped
                     .groups
@@ -156,6 +168,11 @@ impl Report<'_> {
                     .map(|g| g.iter().map(name).collect())
                     .collect(),
                 outliers: grouped.outliers.iter().map(name).collect(),
+                grouped_by,
+                reason: grouping
+                    .filter(|g| g.groups.is_some())
+                    .and_then(|g| g.reason.clone()),
+                judge_cost_usd: grouping.and_then(|g| g.cost_usd),
             });
         }
         Ok(out)
@@ -210,6 +227,29 @@ impl Report<'_> {
             })
             .collect()
     }
+}
+
+/// A journalled grouping in terms of the answers as read now (indices
+/// into `columns`): a judge error stays one, and so does a grouping of
+/// other answers than these (a column answered again since).
+fn in_answer_order(grouping: &CaseGrouping, columns: &[&str]) -> Result<JudgeGroups, String> {
+    if let Some(error) = &grouping.error {
+        return Err(error.clone());
+    }
+    let shown: Vec<&str> = grouping.columns.iter().map(String::as_str).collect();
+    let groups = grouping
+        .groups
+        .as_ref()
+        .filter(|_| shown == columns)
+        .ok_or_else(|| "the judge grouped other answers than these".to_string())?;
+    let index = |column: &String| columns.iter().position(|c| c == column);
+    Ok(JudgeGroups {
+        groups: groups
+            .iter()
+            .map(|g| g.iter().filter_map(index).collect())
+            .collect(),
+        reason: grouping.reason.clone().unwrap_or_default(),
+    })
 }
 
 /// A matrix cell: pass/fail/error for one result, "2/3" for repeats.

@@ -38,6 +38,7 @@ fn suite() -> Suite {
             case("json", "Answer in JSON."),
         ],
         pairwise: None,
+        agreement: None,
         column_lines: Vec::new(),
     }
 }
@@ -159,6 +160,7 @@ fn render(format: Format) -> String {
         volume: Some(1000),
         pairwise: None,
         judges: &[],
+        groupings: &[],
     };
     let mut out = Vec::new();
     report.write(format, &mut out).expect("renders");

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::super::checks::{CHECK_TYPES, CheckSpec};
+use super::super::judge::grouping::AgreementSpec;
 use super::super::judge::{DEFAULT_THRESHOLD, JudgeSpec, PairwiseSpec};
 use super::ColumnDef;
 use super::raw::{Node, Raw};
@@ -16,6 +17,7 @@ const CHECK_KEYS: [&str; 6] = ["type", "value", "file", "judge", "rubric", "thre
 /// The keys only a judge check takes.
 const JUDGE_KEYS: [&str; 3] = ["judge", "rubric", "threshold"];
 const PAIRWISE_KEYS: [&str; 3] = ["judge", "rubric", "file"];
+const AGREEMENT_KEYS: [&str; 2] = ["judge", "rubric"];
 
 /// One check table to its spec, with `{{vars}}` filled in string values.
 pub(super) fn check_spec(
@@ -149,6 +151,31 @@ pub(super) fn pairwise(source: &Source<'_>, node: &Node) -> Result<PairwiseSpec,
     let table = source.table(node, "pairwise", &PAIRWISE_KEYS)?;
     let (judge, rubric) = judge_and_rubric(source, node, "pairwise", table, &BTreeMap::new())?;
     Ok(PairwiseSpec { judge, rubric })
+}
+
+/// `[agreement]`: a judge that groups each case's answers, and optionally
+/// what counts as saying the same thing.
+pub(super) fn agreement(source: &Source<'_>, node: &Node) -> Result<AgreementSpec, SuiteError> {
+    let table = source.table(node, "agreement", &AGREEMENT_KEYS)?;
+    let judge_node = table.get("judge").ok_or_else(|| {
+        source.error(
+            node,
+            "agreement.judge",
+            "missing: the model that groups the answers, e.g. judge = \"openai/gpt-4o\"",
+        )
+    })?;
+    let judge = column_def(source, judge_node, "agreement.judge")?;
+    let rubric = match table.get("rubric") {
+        Some(rubric_node) => {
+            let text = source.string(rubric_node, "agreement.rubric")?;
+            if text.trim().is_empty() {
+                return Err(source.error(rubric_node, "agreement.rubric", "is empty"));
+            }
+            Some(text)
+        }
+        None => None,
+    };
+    Ok(AgreementSpec { judge, rubric })
 }
 
 /// A judge (any column form) and its rubric: `rubric` text with `{{vars}}`

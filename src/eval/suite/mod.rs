@@ -24,6 +24,7 @@ use crate::router::preferences::ProviderPrefs;
 pub use super::column::ColumnDef;
 
 use super::checks::{Check, CheckSpec};
+use super::judge::grouping::AgreementSpec;
 use super::judge::{JudgeSpec, PairwiseSpec};
 
 /// The most repeats of a case per column.
@@ -75,6 +76,10 @@ pub struct Suite {
     /// `[pairwise]`: a judge ranks the columns case by case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pairwise: Option<PairwiseSpec>,
+    /// `[agreement]`: a judge groups each case's answers by what they say
+    /// (else the agreement is by text similarity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<AgreementSpec>,
     /// The line of each column in the suite file (for errors found later,
     /// such as an unknown router); not kept in journals.
     #[serde(skip)]
@@ -152,8 +157,9 @@ impl Suite {
     pub fn judges(&self) -> Vec<(String, ColumnDef)> {
         let mut judges: Vec<(String, ColumnDef)> = Vec::new();
         let pairwise = self.pairwise.iter().map(|p| &p.judge);
+        let agreement = self.agreement.iter().map(|a| &a.judge);
         let checks = (0..self.cases.len()).flat_map(|c| self.judge_checks(c).map(|j| &j.judge));
-        for judge in pairwise.chain(checks) {
+        for judge in pairwise.chain(agreement).chain(checks) {
             let label = super::judge::label(judge);
             if !judges.iter().any(|(l, _)| *l == label) {
                 judges.push((label, judge.clone()));
@@ -247,6 +253,7 @@ pub(crate) fn fixture(columns: &[&str], case_ids: &[&str]) -> Suite {
             })
             .collect(),
         pairwise: None,
+        agreement: None,
         column_lines: Vec::new(),
     }
 }

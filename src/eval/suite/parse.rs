@@ -14,9 +14,10 @@ use super::raw::{Node, parse_toml};
 use super::source::{Source, array, column_def};
 use super::{ColumnDef, Defaults, MAX_REPEAT, Suite, SuiteError, cases_file};
 
-const SUITE_KEYS: [&str; 8] = [
+const SUITE_KEYS: [&str; 9] = [
     "name",
     "pairwise",
+    "agreement",
     "description",
     "columns",
     "defaults",
@@ -54,6 +55,10 @@ pub(super) fn suite(path: &Path, text: &str) -> Result<Suite, SuiteError> {
     let pairwise = top
         .get("pairwise")
         .map(|node| super::check_table::pairwise(&source, node))
+        .transpose()?;
+    let agreement = top
+        .get("agreement")
+        .map(|node| super::check_table::agreement(&source, node))
         .transpose()?;
 
     let defaults = match top.get("defaults") {
@@ -109,6 +114,7 @@ pub(super) fn suite(path: &Path, text: &str) -> Result<Suite, SuiteError> {
         defaults,
         cases: builder.cases,
         pairwise,
+        agreement,
         column_lines,
     })
 }

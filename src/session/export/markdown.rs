@@ -8,8 +8,8 @@ use crate::sanitize::{one_line, sanitize};
 use crate::units::{self, format_datetime_utc};
 
 use super::{
-    answers_in_column_order, column_details, column_name, cost, counts_line, error_text, notes,
-    params_text, served_by, vote_text,
+    answers_in_column_order, column_details, column_name, cost, counts_line, error_text,
+    judge_vote_text, notes, params_text, served_by, vote_text,
 };
 use crate::session::types::{Answer, Session, Turn};
 
@@ -89,6 +89,13 @@ fn turn_section(out: &mut String, session: &Session, number: usize, turn: &Turn,
     }
     if let Some(vote) = &turn.vote {
         let _ = writeln!(out, "\n**Vote:** {}", vote_text(session, vote));
+    }
+    for judged in &turn.judge_votes {
+        let _ = writeln!(
+            out,
+            "\n**Judge's vote:** {}",
+            judge_vote_text(session, judged)
+        );
     }
 }
 

@@ -8,7 +8,7 @@ mod text;
 use crate::router::events::RunResult;
 use crate::sanitize::one_line;
 
-use super::types::{Answer, Column, Session, SessionParams, Turn, Verdict, Vote};
+use super::types::{Answer, Column, Session, SessionParams, Turn, Verdict, Vote, VoteSource};
 
 pub use markdown::markdown;
 pub use text::text;
@@ -79,6 +79,29 @@ pub fn vote_text(session: &Session, vote: &Vote) -> String {
     };
     let how = if vote.blind { "blind" } else { "sighted" };
     format!("{verdict} ({how} vote)")
+}
+
+/// A judge's verdict on a turn, apart from yours: "openai/gpt-4o-mini:
+/// Model A was best · why: … · judge's cost $0.00018 (6 calls)".
+pub fn judge_vote_text(session: &Session, vote: &Vote) -> String {
+    let judge = match &vote.source {
+        VoteSource::Judge { model } => one_line(model).into_owned(),
+        VoteSource::User => "you".into(),
+    };
+    let verdict = match vote.verdict {
+        Verdict::Best { column } => format!("{} was best", column_name(session, column)),
+        Verdict::Tie => "tie".to_string(),
+        Verdict::AllBad => "all bad".to_string(),
+    };
+    let mut text = format!("{judge}: {verdict}");
+    if let Some(reason) = &vote.reason {
+        text.push_str(&format!(" · why: {}", one_line(reason)));
+    }
+    text.push_str(&match &vote.judge_cost {
+        Some(cost) => format!(" · judge's cost {}, {} calls", cost.label(), cost.calls),
+        None => " · judge's cost not recorded".into(),
+    });
+    text
 }
 
 /// Parameters that are set, on one line: "temperature 0.2 · max tokens 512 · system “…”".

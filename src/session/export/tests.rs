@@ -89,3 +89,60 @@ fn answers_are_listed_in_column_order_whatever_order_they_finished_in() {
         assert!(in_turn(&first) < in_turn(&second), "{report}");
     }
 }
+
+/// A session file saved by the workbench before judge votes kept their
+/// cost (stored as written then), with a judge vote on its first turn.
+const JUDGED_BEFORE_COST: &str =
+    include_str!("../../../tests/fixtures/sessions/judged-before-cost.json");
+
+fn judged(session: &mut Session, cost: Option<crate::session::JudgeCost>) {
+    session.turns[0].judge_votes.push(Vote {
+        source: crate::session::VoteSource::Judge {
+            model: "openai/gpt-4o-mini".into(),
+        },
+        reason: Some("B names the right city".into()),
+        judge_cost: cost,
+        ..fixtures::vote(Verdict::Best { column: 2 }, false)
+    });
+}
+
+#[test]
+fn a_judge_vote_keeps_its_cost_exactly_and_old_files_still_load() {
+    use rust_decimal::Decimal;
+    let mut session = fixtures::sample();
+    let cost =
+        crate::session::JudgeCost::of([Some(Decimal::new(3, 5)), None, Some(Decimal::new(1, 17))]);
+    judged(&mut session, Some(cost));
+    let exported = json(&session);
+    // Exact: a decimal string, not a float.
+    assert!(
+        exported.contains(r#""usd": "0.00003000000000001""#),
+        "{exported}"
+    );
+    let back: Session = serde_json::from_str(&exported).expect("parses");
+    assert_eq!(back, session);
+    for report in [text(&session), markdown(&session)] {
+        assert!(
+            report.contains(
+                "openai/gpt-4o-mini: anthropic/claude-haiku-4.5 was best · why: B names the right city · judge's cost $0.00003+ (1 unknown), 3 calls"
+            ),
+            "{report}"
+        );
+    }
+
+    // The stored old file: its judge vote has no cost, and says so.
+    let home = tempfile::tempdir().expect("temp dir");
+    let store = SessionStore::new(home.path());
+    let old: Session = serde_json::from_str(JUDGED_BEFORE_COST).expect("the old file parses");
+    std::fs::write(store.path_for(&old.id), JUDGED_BEFORE_COST).expect("stored");
+    let loaded = store.load(&old.id).expect("an old file loads");
+    assert_eq!(loaded.turns[0].judge_votes.len(), 1);
+    assert_eq!(loaded.turns[0].judge_votes[0].judge_cost, None);
+    assert!(
+        text(&loaded).contains("· judge's cost not recorded"),
+        "{}",
+        text(&loaded)
+    );
+    // Saved again, it stays without the field.
+    assert!(!json(&loaded).contains("judge_cost"));
+}

@@ -8,7 +8,7 @@ use crate::units::{self, format_datetime_utc};
 
 use super::{
     BLIND_NOTE, answers_in_column_order, column_details, column_name, cost, counts_line,
-    error_text, notes, params_text, served_by, vote_text,
+    error_text, judge_vote_text, notes, params_text, served_by, vote_text,
 };
 use crate::session::types::{Answer, Session};
 
@@ -54,6 +54,9 @@ pub fn text(session: &Session) -> String {
         }
         if let Some(vote) = &turn.vote {
             let _ = writeln!(out, "\nvote: {}", vote_text(session, vote));
+        }
+        for judged in &turn.judge_votes {
+            let _ = writeln!(out, "judge's vote: {}", judge_vote_text(session, judged));
         }
     }
     out

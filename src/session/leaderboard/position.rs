@@ -202,6 +202,7 @@ mod tests {
     fn seated(panes: u64, winner: u64, blind: bool) -> Vote {
         Vote {
             shown_order: (0..panes).map(|seat| 10 + seat).collect(),
+            judge_cost: None,
             ..vote(
                 Verdict::Best {
                     column: 10 + winner,

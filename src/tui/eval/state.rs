@@ -50,6 +50,9 @@ pub struct CaseView {
     pub diff: bool,
     /// Per column: its answer's word diff against the leftmost shown.
     pub diffs: Vec<Option<Vec<Piece>>>,
+    /// How much the answers agree (by normalised text similarity): the
+    /// columns that answered, and their grouping (indices into them).
+    pub agreement: Option<(Vec<usize>, crate::agreement::Agreement)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

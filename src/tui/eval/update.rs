@@ -100,6 +100,7 @@ pub fn update(view: &mut EvalView, msg: Msg) -> Vec<Effect> {
                     Ok(answers) => Answers::Loaded(answers),
                     Err(error) => Answers::Failed(one_line(&error).into_owned()),
                 };
+                open.agreement = agreement(&open.answers);
                 refresh_diffs(open, width, columns);
             }
             Vec::new()
@@ -340,6 +341,7 @@ fn open_case(view: &mut EvalView, case: usize, repeat: u32) -> Vec<Effect> {
         scroll: 0,
         diff,
         diffs: Vec::new(),
+        agreement: None,
     }));
     vec![Effect::LoadCase {
         case,
@@ -415,6 +417,22 @@ fn shift_columns(view: &mut EvalView, right: bool) {
             };
         }
     }
+}
+
+/// How much the loaded answers agree, when two columns or more answered.
+fn agreement(answers: &Answers) -> Option<(Vec<usize>, crate::agreement::Agreement)> {
+    let Answers::Loaded(answers) = answers else {
+        return None;
+    };
+    let (columns, texts): (Vec<usize>, Vec<&str>) = answers
+        .iter()
+        .enumerate()
+        .filter_map(|(column, r)| {
+            let r = r.as_ref().filter(|r| r.error.is_none())?;
+            Some((column, r.text.as_str()))
+        })
+        .unzip();
+    (columns.len() >= 2).then(|| (columns, crate::agreement::group(&texts)))
 }
 
 /// The word diff of each answer shown against the leftmost one shown.

@@ -47,6 +47,8 @@ pub enum Action {
     TogglePrivacy,
     /// Ask the judge model to compare the latest turn's answers.
     AskJudge,
+    /// Ask the judge again, past its saved verdict.
+    AskJudgeAgain,
     /// How much the latest turn's answers agree.
     Agreement,
     // Overlays.

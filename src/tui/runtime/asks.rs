@@ -1,6 +1,7 @@
 //! Network asks off the UI thread that are not answers: the judge's calls
 //! on a turn (every two answers in both orders, a few at once, on eval's
-//! judge runner) and a model's upstream list for the picker. Each ends in
+//! judge runner), its grouping of a turn's answers for the agreement view,
+//! and a model's upstream list for the picker. Each ends in
 //! one message carrying its ask's number, so a stale one is dropped.
 
 use std::collections::{BTreeMap, HashMap};
@@ -10,13 +11,15 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::eval::column::ColumnDef;
+use crate::eval::judge::PairwiseSpec;
+use crate::eval::judge::grouping::AgreementSpec;
 use crate::eval::judge::pairwise::Comparison;
 use crate::eval::judge::runner::{JudgeRunner, PairJob};
-use crate::eval::judge::{PairwiseSpec, label};
 use crate::router::Router;
+use crate::router::Target;
 use crate::router::catalog_load::{CatalogLoader, Refresh};
 use crate::router::endpoints::upstream_columns;
-use crate::tui::judge::{CONCURRENT_CALLS, JudgeAsk, column_key};
+use crate::tui::judge::{CONCURRENT_CALLS, GroupingAsk, JudgeAsk, column_key};
 use crate::tui::msg::{Msg, Upstreams};
 
 use super::Outbox;
@@ -25,26 +28,12 @@ use super::Outbox;
 /// `Msg::Judged` with every call's comparison once all are back.
 pub(super) fn spawn_judge(router: Router, loader: CatalogLoader, outbox: Outbox, ask: JudgeAsk) {
     tokio::spawn(async move {
-        // Prices for a judge whose server reports no cost: the catalogs on
-        // disk (the workbench keeps them fresh), never the network.
-        let mut catalogs = BTreeMap::new();
-        for model in &ask.judge.chain {
-            if !catalogs.contains_key(&model.provider)
-                && let Some(catalog) = loader.load(&model.provider, Refresh::Offline).await.catalog
-            {
-                catalogs.insert(model.provider.clone(), catalog);
-            }
-        }
         let spec = PairwiseSpec {
             judge: ColumnDef::One(ask.judge.label.clone()),
             rubric: ask.rubric.clone(),
         };
-        let runner = Arc::new(JudgeRunner {
-            router,
-            catalogs: Arc::new(catalogs),
-            targets: HashMap::from([(label(&spec.judge), ask.judge.clone())]),
-            deny_data_collection: ask.deny_data_collection,
-        });
+        let runner =
+            Arc::new(judge_runner(router, &loader, &ask.judge, ask.deny_data_collection).await);
         let spec = Arc::new(spec);
         let question: Arc<str> = Arc::from(ask.question.as_str());
         let answers: Vec<(String, Arc<str>)> = ask
@@ -87,6 +76,56 @@ pub(super) fn spawn_judge(router: Router, loader: CatalogLoader, outbox: Outbox,
             .send(Msg::Judged {
                 ask: ask.ask,
                 comparisons,
+            })
+            .await;
+    });
+}
+
+/// A runner for one judge, priced (when its server reports no cost) from
+/// the catalogs on disk (the workbench keeps them fresh), never the network.
+async fn judge_runner(
+    router: Router,
+    loader: &CatalogLoader,
+    judge: &Target,
+    deny_data_collection: bool,
+) -> JudgeRunner {
+    let mut catalogs = BTreeMap::new();
+    for model in &judge.chain {
+        if !catalogs.contains_key(&model.provider)
+            && let Some(catalog) = loader.load(&model.provider, Refresh::Offline).await.catalog
+        {
+            catalogs.insert(model.provider.clone(), catalog);
+        }
+    }
+    JudgeRunner {
+        router,
+        catalogs: Arc::new(catalogs),
+        targets: HashMap::from([(judge.label.trim().to_string(), judge.clone())]),
+        deny_data_collection,
+    }
+}
+
+/// Asks the judge to group the answers; sends `Msg::Grouped`.
+pub(super) fn spawn_grouping(
+    router: Router,
+    loader: CatalogLoader,
+    outbox: Outbox,
+    ask: GroupingAsk,
+) {
+    tokio::spawn(async move {
+        let runner = judge_runner(router, &loader, &ask.judge, ask.deny_data_collection).await;
+        let spec = AgreementSpec {
+            judge: ColumnDef::One(ask.judge.label.clone()),
+            rubric: None,
+        };
+        let texts: Vec<&str> = ask.answers.iter().map(|(_, t)| t.as_str()).collect();
+        let grouped = runner
+            .group(&spec, &ask.question, &texts, CancellationToken::new())
+            .await;
+        outbox
+            .send(Msg::Grouped {
+                ask: ask.ask,
+                grouped,
             })
             .await;
     });

@@ -421,6 +421,12 @@ impl EffectRunner {
                 self.outbox.clone(),
                 *ask,
             ),
+            Effect::AskGrouping(ask) => asks::spawn_grouping(
+                self.services.router.clone(),
+                self.services.loader.clone(),
+                self.outbox.clone(),
+                *ask,
+            ),
             Effect::FetchUpstreams { ask, model } => {
                 asks::spawn_upstreams(
                     self.services.router.clone(),

@@ -92,6 +92,9 @@ pub struct Ui {
     /// The judge's latest verdict (or the one being asked), kept so the
     /// judge key shows it again without asking again.
     pub judgement: Option<crate::tui::judge::Judgement>,
+    /// The judge's grouping for the agreement view (when `[judge] model`
+    /// is set), asked or arrived, kept so `A` shows it without asking again.
+    pub grouping: Option<crate::tui::judge::JudgeGrouping>,
     /// Asks handed out (judge verdicts, upstream lists): results carry
     /// their ask's number, and only the latest ask's are taken.
     pub asks: u64,

@@ -50,8 +50,9 @@ pub fn apply(state: &mut AppState, action: Action, effects: &mut Vec<Effect>) {
             };
             notify(state, NoticeLevel::Info, text);
         }
-        Action::AskJudge => judge::ask(state, effects),
-        Action::Agreement => agreement::open(state),
+        Action::AskJudge => judge::ask(state, effects, false),
+        Action::AskJudgeAgain => judge::ask(state, effects, true),
+        Action::Agreement => agreement::open(state, effects),
         Action::Help => overlays::open_help(state),
         Action::OpenPicker => panes::open_picker(state, PickerTarget::Columns, effects),
         // A pane's chain and settings would say which model it is.

@@ -5,7 +5,7 @@
 //! blind session's names.
 
 use crate::sanitize::one_line;
-use crate::session::{Vote, VoteSource};
+use crate::session::{JudgeCost, Verdict, Vote, VoteSource};
 use crate::tui::judge::{self, JudgeAsk, Judgement};
 use crate::tui::msg::Effect;
 use crate::tui::scroll::ScrollView;
@@ -13,8 +13,9 @@ use crate::tui::state::{AppState, NoticeLevel, Overlay, PaneId, TextView};
 
 use super::{notify, overlays, panes, record};
 
-/// The judge key: ask about the latest turn, or show what was asked.
-pub fn ask(state: &mut AppState, effects: &mut Vec<Effect>) {
+/// The judge key: ask about the latest turn, or show what was asked (in
+/// this run, or saved on the turn by an earlier one); `again` asks anew.
+pub fn ask(state: &mut AppState, effects: &mut Vec<Effect>, again: bool) {
     let session = &state.record.session;
     let Some(turn_index) = session.turns.len().checked_sub(1) else {
         notify(
@@ -63,7 +64,33 @@ pub fn ask(state: &mut AppState, effects: &mut Vec<Effect>) {
             // A judge that gave no verdict is asked again.
             && (j.comparisons.is_none() || j.verdict().is_some())
     });
-    if !asked_already {
+    // A reopened session's saved verdict is shown rather than paid for again.
+    let this_turn = state
+        .ui
+        .judgement
+        .as_ref()
+        .is_some_and(|j| j.session_id == session.id && j.turn == turn_index);
+    let saved = turn.judge_votes.iter().find(|v| {
+        v.source
+            == VoteSource::Judge {
+                model: judge_label.clone(),
+            }
+    });
+    if let Some(saved) = saved.filter(|_| !again && !this_turn) {
+        let lines = saved_lines(state, saved, turn_index, fingerprint.len());
+        let view = TextView {
+            title: format!(
+                "Judge · {} · turn {} · saved",
+                one_line(&judge_label),
+                turn_index + 1
+            ),
+            lines,
+            scroll: ScrollView::default(),
+        };
+        overlays::open(state, Overlay::Judge(Box::new(view)));
+        return;
+    }
+    if !asked_already || again {
         let target = panes::parse_target(&state.settings.providers, &judge_label)
             .filter(|t| t.router.is_none() && !t.chain.is_empty());
         let Some(target) = target else {
@@ -134,6 +161,10 @@ pub fn on_judged(
                     // The judge saw every pair in both orders, not the
                     // panes' seating: no position to record.
                     shown_order: Vec::new(),
+                    judge_cost: judgement
+                        .comparisons
+                        .as_ref()
+                        .map(|calls| JudgeCost::of(calls.iter().map(|c| c.cost_usd))),
                 });
                 true
             }
@@ -195,4 +226,46 @@ fn answer_name(state: &AppState, column: u64) -> String {
         Some(index) => format!("{label} (pane {})", index + 1),
         None => label,
     }
+}
+
+/// A verdict saved on the turn by an earlier run of prism: what it said,
+/// what it cost, and that `r` asks again.
+fn saved_lines(state: &AppState, saved: &Vote, turn: usize, answers: usize) -> Vec<String> {
+    let judge = match &saved.source {
+        VoteSource::Judge { model } => one_line(model).into_owned(),
+        VoteSource::User => String::new(),
+    };
+    let mut lines = vec![
+        format!("judge\t{judge} (a model's verdict, not yours)"),
+        format!(
+            "saved\t{} UTC, on turn {}",
+            crate::units::format_datetime_utc(saved.at_unix),
+            turn + 1
+        ),
+        format!(
+            "judge's cost\t{}",
+            saved.judge_cost.as_ref().map_or_else(
+                || "not recorded (saved before prism kept it)".into(),
+                |cost| format!("{}, {} calls", cost.label(), cost.calls)
+            )
+        ),
+        String::new(),
+        "The judge's verdict:".into(),
+    ];
+    lines.push(match saved.verdict {
+        Verdict::Best { column } => format!("best\t{}", answer_name(state, column)),
+        Verdict::Tie | Verdict::AllBad => "best\tnone: a tie".into(),
+    });
+    if let Some(reason) = &saved.reason {
+        lines.push(format!("why\t{}", one_line(reason)));
+    }
+    lines.push(String::new());
+    lines.push(format!(
+        "r asks the judge again ({} calls; the new verdict replaces this one).",
+        answers * answers.saturating_sub(1)
+    ));
+    if state.hidden() {
+        lines.push("Blind: names stay hidden until you vote (v).".into());
+    }
+    lines
 }

@@ -125,6 +125,7 @@ pub fn update(state: &mut AppState, stamped: Stamped) -> Vec<Effect> {
             outcome,
         } => upstreams::on_upstreams(state, ask, &model, outcome, &mut effects),
         Msg::Judged { ask, comparisons } => judge::on_judged(state, ask, comparisons, &mut effects),
+        Msg::Grouped { ask, grouped } => agreement::on_grouped(state, ask, grouped),
         Msg::EvalRunsListed { rows, problems } => eval_runs::on_listed(state, rows, problems),
         Msg::EvalRunRead { id, outcome } => eval_runs::on_read(state, &id, outcome),
         Msg::EvalView { run_id, msg } => eval_runs::on_view_msg(state, &run_id, msg, &mut effects),
@@ -417,6 +418,8 @@ pub(super) fn relayout(state: &mut AppState) {
 pub(crate) mod tests;
 #[cfg(test)]
 mod tests_account;
+#[cfg(test)]
+pub(crate) mod tests_agreement;
 #[cfg(test)]
 mod tests_editor;
 #[cfg(test)]

@@ -198,8 +198,8 @@ pub fn fit(state: &mut AppState) {
         }
         Some(Overlay::Details(view) | Overlay::Judge(view)) => {
             let inner = layout::pane_inner(layout::details_box(screen));
-            view.scroll
-                .resize(view.lines.len(), usize::from(inner.height));
+            let rows = crate::tui::text_page::rows(&view.lines, inner.width).len();
+            view.scroll.resize(rows, usize::from(inner.height));
         }
         Some(Overlay::Runs(list)) => eval_runs::fit(list, state.workspace.size),
         Some(

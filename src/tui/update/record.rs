@@ -234,6 +234,7 @@ pub fn vote(state: &mut AppState, verdict: Verdict) -> Option<String> {
         source: VoteSource::User,
         reason: None,
         shown_order,
+        judge_cost: None,
     });
     let name = |id: u64| {
         session

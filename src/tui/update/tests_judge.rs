@@ -119,6 +119,15 @@ fn the_judge_key_asks_both_orders_and_records_a_judge_vote_apart_from_yours() {
         }
     );
     assert_eq!(judged.reason.as_deref(), Some("Paris is right"));
+    assert_eq!(
+        judged.judge_cost,
+        Some(crate::session::JudgeCost {
+            calls: 2,
+            usd: Some(rust_decimal::Decimal::new(4, 5)),
+            unpriced_calls: 0,
+        }),
+        "the calls' cost is kept with the verdict"
+    );
     let lines = overlay_lines(&state);
     assert!(
         lines.contains(
@@ -311,4 +320,51 @@ fn the_leaderboard_cycles_through_whose_votes_count() {
     assert_eq!(source(&state), Some(Source::Both));
     update(&mut state, key(KeyCode::Char('s')));
     assert_eq!(source(&state), Some(Source::Me));
+}
+
+#[test]
+fn a_reopened_turn_shows_its_saved_verdict_and_cost_and_r_asks_again() {
+    let mut state = answered(&["a/model", "b/model"], &["Paris.", "Lyon."]);
+    update(&mut state, key(KeyCode::Tab));
+    let ask = asks(&update(&mut state, key(KeyCode::Char('J'))))[0].ask;
+    let mut comparisons = vec![
+        call(0, 1, Pick::First, "Paris is right"),
+        call(1, 0, Pick::Second, "Paris is right"),
+    ];
+    comparisons[1].cost_usd = None;
+    update(&mut state, Msg::Judged { ask, comparisons });
+    update(&mut state, key(KeyCode::Esc));
+    // As after reopening the session: the verdict is on the turn only.
+    state.ui.judgement = None;
+    let effects = update(&mut state, key(KeyCode::Char('J')));
+    assert!(
+        asks(&effects).is_empty(),
+        "a saved verdict is not paid for again"
+    );
+    let Some(Overlay::Judge(view)) = &state.ui.overlay else {
+        panic!("no judge overlay: {:?}", state.ui.overlay);
+    };
+    assert!(view.title.ends_with("· saved"), "{}", view.title);
+    let lines = overlay_lines(&state);
+    for line in [
+        "judge's cost\t$0.00002+ (1 unknown), 2 calls",
+        "best\ta/model (pane 1)",
+        "why\tParis is right",
+    ] {
+        assert!(lines.contains(&line.to_string()), "{line}: {lines:#?}");
+    }
+    // r asks again; the new verdict replaces the saved one.
+    let asked = asks(&update(&mut state, key(KeyCode::Char('r'))));
+    assert_eq!(asked.len(), 1);
+    assert!(overlay_lines(&state).contains(&"asking the judge…".to_string()));
+
+    // A vote saved before costs were kept says so.
+    update(&mut state, key(KeyCode::Esc));
+    state.ui.judgement = None;
+    state.record.session.turns[0].judge_votes[0].judge_cost = None;
+    update(&mut state, key(KeyCode::Char('J')));
+    assert!(
+        overlay_lines(&state)
+            .contains(&"judge's cost\tnot recorded (saved before prism kept it)".to_string())
+    );
 }

@@ -14,6 +14,7 @@ use crate::tui::diff::DiffView;
 use crate::tui::keymap::Context;
 use crate::tui::layout;
 use crate::tui::state::{LeaderboardView, TextView};
+use crate::tui::text_page::{self, TextRow};
 use crate::tui::theme::{TextStyle, Theme};
 
 pub fn diff(frame: &mut Frame, area: Rect, view: &DiffView, theme: &Theme) {
@@ -168,18 +169,17 @@ pub fn details(frame: &mut Frame, area: Rect, view: &TextView, context: Context,
     let rect = layout::details_box(area);
     let title = Line::styled(format!(" {} ", view.title), theme.title());
     let inner = overlay_box(frame.buffer_mut(), rect, title, context, theme);
-    let lines: Vec<Line> = view
-        .lines
-        .iter()
+    // Long lines wrap (the reducer counts the same rows for scrolling).
+    let lines: Vec<Line> = text_page::rows(&view.lines, inner.width)
+        .into_iter()
         .skip(view.scroll.offset())
         .take(usize::from(inner.height))
-        .map(|line| match line.split_once('\t') {
-            Some((label, value)) => Line::from(vec![
-                Span::styled(format!("{label:<17} "), theme.key()),
-                Span::raw(value.to_string()),
-            ]),
-            None if line.ends_with(':') => Line::styled(line.clone(), theme.title()),
-            None => Line::raw(line.clone()),
+        .map(|row| match row {
+            TextRow::Labelled { label, value } => {
+                Line::from(vec![Span::styled(label, theme.key()), Span::raw(value)])
+            }
+            TextRow::Heading(text) => Line::styled(text, theme.title()),
+            TextRow::Plain(text) => Line::raw(text),
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);

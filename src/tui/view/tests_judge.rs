@@ -150,3 +150,79 @@ fn leaderboard_of_judge_verdicts() {
     update(&mut state, key(KeyCode::Char('s')));
     assert_snapshot!(frame(&state));
 }
+
+#[test]
+fn long_rubric_and_reasons_wrap_at_80_columns() {
+    let mut state = answered(
+        &["openai/gpt-4o", "openai/gpt-4o-mini"],
+        &["Paris.", "Lyon."],
+        (80, 24),
+    );
+    let mut config = (*state.settings.config).clone();
+    config.file.judge.rubric = Some(
+        "Which answer is correct first, then complete, then clear and concise, and says where its facts come from when the question asks for a source?".into(),
+    );
+    state.settings.config = std::sync::Arc::new(config);
+    judged(
+        &mut state,
+        vec![
+            call(
+                0,
+                1,
+                Pick::First,
+                "A names Paris, the capital of France since the tenth century, while B names Lyon, which is the third largest city",
+            ),
+            call(
+                1,
+                0,
+                Pick::Second,
+                "B names the right city and A does not; the rest of both answers is equally short",
+            ),
+        ],
+    );
+    let screen = frame(&state);
+    assert!(screen.contains("third largest city"), "{screen}");
+    assert!(screen.contains("question asks for a source?"), "{screen}");
+    assert_snapshot!(screen);
+}
+
+#[test]
+fn agreement_grouped_by_a_judge_at_80_columns() {
+    use crate::eval::judge::grouping::JudgeGroups;
+    use crate::eval::judge::runner::Grouped;
+    let mut state = crate::tui::update::tests_agreement::answered_with_judge(
+        Some("openai/gpt-4o"),
+        &["openai/gpt-4o-mini", "anthropic/claude-sonnet-4.5", "x/y"],
+        &[
+            "Paris.",
+            "The capital of France is Paris, a city of two million people.",
+            "Lyon.",
+        ],
+        (80, 24),
+    );
+    let effects = update(&mut state, key(KeyCode::Char('A')));
+    let ask = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::AskGrouping(ask) => Some(ask.ask),
+            _ => None,
+        })
+        .expect("asked");
+    update(
+        &mut state,
+        Msg::Grouped {
+            ask,
+            grouped: Grouped {
+                groups: Ok(JudgeGroups {
+                    groups: vec![vec![0, 1], vec![2]],
+                    reason: "Answers 1 and 2 both name Paris as the capital; answer 3 names Lyon, which is not the capital".into(),
+                }),
+                cost_usd: Some(Decimal::new(21, 5)),
+                total_ms: Some(400),
+            },
+        },
+    );
+    let screen = frame(&state);
+    assert!(screen.contains("which is not the capital"), "{screen}");
+    assert_snapshot!(screen);
+}

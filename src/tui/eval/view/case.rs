@@ -1,7 +1,9 @@
 //! One case's answers side by side: the prompt on top, a pane per column
 //! (as many as fit; ←→ shows others), each with its mark, time and cost,
 //! the answer with its word diff against the leftmost pane (words it adds
-//! underlined, words it lacks struck through), and each check's reason.
+//! underlined, words it lacks struck through), and each check's reason;
+//! under the prompt, how much the answers agree (distinct answers, the
+//! outlier column marked in its title).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -69,11 +71,22 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &EvalView, open: &CaseView) {
     ])])
     .wrap(Wrap { trim: false })
     .render(prompt_rect, buf);
-    let panes_rect = Rect {
+    let mut panes_rect = Rect {
         y: prompt_rect.bottom(),
         height: inner.height - prompt_rect.height,
         ..inner
     };
+    if let Some(line) = agreement_line(view, open).filter(|_| panes_rect.height > 3) {
+        Paragraph::new(line).render(
+            Rect {
+                height: 1,
+                ..panes_rect
+            },
+            buf,
+        );
+        panes_rect.y += 1;
+        panes_rect.height -= 1;
+    }
 
     let answers = match &open.answers {
         Answers::Loading => {
@@ -105,6 +118,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &EvalView, open: &CaseView) {
             .diff
             .then(|| open.diffs.get(column).and_then(Option::as_ref))
             .flatten();
+        let outlier = open
+            .agreement
+            .as_ref()
+            .is_some_and(|(columns, a)| a.outliers.iter().any(|&i| columns[i] == column));
         pane(
             buf,
             rect,
@@ -113,7 +130,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, view: &EvalView, open: &CaseView) {
             result,
             diff,
             open.scroll,
-            slot == 0,
+            (slot == 0, outlier),
         );
     }
 }
@@ -127,7 +144,7 @@ fn pane(
     result: Option<&EvalResult>,
     diff: Option<&Vec<Piece>>,
     scroll: u16,
-    base: bool,
+    (base, outlier): (bool, bool),
 ) {
     let theme = &view.theme;
     // The diff's base says so first, before a long title is cut.
@@ -148,6 +165,10 @@ fn pane(
             crate::eval::record::Outcome::Error => "! error",
             crate::eval::record::Outcome::Ungraded => "? ungraded",
         };
+        // Before the mark and figures, so a narrow title keeps it.
+        if outlier {
+            title.push(Span::styled("≠ ", theme.warning()));
+        }
         title.push(Span::styled(
             format!("{mark} "),
             outcome_style(Some(outcome), theme),
@@ -158,6 +179,7 @@ fn pane(
         }
         title.push(Span::styled(format!("{figures} "), theme.hint()));
     }
+
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.border(false))
@@ -213,6 +235,35 @@ fn pane(
         .wrap(Wrap { trim: false })
         .scroll((scroll, 0))
         .render(inner, buf);
+}
+
+/// "agreement 2 distinct answers of 3 · outlier 3 x/y · by normalised
+/// text similarity", once the answers are read.
+fn agreement_line(view: &EvalView, open: &CaseView) -> Option<Line<'static>> {
+    let theme = &view.theme;
+    let (columns, agreement) = open.agreement.as_ref()?;
+    let mut text = if agreement.distinct() == 1 {
+        format!("all {} answers say the same thing", columns.len())
+    } else {
+        format!(
+            "{} distinct answers of {}",
+            agreement.distinct(),
+            columns.len()
+        )
+    };
+    if !agreement.outliers.is_empty() {
+        let names: Vec<String> = agreement
+            .outliers
+            .iter()
+            .map(|&i| format!("{} {}", columns[i] + 1, view.columns[columns[i]]))
+            .collect();
+        text.push_str(&format!(" · outlier (≠) {}", names.join(", ")));
+    }
+    Some(Line::from(vec![
+        Span::styled("agreement ", theme.hint()),
+        Span::raw(text),
+        Span::styled(" · by normalised text similarity", theme.hint()),
+    ]))
 }
 
 /// The diff's pieces as lines: added words underlined, removed ones struck.

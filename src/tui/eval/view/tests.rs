@@ -211,3 +211,36 @@ fn a_narrow_chart_keeps_its_last_cost_whole() {
     update(&mut view, key(KeyCode::Char('c')));
     assert!(frame(&mut view).contains("$5.75 /1k calls│"));
 }
+
+#[test]
+fn a_case_shows_how_its_answers_agree_and_marks_the_outlier() {
+    let mut view = mid_run((120, 30));
+    update(&mut view, key(KeyCode::Enter));
+    update(
+        &mut view,
+        Msg::CaseLoaded {
+            case: 0,
+            repeat: 0,
+            answers: Ok(vec![
+                Some(result(
+                    "openai/gpt-4o",
+                    "We will refund the kettle today.",
+                    true,
+                )),
+                Some(result(
+                    "meta-llama/llama-3.1-8b",
+                    "We cannot refund kettles, sorry.",
+                    false,
+                )),
+                Some(result("x/y", "We will refund the kettle today!", true)),
+            ]),
+        },
+    );
+    let screen = frame(&mut view);
+    assert!(
+        screen.contains("agreement 2 distinct answers of 3 · outlier (≠) 2 meta-llama/llama-3.1-8b · by normalised text similarity"),
+        "{screen}"
+    );
+    assert!(screen.contains("8b ≠ ✗ fail"), "{screen}");
+    assert_snapshot!(screen);
+}

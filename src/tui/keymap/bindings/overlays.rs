@@ -443,4 +443,11 @@ pub(super) static BINDINGS: &[Binding] = &[
         "cast your own vote on the turn (the judge's stays apart)",
     )
     .hint("v", "your vote", 2),
+    bind(
+        Judge,
+        &[ch('r')],
+        Action::AskJudgeAgain,
+        "r",
+        "ask the judge again (a saved verdict, or a new one after it gave none)",
+    ),
 ];

@@ -86,3 +86,45 @@ async fn a_multi_line_paste_lands_verbatim_with_or_without_bracketed_paste() {
     let messages = bodies[0]["messages"].as_array().expect("messages");
     assert_eq!(messages.last().expect("the prompt")["content"], CODE);
 }
+
+/// A bare-keys paste longer than one read of the terminal (crossterm reads
+/// 1 KiB at a time) lands whole, with no key pressed after it. With
+/// crossterm's default edge-triggered reader the rest of the first read
+/// waited in the terminal until the next key: a 2 KB paste stopped after
+/// its first kilobyte.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_bare_keys_paste_lands_whole_without_another_key() {
+    let e2e = E2e::start().await;
+    let fake = &e2e.fake;
+    fake.script(
+        "alpha/model",
+        vec![Reply::Stream(StreamReply::tokens(
+            "alpha/model",
+            &["LONG-ANSWERED"],
+        ))],
+    );
+    let text: String = (0..400)
+        .map(|i| format!("line {i}: the quick brown fox jumps over the lazy dog\n"))
+        .chain(std::iter::once("END-OF-PASTE".to_string()))
+        .collect();
+    assert!(text.len() > 16 * 1024);
+    let tmux = e2e.prism("prism-longpaste", (100, 30), "-m alpha/model");
+    tokio::task::block_in_place(|| {
+        tmux.wait_for("the workbench", WAIT, |s| s.contains("alpha/model"));
+        let file = e2e.home().join("paste.txt");
+        std::fs::write(&file, &text).expect("write the paste");
+        tmux.paste_file(&file, false);
+        tmux.wait_for("the end of the paste", WAIT, |s| s.contains("END-OF-PASTE"));
+        assert!(fake.chat_requests().is_empty(), "a paste never sends");
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("the answer", WAIT, |s| s.contains("LONG-ANSWERED"));
+        tmux.quit("C-q");
+    });
+    let bodies = fake.chat_bodies();
+    assert_eq!(bodies.len(), 1);
+    let messages = bodies[0]["messages"].as_array().expect("messages");
+    assert_eq!(
+        messages.last().expect("the prompt")["content"],
+        text.as_str()
+    );
+}

@@ -98,6 +98,18 @@ impl Tmux {
         self.run(&args);
     }
 
+    /// As [`Tmux::paste`], for text longer than a tmux command may carry:
+    /// the buffer is loaded from a file.
+    pub fn paste_file(&self, path: &std::path::Path, bracketed: bool) {
+        let path = path.to_string_lossy();
+        self.run(&["load-buffer", "-b", "prism-paste", &path]);
+        let mut args = vec!["paste-buffer", "-b", "prism-paste"];
+        if bracketed {
+            args.push("-p");
+        }
+        self.run(&args);
+    }
+
     pub fn screen(&self) -> String {
         self.run(&["capture-pane", "-p"])
     }

@@ -18,6 +18,12 @@ const BURST_EVENTS: usize = 256 * 1024;
 /// waits this long for the rest, so it lands in a few inserts, not
 /// thousands (each insert costs the prompt's length).
 const BURST_GAP: Duration = Duration::from_millis(5);
+/// "Is more input waiting?" without waiting. Not `Duration::ZERO`: the
+/// `/dev/tty` reader (crossterm's `use-dev-tty`) returns at once on a zero
+/// timeout without looking at the terminal, so a paste would come key by
+/// key. Under a millisecond, its poll(2) gets a zero timeout and reads
+/// what is there.
+const READY_NOW: Duration = Duration::from_micros(100);
 
 /// Reads the terminal until the loop is gone. It is woken by crossterm's
 /// `EventStream`, so streaming traffic never makes the loop poll the
@@ -32,7 +38,7 @@ pub(super) fn spawn_input(outbox: Outbox) -> tokio::task::JoinHandle<()> {
             let mut ready = vec![first];
             loop {
                 while ready.len() < BURST_EVENTS
-                    && matches!(crossterm::event::poll(Duration::ZERO), Ok(true))
+                    && matches!(crossterm::event::poll(READY_NOW), Ok(true))
                 {
                     ready.push(crossterm::event::read());
                 }

@@ -18,13 +18,29 @@ mod support;
 
 use std::time::Duration;
 
-use support::fake_upstream::{Reply, StreamReply};
+use support::fake_upstream::{FakeUpstream, Reply, StreamReply};
 use support::tmux::E2e;
 
 /// A guard, not a figure: waits end as soon as the screen shows the text.
 const WAIT: Duration = Duration::from_secs(60);
 
 const CODE: &str = "def f():\n    return 1\n\nprint(f())";
+
+/// The fake answers `alpha/model` with one word.
+fn answering(fake: &FakeUpstream, word: &str) {
+    fake.script(
+        "alpha/model",
+        vec![Reply::Stream(StreamReply::tokens("alpha/model", &[word]))],
+    );
+}
+
+/// The text of the one prompt sent upstream.
+fn the_one_prompt_sent(fake: &FakeUpstream) -> serde_json::Value {
+    let bodies = fake.chat_bodies();
+    assert_eq!(bodies.len(), 1);
+    let messages = bodies[0]["messages"].as_array().expect("messages");
+    messages.last().expect("the prompt")["content"].clone()
+}
 
 /// The prompt editor's rows: between its title and its bottom border.
 fn prompt_rows(screen: &str) -> Vec<String> {
@@ -44,13 +60,7 @@ fn prompt_rows(screen: &str) -> Vec<String> {
 async fn a_multi_line_paste_lands_verbatim_with_or_without_bracketed_paste() {
     let e2e = E2e::start().await;
     let fake = &e2e.fake;
-    fake.script(
-        "alpha/model",
-        vec![Reply::Stream(StreamReply::tokens(
-            "alpha/model",
-            &["PASTE-ANSWERED"],
-        ))],
-    );
+    answering(fake, "PASTE-ANSWERED");
     let tmux = e2e.prism("prism-paste", (100, 30), "-m alpha/model");
     tokio::task::block_in_place(|| {
         tmux.wait_for("the workbench", WAIT, |s| s.contains("alpha/model"));
@@ -81,10 +91,7 @@ async fn a_multi_line_paste_lands_verbatim_with_or_without_bracketed_paste() {
         tmux.wait_for("the answer", WAIT, |s| s.contains("PASTE-ANSWERED"));
         tmux.quit("C-q");
     });
-    let bodies = fake.chat_bodies();
-    assert_eq!(bodies.len(), 1);
-    let messages = bodies[0]["messages"].as_array().expect("messages");
-    assert_eq!(messages.last().expect("the prompt")["content"], CODE);
+    assert_eq!(the_one_prompt_sent(fake), CODE);
 }
 
 /// A bare-keys paste longer than one read of the terminal (crossterm reads
@@ -96,13 +103,7 @@ async fn a_multi_line_paste_lands_verbatim_with_or_without_bracketed_paste() {
 async fn a_long_bare_keys_paste_lands_whole_without_another_key() {
     let e2e = E2e::start().await;
     let fake = &e2e.fake;
-    fake.script(
-        "alpha/model",
-        vec![Reply::Stream(StreamReply::tokens(
-            "alpha/model",
-            &["LONG-ANSWERED"],
-        ))],
-    );
+    answering(fake, "LONG-ANSWERED");
     let text: String = (0..400)
         .map(|i| format!("line {i}: the quick brown fox jumps over the lazy dog\n"))
         .chain(std::iter::once("END-OF-PASTE".to_string()))
@@ -120,11 +121,5 @@ async fn a_long_bare_keys_paste_lands_whole_without_another_key() {
         tmux.wait_for("the answer", WAIT, |s| s.contains("LONG-ANSWERED"));
         tmux.quit("C-q");
     });
-    let bodies = fake.chat_bodies();
-    assert_eq!(bodies.len(), 1);
-    let messages = bodies[0]["messages"].as_array().expect("messages");
-    assert_eq!(
-        messages.last().expect("the prompt")["content"],
-        text.as_str()
-    );
+    assert_eq!(the_one_prompt_sent(fake), text.as_str());
 }

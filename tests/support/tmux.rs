@@ -91,11 +91,7 @@ impl Tmux {
     /// sends each line break as CR, as terminals do.
     pub fn paste(&self, text: &str, bracketed: bool) {
         self.run(&["set-buffer", "-b", "prism-paste", "--", text]);
-        let mut args = vec!["paste-buffer", "-b", "prism-paste"];
-        if bracketed {
-            args.push("-p");
-        }
-        self.run(&args);
+        self.paste_buffer(bracketed);
     }
 
     /// As [`Tmux::paste`], for text longer than a tmux command may carry:
@@ -103,6 +99,10 @@ impl Tmux {
     pub fn paste_file(&self, path: &std::path::Path, bracketed: bool) {
         let path = path.to_string_lossy();
         self.run(&["load-buffer", "-b", "prism-paste", &path]);
+        self.paste_buffer(bracketed);
+    }
+
+    fn paste_buffer(&self, bracketed: bool) {
         let mut args = vec!["paste-buffer", "-b", "prism-paste"];
         if bracketed {
             args.push("-p");

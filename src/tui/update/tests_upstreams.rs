@@ -10,19 +10,11 @@ use pretty_assertions::assert_eq;
 use super::tests::{
     ctrl, finished, key, ok_result, send, startup, type_text, update, with_catalog,
 };
+use super::upstreams::labels;
 use super::*;
 use crate::router::{Provider, Providers};
 use crate::tui::msg::{Effect, Msg, Upstreams};
 use crate::tui::state::{NoticeLevel, Overlay};
-
-fn labels(state: &AppState) -> Vec<String> {
-    state
-        .workspace
-        .panes
-        .iter()
-        .map(|p| p.target.label.clone())
-        .collect()
-}
 
 /// The picker open on `model`'s row (the search narrows to it).
 fn picker_on(state: &mut AppState, model: &str) {

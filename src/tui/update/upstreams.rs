@@ -141,7 +141,7 @@ pub fn via_and_direct(state: &mut AppState, picker: Box<PickerState>, effects: &
 }
 
 /// The panes' labels, in order (the picker's list of references).
-fn labels(state: &AppState) -> Vec<String> {
+pub(super) fn labels(state: &AppState) -> Vec<String> {
     state
         .workspace
         .panes

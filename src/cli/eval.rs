@@ -33,7 +33,7 @@ use crate::sanitize::sanitize;
 use super::eval_estimate::{confirm, print_estimate};
 use super::eval_open::{absolute, open_run};
 use super::eval_progress::Progress;
-use super::eval_scope::{all_cells, load_catalogs, pairs_to_ask};
+use super::eval_scope::{all_cells, groupings_to_ask, load_catalogs, pairs_to_ask};
 use super::{CliError, EXIT_FAILED, EXIT_OK, EvalArgs, GlobalArgs, Setup};
 
 /// Exit status after an interrupt (128 + SIGINT), as shells expect.
@@ -121,7 +121,7 @@ pub async fn run(global: &GlobalArgs, args: EvalArgs) -> Result<u8, CliError> {
         .collect();
     let case_of_cell: Vec<usize> = cells.iter().map(|c| c.case as usize).collect();
     let pairs_to_ask = pairs_to_ask(suite, &compared);
-    let groupings_to_ask = super::eval_judges::groupings_to_ask(suite, &grouped);
+    let groupings_to_ask = groupings_to_ask(suite, &grouped);
     estimate.extend(plan.judges.estimate(
         suite,
         &case_of_cell,

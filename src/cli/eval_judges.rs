@@ -147,20 +147,3 @@ fn settle<R>(round: Round<R>, skipped_for_budget: &mut usize, ran: &mut Ran) -> 
     ran.journal_error = round.journal_error;
     round.done
 }
-
-/// The case of every grouping `[agreement]` still has to ask (assuming
-/// every case gets two answers or more), for the estimate.
-pub fn groupings_to_ask(suite: &Suite, done: &HashSet<(String, u32)>) -> Vec<usize> {
-    if suite.agreement.is_none() {
-        return Vec::new();
-    }
-    let mut cases = Vec::new();
-    for (index, case) in suite.cases.iter().enumerate() {
-        for repeat in 0..suite.defaults.repeat {
-            if suite.columns.len() >= 2 && !done.contains(&(case.id.clone(), repeat)) {
-                cases.push(index);
-            }
-        }
-    }
-    cases
-}

@@ -101,3 +101,20 @@ pub(super) async fn load_catalogs(
     }
     catalogs
 }
+
+/// The case of every grouping `[agreement]` still has to ask (assuming
+/// every case gets two answers or more), for the estimate.
+pub(super) fn groupings_to_ask(suite: &Suite, done: &HashSet<(String, u32)>) -> Vec<usize> {
+    if suite.agreement.is_none() || suite.columns.len() < 2 {
+        return Vec::new();
+    }
+    let mut cases = Vec::new();
+    for (index, case) in suite.cases.iter().enumerate() {
+        for repeat in 0..suite.defaults.repeat {
+            if !done.contains(&(case.id.clone(), repeat)) {
+                cases.push(index);
+            }
+        }
+    }
+    cases
+}

@@ -28,6 +28,13 @@ pub struct AgreementSpec {
     pub rubric: Option<String>,
 }
 
+impl AgreementSpec {
+    /// The rubric the judge is given: the suite's or config's, else the default.
+    pub fn rubric(&self) -> &str {
+        self.rubric.as_deref().unwrap_or(DEFAULT_SAME)
+    }
+}
+
 /// What "the same thing" means when the suite or config does not say.
 pub const DEFAULT_SAME: &str = "Two answers say the same thing when they give the same final answer \
 or make the same claims, whatever their wording, length or format.";

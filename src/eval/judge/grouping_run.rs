@@ -18,7 +18,7 @@ use crate::eval::record::Digest;
 use crate::eval::suite::Suite;
 
 use super::grouping::CaseGrouping;
-use super::grouping::{AgreementSpec, DEFAULT_SAME, frame_bytes};
+use super::grouping::{AgreementSpec, frame_bytes};
 use super::plan::JudgePlan;
 use super::round::{self, Round, Verdict};
 use super::runner::JudgeRunner;
@@ -119,10 +119,9 @@ pub async fn run(
     cancel: &CancellationToken,
 ) -> Round<CaseGrouping> {
     let judge = label(&spec.judge);
-    let rubric = spec.rubric.clone().unwrap_or_else(|| DEFAULT_SAME.into());
     let spec = Arc::new(spec.clone());
     let worst = |job: &GroupJob| {
-        let bytes = frame_bytes(&rubric, &job.question, job.answers.len())
+        let bytes = frame_bytes(spec.rubric(), &job.question, job.answers.len())
             + job
                 .answers
                 .iter()

@@ -16,7 +16,6 @@ use crate::router::pricing::Pricing;
 use crate::router::provider::Providers;
 use crate::router::tokens::prompt_tokens as estimate_tokens;
 
-use super::grouping::DEFAULT_SAME;
 use super::{ANSWER_MAX_BYTES, ASSUMED_JUDGE_OUTPUT_TOKENS, JUDGE_MAX_TOKENS, frame_bytes, label};
 use crate::eval::column::{ColumnEstimate, usage};
 use crate::eval::suite::{Suite, SuiteError};
@@ -165,7 +164,7 @@ impl JudgePlan {
         }
         if let Some(agreement) = &suite.agreement {
             let judge = label(&agreement.judge);
-            let rubric = agreement.rubric.as_deref().unwrap_or(DEFAULT_SAME);
+            let rubric = agreement.rubric();
             let shown = suite.columns.len() as u64;
             for &case in groupings {
                 let question = &suite.cases[case].prompt;
@@ -190,7 +189,7 @@ fn rubric_of(suite: &Suite, judge: &str) -> Option<String> {
         .as_ref()
         .filter(|a| label(&a.judge) == judge)
     {
-        return Some(a.rubric.clone().unwrap_or_else(|| DEFAULT_SAME.into()));
+        return Some(a.rubric().to_owned());
     }
     (0..suite.cases.len())
         .flat_map(|c| suite.judge_checks(c))

@@ -15,9 +15,7 @@ use crate::router::catalog::Catalog;
 use crate::router::chat::{ChatMessage, ChatParams, Target};
 use crate::router::finish::finish_result;
 
-use super::grouping::{
-    AgreementSpec, DEFAULT_SAME, JudgeGroups, grouping_messages, parse_grouping,
-};
+use super::grouping::{AgreementSpec, JudgeGroups, grouping_messages, parse_grouping};
 use super::pairwise::Comparison;
 use super::reply::{parse_preference, parse_score};
 use super::{JUDGE_MAX_TOKENS, JudgeSpec, PairwiseSpec, label, pairwise_messages, score_messages};
@@ -181,7 +179,7 @@ impl JudgeRunner {
         answers: &[&str],
         cancel: CancellationToken,
     ) -> Grouped {
-        let rubric = spec.rubric.as_deref().unwrap_or(DEFAULT_SAME);
+        let rubric = spec.rubric();
         let messages = grouping_messages(rubric, question, answers);
         let called = self.call(&label(&spec.judge), &messages, cancel).await;
         Grouped {

@@ -10,6 +10,7 @@ mod judging;
 mod markdown;
 mod text;
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufReader, Write};
 use std::path::Path;
@@ -142,18 +143,22 @@ impl Report<'_> {
     /// them, else by text similarity), read from the journal a case at a time.
     pub fn agreement(&self) -> io::Result<Vec<CaseAgreement>> {
         let mut out = Vec::new();
+        // The first grouping of each case and repeat, as the journal keeps.
+        let mut groupings: HashMap<(&str, u32), &CaseGrouping> = HashMap::new();
+        for g in self.groupings {
+            groupings
+                .entry((g.case_id.as_str(), g.repeat_index))
+                .or_insert(g);
+        }
+        let spec = self.suite.agreement.as_ref();
         for case in answers_by_case(self.suite, self.digests, self.journal)? {
             let case_id = &self.suite.cases[case.case as usize].id;
             let columns: Vec<&str> = case.answers.iter().map(|(c, _)| c.as_str()).collect();
             let texts: Vec<&str> = case.answers.iter().map(|(_, t)| &**t).collect();
-            let grouping = self
-                .groupings
-                .iter()
-                .find(|g| g.case_id == *case_id && g.repeat_index == case.repeat);
-            let judged = grouping.map(|g| (g, in_answer_order(g, &columns)));
-            let spec = self.suite.agreement.as_ref();
+            let grouping = groupings.get(&(case_id.as_str(), case.repeat)).copied();
+            let judged = grouping.map(|g| in_answer_order(g, &columns));
             let (grouped, grouped_by) = match (&judged, spec) {
-                (Some((_, groups)), Some(spec)) => agree(&texts, Some((&spec.judge, groups))),
+                (Some(groups), Some(spec)) => agree(&texts, Some((&spec.judge, groups))),
                 _ => agree(&texts, None),
             };
             let name = |i: &usize| case.answers[*i].0.clone();

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::cli::term::errln;
 use crate::eval::budget::Budget;
 use crate::eval::column::ColumnDef;
-use crate::eval::journal::JournalWriter;
+use crate::eval::journal::{JournalWriter, answers_by_case};
 use crate::eval::judge::grouping::CaseGrouping;
 use crate::eval::judge::grouping_run;
 use crate::eval::judge::pairwise::Comparison;
@@ -67,77 +67,64 @@ pub async fn run(
     // The answers' spending carries over into the judges' budget.
     let mut budget = Budget::new(rounds.max_cost);
     budget.settle(Decimal::ZERO, ran.spent_usd);
-    let (suite, path) = (rounds.suite, writer.path().to_path_buf());
-    if let Some(pairwise) = &suite.pairwise {
-        let jobs = pairwise_run::jobs(suite, rounds.digests, &path, compared);
-        if let Some(jobs) = jobs_of(rounds, jobs, " pairwise comparisons", &pairwise.judge, ran) {
-            let (runner, plan) = (rounds.judges.clone(), rounds.plan);
-            let round = pairwise_run::run(
-                pairwise,
-                jobs,
-                runner,
-                plan,
-                &mut budget,
-                rounds.concurrency,
-                writer,
-                rounds.cancel,
-            )
-            .await;
-            judged.comparisons = settle(round, &mut judged.skipped_for_budget, ran);
+    let suite = rounds.suite;
+    // Both rounds put the same answers to their judges: read them once.
+    let cases = match answers_by_case(suite, rounds.digests, writer.path()) {
+        Ok(cases) => cases,
+        Err(e) => {
+            ran.journal_error = Some(format!("cannot read the run journal: {e}"));
+            return judged;
         }
+    };
+    if let Some(pairwise) = &suite.pairwise {
+        let jobs = pairwise_run::jobs(suite, &cases, compared);
+        say(rounds, jobs.len(), " pairwise comparisons", &pairwise.judge);
+        let round = pairwise_run::run(
+            pairwise,
+            jobs,
+            rounds.judges.clone(),
+            rounds.plan,
+            &mut budget,
+            rounds.concurrency,
+            writer,
+            rounds.cancel,
+        )
+        .await;
+        judged.comparisons = settle(round, &mut judged.skipped_for_budget, ran);
     }
     if let Some(agreement) = &suite.agreement
         && ran.journal_error.is_none()
         && !rounds.cancel.is_cancelled()
     {
-        let jobs = grouping_run::jobs(suite, rounds.digests, &path, grouped);
-        if let Some(jobs) = jobs_of(
+        let jobs = grouping_run::jobs(suite, &cases, grouped);
+        say(
             rounds,
-            jobs,
+            jobs.len(),
             " cases to group (agreement)",
             &agreement.judge,
-            ran,
-        ) {
-            let (runner, plan) = (rounds.judges.clone(), rounds.plan);
-            let round = grouping_run::run(
-                agreement,
-                jobs,
-                runner,
-                plan,
-                &mut budget,
-                rounds.concurrency,
-                writer,
-                rounds.cancel,
-            )
-            .await;
-            judged.groupings = settle(round, &mut judged.skipped_for_budget, ran);
-        }
+        );
+        let round = grouping_run::run(
+            agreement,
+            jobs,
+            rounds.judges.clone(),
+            rounds.plan,
+            &mut budget,
+            rounds.concurrency,
+            writer,
+            rounds.cancel,
+        )
+        .await;
+        judged.groupings = settle(round, &mut judged.skipped_for_budget, ran);
     }
     ran.spent_usd = budget.spent_usd();
     ran.interrupted = rounds.cancel.is_cancelled();
     judged
 }
 
-/// A round's jobs, said on stderr ("prism: 6 pairwise comparisons by X"),
-/// or None when the journal could not be read (the run's error).
-fn jobs_of<J>(
-    rounds: &Rounds<'_>,
-    jobs: std::io::Result<Vec<J>>,
-    what: &str,
-    judge: &ColumnDef,
-    ran: &mut Ran,
-) -> Option<Vec<J>> {
-    match jobs {
-        Ok(jobs) => {
-            if !jobs.is_empty() && rounds.say {
-                errln!("prism: {}{what} by {}", jobs.len(), Outside(&label(judge)));
-            }
-            Some(jobs)
-        }
-        Err(e) => {
-            ran.journal_error = Some(format!("cannot read the run journal: {e}"));
-            None
-        }
+/// A round's size, said on stderr ("prism: 6 pairwise comparisons by X").
+fn say(rounds: &Rounds<'_>, jobs: usize, what: &str, judge: &ColumnDef) {
+    if jobs > 0 && rounds.say {
+        errln!("prism: {jobs}{what} by {}", Outside(&label(judge)));
     }
 }
 

@@ -6,15 +6,13 @@
 //! [`round`](super::round) like `[pairwise]`'s.
 
 use std::collections::HashSet;
-use std::path::Path;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use tokio_util::sync::CancellationToken;
 
 use crate::eval::budget::Budget;
-use crate::eval::journal::{JournalWriter, answers_by_case};
-use crate::eval::record::Digest;
+use crate::eval::journal::{CaseAnswers, JournalWriter};
 use crate::eval::suite::Suite;
 
 use super::grouping::CaseGrouping;
@@ -35,24 +33,19 @@ pub struct GroupJob {
 
 /// The groupings still to ask: every case and repeat with two answers or
 /// more, minus those in `done` ((case id, repeat)).
-pub fn jobs(
-    suite: &Suite,
-    digests: &[Digest],
-    journal: &Path,
-    done: &HashSet<(String, u32)>,
-) -> std::io::Result<Vec<GroupJob>> {
-    Ok(answers_by_case(suite, digests, journal)?
-        .into_iter()
+pub fn jobs(suite: &Suite, cases: &[CaseAnswers], done: &HashSet<(String, u32)>) -> Vec<GroupJob> {
+    cases
+        .iter()
         .filter_map(|case| {
             let data = &suite.cases[case.case as usize];
             (!done.contains(&(data.id.clone(), case.repeat))).then(|| GroupJob {
                 case_id: data.id.clone(),
                 repeat_index: case.repeat,
                 question: Arc::from(data.prompt.as_str()),
-                answers: case.answers,
+                answers: case.answers.clone(),
             })
         })
-        .collect())
+        .collect()
 }
 
 /// Asks one grouping and reads it in column terms.

@@ -5,16 +5,13 @@
 //! resume never asks again what the journal holds): a [`round`](super::round).
 
 use std::collections::HashSet;
-use std::io;
-use std::path::Path;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use tokio_util::sync::CancellationToken;
 
 use crate::eval::budget::Budget;
-use crate::eval::journal::{JournalWriter, answers_by_case};
-use crate::eval::record::Digest;
+use crate::eval::journal::{CaseAnswers, JournalWriter};
 use crate::eval::suite::Suite;
 
 use super::pairwise::Comparison;
@@ -24,16 +21,15 @@ use super::runner::{JudgeRunner, PairJob};
 use super::{PairwiseSpec, frame_bytes, label};
 
 /// The comparisons still to ask: both orders of every two columns that
-/// answered the same case and repeat, minus those in `done`. The answers
-/// are read from the journal, one result at a time.
+/// answered the same case and repeat (`cases`, read from the journal),
+/// minus those in `done`.
 pub fn jobs(
     suite: &Suite,
-    digests: &[Digest],
-    journal: &Path,
+    cases: &[CaseAnswers],
     done: &HashSet<(String, u32, String, String)>,
-) -> io::Result<Vec<PairJob>> {
+) -> Vec<PairJob> {
     let mut jobs = Vec::new();
-    for case in answers_by_case(suite, digests, journal)? {
+    for case in cases {
         let case_data = &suite.cases[case.case as usize];
         let question: Arc<str> = Arc::from(case_data.prompt.as_str());
         let answers = &case.answers;
@@ -60,7 +56,7 @@ pub fn jobs(
             }
         }
     }
-    Ok(jobs)
+    jobs
 }
 
 impl Verdict for Comparison {

@@ -176,18 +176,22 @@ fn on_key(state: &mut AppState, key: KeyEvent, effects: &mut Vec<Effect>) {
 /// pasted text (Enter a new line, never a send); every other key, and every
 /// key elsewhere, does what it does alone.
 fn on_burst(state: &mut AppState, keys: Vec<KeyEvent>, effects: &mut Vec<Effect>) {
+    // Text with Ctrl or Alt keys among it is a paste carrying control bytes
+    // (BEL is Ctrl+G, DC1 Ctrl+Q, ESC+x Alt+x): hostile or not, a paste
+    // types; it never opens an editor or quits. Other keys (Backspace,
+    // arrows) still act, as keys typed ahead under load do.
+    let pasted = keys.iter().any(|key| burst_char(key).is_some());
     let mut text = String::new();
+    let mut dropped = 0usize;
     for key in keys {
         if key.kind == KeyEventKind::Release {
             continue;
         }
-        let typed = if state.key_context() == Context::Editor {
-            burst_char(&key)
-        } else {
-            None
-        };
+        let in_editor = state.key_context() == Context::Editor;
+        let typed = if in_editor { burst_char(&key) } else { None };
         match typed {
             Some(c) => text.push(c),
+            None if in_editor && pasted && modified(&key) => dropped += 1,
             None => {
                 if !text.is_empty() {
                     on_paste(state, &std::mem::take(&mut text));
@@ -198,6 +202,13 @@ fn on_burst(state: &mut AppState, keys: Vec<KeyEvent>, effects: &mut Vec<Effect>
     }
     if !text.is_empty() {
         on_paste(state, &text);
+    }
+    if dropped > 0 {
+        let said = format!(
+            "{dropped} control key{} in pasted text not acted on",
+            if dropped == 1 { "" } else { "s" }
+        );
+        notify(state, NoticeLevel::Warning, said);
     }
 }
 

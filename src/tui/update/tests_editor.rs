@@ -83,6 +83,38 @@ fn a_burst_keeps_the_other_keys_it_carries_in_order() {
 }
 
 #[test]
+fn control_keys_in_pasted_text_are_not_acted_on() {
+    // A bare-keys paste of "a\x07b\x11c": BEL reads as Ctrl+G (the
+    // external editor), DC1 as Ctrl+Q (quit).
+    let mut state = state_with(&["a/model"], (120, 40));
+    let mut keys = match burst("abc") {
+        Msg::Keys(keys) => keys,
+        other => panic!("{other:?}"),
+    };
+    keys.insert(1, KeyEvent::new(KeyCode::Char('g'), KeyModifiers::CONTROL));
+    keys.insert(3, KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL));
+    let effects = update(&mut state, Msg::Keys(keys));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(!state.ui.quit);
+    assert_eq!(state.workspace.editor_text(), "abc");
+    let notice = state.ui.notice.as_ref().expect("a notice");
+    assert_eq!(notice.text, "2 control keys in pasted text not acted on");
+    // Keys alone, typed ahead under load, still act.
+    update(
+        &mut state,
+        Msg::Keys(vec![
+            KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
+            ctrl_key('u'),
+        ]),
+    );
+    assert_eq!(state.workspace.editor_text(), "");
+}
+
+fn ctrl_key(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+#[test]
 fn readline_keys_delete_to_the_line_start_a_word_and_to_the_line_end() {
     let mut state = state_with(&["a/model"], (120, 40));
     update(
